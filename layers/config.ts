@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+// The one place that reads process.env. Everything else receives a Config.
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const configSchema = z.object({
+  MODE: z.enum(['local', 'aws']).default('local'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(8000, 0, 65535),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalString,
+  /** Set on AWS: the Secrets Manager secret holding the Aurora credentials. */
+  DATABASE_SECRET_ARN: optionalString,
+  DATABASE_POOL_MAX: int(10, 1, 100),
+  REDIS_URL: optionalString,
+  JWT_SECRET: optionalString,
+  JWT_SECRET_ARN: optionalString,
+  ACCESS_TOKEN_EXPIRE_MINUTES: int(60 * 24, 1, 60 * 24 * 365),
+  ALLOW_REGISTRATION: bool(true),
+  ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).optional(),
+  /** Login/register attempts allowed per client IP per window. */
+  AUTH_RATE_LIMIT_PER_IP: int(30, 1, 100_000),
+  /** Login attempts allowed per account per window. */
+  AUTH_RATE_LIMIT_PER_ACCOUNT: int(10, 1, 100_000),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: int(300, 1, 86_400),
+  /** Tools API calls allowed per user per minute. */
+  TOOLS_RATE_LIMIT_PER_MINUTE: int(60, 1, 100_000),
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().default('Py_Monitor <alerts@py-monitor.local>'),
+  PUBLIC_URL: optionalString,
+  DNS_SERVERS: optionalString,
+  RDAP_BOOTSTRAP_URL: optionalString,
+  WHOIS_SERVER: optionalString,
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Local queue concurrency (spec 6.2: 10 HTTP checks, 2 browser checks at once). */
+  CHECK_CONCURRENCY: int(10, 1, 1000),
+  BROWSER_CONCURRENCY: int(2, 1, 16),
+  SCHEDULER_ENABLED: bool(true),
+  LOG_RETENTION_DAYS: int(30, 0, 3650),
+  ALERT_RETENTION_DAYS: int(90, 0, 3650),
+  // AWS resources, set by the CDK stack.
+  AWS_REGION: optionalString,
+  CHECK_QUEUE_URL: optionalString,
+  BROWSER_QUEUE_URL: optionalString,
+  RESULTS_QUEUE_URL: optionalString,
+  NOTIFY_QUEUE_URL: optionalString,
+  CONNECTIONS_TABLE: optionalString,
+  WS_ENDPOINT: optionalString,
+  BLOB_BUCKET: optionalString,
+  SES_FROM: optionalString,
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'ALLOW_PRIVATE_TARGETS'> {
+  ALLOW_PRIVATE_TARGETS: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment (process.env by default); throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
+  }
+  const raw = parsed.data;
+  const allowPrivate =
+    raw.ALLOW_PRIVATE_TARGETS === undefined
+      ? raw.MODE === 'local'
+      : raw.ALLOW_PRIVATE_TARGETS === 'true' || raw.ALLOW_PRIVATE_TARGETS === '1';
+  return { ...raw, ALLOW_PRIVATE_TARGETS: allowPrivate };
+}

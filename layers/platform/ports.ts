@@ -1,0 +1,81 @@
+// Ports: what services need from the platform. Each has an aws/ and a local/ adapter;
+// services receive them in their context and never import an adapter.
+
+/** Logical queues of the check pipeline. */
+export type QueueName = 'checks' | 'browser' | 'results' | 'notifications';
+
+export interface QueueMessage {
+  body: unknown;
+  /** 0-900 seconds, like SQS DelaySeconds. */
+  delaySeconds?: number;
+  /** Used for de-duplication where the adapter supports it (and as the SQS batch entry id). */
+  id?: string;
+}
+
+export interface Queue {
+  send(queue: QueueName, messages: QueueMessage[]): Promise<void>;
+}
+
+/** Result of a push to one WebSocket connection: `gone` means the connection no longer exists. */
+export type PushOutcome = 'ok' | 'gone';
+
+export interface Push {
+  post(connectionId: string, data: unknown): Promise<PushOutcome>;
+}
+
+export interface WsConnection {
+  connectionId: string;
+  userId: number;
+  connectedAt: string;
+}
+
+/** Where WebSocket connections and their project subscriptions live (DynamoDB on AWS, memory locally). */
+export interface ConnectionStore {
+  add(connection: WsConnection): Promise<void>;
+  remove(connectionId: string): Promise<void>;
+  get(connectionId: string): Promise<WsConnection | undefined>;
+  subscribe(connectionId: string, projectId: number): Promise<void>;
+  unsubscribe(connectionId: string, projectId: number): Promise<void>;
+  /** Connections of one user. */
+  byUser(userId: number): Promise<WsConnection[]>;
+  /** Connection ids subscribed to one project. */
+  byProject(projectId: number): Promise<string[]>;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+export interface Cache {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Increments a counter, creating it with the TTL when absent; returns the new value and its remaining TTL. */
+  incr(key: string, ttlSeconds: number): Promise<{ value: number; ttlSeconds: number }>;
+  close(): Promise<void>;
+}
+
+export interface Blobs {
+  put(key: string, data: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<{ data: Uint8Array; contentType: string } | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Logger {
+  debug(msg: string, data?: Record<string, unknown>): void;
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
