@@ -25,9 +25,13 @@ export const configSchema = z.object({
   DATABASE_SECRET_ARN: optionalString,
   DATABASE_POOL_MAX: int(10, 1, 100),
   REDIS_URL: optionalString,
+  /** Prefix of every cache key, so installations (or test runs) can share one Redis. */
+  CACHE_PREFIX: z.string().default('pym:'),
   JWT_SECRET: optionalString,
   JWT_SECRET_ARN: optionalString,
   ACCESS_TOKEN_EXPIRE_MINUTES: int(60 * 24, 1, 60 * 24 * 365),
+  /** scrypt cost as log2(N); 15 = 32 MiB per hash. Stored in each hash, so it can change later. */
+  PASSWORD_SCRYPT_LOG_N: int(15, 10, 20),
   ALLOW_REGISTRATION: bool(true),
   ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).optional(),
   /** Login/register attempts allowed per client IP per window. */

@@ -1,0 +1,87 @@
+#!/usr/bin/env -S npx tsx
+// Local runner and CLI: serve | migrate | invoke <function> <event.json>
+import { readFile } from 'node:fs/promises';
+import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
+import { createApiHandler } from '../layers/endpoints/api-handler.ts';
+import { createLocalContext, type LocalContext } from '../layers/platform/local/context.ts';
+import { startLocalSystem } from '../layers/platform/local/runner.ts';
+import type { Context } from 'aws-lambda';
+
+const usage = `usage: py-monitor <command>
+  serve                           run the whole system locally (http://HOST:PORT)
+  migrate                         apply database migrations and exit
+  invoke <function> <event.json>  run one function's handler on a sample event and print its response
+                                  functions: api`;
+
+type Invocable = (ctx: LocalContext) => (event: never, context: Context) => Promise<unknown>;
+
+const functions: Record<string, Invocable> = {
+  api: (ctx) => createApiHandler(async () => ctx) as never,
+};
+
+async function serve(config: Config): Promise<void> {
+  const system = await startLocalSystem(config);
+  system.ctx.log.info('py-monitor listening', { url: system.url, database: system.ctx.databaseLabel });
+  console.log(`\nPy_Monitor is running at ${system.url}/  (API docs: ${system.url}/api/v1/docs)\nDatabase: ${system.ctx.databaseLabel}\nPress Ctrl-C to stop.\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down…`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    await system.close();
+    clearTimeout(force);
+    console.log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate': {
+      const ctx = await createLocalContext({ ...config, LOG_LEVEL: 'warn' }, { migrate: false });
+      const { migrate } = await import('../layers/repositories/migrate.ts');
+      const applied = await migrate(ctx.sql);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      await ctx.close();
+      return 0;
+    }
+    case 'invoke': {
+      const [name, file] = args;
+      const make = name ? functions[name] : undefined;
+      if (!make || !file) {
+        console.error(usage);
+        return 2;
+      }
+      const event = JSON.parse(await readFile(file, 'utf8')) as never;
+      const ctx = await createLocalContext({ ...config, LOG_LEVEL: 'warn' });
+      try {
+        const result = await make(ctx)(event, { functionName: name, awsRequestId: 'invoke' } as Context);
+        console.log(JSON.stringify(result, null, 2));
+      } finally {
+        await ctx.close();
+      }
+      return 0;
+    }
+    default:
+      console.error(usage);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, type ErrorCode, type FieldError } from '../errors.ts';
+import type { Logger } from '../platform/ports.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+
+/** A response a route returns when it needs more than JSON with the default status. */
+export class Reply {
+  constructor(
+    readonly statusCode: number,
+    readonly body: string | Uint8Array,
+    readonly headers: Record<string, string> = {},
+  ) {}
+  static json(status: number, data: unknown, headers: Record<string, string> = {}) {
+    return new Reply(status, JSON.stringify(data), { 'content-type': 'application/json', ...headers });
+  }
+  static noContent() {
+    return new Reply(204, '');
+  }
+}
+
+const statusOf: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  detail: string;
+  code: ErrorCode;
+  errors: FieldError[];
+}
+
+/** Maps any thrown value to the one error body; only domain errors expose their message. */
+export function errorResponse(err: unknown, log?: Logger, requestId?: string): HttpResponse {
+  if (err instanceof DomainError) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (err.retryAfter !== undefined) headers['retry-after'] = String(err.retryAfter);
+    if (err.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer';
+    const body: ErrorBody = { detail: err.message, code: err.code, errors: err.errors };
+    return { statusCode: statusOf[err.code], headers, body: JSON.stringify(body) };
+  }
+  log?.error('unhandled error', {
+    requestId,
+    error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+  });
+  const body: ErrorBody = { detail: 'internal server error', code: 'INTERNAL', errors: [] };
+  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export function toResponse(result: unknown, defaultStatus: number): HttpResponse {
+  if (result instanceof Reply) {
+    if (typeof result.body === 'string') {
+      return { statusCode: result.statusCode, headers: result.headers, body: result.body };
+    }
+    return {
+      statusCode: result.statusCode,
+      headers: result.headers,
+      body: Buffer.from(result.body).toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
+  if (result === undefined) return { statusCode: 204, headers: {}, body: '' };
+  return {
+    statusCode: defaultStatus,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(result),
+  };
+}
+
+export function bodyText(event: HttpEvent): string {
+  if (event.body === undefined || event.body === null) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** Parses the request body by content type: JSON, or an urlencoded form (OAuth2 password flow). */
+export function parseBody(event: HttpEvent): unknown {
+  const text = bodyText(event);
+  const type = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new DomainError('VALIDATION', 'request body is not valid JSON', {
+      errors: [{ field: 'body', message: 'malformed JSON' }],
+    });
+  }
+}
+
+export function parseQuery(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(event.rawQueryString ?? '')) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+export function bearerToken(event: HttpEvent): string | undefined {
+  const h = event.headers['authorization'];
+  if (!h) return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
+  return m?.[1];
+}

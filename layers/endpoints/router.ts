@@ -1,0 +1,148 @@
+import { z, type ZodType } from 'zod';
+import { DomainError, forbidden, type FieldError } from '../errors.ts';
+import { authenticate } from '../services/auth.ts';
+import { assertCanModifyProject } from '../services/access.ts';
+import { hasRole, type Actor, type Role, type ServiceContext } from '../services/context.ts';
+import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Access = 'public' | Role;
+
+export interface Request<A extends Access, P, Q, B> {
+  ctx: ServiceContext;
+  actor: A extends 'public' ? Actor | null : Actor;
+  params: P;
+  query: Q;
+  body: B;
+  event: HttpEvent;
+  ip: string;
+}
+
+export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodType, B extends ZodType> {
+  method: Method;
+  /** OpenAPI-style template, e.g. `/api/v1/projects/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** The least role allowed; `public` needs no token. */
+  access: A;
+  /** Below manager, the caller must own the project named by the `id` path parameter. */
+  owner?: 'project';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Documents the JSON response (OpenAPI); not enforced at run time. */
+  response?: ZodType;
+  /** Content type of a non-JSON response, for the docs. */
+  produces?: string;
+  status?: number;
+  handler: (req: Request<A, z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
+}
+
+export type AnyRoute = RouteSpec<Access, ZodType, ZodType, ZodType>;
+
+/** Declares a route with its types inferred from the schemas. */
+export function route<A extends Access, P extends ZodType = z.ZodObject<{}>, Q extends ZodType = z.ZodObject<{}>, B extends ZodType = z.ZodUndefined>(
+  spec: RouteSpec<A, P, Q, B>,
+): AnyRoute {
+  return spec as unknown as AnyRoute;
+}
+
+export function fieldErrors(error: z.ZodError, whole: string): FieldError[] {
+  return error.issues.map((i) => ({ field: i.path.map(String).join('.') || whole, message: i.message }));
+}
+
+function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
+  if (!schema) return (where === 'body' ? undefined : {}) as z.output<T>;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const errors = fieldErrors(r.error, where);
+  const first = errors[0];
+  const detail = first ? `${first.field}: ${first.message}` : `invalid ${where}`;
+  throw new DomainError('VALIDATION', detail, { errors });
+}
+
+interface Compiled {
+  route: AnyRoute;
+  regex: RegExp;
+  names: string[];
+}
+
+function compile(route: AnyRoute): Compiled {
+  const names: string[] = [];
+  const pattern = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, regex: new RegExp(`^${pattern}/?$`), names };
+}
+
+export class Router {
+  private readonly byMethod = new Map<string, Compiled[]>();
+
+  constructor(readonly routes: AnyRoute[]) {
+    for (const r of routes) {
+      const list = this.byMethod.get(r.method) ?? [];
+      list.push(compile(r));
+      this.byMethod.set(r.method, list);
+    }
+    // Literal segments win over parameters: `/projects/stats` before `/projects/{id}`.
+    for (const list of this.byMethod.values()) {
+      list.sort((a, b) => a.names.length - b.names.length);
+    }
+  }
+
+  match(method: string, path: string): { route: AnyRoute; params: Record<string, string> } | undefined {
+    const list = this.byMethod.get(method === 'HEAD' ? 'GET' : method);
+    if (!list) return undefined;
+    for (const c of list) {
+      const m = c.regex.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      c.names.forEach((n, i) => {
+        params[n] = decodeURIComponent(m[i + 1] ?? '');
+      });
+      return { route: c.route, params };
+    }
+    return undefined;
+  }
+
+  async handle(ctx: ServiceContext, event: HttpEvent): Promise<HttpResponse> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+    try {
+      const found = this.match(method, path);
+      if (!found) throw new DomainError('NOT_FOUND', `no route for ${method} ${path}`);
+      const { route } = found;
+      const token = bearerToken(event);
+      let actor: Actor | null = null;
+      if (route.access !== 'public') {
+        if (!token) throw new DomainError('UNAUTHORIZED', 'not authenticated');
+        actor = await authenticate(ctx, token);
+        if (!hasRole(actor, route.access)) throw forbidden();
+      } else if (token) {
+        actor = await authenticate(ctx, token).catch(() => null);
+      }
+      const params = parseWith(route.params, found.params, 'path');
+      const query = parseWith(route.query, parseQuery(event), 'query');
+      if (route.owner === 'project' && actor) {
+        await assertCanModifyProject(ctx, actor, Number((params as { id?: unknown }).id));
+      }
+      const body = parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
+      const result = await route.handler({
+        ctx,
+        actor,
+        params,
+        query,
+        body,
+        event,
+        ip: event.requestContext.http.sourceIp,
+      });
+      const response = toResponse(result, route.status ?? 200);
+      if (method === 'HEAD') response.body = '';
+      return response;
+    } catch (err) {
+      return errorResponse(err, ctx.log, event.requestContext.requestId);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import * as projects from '../../services/projects.ts';
+import { route } from '../router.ts';
+import { idParam, pageOf } from '../schemas/common.ts';
+import {
+  maintenanceBody,
+  monitoringSettingsBody,
+  monitoringSettingsResponse,
+  projectCreateBody,
+  projectListQuery,
+  projectPatchBody,
+  projectResponse,
+} from '../schemas/projects.ts';
+
+export const projectRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/projects',
+    summary: 'List projects (filters: category, tag, is_public, search; admin: include_inactive)',
+    tag: 'projects',
+    access: 'viewer',
+    query: projectListQuery,
+    response: pageOf(projectResponse),
+    handler: ({ ctx, actor, query }) => {
+      const { page, size, ...filter } = query;
+      return projects.listProjects(ctx, actor, filter, page, size);
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/projects',
+    summary: 'Create a project',
+    tag: 'projects',
+    access: 'user',
+    body: projectCreateBody,
+    response: projectResponse,
+    status: 201,
+    handler: ({ ctx, actor, body }) => projects.createProject(ctx, actor, body),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/projects/{id}',
+    summary: 'One project',
+    tag: 'projects',
+    access: 'viewer',
+    params: idParam,
+    response: projectResponse,
+    handler: ({ ctx, params }) => projects.getProject(ctx, params.id),
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/v1/projects/{id}',
+    summary: 'Replace a project (omitted optional fields return to their defaults)',
+    tag: 'projects',
+    access: 'user',
+    owner: 'project',
+    params: idParam,
+    body: projectCreateBody,
+    response: projectResponse,
+    handler: ({ ctx, params, body }) => projects.updateProject(ctx, params.id, body),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/api/v1/projects/{id}',
+    summary: 'Change some fields of a project',
+    tag: 'projects',
+    access: 'user',
+    owner: 'project',
+    params: idParam,
+    body: projectPatchBody,
+    response: projectResponse,
+    handler: ({ ctx, params, body }) => projects.updateProject(ctx, params.id, body),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/api/v1/projects/{id}',
+    summary: 'Delete a project (soft: is_active=false, data kept)',
+    tag: 'projects',
+    access: 'manager',
+    params: idParam,
+    handler: async ({ ctx, params }) => {
+      await projects.deleteProject(ctx, params.id);
+    },
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/v1/projects/{id}/maintenance',
+    summary: 'Turn maintenance mode on or off (alerts are suppressed while on)',
+    tag: 'projects',
+    access: 'user',
+    owner: 'project',
+    params: idParam,
+    body: maintenanceBody,
+    response: projectResponse,
+    handler: ({ ctx, params, body }) => projects.setMaintenance(ctx, params.id, body),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/projects/{id}/monitoring-settings',
+    summary: 'Monitoring settings of a project (spec 5)',
+    tag: 'projects',
+    access: 'viewer',
+    params: idParam,
+    response: monitoringSettingsResponse,
+    handler: ({ ctx, params }) => projects.getMonitoringSettings(ctx, params.id),
+  }),
+  route({
+    method: 'PUT',
+    path: '/api/v1/projects/{id}/monitoring-settings',
+    summary: 'Replace the monitoring settings (omitted ones return to their defaults)',
+    tag: 'projects',
+    access: 'user',
+    owner: 'project',
+    params: idParam,
+    body: monitoringSettingsBody,
+    response: monitoringSettingsResponse,
+    handler: ({ ctx, params, body }) => projects.putMonitoringSettings(ctx, params.id, body),
+  }),
+];

@@ -1,0 +1,67 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+export const idParam = z.object({
+  id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer').transform(Number).pipe(z.number().max(2_147_483_647, 'too large')),
+});
+
+/** Query booleans: true/false/1/0. */
+export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const pagination = {
+  page: z.coerce.number().int('must be an integer').min(1).max(100_000).default(1),
+  size: z.coerce.number().int('must be an integer').min(1).max(100).default(20),
+};
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), size: z.number().int(), pages: z.number().int() });
+
+export const errorBodySchema = z.object({
+  detail: z.string(),
+  code: z.enum(['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL']),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email('must be a valid email address'))
+  .transform((e) => e.toLowerCase());
+
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((u) => {
+    try {
+      const p = new URL(u);
+      return (p.protocol === 'http:' || p.protocol === 'https:') && p.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
+
+export const ipAddress = z.string().trim().refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address');
+
+export const hostName = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)*\.?$/, 'must be a host name');
+
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).transform((s) => new Date(s));
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul');
+
+/** Timestamps in responses (Date objects serialise to ISO strings). */
+export const timestamp = z.string().describe('ISO 8601 date-time');

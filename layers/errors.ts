@@ -1,0 +1,37 @@
+// Domain errors carry a code, never an HTTP status; endpoints map codes to statuses in one place.
+
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly errors: FieldError[];
+  /** Seconds until a rate-limited caller may retry. */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { errors?: FieldError[]; retryAfter?: number } = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.errors = opts.errors ?? [];
+    this.retryAfter = opts.retryAfter;
+  }
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
+export const conflict = (message: string, field?: string) =>
+  new DomainError('CONFLICT', message, field ? { errors: [{ field, message }] } : {});
+export const invalid = (field: string, message: string) =>
+  new DomainError('VALIDATION', `${field}: ${message}`, { errors: [{ field, message }] });

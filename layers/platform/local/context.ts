@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../../config.ts';
+import { connect, type Sql } from '../../repositories/db.ts';
+import { migrate } from '../../repositories/migrate.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { createLogger } from '../logger.ts';
+import { MemoryCache } from '../memory-cache.ts';
+import { systemClock, type Cache, type Logger, type Mailer } from '../ports.ts';
+import { RedisCache } from '../redis-cache.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import { FsBlobs } from './fs-blobs.ts';
+import { LocalQueue } from './local-queue.ts';
+import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
+import { createLocalMailer } from './mailer.ts';
+
+export interface LocalContext extends ServiceContext {
+  queue: LocalQueue;
+  push: LocalPush;
+  connections: MemoryConnectionStore;
+  /** Where the database is, for the log line. */
+  databaseLabel: string;
+  close(): Promise<void>;
+}
+
+/** Reads the token key from config, or keeps a generated one in DATA_DIR so tokens survive restarts. */
+async function localJwtSecret(config: Config): Promise<Uint8Array> {
+  if (config.JWT_SECRET) return new TextEncoder().encode(config.JWT_SECRET);
+  const file = join(config.DATA_DIR, 'jwt-secret');
+  try {
+    return new TextEncoder().encode((await readFile(file, 'utf8')).trim());
+  } catch {
+    await mkdir(config.DATA_DIR, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    await writeFile(file, secret, { mode: 0o600 });
+    return new TextEncoder().encode(secret);
+  }
+}
+
+export interface LocalContextOptions {
+  log?: Logger;
+  /** Keep the embedded database in memory (tests). */
+  inMemoryDatabase?: boolean;
+  mailer?: Mailer;
+  /** Run migrations (default true). */
+  migrate?: boolean;
+}
+
+/** Builds the whole local platform: database (embedded or DATABASE_URL), cache, queue, push, mail, blobs. */
+export async function createLocalContext(config: Config, opts: LocalContextOptions = {}): Promise<LocalContext> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  let embedded: EmbeddedPostgres | undefined;
+  let sql: Sql;
+  let databaseLabel: string;
+  if (config.DATABASE_URL) {
+    sql = connect({ url: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
+    databaseLabel = config.DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@');
+  } else {
+    const dir = opts.inMemoryDatabase ? undefined : join(config.DATA_DIR, 'pgdata');
+    embedded = await startEmbeddedPostgres(dir);
+    // PGlite runs one query at a time and shares session state: one connection.
+    sql = connect({ host: embedded.host, port: embedded.port, max: 1 });
+    databaseLabel = dir ? `embedded PGlite (${dir})` : 'embedded PGlite (in memory)';
+  }
+  if (opts.migrate !== false) await migrate(sql);
+  const cache: Cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : new MemoryCache();
+  const queue = new LocalQueue(log);
+  const ctx: LocalContext = {
+    config,
+    sql,
+    cache,
+    queue,
+    mailer: opts.mailer ?? createLocalMailer(config, log),
+    blobs: new FsBlobs(join(config.DATA_DIR, 'blobs')),
+    push: new LocalPush(),
+    connections: new MemoryConnectionStore(),
+    clock: systemClock,
+    log,
+    jwtSecret: await localJwtSecret(config),
+    databaseLabel,
+    async close() {
+      queue.stop();
+      await sql.end({ timeout: 5 });
+      await cache.close();
+      await embedded?.close();
+    },
+  };
+  return ctx;
+}

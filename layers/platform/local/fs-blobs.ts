@@ -1,0 +1,34 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Blobs } from '../ports.ts';
+
+/** Blobs (screenshots) under a folder; the content type sits beside each file. */
+export class FsBlobs implements Blobs {
+  private readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    const p = resolve(join(this.root, key));
+    if (!p.startsWith(this.root + sep)) throw new Error(`blob key escapes the store: ${key}`);
+    return p;
+  }
+
+  async put(key: string, data: Uint8Array, contentType: string): Promise<void> {
+    const p = this.path(key);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, data);
+    await writeFile(`${p}.type`, contentType);
+  }
+
+  async get(key: string): Promise<{ data: Uint8Array; contentType: string } | undefined> {
+    const p = this.path(key);
+    try {
+      const [data, type] = await Promise.all([readFile(p), readFile(`${p}.type`, 'utf8')]);
+      return { data, contentType: type };
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpEvent, HttpResponse } from '../../endpoints/http.ts';
+
+const MAX_BODY = 1024 * 1024;
+
+export class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new BodyTooLargeError('request body larger than 1 MiB');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const textTypes = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
+
+/** Converts a node:http request into the API Gateway HTTP API (v2) event the Lambda handler takes. */
+export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent> {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || k === 'cookie') continue;
+    headers[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const raw = await readBody(req);
+  const isText = textTypes.test(headers['content-type'] ?? 'application/json');
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie ? req.headers.cookie.split(/;\s*/) : undefined,
+    headers,
+    queryStringParameters: url.search ? query : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers['host'] ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    body: raw.length === 0 ? undefined : isText ? raw.toString('utf8') : raw.toString('base64'),
+    isBase64Encoded: raw.length > 0 && !isText,
+  } as HttpEvent;
+}
+
+/** Writes a Lambda proxy result to a node:http response. */
+export function writeApiGatewayResult(res: ServerResponse, result: HttpResponse): void {
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode, { ...result.headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

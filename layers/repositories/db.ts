@@ -1,0 +1,49 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+export type TxSql = postgres.TransactionSql<Record<string, never>>;
+/** Either the pool or a transaction's connection: repositories accept both. */
+export type Db = Sql | TxSql;
+
+export interface ConnectOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  max?: number;
+  ssl?: boolean;
+}
+
+/** Opens a postgres.js pool. int8 values are parsed as numbers (ids and counts stay far below 2^53). */
+export function connect(opts: ConnectOptions): Sql {
+  const common = {
+    max: opts.max ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 15,
+    onnotice: () => {},
+    types: {
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (x: number | bigint) => x.toString(),
+        parse: (x: string) => Number(x),
+      },
+    },
+    ...(opts.ssl ? { ssl: 'require' as const } : {}),
+  };
+  if (opts.url) return postgres(opts.url, common) as unknown as Sql;
+  return postgres({
+    ...common,
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 5432,
+    username: opts.user ?? 'postgres',
+    password: opts.password ?? '',
+    database: opts.database ?? 'postgres',
+  }) as unknown as Sql;
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db`SELECT 1`;
+}

@@ -1,0 +1,192 @@
+import type { Db } from './db.ts';
+
+export interface ProjectRow {
+  id: number;
+  owner_id: number;
+  title: string;
+  url: string;
+  host_name: string | null;
+  ip_address: string | null;
+  description: string | null;
+  status_interval: number;
+  time_limit: number | null;
+  is_public: boolean;
+  category: string | null;
+  tags: string[];
+  custom_headers: Record<string, string>;
+  is_active: boolean;
+  maintenance_mode: boolean;
+  maintenance_message: string | null;
+  maintenance_ends_at: Date | null;
+  content_change_detection: boolean;
+  content_selector: string | null;
+  keyword_monitoring: boolean;
+  keywords: string[];
+  keyword_alert_on_found: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+/** Columns a client may write on a project (status_interval lives in monitoring_settings). */
+export const projectColumns = [
+  'title',
+  'url',
+  'host_name',
+  'ip_address',
+  'description',
+  'time_limit',
+  'is_public',
+  'category',
+  'tags',
+  'custom_headers',
+  'content_change_detection',
+  'content_selector',
+  'keyword_monitoring',
+  'keywords',
+  'keyword_alert_on_found',
+] as const;
+export type ProjectColumn = (typeof projectColumns)[number];
+export type ProjectFields = { [K in ProjectColumn]: ProjectRow[K] };
+
+export interface MonitoringSettingsRow {
+  project_id: number;
+  check_interval: number;
+  timeout: number;
+  retry_count: number;
+  alert_threshold: number;
+  is_alert_enabled: boolean;
+  alert_email: string | null;
+  webhook_url: string | null;
+  ssl_warning_days: number;
+  domain_warning_days: number;
+  updated_at: Date;
+}
+export type MonitoringSettings = Omit<MonitoringSettingsRow, 'project_id' | 'updated_at'>;
+
+export async function insertProject(
+  db: Db,
+  ownerId: number,
+  fields: ProjectFields,
+  statusInterval: number,
+): Promise<ProjectRow> {
+  const values = { ...fields, owner_id: ownerId, custom_headers: db.json(fields.custom_headers), keywords: db.json(fields.keywords) };
+  const [p] = await db<{ id: number }[]>`INSERT INTO projects ${db(values)} RETURNING id`;
+  await db`INSERT INTO monitoring_settings (project_id, check_interval) VALUES (${p!.id}, ${statusInterval})`;
+  await db`INSERT INTO monitor_state (project_id, next_due_at) VALUES (${p!.id}, now())`;
+  return (await findProject(db, p!.id))!;
+}
+
+export async function findProject(db: Db, id: number, includeInactive = false): Promise<ProjectRow | undefined> {
+  const [row] = await db<ProjectRow[]>`
+    SELECT p.*, s.check_interval AS status_interval
+    FROM projects p JOIN monitoring_settings s ON s.project_id = p.id
+    WHERE p.id = ${id} ${includeInactive ? db`` : db`AND p.is_active`}`;
+  return row;
+}
+
+/** Locks the project row for the rest of the transaction. */
+export async function lockProject(db: Db, id: number): Promise<ProjectRow | undefined> {
+  const [row] = await db<{ id: number }[]>`SELECT id FROM projects WHERE id = ${id} AND is_active FOR UPDATE`;
+  return row ? findProject(db, id) : undefined;
+}
+
+export async function ownerOfProject(db: Db, id: number): Promise<number | undefined> {
+  const [row] = await db<{ owner_id: number }[]>`SELECT owner_id FROM projects WHERE id = ${id} AND is_active`;
+  return row?.owner_id;
+}
+
+export async function updateProject(
+  db: Db,
+  id: number,
+  fields: Partial<ProjectFields>,
+  statusInterval?: number,
+): Promise<ProjectRow | undefined> {
+  const keys = projectColumns.filter((k) => fields[k] !== undefined);
+  const values: Record<string, unknown> = { ...fields };
+  if (fields.custom_headers !== undefined) values['custom_headers'] = db.json(fields.custom_headers);
+  if (fields.keywords !== undefined) values['keywords'] = db.json(fields.keywords);
+  if (keys.length > 0) {
+    await db`UPDATE projects SET ${db(values as never, keys)}, updated_at = now() WHERE id = ${id} AND is_active`;
+  }
+  if (statusInterval !== undefined) {
+    await db`UPDATE monitoring_settings SET check_interval = ${statusInterval}, updated_at = now() WHERE project_id = ${id}`;
+  }
+  return findProject(db, id);
+}
+
+export async function softDeleteProject(db: Db, id: number): Promise<boolean> {
+  const rows = await db`
+    UPDATE projects SET is_active = false, deleted_at = now(), updated_at = now() WHERE id = ${id} AND is_active
+    RETURNING id`;
+  if (rows.length > 0) await db`UPDATE monitor_state SET is_running = false WHERE project_id = ${id}`;
+  return rows.length > 0;
+}
+
+export async function setMaintenance(
+  db: Db,
+  id: number,
+  m: { maintenance_mode: boolean; maintenance_message: string | null; maintenance_ends_at: Date | null },
+): Promise<ProjectRow | undefined> {
+  await db`
+    UPDATE projects SET maintenance_mode = ${m.maintenance_mode}, maintenance_message = ${m.maintenance_message},
+      maintenance_ends_at = ${m.maintenance_ends_at}, updated_at = now()
+    WHERE id = ${id} AND is_active`;
+  return findProject(db, id);
+}
+
+export interface ProjectFilter {
+  category?: string | undefined;
+  tag?: string | undefined;
+  is_public?: boolean | undefined;
+  search?: string | undefined;
+  include_inactive?: boolean | undefined;
+  owner_id?: number | undefined;
+}
+
+export async function listProjects(
+  db: Db,
+  f: ProjectFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ProjectRow[]; total: number }> {
+  const like = f.search ? `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%` : undefined;
+  const where = db`
+    WHERE true
+    ${f.include_inactive ? db`` : db`AND p.is_active`}
+    ${f.category !== undefined ? db`AND p.category = ${f.category}` : db``}
+    ${f.tag !== undefined ? db`AND p.tags @> ARRAY[${f.tag}]::text[]` : db``}
+    ${f.is_public !== undefined ? db`AND p.is_public = ${f.is_public}` : db``}
+    ${f.owner_id !== undefined ? db`AND p.owner_id = ${f.owner_id}` : db``}
+    ${like ? db`AND (p.title ILIKE ${like} OR p.url ILIKE ${like} OR coalesce(p.description, '') ILIKE ${like})` : db``}`;
+  const rows = await db<(ProjectRow & { total: number })[]>`
+    SELECT p.*, s.check_interval AS status_interval, count(*) OVER ()::int AS total
+    FROM projects p JOIN monitoring_settings s ON s.project_id = p.id
+    ${where}
+    ORDER BY p.id LIMIT ${limit} OFFSET ${offset}`;
+  let total = rows[0]?.total;
+  if (total === undefined) {
+    const [c] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM projects p ${where}`;
+    total = c?.n ?? 0;
+  }
+  for (const r of rows) delete (r as Partial<typeof r>).total;
+  return { rows, total };
+}
+
+export async function getMonitoringSettings(db: Db, projectId: number): Promise<MonitoringSettingsRow | undefined> {
+  const [row] = await db<MonitoringSettingsRow[]>`
+    SELECT s.* FROM monitoring_settings s JOIN projects p ON p.id = s.project_id
+    WHERE s.project_id = ${projectId} AND p.is_active`;
+  return row;
+}
+
+export async function putMonitoringSettings(
+  db: Db,
+  projectId: number,
+  s: MonitoringSettings,
+): Promise<MonitoringSettingsRow | undefined> {
+  const [row] = await db<MonitoringSettingsRow[]>`
+    UPDATE monitoring_settings SET ${db(s)}, updated_at = now() WHERE project_id = ${projectId}
+    RETURNING *`;
+  return row;
+}

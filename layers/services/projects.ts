@@ -1,0 +1,107 @@
+import { DomainError, forbidden, notFound } from '../errors.ts';
+import * as repo from '../repositories/projects.ts';
+import type { MonitoringSettings, ProjectFields, ProjectFilter, ProjectRow } from '../repositories/projects.ts';
+import { validateTargetUrl } from '../checks/ssrf.ts';
+import { hasRole, type Actor, type ServiceContext } from './context.ts';
+
+export function projectView(p: ProjectRow) {
+  const { deleted_at: _deleted, ...rest } = p;
+  return rest;
+}
+export type ProjectView = ReturnType<typeof projectView>;
+
+/** Owners may change their projects; managers and admins may change any. */
+export function canModifyProject(actor: Actor, ownerId: number): boolean {
+  return hasRole(actor, 'manager') || actor.id === ownerId;
+}
+
+function assertTargetAllowed(ctx: ServiceContext, url: string): void {
+  const verdict = validateTargetUrl(url, { allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS });
+  if (!verdict.ok) {
+    throw new DomainError('VALIDATION', `url: ${verdict.reason}`, { errors: [{ field: 'url', message: verdict.reason }] });
+  }
+}
+
+export type ProjectInput = ProjectFields & { status_interval: number };
+
+export async function createProject(ctx: ServiceContext, actor: Actor, input: ProjectInput): Promise<ProjectView> {
+  assertTargetAllowed(ctx, input.url);
+  const { status_interval, ...fields } = input;
+  const row = await ctx.sql.begin((tx) => repo.insertProject(tx, actor.id, fields, status_interval));
+  return projectView(row);
+}
+
+export async function getProject(ctx: ServiceContext, id: number): Promise<ProjectView> {
+  const row = await repo.findProject(ctx.sql, id);
+  if (!row) throw notFound('project');
+  return projectView(row);
+}
+
+export async function listProjects(
+  ctx: ServiceContext,
+  actor: Actor,
+  filter: ProjectFilter,
+  page: number,
+  size: number,
+) {
+  if (filter.include_inactive && actor.role !== 'admin') throw forbidden('only an admin may list deleted projects');
+  const { rows, total } = await repo.listProjects(ctx.sql, filter, size, (page - 1) * size);
+  return { items: rows.map(projectView), total, page, size, pages: Math.ceil(total / size) };
+}
+
+export async function updateProject(
+  ctx: ServiceContext,
+  id: number,
+  patch: Partial<ProjectInput>,
+): Promise<ProjectView> {
+  if (patch.url !== undefined) assertTargetAllowed(ctx, patch.url);
+  const { status_interval, ...fields } = patch;
+  const row = await ctx.sql.begin(async (tx) => {
+    if (!(await repo.lockProject(tx, id))) throw notFound('project');
+    return repo.updateProject(tx, id, fields, status_interval);
+  });
+  if (!row) throw notFound('project');
+  return projectView(row);
+}
+
+export async function deleteProject(ctx: ServiceContext, id: number): Promise<void> {
+  const deleted = await ctx.sql.begin((tx) => repo.softDeleteProject(tx, id));
+  if (!deleted) throw notFound('project');
+}
+
+export async function setMaintenance(
+  ctx: ServiceContext,
+  id: number,
+  m: { maintenance_mode: boolean; maintenance_message?: string | null; maintenance_ends_at?: Date | null },
+): Promise<ProjectView> {
+  const row = await repo.setMaintenance(ctx.sql, id, {
+    maintenance_mode: m.maintenance_mode,
+    maintenance_message: m.maintenance_message ?? null,
+    maintenance_ends_at: m.maintenance_ends_at ?? null,
+  });
+  if (!row) throw notFound('project');
+  return projectView(row);
+}
+
+export async function getMonitoringSettings(ctx: ServiceContext, id: number) {
+  const row = await repo.getMonitoringSettings(ctx.sql, id);
+  if (!row) throw notFound('project');
+  return row;
+}
+
+export async function putMonitoringSettings(ctx: ServiceContext, id: number, s: MonitoringSettings) {
+  if (s.webhook_url) {
+    const verdict = validateTargetUrl(s.webhook_url, { allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS });
+    if (!verdict.ok) {
+      throw new DomainError('VALIDATION', `webhook_url: ${verdict.reason}`, {
+        errors: [{ field: 'webhook_url', message: verdict.reason }],
+      });
+    }
+  }
+  const row = await ctx.sql.begin(async (tx) => {
+    if (!(await repo.lockProject(tx, id))) throw notFound('project');
+    return repo.putMonitoringSettings(tx, id, s);
+  });
+  if (!row) throw notFound('project');
+  return row;
+}
