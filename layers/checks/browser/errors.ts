@@ -1,0 +1,70 @@
+import { errors } from 'playwright-core';
+import { BrowserMonitoringError, messageOf } from './browser-pool.ts';
+
+/**
+ * Why a browser check could not produce a clean result. Everything except 'monitoring_error' is about the
+ * target; 'monitoring_error' means our browser failed (crash, hang, queue) and must not count as downtime.
+ */
+export type BrowserErrorKind =
+  | 'invalid_target'
+  | 'blocked_target'
+  | 'dns_error'
+  | 'connection_error'
+  | 'tls_error'
+  | 'timeout'
+  | 'http_error'
+  | 'navigation_error'
+  | 'page_crashed'
+  | 'step_failed'
+  | 'monitoring_error';
+
+export const browserErrorKinds = [
+  'invalid_target',
+  'blocked_target',
+  'dns_error',
+  'connection_error',
+  'tls_error',
+  'timeout',
+  'http_error',
+  'navigation_error',
+  'page_crashed',
+  'step_failed',
+  'monitoring_error',
+] as const satisfies readonly BrowserErrorKind[];
+
+/** A failure with a kind, thrown by captureScreenshot and used internally by the other checks. */
+export class BrowserCheckError extends Error {
+  constructor(
+    readonly kind: BrowserErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BrowserCheckError';
+  }
+}
+
+/** Maps a navigation or page failure to an error kind, using Chromium's net:: codes. */
+export function classifyBrowserError(err: unknown): { kind: BrowserErrorKind; message: string } {
+  if (err instanceof BrowserCheckError) return { kind: err.kind, message: err.message };
+  if (err instanceof BrowserMonitoringError) return { kind: 'monitoring_error', message: err.message };
+  const message = firstLine(messageOf(err));
+  if (err instanceof errors.TimeoutError) return { kind: 'timeout', message };
+  if (/net::ERR_BLOCKED_BY_CLIENT/.test(message)) return { kind: 'blocked_target', message };
+  if (/net::ERR_NAME_NOT_RESOLVED|net::ERR_NAME_RESOLUTION_FAILED/.test(message)) return { kind: 'dns_error', message };
+  if (/net::ERR_(CERT_|SSL_|BAD_SSL)/.test(message)) return { kind: 'tls_error', message };
+  if (/net::ERR_(CONNECTION_|ADDRESS_|EMPTY_RESPONSE|NETWORK_|INTERNET_DISCONNECTED|SOCKET_)/.test(message)) {
+    return { kind: 'connection_error', message };
+  }
+  if (/net::ERR_TIMED_OUT/.test(message)) return { kind: 'timeout', message };
+  if (/Target crashed|Page crashed/i.test(message)) return { kind: 'page_crashed', message };
+  if (/Target page, context or browser has been closed|Browser has been closed|browser has disconnected/i.test(message)) {
+    return { kind: 'monitoring_error', message };
+  }
+  return { kind: 'navigation_error', message };
+}
+
+export function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
+}

@@ -1,0 +1,89 @@
+import { chromium, type Browser } from 'playwright-core';
+import { z } from 'zod';
+
+/** Starts one Chromium process. The pool owns its lifetime. */
+export interface BrowserLauncher {
+  readonly name: string;
+  launch(): Promise<Browser>;
+}
+
+/**
+ * Flags for a headless, quiet, container-friendly Chromium. WebRTC is limited to proxied UDP (there is no
+ * proxy, so none), because ICE candidates would reach addresses the request router never sees.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+];
+
+export interface SystemChromiumOptions {
+  /** Config CHROMIUM_PATH (default /usr/bin/chromium). */
+  executablePath: string;
+  extraArgs?: readonly string[];
+}
+
+/** The machine's Chromium, driven by playwright-core (local mode and tests). */
+export function createSystemChromiumLauncher(options: SystemChromiumOptions): BrowserLauncher {
+  return {
+    name: `chromium:${options.executablePath}`,
+    launch: () =>
+      chromium.launch({
+        executablePath: options.executablePath,
+        args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      }),
+  };
+}
+
+const sparticuzSchema = z.object({
+  args: z.array(z.string()),
+  executablePath: z.custom<(input?: string) => Promise<string>>((v) => typeof v === 'function'),
+});
+
+export interface LambdaChromiumOptions {
+  extraArgs?: readonly string[];
+  /** Module to load; only tests change it. */
+  moduleName?: string;
+}
+
+/**
+ * @sparticuz/chromium inside the container Lambda. It is imported only when launching, with a computed
+ * specifier, so local installs and bundles never need it (the container image provides it).
+ */
+export function createLambdaChromiumLauncher(options: LambdaChromiumOptions = {}): BrowserLauncher {
+  const moduleName = options.moduleName ?? '@sparticuz/chromium';
+  return {
+    name: `lambda:${moduleName}`,
+    launch: async () => {
+      const loaded: unknown = await import(moduleName);
+      const candidate = loaded && typeof loaded === 'object' && 'default' in loaded ? loaded.default : loaded;
+      const sparticuz = sparticuzSchema.parse(candidate);
+      const executablePath = await sparticuz.executablePath();
+      const args = [...new Set([...sparticuz.args, ...CHROMIUM_ARGS, ...(options.extraArgs ?? [])])];
+      return chromium.launch({ executablePath, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    },
+  };
+}
+
+export interface ChromiumLauncherOptions {
+  /** Config MODE: 'aws' uses @sparticuz/chromium, 'local' the system Chromium. */
+  mode: 'local' | 'aws';
+  executablePath: string;
+  extraArgs?: readonly string[];
+}
+
+export function createChromiumLauncher(options: ChromiumLauncherOptions): BrowserLauncher {
+  return options.mode === 'aws'
+    ? createLambdaChromiumLauncher({ extraArgs: options.extraArgs ?? [] })
+    : createSystemChromiumLauncher({ executablePath: options.executablePath, extraArgs: options.extraArgs ?? [] });
+}

@@ -1,0 +1,157 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// Loopback pages built to produce known browser metrics. Port 0; close() when done.
+
+export interface PageServer {
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  url(path: string): string;
+  /** How many requests a path received (query string ignored). */
+  hits(path: string): number;
+  close(): Promise<void>;
+}
+
+const html = (body: string, head = '') =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>test page</title>${head}</head><body>${body}</body></html>`;
+
+/** A 1x1 transparent PNG. */
+const PIXEL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+const pages: Record<string, Handler> = {
+  '/plain': (_req, res) => send(res, 200, html('<h1>Plain page</h1><p>Nothing happens here.</p><img src="/pixel.png" alt="">')),
+
+  // A 250 ms busy loop shortly after first paint: one long task, so TBT is about 200 ms.
+  '/busy': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<h1>Busy page</h1><p>${'Some text. '.repeat(40)}</p>
+<script>
+new PerformanceObserver((list, observer) => {
+  if (!list.getEntries().some((e) => e.name === 'first-contentful-paint')) return;
+  observer.disconnect();
+  setTimeout(() => { const end = performance.now() + 250; while (performance.now() < end) {} }, 50);
+}).observe({ type: 'paint', buffered: true });
+</script>`),
+    ),
+
+  // After load, a block is inserted above the content and pushes it down: CLS > 0.
+  '/shift': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<div id="top"></div><h1>Shifting page</h1><p style="font-size:20px">${'Content that moves. '.repeat(60)}</p>
+<script>
+addEventListener('load', () => setTimeout(() => {
+  const block = document.createElement('div');
+  block.style.height = '300px';
+  block.textContent = 'late banner';
+  document.getElementById('top').appendChild(block);
+}, 200));
+</script>`),
+    ),
+
+  // One console.error, one uncaught exception, one missing image.
+  '/errors': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<h1>Broken page</h1><img src="/missing.png" alt="missing">
+<script>console.error('deliberate console error');</script>
+<script>setTimeout(() => { throw new Error('deliberate uncaught error'); }, 10);</script>`),
+    ),
+
+  // Two redirects before the page: /redirect-2 -> /redirect-1 -> /plain
+  '/redirect-2': (_req, res) => redirect(res, '/redirect-1'),
+  '/redirect-1': (_req, res) => redirect(res, '/plain'),
+  '/redirect-to-metadata': (_req, res) => redirect(res, 'http://169.254.169.254/latest/meta-data/'),
+
+  // Subresources that the SSRF policy must refuse even though the page itself is allowed.
+  '/ssrf-subresources': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<h1>Sneaky page</h1>
+<img src="http://169.254.169.254/latest/meta-data/iam.png" alt="">
+<img src="http://[fd00:ec2::254]/latest/meta-data/" alt="">
+<script>fetch('http://169.254.169.254/latest/api/token', { method: 'PUT' }).catch(() => {});</script>`),
+    ),
+
+  '/server-error': (_req, res) => send(res, 500, html('<h1>Internal error</h1>')),
+
+  // The document arrives after 3 s: long enough to kill the browser mid-check.
+  '/slow': (_req, res) => {
+    setTimeout(() => send(res, 200, html('<h1>Finally</h1>')), 3_000);
+  },
+
+  // Journey pages: a form, and the page it leads to.
+  '/form': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<h1>Sign up</h1>
+<form id="signup" action="/welcome" method="get">
+  <label>Name <input id="name" name="name" autocomplete="off"></label>
+  <label>Plan <select id="plan" name="plan">
+    <option value="free">Free</option><option value="pro">Pro</option><option value="team">Team</option>
+  </select></label>
+  <button id="go" type="submit">Continue</button>
+</form>
+<p id="hint" hidden>Please enter a name</p>`),
+    ),
+  '/welcome': (_req, res, url) => {
+    const name = escapeHtml(url.searchParams.get('name') ?? '');
+    const plan = escapeHtml(url.searchParams.get('plan') ?? '');
+    send(res, 200, html(`<h1>Done</h1><p id="msg">Welcome, ${name} (${plan})</p>`));
+  },
+
+  '/pixel.png': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': PIXEL_PNG.length });
+    res.end(PIXEL_PNG);
+  },
+};
+
+export async function startPageServer(): Promise<PageServer> {
+  const hits = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
+    const handler = pages[url.pathname];
+    if (handler) handler(req, res, url);
+    else send(res, 404, html('<h1>Not found</h1>'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    url: (path) => `${origin}${path}`,
+    hits: (path) => hits.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, 'cache-control': 'no-store' });
+  res.end();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
