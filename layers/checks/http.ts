@@ -1,0 +1,500 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'undici';
+import type { buildConnector } from 'undici';
+import { decodeBody, DEFAULT_MAX_BODY_BYTES } from './body.ts';
+import { describeTlsError, secureContextWith, summarizeCertificate, type CertificateSummary } from './cert.ts';
+import { bareHost, resolveTarget } from './resolve.ts';
+import {
+  classifySocketError,
+  errorCode,
+  errorText,
+  roundMs,
+  type ErrorKind,
+  type Failure,
+  type NetworkOptions,
+} from './types.ts';
+
+export interface HttpProbeOptions extends NetworkOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Bounds one attempt end to end: DNS, connect, TLS, headers and body. Default 30 s. */
+  timeoutMs?: number;
+  /** A response slower than this is a failure (`too_slow`), as the project's `time_limit`. */
+  timeLimitMs?: number;
+  /** Accepted final statuses; default any 2xx or 3xx. */
+  expectedStatus?: number | number[];
+  followRedirects?: boolean;
+  maxRedirects?: number;
+  /** Extra attempts after a failure (not after `blocked` or `invalid`). */
+  retryCount?: number;
+  /** Backoff before retry n is n * retryDelayMs. Default 500 ms. */
+  retryDelayMs?: number;
+  /** Return the decoded body text (capped at maxBodyBytes) for content, keyword and change checks. */
+  captureBody?: boolean;
+  maxBodyBytes?: number;
+  /** Extra trusted CA certificates (PEM), on top of the system roots. */
+  ca?: string[];
+  userAgent?: string;
+}
+
+export interface HttpTimings {
+  dns: number;
+  connect: number;
+  tls: number;
+  ttfb: number;
+  transfer: number;
+  total: number;
+}
+
+export interface TlsSummary {
+  version: string | null;
+  cipher: string | null;
+  authorized: boolean;
+  authorization_error: string | null;
+  certificate: CertificateSummary | null;
+}
+
+export interface HttpResult {
+  url: string;
+  final_url: string;
+  method: string;
+  is_available: boolean;
+  status_code: number | null;
+  /** Milliseconds for the whole successful (or last) attempt, redirects included. */
+  response_time: number;
+  error_kind: ErrorKind | null;
+  error_message: string | null;
+  resolved_ip: string | null;
+  redirect_count: number;
+  redirects: { url: string; status_code: number }[];
+  /** Phases of the final hop; `total` covers the whole attempt. */
+  timings: HttpTimings;
+  /** Bytes received on the wire (before decompression). */
+  body_size: number;
+  content_type: string | null;
+  headers: Record<string, string>;
+  tls: TlsSummary | null;
+  attempts: number;
+  checked_at: string;
+  body?: string;
+  body_truncated?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_REDIRECTS = 10;
+const MAX_WIRE_BYTES = 10 * 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+class ProbeFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/** Per-hop measurements, written by the connector and the request. */
+interface Hop {
+  start: number;
+  dnsEnd?: number;
+  connectEnd?: number;
+  tlsEnd?: number;
+  headersAt?: number;
+  bodyEnd?: number;
+  resolvedIp?: string;
+  tls?: TlsSummary;
+  failure?: Failure;
+}
+
+interface HopResponse {
+  status: number;
+  headers: Record<string, string>;
+  location: string | null;
+  raw: Buffer | null;
+  wireBytes: number;
+  wireTruncated: boolean;
+}
+
+const now = () => performance.now();
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(k.toLowerCase() === 'set-cookie' ? '\n' : ', ') : v;
+  }
+  return out;
+}
+
+/**
+ * Opens one fresh connection for one hop: resolves the name itself, applies the SSRF policy to the
+ * address, connects to exactly that address (TLS with SNI for the name) and records phase times.
+ */
+function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: number): buildConnector.connector {
+  return (o, callback) => {
+    let settled = false;
+    let socket: net.Socket | tls.TLSSocket | undefined;
+    const done = (err: Error | null, failure?: Failure) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        if (failure) hop.failure = failure;
+        socket?.destroy();
+        callback(err, null);
+      } else if (socket) {
+        callback(null, socket);
+      }
+    };
+    const timer = setTimeout(() => {
+      const phase = hop.dnsEnd === undefined ? 'dns' : 'connect';
+      const failure: Failure =
+        phase === 'dns'
+          ? { kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` }
+          : { kind: 'connect_timeout', message: `could not connect to ${url.host} within ${timeoutOf(opts)} ms` };
+      done(new ProbeFailure(failure), failure);
+    }, Math.max(1, deadline - now()));
+
+    const host = bareHost(url.hostname);
+    resolveTarget(host, opts, Math.max(1, deadline - now())).then(
+      (target) => {
+        if (settled) return;
+        hop.dnsEnd = now();
+        if (!target.ok) {
+          done(new ProbeFailure(target.failure), target.failure);
+          return;
+        }
+        hop.resolvedIp = target.address;
+        const port = Number(o.port) || (url.protocol === 'https:' ? 443 : 80);
+        if (url.protocol === 'https:') {
+          const s = tls.connect({
+            host: target.address,
+            port,
+            servername: net.isIP(host) ? undefined : host,
+            ALPNProtocols: ['http/1.1'],
+            secureContext: secureContextWith(opts.ca),
+            // Verified below ourselves, so a bad certificate is still summarised in the result.
+            rejectUnauthorized: false,
+          });
+          socket = s;
+          s.once('connect', () => {
+            hop.connectEnd = now();
+          });
+          s.once('secureConnect', () => {
+            hop.tlsEnd = now();
+            const authErr = s.authorizationError ? String(s.authorizationError) : null;
+            const cipher = s.getCipher();
+            hop.tls = {
+              version: s.getProtocol() ?? null,
+              cipher: cipher?.name ?? null,
+              authorized: s.authorized,
+              authorization_error: authErr,
+              certificate: summarizeCertificate(s.getPeerCertificate()),
+            };
+            if (!s.authorized) {
+              const failure: Failure = {
+                kind: 'tls',
+                message: `TLS certificate rejected: ${describeTlsError(authErr ?? undefined, authErr ?? 'not trusted')}`,
+              };
+              done(new ProbeFailure(failure), failure);
+              return;
+            }
+            done(null);
+          });
+        } else {
+          socket = net.connect({ host: target.address, port });
+          socket.once('connect', () => {
+            hop.connectEnd = now();
+            done(null);
+          });
+        }
+        socket.setNoDelay(true);
+        socket.once('error', (err) => {
+          const code = errorCode(err);
+          const tlsPhase = url.protocol === 'https:' && hop.connectEnd !== undefined && hop.tlsEnd === undefined;
+          const failure: Failure =
+            tlsPhase && code !== 'ECONNRESET'
+              ? { kind: 'tls', message: `TLS handshake failed: ${describeTlsError(code, errorText(err))}` }
+              : tlsPhase
+                ? { kind: 'tls', message: 'TLS handshake failed: connection reset by the server' }
+                : classifySocketError(err);
+          done(err, failure);
+        });
+      },
+      (err: unknown) => {
+        const failure: Failure = { kind: 'dns', message: errorText(err) };
+        done(new ProbeFailure(failure), failure);
+      },
+    );
+  };
+}
+
+const timeoutOf = (opts: HttpProbeOptions) => opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+async function fetchHop(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  hop: Hop,
+  opts: HttpProbeOptions,
+  deadline: number,
+  readBody: boolean,
+): Promise<HopResponse> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error('deadline')), Math.max(1, deadline - now()));
+  const client = new Client(url.origin, {
+    connect: makeConnector(url, hop, opts, deadline),
+    pipelining: 1,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+  try {
+    const res = await client.request({ path: `${url.pathname}${url.search}`, method, headers, body, signal: abort.signal });
+    hop.headersAt = now();
+    const flat = flattenHeaders(res.headers);
+    const location = REDIRECT_STATUSES.has(res.statusCode) ? (flat.location ?? null) : null;
+    let wireBytes = 0;
+    let wireTruncated = false;
+    const chunks: Buffer[] = [];
+    res.body.on('error', () => {});
+    if (location !== null && opts.followRedirects !== false) {
+      res.body.destroy();
+    } else {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        wireBytes += chunk.length;
+        if (readBody) chunks.push(chunk);
+        if (wireBytes >= MAX_WIRE_BYTES) {
+          wireTruncated = true;
+          res.body.destroy();
+          break;
+        }
+      }
+    }
+    hop.bodyEnd = now();
+    return {
+      status: res.statusCode,
+      headers: flat,
+      location,
+      raw: readBody ? Buffer.concat(chunks) : null,
+      wireBytes,
+      wireTruncated,
+    };
+  } catch (err) {
+    if (hop.failure) throw new ProbeFailure(hop.failure);
+    if (err instanceof ProbeFailure) throw err;
+    if (abort.signal.aborted) {
+      const ms = timeoutOf(opts);
+      if (hop.dnsEnd === undefined) throw new ProbeFailure({ kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` });
+      if (hop.connectEnd === undefined || (url.protocol === 'https:' && hop.tlsEnd === undefined)) {
+        throw new ProbeFailure({ kind: 'connect_timeout', message: `could not connect to ${url.host} within ${ms} ms` });
+      }
+      throw new ProbeFailure({
+        kind: 'timeout',
+        message: hop.headersAt === undefined ? `no response within ${ms} ms` : `response body not complete within ${ms} ms`,
+      });
+    }
+    throw new ProbeFailure(classifySocketError(err));
+  } finally {
+    clearTimeout(timer);
+    // A fresh connection per check: never leave one behind for reuse.
+    client.destroy().catch(() => {});
+  }
+}
+
+function statusAccepted(status: number, expected: number | number[] | undefined): boolean {
+  if (expected === undefined) return status >= 200 && status < 400;
+  return Array.isArray(expected) ? expected.includes(status) : status === expected;
+}
+
+const describeExpected = (expected: number | number[] | undefined) =>
+  expected === undefined ? '2xx or 3xx' : Array.isArray(expected) ? expected.join(', ') : String(expected);
+
+function emptyTimings(): HttpTimings {
+  return { dns: 0, connect: 0, tls: 0, ttfb: 0, transfer: 0, total: 0 };
+}
+
+function hopTimings(hop: Hop, attemptStart: number, end: number): HttpTimings {
+  const ready = hop.tlsEnd ?? hop.connectEnd;
+  const d = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? roundMs(b - a) : 0);
+  return {
+    dns: d(hop.start, hop.dnsEnd),
+    connect: d(hop.dnsEnd, hop.connectEnd),
+    tls: d(hop.connectEnd, hop.tlsEnd),
+    ttfb: d(ready, hop.headersAt),
+    transfer: d(hop.headersAt, hop.bodyEnd),
+    total: roundMs(end - attemptStart),
+  };
+}
+
+async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
+  const started = now();
+  const deadline = started + timeoutOf(opts);
+  const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  let method = (opts.method ?? 'GET').toUpperCase();
+  let body = opts.body;
+  let headers: Record<string, string> = { 'user-agent': opts.userAgent ?? 'Py_Monitor/1.0', accept: '*/*', ...lowerKeys(opts.headers) };
+  if (opts.captureBody && headers['accept-encoding'] === undefined) headers['accept-encoding'] = 'gzip, deflate, br';
+  let current = url;
+  const redirects: { url: string; status_code: number }[] = [];
+  let hop: Hop = { start: started };
+  const result = (partial: Partial<HttpResult>): HttpResult => {
+    const end = now();
+    return {
+      url: url.href,
+      final_url: current.href,
+      method: (opts.method ?? 'GET').toUpperCase(),
+      is_available: false,
+      status_code: null,
+      response_time: roundMs(end - started),
+      error_kind: null,
+      error_message: null,
+      resolved_ip: hop.resolvedIp ?? null,
+      redirect_count: redirects.length,
+      redirects,
+      timings: hop ? hopTimings(hop, started, end) : emptyTimings(),
+      body_size: 0,
+      content_type: null,
+      headers: {},
+      tls: hop.tls ?? null,
+      attempts: 1,
+      checked_at: new Date().toISOString(),
+      ...partial,
+    };
+  };
+
+  for (;;) {
+    let res: HopResponse;
+    try {
+      res = await fetchHop(current, method, headers, body, hop, opts, deadline, opts.captureBody === true);
+    } catch (err) {
+      const f = err instanceof ProbeFailure ? err.failure : classifySocketError(err);
+      return result({ error_kind: f.kind, error_message: f.message });
+    }
+    if (res.location !== null && opts.followRedirects !== false) {
+      if (redirects.length >= maxRedirects) {
+        return result({
+          status_code: res.status,
+          headers: res.headers,
+          error_kind: 'http_status',
+          error_message: `too many redirects (more than ${maxRedirects})`,
+        });
+      }
+      let next: URL;
+      try {
+        next = new URL(res.location, current);
+      } catch {
+        return result({ status_code: res.status, error_kind: 'protocol', error_message: `invalid redirect location: ${res.location}` });
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        return result({
+          status_code: res.status,
+          error_kind: 'blocked',
+          error_message: `redirect to a ${next.protocol.replace(/:$/, '')} URL is not allowed`,
+        });
+      }
+      redirects.push({ url: next.href, status_code: res.status });
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        if (method !== 'HEAD') method = 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type' && k !== 'content-length'));
+      }
+      if (next.origin !== current.origin) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k)));
+      }
+      current = next;
+      hop = { start: now() };
+      continue;
+    }
+
+    const base: Partial<HttpResult> = {
+      status_code: res.status,
+      headers: res.headers,
+      body_size: res.wireBytes,
+      content_type: res.headers['content-type'] ?? null,
+    };
+    if (opts.captureBody && res.raw) {
+      try {
+        const decoded = await decodeBody(
+          res.raw,
+          res.headers['content-encoding'],
+          res.headers['content-type'],
+          opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        );
+        base.body = decoded.text;
+        base.body_truncated = decoded.truncated || res.wireTruncated;
+      } catch (err) {
+        return result({ ...base, error_kind: 'protocol', error_message: `could not decode the response body: ${errorText(err)}` });
+      }
+    }
+    const out = result(base);
+    if (!statusAccepted(res.status, opts.expectedStatus)) {
+      out.error_kind = 'http_status';
+      out.error_message = `unexpected status ${res.status} (expected ${describeExpected(opts.expectedStatus)})`;
+    } else if (opts.timeLimitMs !== undefined && out.response_time > opts.timeLimitMs) {
+      out.error_kind = 'too_slow';
+      out.error_message = `response time ${Math.round(out.response_time)} ms exceeded the limit of ${opts.timeLimitMs} ms`;
+    } else {
+      out.is_available = true;
+    }
+    return out;
+  }
+}
+
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+const NO_RETRY: ReadonlySet<ErrorKind> = new Set(['blocked', 'invalid']);
+
+function invalidResult(rawUrl: string, opts: HttpProbeOptions, message: string): HttpResult {
+  return {
+    url: rawUrl,
+    final_url: rawUrl,
+    method: (opts.method ?? 'GET').toUpperCase(),
+    is_available: false,
+    status_code: null,
+    response_time: 0,
+    error_kind: 'invalid',
+    error_message: message,
+    resolved_ip: null,
+    redirect_count: 0,
+    redirects: [],
+    timings: emptyTimings(),
+    body_size: 0,
+    content_type: null,
+    headers: {},
+    tls: null,
+    attempts: 0,
+    checked_at: new Date().toISOString(),
+  };
+}
+
+/**
+ * HTTP(S) availability check (spec 4.1). Never throws for a failing target: the result carries
+ * `error_kind` and `error_message`. One fresh connection per hop, no TLS session reuse.
+ */
+export async function probeHttp(rawUrl: string, opts: HttpProbeOptions): Promise<HttpResult> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return invalidResult(rawUrl, opts, 'not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return invalidResult(rawUrl, opts, `only http and https URLs are supported, not ${url.protocol.replace(/:$/, '')}`);
+  }
+  const retries = Math.max(0, Math.floor(opts.retryCount ?? 0));
+  let last: HttpResult | undefined;
+  for (let i = 0; i <= retries; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, i * (opts.retryDelayMs ?? 500)));
+    last = await attempt(url, opts);
+    last.attempts = i + 1;
+    if (last.is_available || (last.error_kind !== null && NO_RETRY.has(last.error_kind))) break;
+  }
+  return last!;
+}
