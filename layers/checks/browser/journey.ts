@@ -1,0 +1,406 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import { z } from 'zod';
+import { systemClock, type Clock } from '../../platform/ports.ts';
+import type { HostResolver } from './address-policy.ts';
+import { BrowserMonitoringError, messageOf, withTimeout, type BrowserPool } from './browser-pool.ts';
+import { classifyBrowserError, firstLine, type BrowserErrorKind } from './errors.ts';
+import { collectPageErrors, type JsError } from './page-errors.ts';
+import { installRequestGuard, type BlockedRequest, type RequestGuard } from './request-guard.ts';
+import { preflightTarget } from './target.ts';
+
+// Synthetic journeys (spec 4.11): a scenario of steps run in one fresh browser context. Steps run in
+// order; the first failing step stops the run and every later step is reported as skipped.
+// Assertions check the page as it is once the previous step has finished (they do not retry);
+// put a `wait` step before an assertion on content that appears asynchronously.
+
+const required = (action: string, field: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `${field} is required for action "${action}"` : `${field} must be a string`) })
+    .min(1, { error: `${field} must not be empty for action "${action}"` })
+    .max(2_000);
+
+const httpUrl = (action: string) =>
+  required(action, 'value').refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), {
+    error: `value must be an http(s) URL for action "${action}"`,
+  });
+
+const label = { description: z.string().max(200).optional() };
+
+export const journeyStepSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('navigate'), value: httpUrl('navigate'), ...label }),
+    z.object({ action: z.literal('click'), selector: required('click', 'selector'), ...label }),
+    z.object({
+      action: z.literal('type'),
+      selector: required('type', 'selector'),
+      value: z.string({ error: 'value is required for action "type"' }).max(2_000),
+      ...label,
+    }),
+    z.object({ action: z.literal('select'), selector: required('select', 'selector'), value: required('select', 'value'), ...label }),
+    z.object({
+      action: z.literal('wait'),
+      value: z.preprocess(
+        (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+        z
+          .number({ error: (issue) => (issue.input === undefined ? 'value (ms) is required for action "wait"' : 'value must be a number of milliseconds') })
+          .int()
+          .min(0)
+          .max(120_000),
+      ),
+      ...label,
+    }),
+    z.object({ action: z.literal('screenshot'), ...label }),
+    z.object({ action: z.literal('assert_text'), selector: required('assert_text', 'selector'), value: required('assert_text', 'value'), ...label }),
+    z.object({ action: z.literal('assert_element'), selector: required('assert_element', 'selector'), ...label }),
+    z.object({ action: z.literal('assert_url'), value: required('assert_url', 'value'), ...label }),
+  ],
+  {
+    error: 'action must be one of navigate, click, type, select, wait, screenshot, assert_text, assert_element, assert_url',
+  },
+);
+
+export const journeySettingsSchema = z.object({
+  /** Per-step limit for waiting on elements and navigations. */
+  timeout: z.number().int().min(5_000).max(120_000).default(30_000),
+  viewport_width: z.number().int().min(320).max(1920).default(1280),
+  viewport_height: z.number().int().min(480).max(1080).default(800),
+});
+
+export const journeyScenarioSchema = z.object({
+  name: z.string().max(200).optional(),
+  steps: z.array(journeyStepSchema).min(1).max(50),
+  settings: journeySettingsSchema.prefault({}),
+});
+
+export type JourneyStep = z.infer<typeof journeyStepSchema>;
+export type JourneyAction = JourneyStep['action'];
+export type JourneySettings = z.infer<typeof journeySettingsSchema>;
+export type JourneyScenario = z.infer<typeof journeyScenarioSchema>;
+export type JourneyScenarioInput = z.input<typeof journeyScenarioSchema>;
+
+export interface ScenarioIssue {
+  /** e.g. "steps[2].selector" */
+  path: string;
+  message: string;
+}
+
+export type ScenarioParseResult = { ok: true; scenario: JourneyScenario } | { ok: false; issues: ScenarioIssue[] };
+
+/** Validates a scenario; each issue names the step index and field, e.g. steps[2].selector. */
+export function parseJourneyScenario(input: unknown): ScenarioParseResult {
+  const parsed = journeyScenarioSchema.safeParse(input);
+  if (parsed.success) return { ok: true, scenario: parsed.data };
+  return { ok: false, issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+
+export interface JourneyStepResult {
+  index: number;
+  action: JourneyAction;
+  status: StepStatus;
+  duration_ms: number;
+  selector: string | null;
+  /** What the step expected and found, for failed assertions. */
+  expected: string | null;
+  found: string | null;
+  error: string | null;
+  /** PNG for `screenshot` steps and for the failing step. */
+  screenshot: Uint8Array | null;
+}
+
+export interface JourneyResult {
+  name: string | null;
+  status: 'passed' | 'failed' | 'error';
+  started_at: string;
+  duration_ms: number;
+  final_url: string | null;
+  /** Index of the step that failed, null if none did (or the start URL failed). */
+  failed_step: number | null;
+  steps: JourneyStepResult[];
+  js_errors: JsError[];
+  console_errors: number;
+  blocked_requests: BlockedRequest[];
+  error_kind: BrowserErrorKind | null;
+  error_message: string | null;
+}
+
+export interface JourneyOptions {
+  allowPrivateTargets: boolean;
+  /** Opened before step 0 when the scenario does not start with `navigate` (e.g. the project URL). */
+  startUrl?: string;
+  resolveHost?: HostResolver;
+  clock?: Clock;
+}
+
+/** A step failure with the details the report needs. */
+class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: { kind?: BrowserErrorKind; expected?: string; found?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, options: JourneyOptions): Promise<JourneyResult> {
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const { settings } = scenario;
+  const steps: JourneyStepResult[] = scenario.steps.map((step, index) => ({
+    index,
+    action: step.action,
+    status: 'skipped',
+    duration_ms: 0,
+    selector: 'selector' in step ? step.selector : null,
+    expected: null,
+    found: null,
+    error: null,
+    screenshot: null,
+  }));
+  const result: JourneyResult = {
+    name: scenario.name ?? null,
+    status: 'passed',
+    started_at: started.toISOString(),
+    duration_ms: 0,
+    final_url: null,
+    failed_step: null,
+    steps,
+    js_errors: [],
+    console_errors: 0,
+    blocked_requests: [],
+    error_kind: null,
+    error_message: null,
+  };
+  const waits = scenario.steps.reduce((sum, step) => sum + (step.action === 'wait' ? step.value : 0), 0);
+  let current = -1;
+
+  try {
+    await pool.run(
+      async (context) => {
+        const guard = await installRequestGuard(context, {
+          policy: { allowPrivateTargets: options.allowPrivateTargets },
+          ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+        });
+        const page = await context.newPage();
+        page.setDefaultTimeout(settings.timeout);
+        page.setDefaultNavigationTimeout(settings.timeout);
+        const errors = collectPageErrors(page);
+        result.js_errors = errors.jsErrors;
+        result.blocked_requests = guard.blocked;
+        try {
+          const first = scenario.steps[0];
+          if (options.startUrl && first?.action !== 'navigate') {
+            try {
+              await navigate(page, guard, options.startUrl, settings.timeout, options);
+            } catch (err) {
+              const failure = asStepFailure(err);
+              result.status = 'failed';
+              result.error_kind = failure.details.kind ?? 'step_failed';
+              result.error_message = `start URL ${options.startUrl}: ${failure.message}`;
+              return;
+            }
+          }
+          for (const [index, step] of scenario.steps.entries()) {
+            current = index;
+            const stepResult = steps[index];
+            if (!stepResult) continue;
+            const stepStarted = Date.now();
+            try {
+              stepResult.screenshot = await runStep(page, guard, step, settings, options);
+              stepResult.status = 'passed';
+            } catch (err) {
+              if (err instanceof BrowserMonitoringError) throw err;
+              const failure = asStepFailure(err);
+              stepResult.status = 'failed';
+              stepResult.error = `step ${index} (${step.action}): ${failure.message}`;
+              stepResult.expected = failure.details.expected ?? null;
+              stepResult.found = failure.details.found ?? null;
+              stepResult.screenshot = await page.screenshot({ type: 'png', timeout: 5_000 }).then((b) => new Uint8Array(b), () => null);
+              result.status = 'failed';
+              result.failed_step = index;
+              result.error_kind = failure.details.kind ?? 'step_failed';
+              result.error_message = stepResult.error;
+              return;
+            } finally {
+              stepResult.duration_ms = Date.now() - stepStarted;
+            }
+          }
+        } finally {
+          result.final_url = page.isClosed() ? null : page.url();
+          result.console_errors = errors.consoleErrors.length;
+          await guard.settle();
+          const violation = guard.violations[0];
+          if (violation) {
+            // The browser reached a refused address (DNS rebinding): keep no pictures of what it saw.
+            for (const step of steps) step.screenshot = null;
+            result.status = 'failed';
+            result.error_kind = 'blocked_target';
+            result.error_message = `${violation.url}: ${violation.reason}`;
+            result.blocked_requests = [...guard.blocked, ...guard.violations];
+          }
+        }
+      },
+      {
+        watchdogMs: Math.min(scenario.steps.length * settings.timeout + waits + 30_000, 15 * 60_000),
+        contextOptions: {
+          viewport: { width: settings.viewport_width, height: settings.viewport_height },
+          serviceWorkers: 'block',
+          acceptDownloads: false,
+        },
+      },
+    );
+  } catch (err) {
+    const message = err instanceof BrowserMonitoringError ? err.message : `unexpected browser failure: ${messageOf(err)}`;
+    const stepResult = current >= 0 ? steps[current] : undefined;
+    if (stepResult && stepResult.status === 'skipped') {
+      stepResult.status = 'failed';
+      stepResult.error = `step ${current} (${stepResult.action}): monitoring error: ${message}`;
+    }
+    result.status = 'error';
+    result.failed_step = stepResult ? current : null;
+    result.error_kind = 'monitoring_error';
+    result.error_message = message;
+  }
+  result.duration_ms = Math.max(0, clock.now().getTime() - started.getTime());
+  // A task abandoned by the watchdog may still touch `result`; the caller gets a copy it cannot change.
+  return structuredClone(result);
+}
+
+/** Runs one step; returns a PNG for screenshot steps. Throws StepFailure when the step fails. */
+async function runStep(
+  page: Page,
+  guard: RequestGuard,
+  step: JourneyStep,
+  settings: JourneySettings,
+  options: JourneyOptions,
+): Promise<Uint8Array | null> {
+  const timeout = settings.timeout;
+  switch (step.action) {
+    case 'navigate':
+      await navigate(page, guard, step.value, timeout, options);
+      return null;
+    case 'click':
+      await page.locator(step.selector).first().click({ timeout }).catch(elementFailure(step.selector, 'click', timeout));
+      return null;
+    case 'type':
+      await page.locator(step.selector).first().fill(step.value, { timeout }).catch(elementFailure(step.selector, 'type into', timeout));
+      return null;
+    case 'select':
+      await page
+        .locator(step.selector)
+        .first()
+        .selectOption(step.value, { timeout })
+        .catch(elementFailure(step.selector, `select "${step.value}" in`, timeout));
+      return null;
+    case 'wait':
+      await sleep(Math.min(step.value, timeout));
+      return null;
+    case 'screenshot':
+      return new Uint8Array(await page.screenshot({ type: 'png', timeout, animations: 'disabled' }));
+    case 'assert_element': {
+      const found = await page
+        .locator(step.selector)
+        .first()
+        .waitFor({ state: 'attached', timeout })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!found) {
+        throw new StepFailure(`expected an element matching ${step.selector}, found none within ${timeout} ms`, {
+          expected: `element ${step.selector}`,
+          found: 'no matching element',
+        });
+      }
+      return null;
+    }
+    case 'assert_text': {
+      const element = page.locator(step.selector).first();
+      const present = await element.waitFor({ state: 'attached', timeout }).then(
+        () => true,
+        () => false,
+      );
+      if (!present) {
+        throw new StepFailure(`expected text "${step.value}" in ${step.selector}, found no element matching ${step.selector} within ${timeout} ms`, {
+          expected: step.value,
+          found: 'no matching element',
+        });
+      }
+      const text = normalize(await withTimeout(element.innerText({ timeout }), timeout + 1_000).catch(() => element.textContent({ timeout }).then((t) => t ?? '')));
+      if (!text.includes(normalize(step.value))) {
+        throw new StepFailure(`expected text "${step.value}" in ${step.selector}, found "${clip(text)}"`, { expected: step.value, found: clip(text) });
+      }
+      return null;
+    }
+    case 'assert_url': {
+      const url = page.url();
+      if (!url.includes(step.value)) {
+        throw new StepFailure(`expected URL to contain "${step.value}", found "${clip(url)}"`, { expected: step.value, found: url });
+      }
+      return null;
+    }
+  }
+}
+
+async function navigate(page: Page, guard: RequestGuard, url: string, timeout: number, options: JourneyOptions): Promise<void> {
+  const preflight = await preflightTarget(url, options);
+  if (!preflight.ok) throw new StepFailure(`cannot open ${url}: ${preflight.message}`, { kind: preflight.kind });
+  let response;
+  try {
+    response = await page.goto(preflight.url, { waitUntil: 'load', timeout });
+  } catch (err) {
+    const blocked = guard.blocked.find((b) => b.url === preflight.url) ?? guard.blocked.at(-1);
+    if (blocked && /net::ERR_BLOCKED_BY_CLIENT/.test(messageOf(err))) {
+      throw new StepFailure(`navigation to ${url} was blocked: ${blocked.url}: ${blocked.reason}`, { kind: 'blocked_target' });
+    }
+    const { kind, message } = classifyBrowserError(err);
+    if (kind === 'monitoring_error') throw new BrowserMonitoringError(message, { cause: err });
+    throw new StepFailure(`cannot open ${url}: ${message}`, { kind });
+  }
+  const status = response?.status();
+  if (status !== undefined && status >= 400) {
+    throw new StepFailure(`${url} answered HTTP ${status}`, { kind: 'http_error', expected: 'a status below 400', found: `HTTP ${status}` });
+  }
+}
+
+/** Turns Playwright's locator errors into "element X not found / not actionable" messages. */
+function elementFailure(selector: string, verb: string, timeout: number) {
+  return (err: unknown): never => {
+    if (err instanceof BrowserMonitoringError) throw err;
+    const raw = messageOf(err);
+    if (/Target page, context or browser has been closed|Browser has been closed/i.test(raw)) {
+      throw new BrowserMonitoringError(firstLine(raw), { cause: err });
+    }
+    if (/Timeout \d+ms exceeded/.test(raw)) {
+      const waitingFor = /waiting for (.*)/.exec(raw.split('\n').slice(-1)[0] ?? '')?.[1];
+      throw new StepFailure(`could not ${verb} ${selector} within ${timeout} ms${waitingFor ? ` (last state: ${clip(waitingFor)})` : ' (no matching element)'}`, {
+        expected: `an actionable element ${selector}`,
+        found: 'no actionable element',
+      });
+    }
+    throw new StepFailure(`could not ${verb} ${selector}: ${firstLine(raw)}`);
+  };
+}
+
+function asStepFailure(err: unknown): StepFailure {
+  if (err instanceof StepFailure) return err;
+  if (err instanceof BrowserMonitoringError) throw err;
+  const { kind, message } = classifyBrowserError(err);
+  if (kind === 'monitoring_error') throw new BrowserMonitoringError(message, { cause: err });
+  return new StepFailure(message, { kind });
+}
+
+function normalize(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
