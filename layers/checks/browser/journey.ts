@@ -379,11 +379,13 @@ function elementFailure(selector: string, verb: string, timeout: number) {
       throw new BrowserMonitoringError(firstLine(raw), { cause: err });
     }
     if (/Timeout \d+ms exceeded/.test(raw)) {
-      const waitingFor = /waiting for (.*)/.exec(raw.split('\n').slice(-1)[0] ?? '')?.[1];
-      throw new StepFailure(`could not ${verb} ${selector} within ${timeout} ms${waitingFor ? ` (last state: ${clip(waitingFor)})` : ' (no matching element)'}`, {
-        expected: `an actionable element ${selector}`,
-        found: 'no actionable element',
-      });
+      // Playwright's call log says whether the selector matched at all; its last line is the last state seen.
+      const matched = /resolved to/.test(raw);
+      const lastState = raw.split('\n').map((line) => line.replace(/^\s*-\s*/, '').trim()).filter(Boolean).at(-1) ?? '';
+      throw new StepFailure(
+        `could not ${verb} ${selector} within ${timeout} ms (${matched ? `element found but not actionable: ${clip(lastState)}` : 'no matching element'})`,
+        { expected: `an actionable element ${selector}`, found: matched ? 'an element that is not actionable' : 'no matching element' },
+      );
     }
     throw new StepFailure(`could not ${verb} ${selector}: ${firstLine(raw)}`);
   };
