@@ -143,7 +143,7 @@ describe('synthetic journeys (spec 4.11)', () => {
     expect(result.status).toBe('failed');
     expect(result.failed_step).toBe(0);
     expect(result.error_kind).toBe('blocked_target');
-    expect(result.error_message).toContain('private targets are not allowed');
+    expect(result.error_message).toContain('target address not allowed: 127.0.0.1');
   });
 });
 
