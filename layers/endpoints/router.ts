@@ -52,8 +52,39 @@ export function fieldErrors(error: z.ZodError, whole: string): FieldError[] {
   return error.issues.map((i) => ({ field: i.path.map(String).join('.') || whole, message: i.message }));
 }
 
+/** The path of the first string holding a NUL character: PostgreSQL text and jsonb cannot store one. */
+function findNul(root: unknown): string[] | undefined {
+  // Iterative with parent links, so a deeply nested body costs linear time and no stack.
+  type Step = { key: string; parent: Step | undefined } | undefined;
+  const pathOf = (step: Step): string[] => {
+    const keys: string[] = [];
+    for (let s = step; s; s = s.parent) keys.push(s.key);
+    return keys.reverse();
+  };
+  const stack: [unknown, Step][] = [[root, undefined]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, at] = item;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return pathOf(at);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, v] of Object.entries(value)) {
+        if (key.includes('\0')) return pathOf({ key, parent: at });
+        stack.push([v, { key, parent: at }]);
+      }
+    }
+  }
+  return undefined;
+}
+
 function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
   if (!schema) return (where === 'body' ? undefined : {}) as z.output<T>;
+  const nul = findNul(value);
+  if (nul) {
+    const field = nul.join('.') || where;
+    throw new DomainError('VALIDATION', `${field}: must not contain NUL characters`, {
+      errors: [{ field, message: 'must not contain NUL characters' }],
+    });
+  }
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const errors = fieldErrors(r.error, where);
@@ -100,7 +131,13 @@ export class Router {
       if (!m) continue;
       const params: Record<string, string> = {};
       c.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(m[i + 1] ?? '');
+        try {
+          params[n] = decodeURIComponent(m[i + 1] ?? '');
+        } catch {
+          throw new DomainError('VALIDATION', `${n}: malformed percent-encoding`, {
+            errors: [{ field: n, message: 'malformed percent-encoding' }],
+          });
+        }
       });
       return { route: c.route, params };
     }
