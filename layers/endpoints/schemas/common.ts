@@ -61,7 +61,13 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul');
+export const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as Asia/Seoul')
+  // Stored in canonical spelling: `asia/seoul` becomes `Asia/Seoul`.
+  .transform((tz) => new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone);
 
 /** Timestamps in responses (Date objects serialise to ISO strings). */
 export const timestamp = z.string().describe('ISO 8601 date-time');
