@@ -1,0 +1,466 @@
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { parse as parseDomain } from 'tldts';
+import { z } from 'zod';
+import shippedBootstrap from './data/rdap-dns.json' with { type: 'json' };
+import { probeHttp } from './http.ts';
+import { resolveTarget } from './resolve.ts';
+import { classifySocketError, daysUntil, errorText, roundMs, type ErrorKind, type NetworkOptions, type ProbeCache } from './types.ts';
+
+export const DEFAULT_RDAP_BOOTSTRAP_URL = 'https://data.iana.org/rdap/dns.json';
+const IANA_WHOIS = 'whois.iana.org:43';
+const CACHE_TTL_SECONDS = 86_400;
+const BOOTSTRAP_TTL_MS = 86_400_000;
+const BOOTSTRAP_RETRY_MS = 10 * 60_000;
+const MAX_WHOIS_BYTES = 256 * 1024;
+
+export interface DomainProbeOptions extends NetworkOptions {
+  /** Where the IANA RDAP bootstrap (dns.json) is fetched from; the shipped copy is the fallback. */
+  rdapBootstrapUrl?: string;
+  /** `host[:port]` asked first over WHOIS instead of whois.iana.org (tests, private registries). */
+  whoisServer?: string;
+  cache?: ProbeCache;
+  cacheTtlSeconds?: number;
+  /** `warning` when days_remaining <= this. Default 30. */
+  warningDays?: number;
+  /** Per request (bootstrap, RDAP, each WHOIS hop). Default 10 s. */
+  timeoutMs?: number;
+  now?: Date;
+}
+
+export interface DomainResult {
+  input: string;
+  domain: string | null;
+  expires_at: string | null;
+  days_remaining: number | null;
+  registered_at: string | null;
+  registrar: string | null;
+  source: 'rdap' | 'whois' | null;
+  /** The RDAP URL or WHOIS server that gave the answer. */
+  server: string | null;
+  warning: boolean;
+  warning_days: number;
+  cached: boolean;
+  response_time: number;
+  error_kind: ErrorKind | null;
+  error_message: string | null;
+  checked_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RDAP bootstrap (RFC 9224)
+
+const bootstrapSchema = z.object({
+  version: z.string().optional(),
+  publication: z.string().optional(),
+  services: z.array(z.tuple([z.array(z.string()), z.array(z.string())]).rest(z.unknown())),
+});
+export type RdapBootstrap = z.infer<typeof bootstrapSchema>;
+
+const SHIPPED: RdapBootstrap = bootstrapSchema.parse(shippedBootstrap);
+
+const bootstrapMemo = new Map<string, { bootstrap: RdapBootstrap; source: 'remote' | 'shipped'; until: number }>();
+
+/** The bootstrap from `url` when reachable (kept a day), else the copy shipped with the code. */
+export async function loadRdapBootstrap(
+  url: string | undefined,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ bootstrap: RdapBootstrap; source: 'remote' | 'shipped' }> {
+  const key = url ?? DEFAULT_RDAP_BOOTSTRAP_URL;
+  const memo = bootstrapMemo.get(key);
+  if (memo && memo.until > Date.now()) return { bootstrap: memo.bootstrap, source: memo.source };
+  // The bootstrap source is operator configuration, not user input, so private addresses are fine.
+  const res = await probeHttp(key, {
+    allowPrivateTargets: true,
+    captureBody: true,
+    timeoutMs: opts.timeoutMs ?? 5_000,
+    expectedStatus: 200,
+    headers: { accept: 'application/json' },
+  });
+  let parsed: RdapBootstrap | undefined;
+  if (res.is_available && res.body) {
+    try {
+      const r = bootstrapSchema.safeParse(JSON.parse(res.body));
+      if (r.success) parsed = r.data;
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const entry = parsed
+    ? { bootstrap: parsed, source: 'remote' as const, until: Date.now() + BOOTSTRAP_TTL_MS }
+    : { bootstrap: SHIPPED, source: 'shipped' as const, until: Date.now() + BOOTSTRAP_RETRY_MS };
+  bootstrapMemo.set(key, entry);
+  return { bootstrap: entry.bootstrap, source: entry.source };
+}
+
+/** Forgets fetched bootstraps (tests). */
+export function clearRdapBootstrapMemo(): void {
+  bootstrapMemo.clear();
+}
+
+/** The RDAP base URL serving a domain: the longest matching label suffix, https preferred. */
+export function rdapBaseFor(domain: string, bootstrap: RdapBootstrap): string | undefined {
+  const labels = domain.toLowerCase().split('.');
+  for (let i = 0; i < labels.length; i++) {
+    const suffix = labels.slice(i).join('.');
+    for (const [tlds, urls] of bootstrap.services) {
+      if (tlds.some((t) => t.toLowerCase() === suffix)) {
+        const url = urls.find((u) => u.startsWith('https://')) ?? urls[0];
+        if (url) return url.endsWith('/') ? url : `${url}/`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const vcardSchema = z.tuple([z.literal('vcard'), z.array(z.array(z.unknown()))]);
+const rdapEntitySchema: z.ZodType<RdapEntity> = z.lazy(() =>
+  z.object({
+    roles: z.array(z.string()).optional(),
+    vcardArray: z.unknown().optional(),
+    entities: z.array(rdapEntitySchema).optional(),
+    handle: z.string().optional(),
+  }),
+);
+interface RdapEntity {
+  roles?: string[];
+  vcardArray?: unknown;
+  entities?: RdapEntity[];
+  handle?: string;
+}
+const rdapDomainSchema = z.object({
+  ldhName: z.string().optional(),
+  events: z.array(z.object({ eventAction: z.string(), eventDate: z.string() })).optional(),
+  entities: z.array(rdapEntitySchema).optional(),
+});
+
+function vcardName(v: unknown): string | undefined {
+  const card = vcardSchema.safeParse(v);
+  if (!card.success) return undefined;
+  for (const prop of card.data[1]) {
+    if (prop[0] === 'fn' && typeof prop[3] === 'string' && prop[3].trim() !== '') return prop[3].trim();
+  }
+  return undefined;
+}
+
+interface Answer {
+  expires: Date;
+  registered: Date | null;
+  registrar: string | null;
+  server: string;
+}
+
+type Attempt = { ok: true; answer: Answer } | { ok: false; kind: ErrorKind; message: string };
+
+async function queryRdap(domain: string, opts: DomainProbeOptions): Promise<Attempt> {
+  const { bootstrap } = await loadRdapBootstrap(opts.rdapBootstrapUrl, { timeoutMs: opts.timeoutMs ?? 10_000 });
+  const base = rdapBaseFor(domain, bootstrap);
+  if (!base) return { ok: false, kind: 'no_data', message: `no RDAP service for ${domain}` };
+  const url = `${base}domain/${encodeURIComponent(domain)}`;
+  // RDAP services come from the bootstrap (IANA or the operator), so they count as infrastructure.
+  const res = await probeHttp(url, {
+    allowPrivateTargets: true,
+    dnsServers: opts.dnsServers,
+    captureBody: true,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    expectedStatus: 200,
+    headers: { accept: 'application/rdap+json, application/json' },
+  });
+  if (res.status_code === 404) return { ok: false, kind: 'no_data', message: `${domain} is not registered (RDAP 404)` };
+  if (!res.is_available || res.body === undefined) {
+    return { ok: false, kind: res.error_kind ?? 'network', message: `RDAP ${url}: ${res.error_message ?? 'no answer'}` };
+  }
+  let doc: z.infer<typeof rdapDomainSchema>;
+  try {
+    const r = rdapDomainSchema.safeParse(JSON.parse(res.body));
+    if (!r.success) return { ok: false, kind: 'protocol', message: `RDAP ${url}: unexpected answer` };
+    doc = r.data;
+  } catch {
+    return { ok: false, kind: 'protocol', message: `RDAP ${url}: answer is not JSON` };
+  }
+  const event = (action: string) => doc.events?.find((e) => e.eventAction.toLowerCase() === action)?.eventDate;
+  const expiry = event('expiration');
+  const expires = expiry ? new Date(expiry) : undefined;
+  if (!expires || Number.isNaN(expires.getTime())) return { ok: false, kind: 'no_data', message: `RDAP ${url}: no expiration event` };
+  const reg = event('registration');
+  const registrarEntity = doc.entities?.find((e) => e.roles?.includes('registrar'));
+  return {
+    ok: true,
+    answer: {
+      expires,
+      registered: reg && !Number.isNaN(new Date(reg).getTime()) ? new Date(reg) : null,
+      registrar: registrarEntity ? (vcardName(registrarEntity.vcardArray) ?? registrarEntity.handle ?? null) : null,
+      server: url,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// WHOIS (RFC 3912)
+
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+
+/** Parses the date spellings registries use: ISO 8601, `2026. 03. 01.`, `01-Mar-2026`, `2026/03/01`. */
+export function parseWhoisDate(raw: string): Date | undefined {
+  const s = raw.trim().replace(/\s*\(.*\)$/, '');
+  let m = /^(\d{4})[-./]\s*(\d{1,2})[-./]\s*(\d{1,2})\.?(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?/i.exec(s);
+  if (m) {
+    const [, y, mo, d, h = '0', mi = '0', se = '0', tz] = m;
+    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se));
+    if (tz && /^[+-]/.test(tz)) {
+      const sign = tz.startsWith('-') ? -1 : 1;
+      const digits = tz.replace(/[^\d]/g, '');
+      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+    }
+    return new Date(ms);
+  }
+  m = /^(\d{1,2})[-\s.]([a-z]{3})[a-z]*[-\s.](\d{4})/i.exec(s);
+  if (m) {
+    const month = MONTHS[(m[2] ?? '').toLowerCase()];
+    if (month !== undefined) return new Date(Date.UTC(Number(m[3]), month, Number(m[1])));
+  }
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+const EXPIRY_KEYS = [
+  'registry expiry date',
+  'registrar registration expiration date',
+  'expiration date',
+  'expiry date',
+  'expiration time',
+  'expires on',
+  'expires',
+  'expire',
+  'paid-till',
+  'valid until',
+  'renewal date',
+  '사용 종료일',
+];
+const CREATED_KEYS = ['creation date', 'created', 'registered on', 'registration time', 'registered', '등록일'];
+const REGISTRAR_KEYS = ['registrar', 'registrar name', 'sponsoring registrar', 'registrar organization', '등록대행자'];
+const REFERRAL_KEYS = ['registrar whois server', 'refer', 'whois', 'whois server'];
+
+/** `key: value` fields of a WHOIS answer, keys lower-cased, first occurrence kept. */
+export function whoisFields(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*[%#>]/.test(line)) continue;
+    const m = /^\s*([^:]{1,60}?)\s*:\s*(.+?)\s*$/.exec(line);
+    if (!m) continue;
+    const key = (m[1] ?? '').toLowerCase();
+    if (!fields.has(key) && m[2]) fields.set(key, m[2]);
+  }
+  return fields;
+}
+
+const firstField = (fields: Map<string, string>, keys: string[]) => {
+  for (const k of keys) {
+    const v = fields.get(k);
+    if (v) return v;
+  }
+  return undefined;
+};
+
+function parseHostPort(s: string): { host: string; port: number } | undefined {
+  const t = s.trim().replace(/^whois:\/\//i, '').replace(/\/.*$/, '');
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+  if (bracket) return { host: bracket[1] ?? '', port: Number(bracket[2] ?? 43) };
+  if (net.isIPv6(t)) return { host: t, port: 43 };
+  const [host, port] = t.split(':');
+  if (!host || !/^[a-z0-9.-]+$/i.test(host)) return undefined;
+  const p = port === undefined ? 43 : Number(port);
+  return Number.isInteger(p) && p > 0 && p < 65536 ? { host, port: p } : undefined;
+}
+
+async function whoisQuery(
+  server: { host: string; port: number },
+  query: string,
+  opts: DomainProbeOptions,
+  trusted: boolean,
+): Promise<{ ok: true; text: string } | { ok: false; kind: ErrorKind; message: string }> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const policy = trusted ? { ...opts, allowPrivateTargets: true } : opts;
+  const target = await resolveTarget(server.host, policy, timeoutMs);
+  if (!target.ok) return { ok: false, kind: target.failure.kind, message: `WHOIS ${server.host}: ${target.failure.message}` };
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: target.address, port: server.port });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (r: { ok: true; text: string } | { ok: false; kind: ErrorKind; message: string }) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(
+      () => finish(size > 0 ? { ok: true, text: Buffer.concat(chunks).toString('utf8') } : { ok: false, kind: 'timeout', message: `WHOIS ${server.host}: no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+    socket.once('connect', () => socket.write(`${query}\r\n`));
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      size += c.length;
+      if (size > MAX_WHOIS_BYTES) finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    });
+    socket.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    socket.on('error', (err) => {
+      const f = classifySocketError(err);
+      finish({ ok: false, kind: f.kind, message: `WHOIS ${server.host}: ${f.message}` });
+    });
+  });
+}
+
+async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Attempt> {
+  const first = parseHostPort(opts.whoisServer ?? IANA_WHOIS);
+  if (!first) return { ok: false, kind: 'invalid', message: `bad WHOIS server: ${opts.whoisServer}` };
+  let server = first;
+  let trusted = true;
+  const seen = new Set<string>();
+  let expires: Date | undefined;
+  let registered: Date | undefined;
+  let registrar: string | undefined;
+  let answeredBy: string | undefined;
+  let lastError: { kind: ErrorKind; message: string } | undefined;
+  for (let hop = 0; hop < 3; hop++) {
+    const label = `${server.host}:${server.port}`;
+    seen.add(label.toLowerCase());
+    const res = await whoisQuery(server, domain, opts, trusted);
+    if (!res.ok) {
+      lastError = res;
+      break;
+    }
+    const fields = whoisFields(res.text);
+    if (/no match|not found|no data found|no entries found|status:\s*free|available for registration/i.test(res.text) && fields.size < 3) {
+      return { ok: false, kind: 'no_data', message: `${domain} is not registered (WHOIS ${server.host})` };
+    }
+    const exp = firstField(fields, EXPIRY_KEYS);
+    const parsedExp = exp ? parseWhoisDate(exp) : undefined;
+    // The registry's date is authoritative; a registrar's answer only fills gaps.
+    if (!expires && parsedExp) {
+      expires = parsedExp;
+      answeredBy = label;
+    }
+    const created = firstField(fields, CREATED_KEYS);
+    registered ??= created ? parseWhoisDate(created) : undefined;
+    const reg = firstField(fields, REGISTRAR_KEYS);
+    if (!registrar && reg && !/^https?:/i.test(reg)) registrar = reg;
+    const referral = firstField(fields, REFERRAL_KEYS);
+    const next = referral ? parseHostPort(referral) : undefined;
+    if (!next || seen.has(`${next.host}:${next.port}`.toLowerCase())) break;
+    if (expires && registrar) break;
+    server = next;
+    // Referrals come from registry data, so they are held to the SSRF policy.
+    trusted = false;
+  }
+  if (expires && answeredBy) {
+    return { ok: true, answer: { expires, registered: registered ?? null, registrar: registrar ?? null, server: `whois://${answeredBy}` } };
+  }
+  return lastError ? { ok: false, ...lastError } : { ok: false, kind: 'no_data', message: `WHOIS gave no expiry date for ${domain}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Reduces a URL or host name to its registered domain (`www.shop.example.co.uk` -> `example.co.uk`). */
+export function registeredDomain(input: string): string | undefined {
+  let host = input.trim().toLowerCase();
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(host)) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return undefined;
+    }
+  }
+  host = host.replace(/\.$/, '');
+  const parsed = parseDomain(host, { allowPrivateDomains: false });
+  if (parsed.isIp || !parsed.domain) return undefined;
+  return parsed.domain;
+}
+
+interface CachedAnswer {
+  expires_at: string;
+  registered_at: string | null;
+  registrar: string | null;
+  source: 'rdap' | 'whois';
+  server: string;
+}
+
+/**
+ * Domain expiry check (spec 4.4): RDAP first (IANA bootstrap), WHOIS with referrals as fallback.
+ * Answers are cached for a day when a cache is given; the registry date changes rarely.
+ */
+export async function probeDomain(input: string, opts: DomainProbeOptions): Promise<DomainResult> {
+  const started = performance.now();
+  const now = opts.now ?? new Date();
+  const warningDays = opts.warningDays ?? 30;
+  const domain = registeredDomain(input) ?? null;
+  const base: DomainResult = {
+    input,
+    domain,
+    expires_at: null,
+    days_remaining: null,
+    registered_at: null,
+    registrar: null,
+    source: null,
+    server: null,
+    warning: false,
+    warning_days: warningDays,
+    cached: false,
+    response_time: 0,
+    error_kind: null,
+    error_message: null,
+    checked_at: now.toISOString(),
+  };
+  if (!domain) return { ...base, error_kind: 'invalid', error_message: `not a registrable domain name: ${input}` };
+
+  const fromAnswer = (a: CachedAnswer, cached: boolean): DomainResult => {
+    const days = daysUntil(new Date(a.expires_at), now);
+    return {
+      ...base,
+      ...a,
+      days_remaining: days,
+      warning: days <= warningDays,
+      cached,
+      response_time: roundMs(performance.now() - started),
+    };
+  };
+
+  const cacheKey = `checks:domain-expiry:v1:${domain}`;
+  if (opts.cache) {
+    try {
+      const hit = await opts.cache.get<CachedAnswer>(cacheKey);
+      if (hit && typeof hit.expires_at === 'string') return fromAnswer(hit, true);
+    } catch {
+      // A cache outage must not fail the check.
+    }
+  }
+
+  const errors: string[] = [];
+  let kind: ErrorKind = 'no_data';
+  for (const [source, run] of [
+    ['rdap', queryRdap],
+    ['whois', queryWhois],
+  ] as const) {
+    let attempt: Attempt;
+    try {
+      attempt = await run(domain, opts);
+    } catch (err) {
+      attempt = { ok: false, kind: 'network', message: errorText(err) };
+    }
+    if (attempt.ok) {
+      const answer: CachedAnswer = {
+        expires_at: attempt.answer.expires.toISOString(),
+        registered_at: attempt.answer.registered?.toISOString() ?? null,
+        registrar: attempt.answer.registrar,
+        source,
+        server: attempt.answer.server,
+      };
+      if (opts.cache) {
+        await opts.cache.set(cacheKey, answer, opts.cacheTtlSeconds ?? CACHE_TTL_SECONDS).catch(() => {});
+      }
+      return fromAnswer(answer, false);
+    }
+    errors.push(attempt.message);
+    kind = attempt.kind;
+  }
+  return { ...base, response_time: roundMs(performance.now() - started), error_kind: kind, error_message: errors.join('; ') };
+}

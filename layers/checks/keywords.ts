@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { extractText } from './content-change.ts';
+
+/** `keywords` as stored: a JSON array of strings (spec 4.13), or already an array. */
+export const keywordsSchema = z
+  .union([
+    z.array(z.string()),
+    z.string().transform((s, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(s);
+        const arr = z.array(z.string()).safeParse(parsed);
+        if (arr.success) return arr.data;
+      } catch {
+        // fall through to the issue below
+      }
+      ctx.addIssue({ code: 'custom', message: 'keywords must be a JSON array of strings, e.g. ["sale","sold out"]' });
+      return z.NEVER;
+    }),
+  ])
+  .transform((list) => [...new Set(list.map((k) => k.replace(/\s+/g, ' ').trim()).filter((k) => k !== ''))])
+  .pipe(z.array(z.string().max(200)).max(100, 'at most 100 keywords'));
+
+export interface KeywordResult {
+  keywords: string[];
+  found: string[];
+  missing: string[];
+  alert_on_found: boolean;
+  /** alert_on_found: any keyword found; otherwise: any keyword missing. */
+  should_alert: boolean;
+  message: string | null;
+}
+
+/**
+ * Keyword monitoring (spec 4.13): case-insensitive search of the page's visible text (scripts and
+ * styles excluded, whitespace collapsed so a keyword split across lines still matches).
+ */
+export function checkKeywords(html: string, keywords: readonly string[], alertOnFound: boolean): KeywordResult {
+  const text = extractText(html).toLowerCase();
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const k of keywords) (text.includes(k.toLowerCase()) ? found : missing).push(k);
+  const should = alertOnFound ? found.length > 0 : missing.length > 0;
+  return {
+    keywords: [...keywords],
+    found,
+    missing,
+    alert_on_found: alertOnFound,
+    should_alert: keywords.length > 0 && should,
+    message: !should || keywords.length === 0 ? null : alertOnFound ? `keyword(s) found: ${found.join(', ')}` : `keyword(s) missing: ${missing.join(', ')}`,
+  };
+}
