@@ -1,0 +1,79 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import type { QueueKey, QueueWithDlq } from './checks.ts';
+import type { DeployConfig } from './config.ts';
+import type { Data } from './data.ts';
+import { HouseFunction } from './house-function.ts';
+import { forProbes, inVpc } from './placement.ts';
+
+export const TOOLS_ROUTE = '/api/v1/tools/{proxy+}';
+
+/**
+ * HTTP API: every route goes to `functions/api.ts` (in the VPC) except the tools routes, which probe
+ * arbitrary targets and so run in `functions/tools.ts` outside it, authenticated by the JWT alone.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly apiFunction: HouseFunction;
+  readonly toolsFunction: HouseFunction;
+  /** Host name of the API, for the CloudFront origin. */
+  readonly domainName: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq> },
+  ) {
+    super(scope, id);
+    const { config, data, queues } = props;
+    this.apiFunction = new HouseFunction(this, 'ApiFunction', {
+      entry: 'functions/api.ts',
+      description: 'REST API (spec sections 3-13)',
+      memorySize: 1024,
+      // API Gateway gives up after 30 s.
+      timeout: Duration.seconds(29),
+      logRetentionDays: config.logRetentionDays,
+      environment: { ALLOW_REGISTRATION: String(config.allowRegistration) },
+      ...inVpc(data),
+    })
+      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
+      .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN')
+      .bindCache({ url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts })
+      // "Check now" and test notifications enqueue work; screenshots are read back for the dashboard.
+      .bindQueueSender(queues.checks.queue, 'CHECK_QUEUE_URL')
+      .bindQueueSender(queues.browser.queue, 'BROWSER_QUEUE_URL')
+      .bindQueueSender(queues.notifications.queue, 'NOTIFY_QUEUE_URL')
+      .bindBucket(data.blobBucket, 'read');
+
+    this.toolsFunction = new HouseFunction(this, 'ToolsFunction', {
+      entry: 'functions/tools.ts',
+      description: 'Ad-hoc probing tools (/api/v1/tools/*)',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      logRetentionDays: config.logRetentionDays,
+      ...forProbes(data, config),
+    }).bindSecret(data.jwtSecret, 'JWT_SECRET_ARN');
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Py_Monitor REST API',
+      defaultIntegration: new HttpLambdaIntegration('Api', this.apiFunction),
+      createDefaultStage: false,
+    });
+    this.httpApi.addRoutes({
+      path: TOOLS_ROUTE,
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('Tools', this.toolsFunction),
+    });
+    // Tools cannot reach the cache (outside the VPC), so the stage throttle is their shared rate limit.
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+    });
+    const stack = Stack.of(this);
+    this.domainName = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+  }
+}

@@ -1,0 +1,155 @@
+import { Duration } from 'aws-cdk-lib';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Browser } from './browser.ts';
+import type { DeployConfig } from './config.ts';
+import type { Data } from './data.ts';
+import { HouseFunction } from './house-function.ts';
+import { forProbes, inVpc } from './placement.ts';
+
+export type QueueKey = 'checks' | 'browser' | 'results' | 'notifications';
+
+export interface QueueWithDlq {
+  queue: sqs.Queue;
+  dlq: sqs.Queue;
+}
+
+/** A message that failed this many receives moves to the dead-letter queue. */
+const MAX_RECEIVE_COUNT = 3;
+
+/**
+ * The check pipeline: EventBridge -> scheduler -> check/browser queues -> checker/browser (outside
+ * the VPC) -> results queue -> results (in the VPC) -> notifications queue -> notifier (outside).
+ * Every queue has a DLQ; every consumer reports partial batch failures.
+ */
+export class Checks extends Construct {
+  readonly queues: Record<QueueKey, QueueWithDlq>;
+  readonly scheduler: HouseFunction;
+  readonly checker: HouseFunction;
+  readonly results: HouseFunction;
+  readonly notifier: HouseFunction;
+  readonly daily: HouseFunction;
+  readonly browser: Browser;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: DeployConfig; data: Data; wsStage: WebSocketStage; mailFrom: string },
+  ) {
+    super(scope, id);
+    const { config, data } = props;
+    const db = { secret: data.databaseSecret, connections: data.cluster.connections };
+    const cache = { url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts };
+    const logRetentionDays = config.logRetentionDays;
+
+    // Visibility timeout is six times the consumer's timeout, as Lambda's SQS guidance asks.
+    const timeouts: Record<QueueKey, Duration> = {
+      checks: Duration.seconds(60),
+      browser: Duration.seconds(120),
+      results: Duration.seconds(60),
+      notifications: Duration.seconds(60),
+    };
+    const makeQueue = (key: QueueKey, name: string): QueueWithDlq => {
+      const dlq = new sqs.Queue(this, `${name}Dlq`, {
+        retentionPeriod: Duration.days(14),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const queue = new sqs.Queue(this, `${name}Queue`, {
+        visibilityTimeout: Duration.seconds(timeouts[key].toSeconds() * 6),
+        retentionPeriod: Duration.days(4),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+      return { queue, dlq };
+    };
+    this.queues = {
+      checks: makeQueue('checks', 'Check'),
+      browser: makeQueue('browser', 'Browser'),
+      results: makeQueue('results', 'Results'),
+      notifications: makeQueue('notifications', 'Notify'),
+    };
+    const q = this.queues;
+
+    this.scheduler = new HouseFunction(this, 'Scheduler', {
+      entry: 'functions/scheduler.ts',
+      description: 'Every minute: enqueue the checks that are due',
+      timeout: Duration.seconds(50),
+      logRetentionDays,
+      ...inVpc(data),
+    })
+      .bindDatabase(db)
+      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL')
+      .bindQueueSender(q.browser.queue, 'BROWSER_QUEUE_URL');
+    new events.Rule(this, 'EveryMinute', {
+      description: 'Py_Monitor scheduler tick',
+      schedule: events.Schedule.expression(config.checkSchedule),
+      // A missed tick is covered by the next one; retrying would only double-enqueue.
+      targets: [new targets.LambdaFunction(this.scheduler, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
+
+    this.checker = new HouseFunction(this, 'Checker', {
+      entry: 'functions/checker.ts',
+      description: 'Probes targets (HTTP, SSL, DNS, TCP/UDP, content, headers, API)',
+      timeout: timeouts.checks,
+      memorySize: 512,
+      reservedConcurrentExecutions: config.checkerConcurrency,
+      logRetentionDays,
+      ...forProbes(data, config),
+    })
+      .bindQueueConsumer(q.checks.queue, { batchSize: 10, maxConcurrency: config.checkerConcurrency })
+      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL');
+
+    this.browser = new Browser(this, 'Browser', {
+      config,
+      queue: q.browser.queue,
+      resultsQueue: q.results.queue,
+      blobBucket: data.blobBucket,
+      placement: forProbes(data, config),
+    });
+
+    this.results = new HouseFunction(this, 'Results', {
+      entry: 'functions/results.ts',
+      description: 'Records results, evaluates alerts, writes the outbox',
+      timeout: timeouts.results,
+      logRetentionDays,
+      ...inVpc(data),
+    })
+      .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1) })
+      .bindDatabase(db)
+      .bindCache(cache)
+      .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL');
+
+    this.notifier = new HouseFunction(this, 'Notifier', {
+      entry: 'functions/notifier.ts',
+      description: 'Delivers email (SES), webhooks and WebSocket pushes; reports outcomes',
+      timeout: timeouts.notifications,
+      logRetentionDays,
+      ...forProbes(data, config),
+    })
+      .bindQueueConsumer(q.notifications.queue, { batchSize: 10 })
+      .bindMailSender(props.mailFrom)
+      .bindWebSocketPush(props.wsStage)
+      .bindTable(data.connectionsTable, 'readWrite')
+      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL');
+
+    this.daily = new HouseFunction(this, 'Daily', {
+      entry: 'functions/daily.ts',
+      description: 'Daily: retention cleanup and partitions; enqueues SSL/domain expiry probes',
+      timeout: Duration.minutes(5),
+      logRetentionDays,
+      ...inVpc(data),
+    })
+      .bindDatabase(db)
+      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
+    new events.Rule(this, 'DailyRule', {
+      description: 'Py_Monitor daily maintenance',
+      schedule: events.Schedule.expression(config.dailySchedule),
+      targets: [new targets.LambdaFunction(this.daily, { retryAttempts: 2 })],
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Alarms } from './alarms.ts';
+import { Alerts } from './alerts.ts';
+import { Api } from './api.ts';
+import { Checks, type QueueKey, type QueueWithDlq } from './checks.ts';
+import type { DeployConfig } from './config.ts';
+import { Data } from './data.ts';
+import { Migrations } from './migrations.ts';
+import { Realtime } from './realtime.ts';
+import { Web } from './web.ts';
+
+export interface PyMonitorStackProps extends StackProps {
+  config: DeployConfig;
+}
+
+/** The whole deployment; each concern is one construct in lib/. */
+export class PyMonitorStack extends Stack {
+  readonly data: Data;
+  readonly api: Api;
+  readonly realtime: Realtime;
+  readonly checks: Checks;
+  readonly web: Web;
+  readonly migrations: Migrations;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: PyMonitorStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.data = new Data(this, 'Data', config);
+    const alerts = new Alerts(this, 'Alerts', config);
+    this.realtime = new Realtime(this, 'Realtime', { config, data: this.data });
+    this.checks = new Checks(this, 'Checks', {
+      config,
+      data: this.data,
+      wsStage: this.realtime.stage,
+      mailFrom: alerts.fromAddress,
+    });
+    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues });
+    const wsHost = `${this.realtime.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    this.web = new Web(this, 'Web', { config, apiDomainName: this.api.domainName, wsUrl: this.realtime.stage.url, wsHost });
+    this.migrations = new Migrations(this, 'Migrations', { config, data: this.data });
+
+    // Links in emails and webhooks point at the dashboard.
+    const publicUrl = `https://${config.domainNames[0] ?? this.web.distribution.distributionDomainName}`;
+    for (const fn of [this.api.apiFunction, this.checks.results, this.checks.notifier, this.checks.daily]) {
+      fn.addEnvironment('PUBLIC_URL', publicUrl);
+    }
+    // Migrations first, so no function meets a schema older than its code.
+    for (const fn of [this.api.apiFunction, this.realtime.wsFunction, this.checks.scheduler, this.checks.results, this.checks.daily]) {
+      fn.node.addDependency(this.migrations.resource);
+    }
+
+    this.alarms = new Alarms(this, 'Alarms', config);
+    const names: Record<QueueKey, string> = { checks: 'Check', browser: 'Browser', results: 'Results', notifications: 'Notify' };
+    for (const [key, { dlq }] of Object.entries(this.checks.queues) as [QueueKey, QueueWithDlq][]) {
+      this.alarms.watchDeadLetterQueue(names[key], dlq);
+    }
+    this.alarms.watchBacklog('Check', this.checks.queues.checks.queue, Duration.minutes(5));
+    const functions = {
+      Api: this.api.apiFunction,
+      Tools: this.api.toolsFunction,
+      Ws: this.realtime.wsFunction,
+      Scheduler: this.checks.scheduler,
+      Checker: this.checks.checker,
+      Browser: this.checks.browser.fn,
+      Results: this.checks.results,
+      Notifier: this.checks.notifier,
+      Daily: this.checks.daily,
+      Migrate: this.migrations.fn,
+    };
+    for (const [name, fn] of Object.entries(functions)) this.alarms.watchFunction(name, fn);
+
+    new CfnOutput(this, 'DashboardUrl', { value: publicUrl });
+    new CfnOutput(this, 'HttpApiUrl', { value: this.api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'WebSocketUrl', { value: this.realtime.stage.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DatabaseSecretArn', { value: this.data.databaseSecret.secretArn });
+  }
+}

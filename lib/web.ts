@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import type { DeployConfig } from './config.ts';
+import { projectRoot } from './house-function.ts';
+
+/**
+ * Maps extension-less page paths onto frontend/html/*.html, as the local server does:
+ * `/` -> /html/index.html, `/status/<slug>` -> /html/status.html, `/login` -> /html/login.html.
+ */
+export const PAGE_REWRITE_CODE = `
+function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri === '/' || uri === '') { request.uri = '/html/index.html'; return request; }
+  if (uri.indexOf('/status/') === 0) { request.uri = '/html/status.html'; return request; }
+  var last = uri.substring(uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) {
+    request.uri = '/html' + uri.replace(/\\/+$/, '') + '.html';
+  }
+  return request;
+}
+`;
+
+/**
+ * The dashboard and public status pages: a private S3 bucket behind CloudFront with origin access
+ * control, `/api/*` forwarded uncached to the HTTP API, HTTPS only, security headers on every response.
+ */
+export class Web extends Construct {
+  readonly distribution: cloudfront.Distribution;
+  readonly siteBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: { config: DeployConfig; apiDomainName: string; wsUrl: string; wsHost: string }) {
+    super(scope, id);
+    const { config } = props;
+    this.siteBucket = new s3.Bucket(this, 'Site', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // Rebuilt from frontend/ on every deploy, so nothing here needs keeping.
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+    });
+
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Py_Monitor security headers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: https:",
+            `connect-src 'self' wss://${props.wsHost}`,
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+          ].join('; '),
+          override: true,
+        },
+      },
+    });
+
+    const rewrite = new cloudfront.Function(this, 'PageRewrite', {
+      code: cloudfront.FunctionCode.fromInline(PAGE_REWRITE_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Map page paths to frontend/html',
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Py_Monitor dashboard, status pages and API',
+      defaultRootObject: 'html/index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(config.certificateArn && config.domainNames.length > 0
+        ? {
+            domainNames: config.domainNames,
+            // Only settable with a custom certificate; the default *.cloudfront.net one has a fixed policy.
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+          }
+        : {}),
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: securityHeaders,
+        compress: true,
+        functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new origins.HttpOrigin(props.apiDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // The API needs the viewer's headers (Authorization, X-Forwarded-For for rate limits) but
+          // must see its own Host, or API Gateway cannot route the request.
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
+        },
+      },
+    });
+
+    // The dashboard learns where the WebSocket API lives from /config.json.
+    const frontendDir = join(projectRoot, 'frontend');
+    new s3deploy.BucketDeployment(this, 'Deploy', {
+      destinationBucket: this.siteBucket,
+      sources: [
+        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir)] : []),
+        s3deploy.Source.jsonData('config.json', { apiBase: '/api/v1', wsUrl: props.wsUrl }),
+      ],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+  }
+}

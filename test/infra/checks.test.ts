@@ -1,0 +1,143 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionId, resourcesOf, synthStack } from './synth.ts';
+
+let template: ReturnType<typeof synthStack>['template'];
+beforeAll(() => {
+  template = synthStack().template;
+});
+
+const consumers = {
+  Check: 'Probes targets',
+  Browser: 'Chromium checks',
+  Results: 'Records results',
+  Notify: 'Delivers email',
+} as const;
+
+describe('schedules', () => {
+  it('ticks the scheduler every minute without retries', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId(template, 'Every minute'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+  });
+
+  it('runs the daily function once a day', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(15 3 * * ? *)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId(template, 'Daily:'), 'Arn'] } })],
+    });
+  });
+
+  it('takes schedules from configuration', () => {
+    const custom = synthStack({ checkSchedule: 'rate(2 minutes)', dailySchedule: 'cron(0 1 * * ? *)' }).template;
+    custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+    custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 1 * * ? *)' });
+  });
+});
+
+describe('queues', () => {
+  it('gives each of the four queues a dead-letter queue', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 8);
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    for (const name of Object.keys(consumers)) {
+      const [id, queue] = Object.entries(queues).find(([k]) => k.startsWith(`Checks${name}Queue`)) ?? [];
+      const dlqId = Object.keys(queues).find((k) => k.startsWith(`Checks${name}Dlq`));
+      expect(id, name).toBeDefined();
+      expect(queue?.Properties?.['RedrivePolicy'], name).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+        maxReceiveCount: 3,
+      });
+    }
+  });
+
+  it('alarms when any dead-letter queue holds a message', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    for (const name of Object.keys(consumers)) {
+      const dlqId = Object.keys(queues).find((k) => k.startsWith(`Checks${name}Dlq`));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('AlarmsTopic') })],
+      });
+    }
+  });
+
+  it('consumes every queue with partial batch responses', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    for (const [name, description] of Object.entries(consumers)) {
+      const queueId = Object.keys(queues).find((k) => k.startsWith(`Checks${name}Queue`));
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: functionId(template, description) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it('keeps messages invisible for six times the consumer timeout', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    const check = Object.entries(queues).find(([k]) => k.startsWith('ChecksCheckQueue'))?.[1];
+    expect(check?.Properties?.['VisibilityTimeout']).toBe(360);
+  });
+});
+
+describe('check concurrency (spec 6.2)', () => {
+  it('reserves ten concurrent checkers and caps their queue poller at ten', () => {
+    const checker = functionId(template, 'Probes targets');
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), ReservedConcurrentExecutions: 10 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: checker },
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('reserves two browser functions, one message each', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Chromium checks'),
+      ReservedConcurrentExecutions: 2,
+      PackageType: 'Image',
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(template, 'Chromium checks') },
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('takes the limits from configuration', () => {
+    const custom = synthStack({ checkerConcurrency: '25', browserConcurrency: '4' }).template;
+    custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), ReservedConcurrentExecutions: 25 });
+    custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Chromium checks'), ReservedConcurrentExecutions: 4 });
+  });
+});
+
+describe('placement', () => {
+  it('keeps the probing functions outside the VPC and the data functions inside', () => {
+    const fns = resourcesOf(template, 'AWS::Lambda::Function');
+    const inVpc = (description: string) => fns[functionId(template, description)]?.Properties?.['VpcConfig'] !== undefined;
+    for (const d of ['Probes targets', 'Chromium checks', 'Delivers email', 'Ad-hoc probing tools']) expect(inVpc(d), d).toBe(false);
+    for (const d of ['Every minute', 'Records results', 'Daily:', 'REST API', 'WebSocket', 'Applies database migrations']) expect(inVpc(d), d).toBe(true);
+  });
+
+  it('builds the browser function from a container image on x86_64', () => {
+    const browser = resourcesOf(template)[functionId(template, 'Chromium checks')];
+    expect(browser?.Properties?.['Architectures']).toEqual(['x86_64']);
+    expect(browser?.Properties?.['Code']).toHaveProperty('ImageUri');
+  });
+
+  it('runs zip functions on Node 22 arm64 with active tracing', () => {
+    const zips = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      (f) => JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"') && f.Properties?.['PackageType'] !== 'Image',
+    );
+    expect(zips.length).toBe(9);
+    for (const f of zips) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    }
+  });
+});

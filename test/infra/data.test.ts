@@ -1,0 +1,159 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resourcesOf, synthStack } from './synth.ts';
+
+let template: ReturnType<typeof synthStack>['template'];
+beforeAll(() => {
+  template = synthStack().template;
+});
+
+describe('network', () => {
+  it('has no NAT gateway, internet gateway or public subnet by default', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    for (const subnet of Object.values(resourcesOf(template, 'AWS::EC2::Subnet'))) {
+      expect(subnet.Properties?.['MapPublicIpOnLaunch']).not.toBe(true);
+    }
+  });
+
+  it('reaches SQS and Secrets Manager through interface endpoints and S3/DynamoDB through gateways', () => {
+    for (const service of ['sqs', 'secretsmanager']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        ServiceName: `com.amazonaws.us-east-1.${service}`,
+        SubnetIds: Match.anyValue(),
+      });
+    }
+    for (const service of ['s3', 'dynamodb']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${service}`]] },
+      });
+    }
+  });
+
+  it('puts interface endpoints in one AZ unless configured otherwise', () => {
+    const subnetsOf = (t: typeof template) =>
+      Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint'))
+        .filter((e) => e.Properties?.['VpcEndpointType'] === 'Interface')
+        .map((e) => (e.Properties?.['SubnetIds'] as unknown[]).length);
+    expect(subnetsOf(template)).toEqual([1, 1]);
+    expect(subnetsOf(synthStack({ vpcEndpointAzs: '2' }).template)).toEqual([2, 2]);
+  });
+
+  it('adds NAT and moves every function into private subnets when natGateways is set', () => {
+    const withNat = synthStack({ natGateways: '1' }).template;
+    withNat.resourceCountIs('AWS::EC2::NatGateway', 1);
+    withNat.resourceCountIs('AWS::EC2::InternetGateway', 1);
+    const fns = Object.values(resourcesOf(withNat, 'AWS::Lambda::Function')).filter((f) =>
+      JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"'),
+    );
+    expect(fns).toHaveLength(10);
+    for (const f of fns) expect(f.Properties?.['VpcConfig'], String(f.Properties?.['Description'])).toBeDefined();
+  });
+});
+
+describe('Aurora PostgreSQL Serverless v2', () => {
+  it('scales from 0 ACU with auto-pause, credentials in Secrets Manager', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: Match.stringLikeRegexp('^16\\.'),
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 600 },
+      StorageEncrypted: true,
+      MasterUserPassword: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])] },
+    });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+  });
+
+  it('takes the ACU range from configuration', () => {
+    const custom = synthStack({ dbMinAcu: '0.5', dbMaxAcu: '8' }).template;
+    custom.hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+    });
+  });
+
+  it('rejects a maximum below the minimum', () => {
+    expect(() => synthStack({ dbMinAcu: '4', dbMaxAcu: '2' })).toThrow(/dbMaxAcu/);
+  });
+});
+
+describe('ElastiCache Serverless', () => {
+  it('runs Valkey in the VPC with usage limits and a locked-down security group', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      Engine: 'valkey',
+      CacheUsageLimits: { DataStorage: { Maximum: 1, Unit: 'GB' }, ECPUPerSecond: { Maximum: 5000 } },
+      SubnetIds: Match.anyValue(),
+      SecurityGroupIds: [Match.anyValue()],
+    });
+    const url = JSON.stringify(resourcesOf(template, 'AWS::Lambda::Function'));
+    expect(url).toContain('rediss://');
+  });
+});
+
+describe('WebSocket connections table', () => {
+  it('is on-demand with TTL and a GSI for users and projects', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+    });
+  });
+});
+
+describe('blob bucket', () => {
+  it('is private, TLS-only, expires screenshots and is retained on teardown', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ Prefix: 'screenshots/', ExpirationInDays: 30, Status: 'Enabled' })] },
+      }),
+    });
+  });
+});
+
+describe('migrations', () => {
+  it('run on deploy through a custom resource keyed by the migrations hash', () => {
+    template.hasResourceProperties('Custom::PyMonitorMigrations', {
+      migrationsHash: Match.stringLikeRegexp('^[0-9a-f]{64}$'),
+      ServiceToken: Match.anyValue(),
+    });
+  });
+
+  it('run before the functions that use the schema', () => {
+    const [migrationId] = Object.keys(resourcesOf(template, 'Custom::PyMonitorMigrations'));
+    const api = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) =>
+      String(f.Properties?.['Description']).startsWith('REST API'),
+    ) as unknown as { DependsOn?: string[] } | undefined;
+    expect(api?.DependsOn).toContain(migrationId);
+  });
+});
+
+describe('alarms', () => {
+  it('watch errors and throttles of every function and send to one SNS topic', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    expect(alarms.filter((a) => a.Properties?.['MetricName'] === 'Errors')).toHaveLength(10);
+    expect(alarms.filter((a) => a.Properties?.['MetricName'] === 'Throttles')).toHaveLength(10);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('subscribe the alarm email when configured', () => {
+    synthStack({ alarmEmail: 'ops@example.com' }).template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
+
+describe('CloudFormation validation', () => {
+  it('passes the built-in template validation', () => {
+    expect(() => synthStack({ '@aws-cdk/core:validateAgainstDefaultRules': true }, { validate: true })).not.toThrow();
+  });
+});

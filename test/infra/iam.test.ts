@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../layers/config.ts';
+import { actionsOf, functionId, resourcesOf, statementsOf, synthStack } from './synth.ts';
+
+let template: ReturnType<typeof synthStack>['template'];
+beforeAll(() => {
+  template = synthStack().template;
+});
+
+const DATA_ACTION = /^(dynamodb:|sqs:|s3:|secretsmanager:GetSecretValue|ses:)/;
+
+/** Statements of every policy in the template, inline role policies included. */
+function allStatements(): { Action: string | string[]; Resource: unknown }[] {
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).map((p) => p.Properties?.['PolicyDocument']);
+  const inline = Object.values(resourcesOf(template, 'AWS::IAM::Role')).flatMap((r) =>
+    ((r.Properties?.['Policies'] as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument),
+  );
+  return [...policies, ...inline].flatMap((d) => (d as { Statement: never[] }).Statement);
+}
+
+const secretArnFor = (name: 'Database' | 'Jwt') =>
+  Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret')).find((id) => id.includes(name === 'Database' ? 'DatabaseSecret' : 'JwtSecret'));
+
+describe('least privilege', () => {
+  it('grants no data action on Resource "*"', () => {
+    const offenders = allStatements().filter((s) => {
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+      return actions.some((a) => DATA_ACTION.test(a) || a === '*') && resources.includes('*');
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the checker to its two queues: no database, secrets, table or bucket', () => {
+    const checker = functionId(template, 'Probes targets');
+    const actions = actionsOf(template, checker);
+    expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+    expect(actions.some((a) => a.startsWith('dynamodb:') || a.startsWith('s3:') || a.startsWith('ses:'))).toBe(false);
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).toContain('sqs:ReceiveMessage');
+  });
+
+  it('lets the tools function read the JWT secret and nothing else', () => {
+    const tools = functionId(template, 'Ad-hoc probing tools');
+    const data = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => DATA_ACTION.test(a)));
+    expect(data).toHaveLength(1);
+    expect(JSON.stringify(data[0]?.Resource)).toContain(secretArnFor('Jwt'));
+  });
+
+  it('limits SES to the configured sender', () => {
+    const ses = allStatements().filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]).toMatchObject({ Condition: { StringEquals: { 'ses:FromAddress': 'alerts@example.com' } } });
+    expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/*');
+  });
+
+  it('gives the database secret only to in-VPC functions', () => {
+    // Grants name the secret's attachment to the cluster, whose id starts like the secret's.
+    const dbSecret = 'DataDatabaseSecret';
+    const readers = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => {
+      try {
+        return JSON.stringify(statementsOf(template, id)).includes(dbSecret);
+      } catch {
+        return false;
+      }
+    });
+    const descriptions = readers.map((id) => String(resourcesOf(template)[id]?.Properties?.['Description']).split(' ')[0]);
+    expect(descriptions.sort()).toEqual(['Applies', 'Daily:', 'Every', 'Records', 'REST', 'WebSocket'].sort());
+  });
+
+  it('lets the browser function write screenshots and results but not read the bucket', () => {
+    const actions = actionsOf(template, functionId(template, 'Chromium checks'));
+    expect(actions).toContain('s3:PutObject');
+    expect(actions).not.toContain('s3:GetObject*');
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+  });
+});
+
+describe('function environment', () => {
+  it('uses only variable names that layers/config.ts reads', () => {
+    const known = new Set([...Object.keys(configSchema.shape), 'NODE_OPTIONS']);
+    const fns = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter((f) =>
+      JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"'),
+    );
+    expect(fns).toHaveLength(10);
+    for (const f of fns) {
+      const names = Object.keys((f.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables);
+      expect(names.filter((n) => !known.has(n)), String(f.Properties?.['Description'])).toEqual([]);
+    }
+  });
+
+  it('wires each function to exactly the resources it uses', () => {
+    const env = (description: string) =>
+      Object.keys(
+        (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> })
+          .Variables,
+      ).sort();
+    expect(env('Every minute')).toEqual(['BROWSER_QUEUE_URL', 'CHECK_QUEUE_URL', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Probes targets')).toEqual(['MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
+    expect(env('Records results')).toEqual(['DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL', 'REDIS_URL']);
+    expect(env('Delivers email')).toEqual([
+      'CONNECTIONS_TABLE',
+      'MODE',
+      'NODE_OPTIONS',
+      'PUBLIC_URL',
+      'RESULTS_QUEUE_URL',
+      'SES_FROM',
+      'WS_ENDPOINT',
+    ]);
+    expect(env('Chromium checks')).toEqual(['BLOB_BUCKET', 'MODE', 'RESULTS_QUEUE_URL']);
+    expect(env('WebSocket')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Ad-hoc probing tools')).toEqual(['JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+  });
+});
