@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+// A real HTTP server on 127.0.0.1 that records every webhook POST and answers with a status the test
+// chooses (and can change mid-test, to simulate a receiver that is down and then recovers).
+
+export interface CapturedRequest {
+  method: string;
+  /** Path and query, e.g. `/hook`. */
+  path: string;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The raw body as received (UTF-8). */
+  body: string;
+  /** The body parsed as JSON (throws when it is not JSON). */
+  json(): unknown;
+}
+
+export interface WebhookCaptureOptions {
+  /** Status to answer with; default 200. */
+  status?: number;
+  /** Response body; default empty. */
+  body?: string;
+}
+
+export interface WebhookCapture {
+  /** `http://127.0.0.1:<port>/hook`. */
+  url: string;
+  port: number;
+  requests: CapturedRequest[];
+  setStatus(status: number, body?: string): void;
+  /** Resolves once at least n requests arrived; rejects after timeoutMs (default 10 s). */
+  waitFor(n: number, timeoutMs?: number): Promise<CapturedRequest[]>;
+  close(): Promise<void>;
+}
+
+export async function startWebhookCapture(options: WebhookCaptureOptions = {}): Promise<WebhookCapture> {
+  const requests: CapturedRequest[] = [];
+  const waiters = new Set<() => void>();
+  let status = options.status ?? 200;
+  let responseBody = options.body ?? '';
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers, body, json: () => JSON.parse(body) as unknown });
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(responseBody);
+      waiters.forEach((w) => w());
+    });
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    port,
+    requests,
+    setStatus(next, body = '') {
+      status = next;
+      responseBody = body;
+    },
+    waitFor(n, timeoutMs = 10_000) {
+      if (requests.length >= n) return Promise.resolve(requests.slice());
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (requests.length < n) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(requests.slice());
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`expected ${n} webhook request(s) within ${timeoutMs} ms, got ${requests.length}`));
+        }, timeoutMs);
+        waiters.add(check);
+      });
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
