@@ -6,7 +6,7 @@ import type { ErrorKind } from './types.ts';
  *
  * | header                     | weight | full marks                                  | partial                                         |
  * |----------------------------|--------|---------------------------------------------|-------------------------------------------------|
- * | Content-Security-Policy    | 25     | enforced, no unsafe-inline/eval, no wildcard | -8 per weakness, -5 without default/script-src  |
+ * | Content-Security-Policy    | 25     | enforced, no unsafe-inline/eval, no wildcard | -8 per weakness, -5 without default/script-src, floor 5 |
  * | Strict-Transport-Security  | 20     | max-age >= 180 days + includeSubDomains     | 15 without includeSubDomains, 7 if max-age short |
  * | X-Content-Type-Options     | 15     | nosniff                                     | -                                               |
  * | X-Frame-Options            | 15     | DENY / SAMEORIGIN (or CSP frame-ancestors)  | 5 for obsolete ALLOW-FROM                       |
