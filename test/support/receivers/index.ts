@@ -1,0 +1,3 @@
+export { startSmtpCapture, type CapturedMail, type SmtpCapture, type SmtpCaptureOptions } from './smtp-capture.ts';
+export { startWebhookCapture, type CapturedRequest, type WebhookCapture, type WebhookCaptureOptions } from './webhook-capture.ts';
+export { parseMail, type ParsedMail } from './mime.ts';
