@@ -3,10 +3,12 @@ import { authRoutes } from './routes/auth.ts';
 import { userRoutes } from './routes/users.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { monitoringRoutes } from './routes/monitoring.ts';
+import { alertRoutes } from './routes/alerts.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }

@@ -79,3 +79,20 @@ export interface Logger {
   warn(msg: string, data?: Record<string, unknown>): void;
   error(msg: string, data?: Record<string, unknown>): void;
 }
+
+/**
+ * Remembers which outbox deliveries already went out, so a redelivered queue message is not sent
+ * twice (DynamoDB on AWS, where the notifier has no database; memory locally).
+ */
+export interface DeliveryLog {
+  wasDelivered(outboxId: number): Promise<boolean>;
+  markDelivered(outboxId: number): Promise<void>;
+}
+
+/**
+ * Runs one probe where the internet is reachable: in-process locally; on AWS the in-VPC API invokes
+ * the checker function. Messages are the check pipeline's (parsed by the caller).
+ */
+export interface Prober {
+  probe(checkMessage: unknown): Promise<unknown>;
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Db } from './db.ts';
 
 export interface ProjectRow {
@@ -60,9 +61,11 @@ export interface MonitoringSettingsRow {
   webhook_url: string | null;
   ssl_warning_days: number;
   domain_warning_days: number;
+  /** Signs webhook deliveries; shown to whoever may read the project. */
+  webhook_secret: string;
   updated_at: Date;
 }
-export type MonitoringSettings = Omit<MonitoringSettingsRow, 'project_id' | 'updated_at'>;
+export type MonitoringSettings = Omit<MonitoringSettingsRow, 'project_id' | 'updated_at' | 'webhook_secret'>;
 
 export async function insertProject(
   db: Db,
@@ -72,7 +75,8 @@ export async function insertProject(
 ): Promise<ProjectRow> {
   const values = { ...fields, owner_id: ownerId, custom_headers: db.json(fields.custom_headers), keywords: db.json(fields.keywords) };
   const [p] = await db<{ id: number }[]>`INSERT INTO projects ${db(values)} RETURNING id`;
-  await db`INSERT INTO monitoring_settings (project_id, check_interval) VALUES (${p!.id}, ${statusInterval})`;
+  await db`INSERT INTO monitoring_settings (project_id, check_interval, webhook_secret)
+    VALUES (${p!.id}, ${statusInterval}, ${randomBytes(24).toString('base64url')})`;
   await db`INSERT INTO monitor_state (project_id, next_due_at) VALUES (${p!.id}, now())`;
   return (await findProject(db, p!.id))!;
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Sql } from '../repositories/db.ts';
-import type { Blobs, Cache, Clock, ConnectionStore, Logger, Mailer, Push, Queue } from '../platform/ports.ts';
+import type { Blobs, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, Prober, Push, Queue } from '../platform/ports.ts';
 
 /** Everything a service needs, built once per process (per Lambda container) and passed in. */
 export interface ServiceContext {
@@ -12,6 +12,8 @@ export interface ServiceContext {
   blobs: Blobs;
   push: Push;
   connections: ConnectionStore;
+  deliveries: DeliveryLog;
+  prober: Prober;
   clock: Clock;
   log: Logger;
   /** HMAC key for access tokens (HS256). */

@@ -14,6 +14,9 @@ import { FsBlobs } from './fs-blobs.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
 import { createLocalMailer } from './mailer.ts';
+import { MemoryDeliveryLog } from './memory-delivery-log.ts';
+import { runCheck, type CheckerContext } from '../../services/checker.ts';
+import { checkMessageSchema } from '../../services/messages.ts';
 
 export interface LocalContext extends ServiceContext {
   queue: LocalQueue;
@@ -36,6 +39,18 @@ async function localJwtSecret(config: Config): Promise<Uint8Array> {
     await writeFile(file, secret, { mode: 0o600 });
     return new TextEncoder().encode(secret);
   }
+}
+
+/** The checker's view of the platform (on AWS it has no database, so it gets only this). */
+export function checkerContextFor(config: Config, queue: LocalQueue | ServiceContext['queue'], log: Logger): CheckerContext {
+  return {
+    queue,
+    log,
+    allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+    dnsServers: config.DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean),
+    rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
+    whoisServer: config.WHOIS_SERVER,
+  };
 }
 
 export interface LocalContextOptions {
@@ -66,15 +81,18 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
   if (opts.migrate !== false) await migrate(sql);
   const cache: Cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : new MemoryCache();
   const queue = new LocalQueue(log);
+  const checker = checkerContextFor(config, queue, log);
   const ctx: LocalContext = {
     config,
     sql,
     cache,
     queue,
-    mailer: opts.mailer ?? createLocalMailer(config, log),
+    mailer: opts.mailer ?? createLocalMailer(config),
     blobs: new FsBlobs(join(config.DATA_DIR, 'blobs')),
     push: new LocalPush(),
     connections: new MemoryConnectionStore(),
+    deliveries: new MemoryDeliveryLog(),
+    prober: { probe: (message) => runCheck(checker, checkMessageSchema.parse(message)) },
     clock: systemClock,
     log,
     jwtSecret: await localJwtSecret(config),

@@ -1,30 +1,126 @@
 import { fileURLToPath } from 'node:url';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../endpoints/api-handler.ts';
-import { createLocalContext, type LocalContext, type LocalContextOptions } from './context.ts';
+import {
+  createCheckerHandler,
+  createDailyHandler,
+  createNotifierHandler,
+  createResultsHandler,
+  createSchedulerHandler,
+  createWsHandler,
+} from '../../handlers.ts';
+import { staggerStart } from '../../services/scheduler.ts';
+import { checkerContextFor, createLocalContext, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
+import { attachWebSocketServer } from './ws-server.ts';
 
 export const frontendDir = fileURLToPath(new URL('../../../frontend/', import.meta.url));
 
 export interface LocalSystem {
   ctx: LocalContext;
   url: string;
+  /** Runs one scheduler tick now (tests and the CLI). */
+  tick(): Promise<unknown>;
   close(): Promise<void>;
 }
 
-/** Starts the whole system on one machine: the same handlers as on AWS, behind node:http and timers. */
+const lambdaContext = (name: string) => ({ functionName: name, awsRequestId: 'local' }) as Context;
+const scheduledEvent = (detailType: string): EventBridgeEvent<string, unknown> => ({
+  version: '0',
+  id: 'local',
+  'detail-type': detailType,
+  source: 'aws.events',
+  account: 'local',
+  time: new Date().toISOString(),
+  region: 'local',
+  resources: [],
+  detail: {},
+});
+
+/** Local timers: a tick every 5 s claiming 10 s ahead keeps lateness low without a minute-long wait. */
+export const LOCAL_TICK_MS = 5_000;
+const LOCAL_LOOKAHEAD_S = 10;
+const DAILY_FIRST_RUN_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
+/** Starts the whole system on one machine: the same handlers as on AWS, behind node:http, a queue and timers. */
 export async function startLocalSystem(config: Config, opts: LocalContextOptions = {}): Promise<LocalSystem> {
   const ctx = await createLocalContext(config, opts);
-  const api = createApiHandler(async () => ctx);
-  const http = await startLocalServer({ api, frontendDir, host: config.HOST, port: config.PORT, log: ctx.log });
+  const getCtx = async () => ctx;
+  const checker = checkerContextFor(config, ctx.queue, ctx.log);
+  const notifier = {
+    queue: ctx.queue,
+    mailer: ctx.mailer,
+    push: ctx.push,
+    connections: ctx.connections,
+    deliveries: ctx.deliveries,
+    log: ctx.log,
+    allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+    publicUrl: config.PUBLIC_URL,
+  };
+  const checkerHandler = createCheckerHandler(async () => checker);
+  const resultsHandler = createResultsHandler(getCtx);
+  const notifierHandler = createNotifierHandler(async () => notifier);
+  ctx.queue.consume('checks', (e) => checkerHandler(e, lambdaContext('checker')), config.CHECK_CONCURRENCY, 1);
+  ctx.queue.consume('results', (e) => resultsHandler(e, lambdaContext('results')), 1, 10);
+  ctx.queue.consume('notifications', (e) => notifierHandler(e, lambdaContext('notifier')), 5, 1);
+
+  const scheduler = createSchedulerHandler(getCtx, { lookaheadSeconds: LOCAL_LOOKAHEAD_S });
+  const daily = createDailyHandler(getCtx);
+  const tickOnce = () => scheduler(scheduledEvent('Scheduled Event'), lambdaContext('scheduler'));
+  const timers: NodeJS.Timeout[] = [];
+  let ticking = false;
+  const safeTick = async () => {
+    if (ticking) return;
+    ticking = true;
+    try {
+      await tickOnce();
+    } catch (err) {
+      ctx.log.error('scheduler tick failed', { error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      ticking = false;
+    }
+  };
+  if (config.SCHEDULER_ENABLED) {
+    await staggerStart(ctx);
+    void safeTick();
+    timers.push(setInterval(() => void safeTick(), LOCAL_TICK_MS));
+    const runDaily = () =>
+      daily(scheduledEvent('Daily'), lambdaContext('daily')).catch((err: unknown) =>
+        ctx.log.error('daily run failed', { error: err instanceof Error ? err.message : String(err) }),
+      );
+    timers.push(setTimeout(() => {
+      void runDaily();
+      timers.push(setInterval(() => void runDaily(), DAY_MS));
+    }, DAILY_FIRST_RUN_MS));
+  }
+
+  const api = createApiHandler(getCtx);
+  const ws = createWsHandler(getCtx);
+  let detachWs: (() => void) | undefined;
+  const http = await startLocalServer({
+    api,
+    frontendDir,
+    host: config.HOST,
+    port: config.PORT,
+    log: ctx.log,
+    onServer: (server) => {
+      detachWs = attachWebSocketServer(server, ws, ctx.push, ctx.log);
+    },
+  });
   let closed = false;
   return {
     ctx,
     url: http.url,
+    tick: tickOnce,
     async close() {
       if (closed) return;
       closed = true;
+      for (const t of timers) clearTimeout(t);
+      detachWs?.();
       await http.close();
+      await ctx.queue.drain().catch(() => undefined);
       await ctx.close();
     },
   };

@@ -1,0 +1,308 @@
+import type { Db } from './db.ts';
+
+export interface DueProject {
+  project_id: number;
+  due_at: Date;
+  cycle: number;
+  url: string;
+  custom_headers: Record<string, string>;
+  time_limit: number | null;
+  timeout: number;
+  retry_count: number;
+  content_change_detection: boolean;
+  content_selector: string | null;
+  keyword_monitoring: boolean;
+  keywords: string[];
+  keyword_alert_on_found: boolean;
+}
+
+/**
+ * Claims the projects due before `until`, moving their next due time one interval on, so two ticks
+ * never claim the same check (row locks with SKIP LOCKED; the new due time is past the window).
+ */
+export async function claimDueProjects(db: Db, now: Date, until: Date, limit: number): Promise<DueProject[]> {
+  return db<DueProject[]>`
+    WITH due AS (
+      SELECT s.project_id, s.next_due_at
+      FROM monitor_state s
+      JOIN projects p ON p.id = s.project_id
+      WHERE s.is_running AND p.is_active AND s.next_due_at < ${until}
+      ORDER BY s.next_due_at
+      LIMIT ${limit}
+      FOR UPDATE OF s SKIP LOCKED
+    ), claimed AS (
+      UPDATE monitor_state s
+      SET next_due_at = GREATEST(
+            due.next_due_at + make_interval(secs => m.check_interval),
+            ${until}::timestamptz + make_interval(secs => s.project_id % m.check_interval)),
+          cycle_count = s.cycle_count + 1,
+          claimed_until = ${until}
+      FROM due, monitoring_settings m
+      WHERE s.project_id = due.project_id AND m.project_id = due.project_id
+      RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle
+    )
+    SELECT c.project_id, c.due_at, c.cycle, p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count,
+      p.content_change_detection, p.content_selector, p.keyword_monitoring, p.keywords, p.keyword_alert_on_found
+    FROM claimed c JOIN projects p ON p.id = c.project_id JOIN monitoring_settings m ON m.project_id = c.project_id
+    ORDER BY c.due_at`;
+}
+
+/** Spreads overdue projects 0.5 s apart from `start` (local first start, spec 6.1). */
+export async function staggerOverdue(db: Db, start: Date, stepMs: number): Promise<number> {
+  const rows = await db`
+    WITH overdue AS (
+      SELECT project_id, row_number() OVER (ORDER BY project_id) - 1 AS n
+      FROM monitor_state WHERE is_running AND next_due_at <= ${start}
+    )
+    UPDATE monitor_state s SET next_due_at = ${start}::timestamptz + make_interval(secs => overdue.n * ${stepMs / 1000})
+    FROM overdue WHERE s.project_id = overdue.project_id
+    RETURNING s.project_id`;
+  return rows.length;
+}
+
+export async function getSchedulerRunning(db: Db): Promise<boolean> {
+  const [row] = await db<{ is_running: boolean }[]>`SELECT is_running FROM scheduler_control WHERE id`;
+  return row?.is_running ?? true;
+}
+
+export async function setSchedulerRunning(db: Db, running: boolean): Promise<void> {
+  await db`UPDATE scheduler_control SET is_running = ${running}, updated_at = now(),
+    started_at = CASE WHEN ${running} AND NOT is_running THEN now() ELSE started_at END WHERE id`;
+}
+
+export async function setProjectRunning(db: Db, projectId: number, running: boolean, now: Date): Promise<boolean> {
+  const rows = await db`
+    UPDATE monitor_state s SET is_running = ${running},
+      next_due_at = CASE WHEN ${running} AND NOT s.is_running THEN ${now} ELSE s.next_due_at END, updated_at = now()
+    FROM projects p WHERE p.id = s.project_id AND p.is_active AND s.project_id = ${projectId}
+    RETURNING s.project_id`;
+  return rows.length > 0;
+}
+
+export interface MonitorStateRow {
+  project_id: number;
+  is_running: boolean;
+  next_due_at: Date;
+  consecutive_failures: number;
+  cycle_count: number;
+  is_down: boolean;
+  down_since: Date | null;
+  open_incident_id: number | null;
+  last_checked_at: Date | null;
+  last_is_available: boolean | null;
+  last_status_code: number | null;
+  last_response_time: number | null;
+  last_error: string | null;
+  content_hash: string | null;
+  keyword_state: unknown;
+  ssl_warned_days: number | null;
+  domain_warned_days: number | null;
+  streak_first_error: string | null;
+  outage_alerted: boolean;
+  content_alerting: boolean;
+  keyword_alerting: boolean;
+}
+
+export async function lockMonitorState(db: Db, projectId: number): Promise<MonitorStateRow | undefined> {
+  const [row] = await db<MonitorStateRow[]>`SELECT * FROM monitor_state WHERE project_id = ${projectId} FOR UPDATE`;
+  return row;
+}
+
+export async function updateMonitorState(db: Db, projectId: number, patch: Partial<Omit<MonitorStateRow, 'project_id'>>): Promise<void> {
+  const keys = Object.keys(patch) as (keyof typeof patch)[];
+  if (keys.length === 0) return;
+  const values: Record<string, unknown> = { ...patch };
+  if ('keyword_state' in patch) values['keyword_state'] = db.json((patch.keyword_state ?? null) as never);
+  await db`UPDATE monitor_state SET ${db(values as never, keys)}, updated_at = now() WHERE project_id = ${projectId}`;
+}
+
+export interface SchedulerStatusRow extends MonitorStateRow {
+  title: string;
+  url: string;
+  check_interval: number;
+  maintenance_mode: boolean;
+}
+
+export async function listMonitorStates(db: Db, projectId?: number): Promise<SchedulerStatusRow[]> {
+  return db<SchedulerStatusRow[]>`
+    SELECT s.*, p.title, p.url, m.check_interval, p.maintenance_mode
+    FROM monitor_state s JOIN projects p ON p.id = s.project_id JOIN monitoring_settings m ON m.project_id = s.project_id
+    WHERE p.is_active ${projectId !== undefined ? db`AND s.project_id = ${projectId}` : db``}
+    ORDER BY s.project_id`;
+}
+
+export interface CheckResultInput {
+  project_id: number;
+  checked_at: Date;
+  kind: string;
+  is_available: boolean;
+  status_code: number | null;
+  response_time: number | null;
+  error_kind: string | null;
+  error_message: string | null;
+  details: unknown;
+  due_at: Date | null;
+  started_at: Date | null;
+}
+
+export async function insertCheckResult(db: Db, r: CheckResultInput): Promise<number> {
+  const [row] = await db<{ id: number }[]>`
+    INSERT INTO check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind,
+      error_message, details, due_at, started_at)
+    VALUES (${r.project_id}, ${r.checked_at}, ${r.kind}, ${r.is_available}, ${r.status_code}, ${r.response_time},
+      ${r.error_kind}, ${r.error_message}, ${db.json((r.details ?? null) as never)}, ${r.due_at}, ${r.started_at})
+    RETURNING id`;
+  return row!.id;
+}
+
+/** Adds one result to its hourly and daily rollups. */
+export async function addToRollups(db: Db, projectId: number, at: Date, up: boolean, responseTime: number | null, downSeconds: number): Promise<void> {
+  const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+  const day = at.toISOString().slice(0, 10);
+  const rt = responseTime;
+  const n = rt === null ? 0 : 1;
+  await db`
+    INSERT INTO rollups_hourly AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max)
+    VALUES (${projectId}, ${hour}, 1, ${up ? 1 : 0}, ${rt ?? 0}, ${n}, ${rt}, ${rt})
+    ON CONFLICT (project_id, bucket) DO UPDATE SET
+      checks = r.checks + 1, up_checks = r.up_checks + excluded.up_checks,
+      response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+      response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
+      response_time_max = GREATEST(r.response_time_max, excluded.response_time_max)`;
+  await db`
+    INSERT INTO rollups_daily AS r (project_id, day, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max, downtime_seconds)
+    VALUES (${projectId}, ${day}, 1, ${up ? 1 : 0}, ${rt ?? 0}, ${n}, ${rt}, ${rt}, ${downSeconds})
+    ON CONFLICT (project_id, day) DO UPDATE SET
+      checks = r.checks + 1, up_checks = r.up_checks + excluded.up_checks,
+      response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+      response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
+      response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
+      downtime_seconds = r.downtime_seconds + excluded.downtime_seconds`;
+}
+
+export async function openIncident(db: Db, projectId: number, kind: string, startedAt: Date, firstError: string | null): Promise<number> {
+  const [row] = await db<{ id: number }[]>`
+    INSERT INTO incidents (project_id, kind, started_at, first_error) VALUES (${projectId}, ${kind}, ${startedAt}, ${firstError})
+    RETURNING id`;
+  return row!.id;
+}
+
+export async function closeIncident(db: Db, id: number, endedAt: Date): Promise<{ started_at: Date; duration_seconds: number } | undefined> {
+  const [row] = await db<{ started_at: Date; duration_seconds: number }[]>`
+    UPDATE incidents SET ended_at = ${endedAt}, duration_seconds = EXTRACT(EPOCH FROM (${endedAt}::timestamptz - started_at))
+    WHERE id = ${id} AND ended_at IS NULL RETURNING started_at, duration_seconds`;
+  return row;
+}
+
+export interface CheckResultRow {
+  id: number;
+  project_id: number;
+  checked_at: Date;
+  kind: string;
+  is_available: boolean;
+  status_code: number | null;
+  response_time: number | null;
+  error_kind: string | null;
+  error_message: string | null;
+  details: unknown;
+}
+
+export async function listCheckResults(
+  db: Db,
+  projectId: number,
+  f: { from?: Date | undefined; to?: Date | undefined; limit: number; offset: number },
+): Promise<{ rows: CheckResultRow[]; total: number }> {
+  const where = db`WHERE project_id = ${projectId}
+    ${f.from ? db`AND checked_at >= ${f.from}` : db``}
+    ${f.to ? db`AND checked_at < ${f.to}` : db``}`;
+  const rows = await db<CheckResultRow[]>`
+    SELECT id, project_id, checked_at, kind, is_available, status_code, response_time, error_kind, error_message, details
+    FROM check_results ${where} ORDER BY checked_at DESC, id DESC LIMIT ${f.limit} OFFSET ${f.offset}`;
+  const [c] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results ${where}`;
+  return { rows, total: c?.n ?? 0 };
+}
+
+export async function endExpiredMaintenance(db: Db, now: Date): Promise<number[]> {
+  const rows = await db<{ id: number }[]>`
+    UPDATE projects SET maintenance_mode = false, updated_at = now()
+    WHERE maintenance_mode AND maintenance_ends_at IS NOT NULL AND maintenance_ends_at <= ${now}
+    RETURNING id`;
+  return rows.map((r) => r.id);
+}
+
+export async function insertExpiryCheck(
+  db: Db,
+  r: { project_id: number; kind: 'ssl' | 'domain'; is_valid: boolean | null; expires_at: Date | null; days_remaining: number | null; issuer: string | null; error_message: string | null; details: unknown },
+): Promise<void> {
+  await db`
+    INSERT INTO expiry_checks (project_id, kind, is_valid, expires_at, days_remaining, issuer, error_message, details)
+    VALUES (${r.project_id}, ${r.kind}, ${r.is_valid}, ${r.expires_at}, ${r.days_remaining}, ${r.issuer}, ${r.error_message},
+      ${db.json((r.details ?? {}) as never)})`;
+}
+
+export async function activeProjectTargets(db: Db): Promise<{ id: number; url: string }[]> {
+  return db<{ id: number; url: string }[]>`SELECT id, url FROM projects WHERE is_active ORDER BY id`;
+}
+
+/** What deciding and addressing a notification needs: the project, its settings and its owner. */
+export interface AlertContextRow {
+  id: number;
+  title: string;
+  url: string;
+  is_active: boolean;
+  owner_id: number;
+  maintenance_mode: boolean;
+  maintenance_ends_at: Date | null;
+  check_interval: number;
+  alert_threshold: number;
+  is_alert_enabled: boolean;
+  alert_email: string | null;
+  webhook_url: string | null;
+  webhook_secret: string;
+  ssl_warning_days: number;
+  domain_warning_days: number;
+  content_selector: string | null;
+  keyword_alert_on_found: boolean;
+  owner_email: string;
+  owner_language: 'ko' | 'en';
+  owner_timezone: string;
+  owner_email_notifications: boolean;
+}
+
+export async function loadAlertContext(db: Db, projectId: number): Promise<AlertContextRow | undefined> {
+  const [row] = await db<AlertContextRow[]>`
+    SELECT p.id, p.title, p.url, p.is_active, p.owner_id, p.maintenance_mode, p.maintenance_ends_at,
+      p.content_selector, p.keyword_alert_on_found,
+      m.check_interval, m.alert_threshold, m.is_alert_enabled, m.alert_email, m.webhook_url, m.webhook_secret,
+      m.ssl_warning_days, m.domain_warning_days,
+      u.email AS owner_email, u.language AS owner_language, u.timezone AS owner_timezone,
+      u.email_notifications AS owner_email_notifications
+    FROM projects p JOIN monitoring_settings m ON m.project_id = p.id JOIN users u ON u.id = p.owner_id
+    WHERE p.id = ${projectId}`;
+  return row;
+}
+
+export async function endMaintenance(db: Db, projectId: number): Promise<void> {
+  await db`UPDATE projects SET maintenance_mode = false, updated_at = now() WHERE id = ${projectId}`;
+}
+
+export async function insertBrowserCheck(
+  db: Db,
+  r: { project_id: number; checked_at: Date; is_success: boolean; metrics: unknown; error_kind: string | null; error_message: string | null },
+): Promise<number> {
+  const [row] = await db<{ id: number }[]>`
+    INSERT INTO browser_checks (project_id, checked_at, is_success, metrics, error_kind, error_message)
+    VALUES (${r.project_id}, ${r.checked_at}, ${r.is_success}, ${db.json((r.metrics ?? {}) as never)}, ${r.error_kind}, ${r.error_message})
+    RETURNING id`;
+  return row!.id;
+}
+
+/** The probe settings of one project, for "check now". */
+export async function loadCheckTarget(db: Db, projectId: number): Promise<Omit<DueProject, 'due_at' | 'cycle'> & { cycle_count: number } | undefined> {
+  const [row] = await db<(Omit<DueProject, 'due_at' | 'cycle'> & { cycle_count: number })[]>`
+    SELECT p.id AS project_id, p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count,
+      p.content_change_detection, p.content_selector, p.keyword_monitoring, p.keywords, p.keyword_alert_on_found, s.cycle_count
+    FROM projects p JOIN monitoring_settings m ON m.project_id = p.id JOIN monitor_state s ON s.project_id = p.id
+    WHERE p.id = ${projectId} AND p.is_active`;
+  return row;
+}

@@ -1,0 +1,50 @@
+import * as alerts from '../repositories/alerts.ts';
+import * as outbox from '../repositories/outbox.ts';
+import type { Db } from '../repositories/db.ts';
+import type { AlertContextRow } from '../repositories/monitoring.ts';
+import type { OutboxRow } from '../repositories/outbox.ts';
+import { composeNotification, renderComposed, type NotificationDataInput, type NotificationKind } from './notifications/templates.ts';
+import { leaseUntil } from './outbox.ts';
+import type { ServiceContext } from './context.ts';
+
+export interface RaisedNotification {
+  alertId: number;
+  outbox: OutboxRow[];
+}
+
+/**
+ * Records one notification inside the caller's transaction: in-app alerts (one per user), and an outbox
+ * row per channel (email, webhook, WebSocket). Delivery happens after commit, from the outbox.
+ */
+export async function raiseNotification<K extends NotificationKind>(
+  ctx: ServiceContext,
+  tx: Db,
+  project: AlertContextRow,
+  kind: K,
+  data: NotificationDataInput<K>,
+  opts: { incidentId?: number | null; resolved?: boolean } = {},
+): Promise<RaisedNotification> {
+  const options = { language: project.owner_language, timezone: project.owner_timezone, ...(ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {}) };
+  const composed = composeNotification(kind, data, options);
+  const rendered = renderComposed(composed);
+  const alert = await alerts.insertAlertForAllUsers(tx, {
+    project_id: project.id,
+    incident_id: opts.incidentId ?? null,
+    type: kind,
+    severity: composed.severity,
+    title: rendered.subject,
+    message: rendered.short,
+    data: { kind, data },
+    is_resolved: opts.resolved ?? false,
+  }, project.owner_id);
+  const payload = { kind, data, options, alert_id: alert.id };
+  const rows: Parameters<typeof outbox.insertOutbox>[1] = [];
+  const email = project.alert_email ?? (project.owner_email_notifications ? project.owner_email : null);
+  if (email) rows.push({ alert_id: alert.id, project_id: project.id, channel: 'email', target: email, payload });
+  if (project.webhook_url) {
+    rows.push({ alert_id: alert.id, project_id: project.id, channel: 'webhook', target: project.webhook_url, payload: { ...payload, secret: project.webhook_secret } });
+  }
+  rows.push({ alert_id: alert.id, project_id: project.id, channel: 'websocket', target: `${project.id}:${project.owner_id}`, payload });
+  const inserted = await outbox.insertOutbox(tx, rows, leaseUntil(ctx.clock.now()));
+  return { alertId: alert.id, outbox: inserted };
+}

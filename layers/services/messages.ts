@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+// Queue messages of the check pipeline. Every consumer parses its records with these schemas.
+
+const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const httpTargetSchema = z.object({
+  url: z.string(),
+  custom_headers: z.record(z.string(), z.string()).default({}),
+  time_limit: z.number().int().nullable().default(null),
+  timeout: z.number().int().min(1).max(300).default(30),
+  retry_count: z.number().int().min(0).max(5).default(0),
+  content_change_detection: z.boolean().default(false),
+  content_selector: z.string().nullable().default(null),
+  keyword_monitoring: z.boolean().default(false),
+  keywords: z.array(z.string()).default([]),
+  keyword_alert_on_found: z.boolean().default(false),
+});
+export type HttpTarget = z.output<typeof httpTargetSchema>;
+
+export const checkMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    type: z.literal('check'),
+    kind: z.literal('http'),
+    project_id: z.number().int().positive(),
+    due_at: isoDate,
+    cycle: z.number().int().nonnegative(),
+    target: httpTargetSchema,
+  }),
+  z.object({
+    type: z.literal('check'),
+    kind: z.enum(['ssl', 'domain']),
+    project_id: z.number().int().positive(),
+    url: z.string(),
+  }),
+]);
+export type CheckMessage = z.output<typeof checkMessageSchema>;
+export type CheckMessageInput = z.input<typeof checkMessageSchema>;
+
+export const probeResultSchema = z.object({
+  is_available: z.boolean(),
+  status_code: z.number().int().nullable(),
+  response_time: z.number().nullable(),
+  error_kind: z.string().nullable(),
+  error_message: z.string().nullable(),
+  checked_at: isoDate,
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const expiryResultSchema = z.object({
+  is_valid: z.boolean().nullable(),
+  expires_at: isoDate.nullable(),
+  days_remaining: z.number().int().nullable(),
+  issuer: z.string().nullable(),
+  error_message: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const resultMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('http_result'),
+    project_id: z.number().int().positive(),
+    due_at: isoDate.nullable(),
+    started_at: isoDate,
+    cycle: z.number().int().nonnegative().nullable(),
+    result: probeResultSchema,
+    content_hash: z.string().nullable().default(null),
+    keywords: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).nullable().default(null),
+  }),
+  z.object({
+    type: z.literal('expiry_result'),
+    kind: z.enum(['ssl', 'domain']),
+    project_id: z.number().int().positive(),
+    result: expiryResultSchema,
+  }),
+  z.object({
+    type: z.literal('browser_result'),
+    project_id: z.number().int().positive(),
+    checked_at: isoDate,
+    is_success: z.boolean(),
+    metrics: z.record(z.string(), z.unknown()),
+    error_kind: z.string().nullable(),
+    error_message: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('delivery'),
+    outbox_id: z.number().int().positive(),
+    ok: z.boolean(),
+    retryable: z.boolean().default(true),
+    status_code: z.number().int().nullable().default(null),
+    error: z.string().nullable().default(null),
+    at: isoDate,
+  }),
+]);
+export type ResultMessage = z.output<typeof resultMessageSchema>;
+export type ResultMessageInput = z.input<typeof resultMessageSchema>;
+
+export const notifyMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('deliver'),
+    outbox_id: z.number().int().positive(),
+    channel: z.enum(['email', 'webhook', 'websocket']),
+    target: z.string(),
+    payload: z.record(z.string(), z.unknown()),
+    attempt: z.number().int().nonnegative(),
+  }),
+  z.object({
+    type: z.literal('status'),
+    project_id: z.number().int().positive(),
+    payload: z.record(z.string(), z.unknown()),
+  }),
+]);
+export type NotifyMessage = z.output<typeof notifyMessageSchema>;
+export type NotifyMessageInput = z.input<typeof notifyMessageSchema>;

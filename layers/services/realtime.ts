@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { DomainError } from '../errors.ts';
+import { findProject } from '../repositories/projects.ts';
+import { authenticate } from './auth.ts';
+import type { ServiceContext } from './context.ts';
+
+// WebSocket protocol of spec 11: client subscribe/unsubscribe/ping; server status/alert/pong.
+
+export async function connect(ctx: ServiceContext, c: { connectionId: string; token: string | undefined; userId: string | undefined }): Promise<void> {
+  if (!c.token) throw new DomainError('UNAUTHORIZED', 'a token is required (?token=)');
+  const actor = await authenticate(ctx, c.token);
+  if (String(actor.id) !== c.userId) throw new DomainError('FORBIDDEN', "the path's user id is not the token's user");
+  await ctx.connections.add({ connectionId: c.connectionId, userId: actor.id, connectedAt: ctx.clock.now().toISOString() });
+}
+
+export async function disconnect(ctx: ServiceContext, connectionId: string): Promise<void> {
+  await ctx.connections.remove(connectionId);
+}
+
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), project_id: z.number().int().positive() }),
+  z.object({ type: z.literal('unsubscribe'), project_id: z.number().int().positive() }),
+  z.object({ type: z.literal('ping') }),
+]);
+
+/** Handles one client message; every answer (or error) is pushed back on the same connection. */
+export async function onMessage(ctx: ServiceContext, connectionId: string, raw: string): Promise<void> {
+  const reply = (data: unknown) => ctx.push.post(connectionId, data);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    await reply({ type: 'error', message: 'messages must be JSON objects with a "type"' });
+    return;
+  }
+  const parsed = clientMessage.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    await reply({ type: 'error', message: `invalid message: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}` });
+    return;
+  }
+  const m = parsed.data;
+  if (m.type === 'ping') {
+    await reply({ type: 'pong', time: ctx.clock.now().toISOString() });
+    return;
+  }
+  const conn = await ctx.connections.get(connectionId);
+  if (!conn) return;
+  if (m.type === 'subscribe') {
+    if (!(await findProject(ctx.sql, m.project_id))) {
+      await reply({ type: 'error', message: `project ${m.project_id} not found` });
+      return;
+    }
+    await ctx.connections.subscribe(connectionId, m.project_id);
+    await reply({ type: 'subscribed', project_id: m.project_id });
+  } else {
+    await ctx.connections.unsubscribe(connectionId, m.project_id);
+    await reply({ type: 'unsubscribed', project_id: m.project_id });
+  }
+}
