@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
 import { z } from 'zod';
+import { secureContextWith } from '../../checks/cert.ts';
 import { resolveTarget } from '../../checks/resolve.ts';
 import { validateTargetUrl } from '../../checks/ssrf.ts';
 import { truncate } from './format.ts';
@@ -47,6 +48,8 @@ export interface WebhookOptions {
   /** Bounds the whole delivery: DNS, connect, TLS, response. Default 10 s. */
   timeoutMs?: number;
   allowPrivateTargets: boolean;
+  /** Extra trusted CA certificates (PEM) on top of the system roots, for receivers behind a private CA. */
+  ca?: string[] | undefined;
   /** Resolvers (`host` or `host:port`) instead of the system's, as DNS_SERVERS. */
   dnsServers?: string[] | undefined;
   language?: 'ko' | 'en';
@@ -225,7 +228,8 @@ export async function sendWebhook(url: string, event: WebhookEvent, options: Web
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let refused: { message: string; retryable: boolean } | undefined;
-  const base = buildConnector({ timeout: timeoutMs });
+  const secureContext = secureContextWith(options.ca);
+  const base = buildConnector({ timeout: timeoutMs, ...(secureContext ? { secureContext } : {}) });
   // Resolve once, check the address, then connect to exactly that address (TLS still verifies the name).
   const connect: buildConnector.connector = (o, callback) => {
     resolveTarget(o.hostname, network, timeoutMs).then(

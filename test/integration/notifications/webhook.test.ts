@@ -11,7 +11,8 @@ import {
   type WebhookOptions,
 } from '../../../layers/services/notifications/webhook.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/receivers/webhook-capture.ts';
-import { closedTcpPort } from '../../support/servers/http-server.ts';
+import { closedTcpPort, startSilentTcpServer } from '../../support/servers/http-server.ts';
+import { testCertificates } from '../../support/servers/certs.ts';
 import { startDnsServer, defaultZone, type TestDnsServer } from '../../support/servers/dns-server.ts';
 
 const SECRET = 'whsec_integration';
@@ -192,6 +193,17 @@ describe('webhook failures are classified as retryable or permanent', () => {
     expect(result.status).toBeUndefined();
   });
 
+  it('retries a receiver that accepts the connection but never answers', async () => {
+    const silent = await startSilentTcpServer();
+    try {
+      const result = await sendWebhook(`http://127.0.0.1:${silent.port}/hook`, outage, { ...loopback, timeoutMs: 300 });
+      expect(result).toMatchObject({ ok: false, retryable: true });
+      expect(result.ok || result.error).toMatch(/time/);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('reports the response time of every attempt', async () => {
     receiver.setStatus(500);
     const result = await sendWebhook(receiver.url, outage, loopback);
@@ -239,5 +251,53 @@ describe('webhook URLs obey the SSRF policy', () => {
   it('refuses schemes other than http and https', async () => {
     const result = await sendWebhook('file:///etc/passwd', outage, loopback);
     expect(result).toMatchObject({ ok: false, retryable: false });
+  });
+});
+
+describe('HTTPS webhooks verify the receiver certificate against the URL host name', () => {
+  let dns: TestDnsServer;
+  beforeAll(async () => {
+    const zone = defaultZone();
+    zone.set('secure.example.test', [{ type: 'A', ttl: 60, address: '127.0.0.1' }]);
+    dns = await startDnsServer(zone);
+  });
+  afterAll(async () => {
+    await dns.close();
+  });
+
+  it('delivers to a receiver whose certificate matches the name, while connecting to the checked address', async () => {
+    const certs = await testCertificates();
+    const secure = await startWebhookCapture({ tls: certs.valid });
+    try {
+      const url = `https://secure.example.test:${secure.port}/hook`;
+      const result = await sendWebhook(url, outage, { ...loopback, dnsServers: [dns.server], ca: [certs.ca.cert] });
+      expect(result).toMatchObject({ ok: true, status: 200 });
+      const [req] = await secure.waitFor(1);
+      expect(verifyWebhookSignature(SECRET, req?.headers[SIGNATURE_HEADER], req?.body ?? '')).toBe(true);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('refuses an untrusted or mismatched certificate and retries later', async () => {
+    const certs = await testCertificates();
+    const untrusted = await startWebhookCapture({ tls: certs.valid });
+    const mismatched = await startWebhookCapture({ tls: certs.wrongHost });
+    try {
+      const noCa = await sendWebhook(`https://secure.example.test:${untrusted.port}/hook`, outage, { ...loopback, dnsServers: [dns.server] });
+      expect(noCa).toMatchObject({ ok: false, retryable: true });
+      const wrongName = await sendWebhook(`https://secure.example.test:${mismatched.port}/hook`, outage, {
+        ...loopback,
+        dnsServers: [dns.server],
+        ca: [certs.ca.cert],
+      });
+      expect(wrongName).toMatchObject({ ok: false, retryable: true });
+      expect(wrongName.ok || wrongName.error).toMatch(/altnames|certificate/i);
+      expect(untrusted.requests).toHaveLength(0);
+      expect(mismatched.requests).toHaveLength(0);
+    } finally {
+      await untrusted.close();
+      await mismatched.close();
+    }
   });
 });

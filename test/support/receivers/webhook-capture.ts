@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 // A real HTTP server on 127.0.0.1 that records every webhook POST and answers with a status the test
@@ -21,10 +22,12 @@ export interface WebhookCaptureOptions {
   status?: number;
   /** Response body; default empty. */
   body?: string;
+  /** Serve HTTPS with this key and certificate (e.g. from test/support/servers/certs.ts). */
+  tls?: { key: string; cert: string };
 }
 
 export interface WebhookCapture {
-  /** `http://127.0.0.1:<port>/hook`. */
+  /** `http://127.0.0.1:<port>/hook` (`https://` with tls). */
   url: string;
   port: number;
   requests: CapturedRequest[];
@@ -40,7 +43,7 @@ export async function startWebhookCapture(options: WebhookCaptureOptions = {}): 
   let status = options.status ?? 200;
   let responseBody = options.body ?? '';
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -54,7 +57,8 @@ export async function startWebhookCapture(options: WebhookCaptureOptions = {}): 
       res.end(responseBody);
       waiters.forEach((w) => w());
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -67,7 +71,7 @@ export async function startWebhookCapture(options: WebhookCaptureOptions = {}): 
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`,
     port,
     requests,
     setStatus(next, body = '') {
