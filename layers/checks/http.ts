@@ -106,6 +106,8 @@ interface Hop {
   resolvedIp?: string;
   tls?: TlsSummary;
   failure?: Failure;
+  /** Destroyed after the hop whatever undici did with it, so no connection outlives its check. */
+  socket?: net.Socket;
 }
 
 interface HopResponse {
@@ -179,6 +181,7 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
             rejectUnauthorized: false,
           });
           socket = s;
+          hop.socket = s;
           s.once('connect', () => {
             hop.connectEnd = now();
           });
@@ -205,6 +208,7 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
           });
         } else {
           socket = net.connect({ host: target.address, port });
+          hop.socket = socket;
           socket.once('connect', () => {
             hop.connectEnd = now();
             done(null);
@@ -301,6 +305,7 @@ async function fetchHop(
     clearTimeout(timer);
     // A fresh connection per check: never leave one behind for reuse.
     client.destroy().catch(() => {});
+    hop.socket?.destroy();
   }
 }
 

@@ -15,11 +15,12 @@ export function bareHost(host: string): string {
 
 const resolverCache = new Map<string, dnsPromises.Resolver>();
 
-function resolverFor(servers: string[], timeoutMs: number): dnsPromises.Resolver {
-  const key = `${servers.join(',')}|${timeoutMs}`;
+// One resolver per server list; the caller's deadline is enforced by withTimeout, not by c-ares.
+function resolverFor(servers: string[]): dnsPromises.Resolver {
+  const key = servers.join(',');
   let r = resolverCache.get(key);
   if (!r) {
-    r = new dnsPromises.Resolver({ timeout: Math.max(1, Math.min(timeoutMs, 10_000)), tries: 2 });
+    r = new dnsPromises.Resolver({ timeout: 2_000, tries: 3 });
     r.setServers(servers);
     if (resolverCache.size > 32) resolverCache.clear();
     resolverCache.set(key, r);
@@ -42,7 +43,7 @@ async function lookupAll(host: string, net: NetworkOptions, timeoutMs: number): 
   });
   try {
     if (net.dnsServers && net.dnsServers.length > 0) {
-      const resolver = resolverFor(net.dnsServers, timeoutMs);
+      const resolver = resolverFor(net.dnsServers);
       const settled = await withTimeout(
         Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]),
         timeoutMs,

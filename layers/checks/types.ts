@@ -78,7 +78,7 @@ export function classifySocketError(err: unknown): Failure {
     case 'EADDRNOTAVAIL':
       return { kind: 'network', message: `host unreachable (${code})` };
     default:
-      if (code?.startsWith('HPE_') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      if (code?.startsWith('HPE_') || (err instanceof Error && err.name === 'HTTPParserError') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
         return { kind: 'protocol', message: `malformed HTTP response: ${errorText(err)}` };
       }
       return { kind: 'network', message: code ? `${errorText(err)} (${code})` : errorText(err) };
