@@ -5,10 +5,11 @@ import { projectRoutes } from './routes/projects.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { monitoringRoutes } from './routes/monitoring.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { toolRoutes } from './routes/tools.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }
