@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserMonitoringError, type BrowserPool } from '../../../layers/checks/browser/browser-pool.ts';
+import { BrowserMonitoringError, BrowserPool } from '../../../layers/checks/browser/browser-pool.ts';
+import { createLambdaChromiumLauncher, createSystemChromiumLauncher } from '../../../layers/checks/browser/launcher.ts';
 import { runDeepCheck } from '../../../layers/checks/browser/deep-check.ts';
 import { startPageServer, type PageServer } from '../../support/pages/page-server.ts';
 import { createTestPool } from './browser-fixture.ts';
@@ -89,6 +90,27 @@ describe('browser pool', () => {
     }, { watchdogMs: 10_000 });
     expect(url).toBe(pages.url('/plain'));
     expect(pool.browserPid()).not.toBe(pid);
+  });
+
+  it('launches through the @sparticuz/chromium interface when running on Lambda', async () => {
+    const lambdaPool = new BrowserPool({
+      launcher: createLambdaChromiumLauncher({ moduleName: new URL('../../support/pages/fake-sparticuz.ts', import.meta.url).href }),
+      concurrency: 1,
+    });
+    try {
+      const result = await runDeepCheck(lambdaPool, pages.url('/plain'), { allowPrivateTargets: true, settleMs: 50 });
+      expect(result.error_kind).toBeNull();
+    } finally {
+      await lambdaPool.close();
+    }
+  });
+
+  it('reports a browser that cannot start as a monitoring error', async () => {
+    const broken = new BrowserPool({ launcher: createSystemChromiumLauncher({ executablePath: '/nonexistent/chromium' }) });
+    const result = await runDeepCheck(broken, pages.url('/plain'), { allowPrivateTargets: true });
+    expect(result.error_kind).toBe('monitoring_error');
+    expect(result.error_message).toMatch(/browser failed to start/);
+    await broken.close();
   });
 
   it('fails checks with a monitoring error once closed', async () => {
