@@ -7,7 +7,8 @@ import { renderNotification, type NotificationDataInput, type NotificationKind }
 
 /** The recipient's settings that shape an email (spec 2.3: language, timezone). */
 export const emailRecipientSchema = z.object({
-  email: z.email(),
+  // Checked by sendEmail, which turns a bad address into a permanent failure instead of an exception.
+  email: z.string(),
   language: z.enum(['ko', 'en']).default('ko'),
   timezone: z.string().default('Asia/Seoul'),
   /** The dashboard's public address, for the "view in dashboard" link. */

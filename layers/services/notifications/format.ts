@@ -75,7 +75,6 @@ export function escapeHtml(text: string): string {
 
 /** Collapses newlines and control characters, so user text cannot break a subject or a one-line summary. */
 export function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 }
 

@@ -115,7 +115,7 @@ describe('email delivery failures are classified as retryable or permanent', () 
   });
 
   it('never sends to an invalid address', async () => {
-    const result = await sendEmail(mailer, { to: 'not-an-address', subject: 's', text: 't' });
+    const result = await sendEmail(mailer, message('not-an-address'));
     expect(result).toMatchObject({ ok: false, retryable: false });
     expect(smtp.messages).toHaveLength(0);
   });
