@@ -1,0 +1,54 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+
+/** The secret Aurora generates and attaches to the cluster. */
+export const databaseSecretSchema = z.object({
+  username: z.string(),
+  password: z.string(),
+  host: z.string(),
+  port: z.coerce.number().int(),
+  dbname: z.string().default('postgres'),
+});
+export type DatabaseSecret = z.infer<typeof databaseSecretSchema>;
+
+/** The JWT signing key the stack generates: `{"secret": "..."}`. */
+export const jwtSecretSchema = z.object({ secret: z.string().min(32) });
+
+export class SecretError extends Error {}
+
+/**
+ * Reads JSON secrets, each once per container: the first call fetches and parses, later calls share
+ * the result. A failed read is forgotten so the next invocation retries.
+ */
+export class JsonSecrets {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly client: SecretsManagerClient) {}
+
+  read<T>(secretId: string, schema: z.ZodType<T>): Promise<T> {
+    let pending = this.cache.get(secretId) as Promise<T> | undefined;
+    if (!pending) {
+      pending = this.fetch(secretId, schema);
+      this.cache.set(secretId, pending);
+      pending.catch(() => this.cache.delete(secretId));
+    }
+    return pending;
+  }
+
+  private async fetch<T>(secretId: string, schema: z.ZodType<T>): Promise<T> {
+    const out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (out.SecretString === undefined) throw new SecretError(`secret ${secretId} has no string value`);
+    let json: unknown;
+    try {
+      json = JSON.parse(out.SecretString);
+    } catch {
+      throw new SecretError(`secret ${secretId} is not JSON`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      // Names the fields only: a secret's values never reach a log.
+      throw new SecretError(`secret ${secretId} is malformed: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    }
+    return parsed.data;
+  }
+}
