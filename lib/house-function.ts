@@ -112,9 +112,13 @@ export class HouseFunction extends NodejsFunction {
     return this.setEnv(envName, secret.secretArn);
   }
 
-  /** Database credentials plus a security-group rule to the cluster's port. */
+  /**
+   * Database credentials plus a security-group rule to the cluster's port. A container serves one
+   * event at a time, so a small pool keeps many containers within Aurora's connection limit.
+   */
   bindDatabase(database: { secret: ISecret; connections: ec2.Connections }): this {
     database.connections.allowDefaultPortFrom(this, `from ${this.node.id}`);
+    this.setEnv('DATABASE_POOL_MAX', '2');
     return this.bindSecret(database.secret, 'DATABASE_SECRET_ARN');
   }
 

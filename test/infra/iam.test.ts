@@ -96,9 +96,9 @@ describe('function environment', () => {
         (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> })
           .Variables,
       ).sort();
-    expect(env('Every minute')).toEqual(['BROWSER_QUEUE_URL', 'CHECK_QUEUE_URL', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Every minute')).toEqual(['BROWSER_QUEUE_URL', 'CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
     expect(env('Probes targets')).toEqual(['MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
-    expect(env('Records results')).toEqual(['DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL', 'REDIS_URL']);
+    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL', 'REDIS_URL']);
     expect(env('Delivers email')).toEqual([
       'CONNECTIONS_TABLE',
       'MODE',
@@ -109,7 +109,7 @@ describe('function environment', () => {
       'WS_ENDPOINT',
     ]);
     expect(env('Chromium checks')).toEqual(['BLOB_BUCKET', 'MODE', 'RESULTS_QUEUE_URL']);
-    expect(env('WebSocket')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('WebSocket')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
     expect(env('Ad-hoc probing tools')).toEqual(['JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
   });
 });
