@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clearRdapBootstrapMemo, loadRdapBootstrap, probeDomain } from '../../../layers/checks/domain.ts';
+import type { ProbeCache } from '../../../layers/checks/types.ts';
+import { closedTcpPort } from '../../support/servers/http-server.ts';
+import { startRdapServer, type TestRdapServer } from '../../support/servers/rdap-server.ts';
+import { registryWhoisAnswer, startWhoisServer, type TestWhoisServer } from '../../support/servers/whois-server.ts';
+
+const now = new Date('2026-03-01T00:00:00Z');
+let rdap: TestRdapServer;
+let registry: TestWhoisServer;
+let iana: TestWhoisServer;
+let deadBootstrap: string;
+
+beforeAll(async () => {
+  rdap = await startRdapServer(['com', 'test'], {
+    'example.com': { expires: '2027-03-01T00:00:00Z', registrar: 'RDAP Registrar LLC' },
+    'soon.test': { expires: '2026-03-11T12:00:00Z' },
+  });
+  registry = await startWhoisServer((q) =>
+    q === 'example.kr'
+      ? registryWhoisAnswer({ domain: q, expires: '2026-04-15T00:00:00Z', registrar: 'WHOIS Registrar Co.' })
+      : q === 'broken.com'
+        ? registryWhoisAnswer({ domain: q, expires: '2028-01-01T00:00:00Z', registrar: 'Fallback Registrar' })
+        : 'No match for domain.\r\n',
+  );
+  // An IANA-style server that only refers to the registry's WHOIS server.
+  iana = await startWhoisServer((q) => `% IANA WHOIS server\r\n\r\ndomain:       ${q.split('.').pop()?.toUpperCase()}\r\nrefer:        ${registry.address}\r\n`);
+  deadBootstrap = `http://127.0.0.1:${await closedTcpPort()}/dns.json`;
+});
+
+afterAll(async () => {
+  await Promise.all([rdap.close(), registry.close(), iana.close()]);
+});
+
+beforeEach(() => clearRdapBootstrapMemo());
+
+const base = () => ({ allowPrivateTargets: true, rdapBootstrapUrl: rdap.bootstrapUrl, whoisServer: iana.address, now, timeoutMs: 2000 });
+
+describe('domain expiry monitoring', () => {
+  it('answers from RDAP first, reducing a host to its registered domain', async () => {
+    const r = await probeDomain('https://www.status.example.com/x', base());
+    expect(r).toMatchObject({
+      domain: 'example.com',
+      source: 'rdap',
+      expires_at: '2027-03-01T00:00:00.000Z',
+      days_remaining: 365,
+      registrar: 'RDAP Registrar LLC',
+      registered_at: '2001-02-03T04:05:06.000Z',
+      warning: false,
+      cached: false,
+      error_kind: null,
+    });
+    expect(r.server).toBe(`${rdap.baseUrl}domain/example.com`);
+    expect(iana.queries).not.toContain('example.com');
+  });
+
+  it('warns when the domain expires within the threshold', async () => {
+    expect(await probeDomain('soon.test', base())).toMatchObject({ days_remaining: 10, warning: true, warning_days: 30 });
+    expect((await probeDomain('soon.test', { ...base(), warningDays: 5 })).warning).toBe(false);
+  });
+
+  it('falls back to WHOIS, following the referral to the registry', async () => {
+    const r = await probeDomain('www.example.kr', base());
+    expect(r).toMatchObject({ domain: 'example.kr', source: 'whois', expires_at: '2026-04-15T00:00:00.000Z', days_remaining: 45, registrar: 'WHOIS Registrar Co.', server: `whois://${registry.address}` });
+    expect(iana.queries).toContain('example.kr');
+    expect(registry.queries).toContain('example.kr');
+  });
+
+  it('falls back to WHOIS when the RDAP service fails', async () => {
+    rdap.setDomain('broken.com', 'error');
+    const r = await probeDomain('broken.com', base());
+    expect(r).toMatchObject({ source: 'whois', registrar: 'Fallback Registrar', expires_at: '2028-01-01T00:00:00.000Z' });
+  });
+
+  it('uses the shipped bootstrap when the bootstrap URL is unreachable', async () => {
+    const loaded = await loadRdapBootstrap(deadBootstrap, { timeoutMs: 500 });
+    expect(loaded.source).toBe('shipped');
+    expect(loaded.bootstrap.services.some(([tlds]) => tlds.includes('com'))).toBe(true);
+    const r = await probeDomain('example.kr', { ...base(), rdapBootstrapUrl: deadBootstrap });
+    expect(r).toMatchObject({ source: 'whois', expires_at: '2026-04-15T00:00:00.000Z' });
+  });
+
+  it('caches answers for a day and recomputes the days remaining', async () => {
+    const store = new Map<string, { value: unknown; ttl: number }>();
+    const cache: ProbeCache = {
+      get: async <T>(k: string) => store.get(k)?.value as T | undefined,
+      set: async (k, value, ttl) => {
+        store.set(k, { value, ttl });
+      },
+    };
+    const first = await probeDomain('example.com', { ...base(), cache });
+    expect(first.cached).toBe(false);
+    const requests = rdap.requests.length;
+    const later = await probeDomain('www.example.com', { ...base(), cache, now: new Date('2026-03-02T00:00:00Z') });
+    expect(later).toMatchObject({ cached: true, source: 'rdap', days_remaining: 364 });
+    expect(rdap.requests.length).toBe(requests);
+    expect([...store.values()][0]?.ttl).toBeGreaterThanOrEqual(86400);
+  });
+
+  it('reports a domain that no registry knows', async () => {
+    const r = await probeDomain('unknown-name.com', base());
+    expect(r).toMatchObject({ source: null, expires_at: null, error_kind: 'no_data' });
+    expect(r.error_message).toContain('not registered');
+  });
+
+  it('reports unreachable registries with their failure class', async () => {
+    const dead = await closedTcpPort();
+    const r = await probeDomain('example.kr', { ...base(), whoisServer: `127.0.0.1:${dead}` });
+    expect(r).toMatchObject({ source: null, error_kind: 'refused' });
+  });
+
+  it('rejects input that is not a registrable domain', async () => {
+    expect((await probeDomain('127.0.0.1', base())).error_kind).toBe('invalid');
+    expect((await probeDomain('com', base())).error_kind).toBe('invalid');
+  });
+});
