@@ -17,13 +17,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, logN, r, p, salt, hash] = parts as [string, string, string, string, string, string];
-  const N = 2 ** Number(logN);
+  const [ln, rn, pn] = [Number(logN), Number(r), Number(p)];
   const expected = Buffer.from(hash, 'base64');
+  // A damaged hash must never verify (an empty key equals an empty key) nor make scrypt throw or run away.
+  const sane = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
+  if (!sane(ln, 20) || !sane(rn, 32) || !sane(pn, 16) || expected.length < 16 || salt === '') return false;
+  const N = 2 ** ln;
   const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
     N,
-    r: Number(r),
-    p: Number(p),
-    maxmem: 256 * N * Number(r),
+    r: rn,
+    p: pn,
+    maxmem: 256 * N * rn,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
