@@ -3,7 +3,16 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
 import { createApiHandler } from '../layers/endpoints/api-handler.ts';
-import { createLocalContext, type LocalContext } from '../layers/platform/local/context.ts';
+import { checkerContextFor, createLocalContext, type LocalContext } from '../layers/platform/local/context.ts';
+import {
+  createCheckerHandler,
+  createDailyHandler,
+  createMigrateHandler,
+  createNotifierHandler,
+  createResultsHandler,
+  createSchedulerHandler,
+  createWsHandler,
+} from '../layers/handlers.ts';
 import { startLocalSystem } from '../layers/platform/local/runner.ts';
 import type { Context } from 'aws-lambda';
 
@@ -11,12 +20,30 @@ const usage = `usage: py-monitor <command>
   serve                           run the whole system locally (http://HOST:PORT)
   migrate                         apply database migrations and exit
   invoke <function> <event.json>  run one function's handler on a sample event and print its response
-                                  functions: api`;
+                                  functions: api, tools, ws, scheduler, checker, results, notifier, daily, migrate`;
 
 type Invocable = (ctx: LocalContext) => (event: never, context: Context) => Promise<unknown>;
 
 const functions: Record<string, Invocable> = {
   api: (ctx) => createApiHandler(async () => ctx) as never,
+  tools: (ctx) => createApiHandler(async () => ctx) as never,
+  ws: (ctx) => createWsHandler(async () => ctx) as never,
+  scheduler: (ctx) => createSchedulerHandler(async () => ctx) as never,
+  checker: (ctx) => createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log)) as never,
+  results: (ctx) => createResultsHandler(async () => ctx) as never,
+  notifier: (ctx) =>
+    createNotifierHandler(async () => ({
+      queue: ctx.queue,
+      mailer: ctx.mailer,
+      push: ctx.push,
+      connections: ctx.connections,
+      deliveries: ctx.deliveries,
+      log: ctx.log,
+      allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
+      publicUrl: ctx.config.PUBLIC_URL,
+    })) as never,
+  daily: (ctx) => createDailyHandler(async () => ctx) as never,
+  migrate: (ctx) => createMigrateHandler(async () => ctx) as never,
 };
 
 async function serve(config: Config): Promise<void> {

@@ -57,6 +57,7 @@ export const configSchema = z.object({
   ALERT_RETENTION_DAYS: int(90, 0, 3650),
   // AWS resources, set by the CDK stack.
   AWS_REGION: optionalString,
+  AWS_LAMBDA_FUNCTION_NAME: optionalString,
   CHECK_QUEUE_URL: optionalString,
   BROWSER_QUEUE_URL: optionalString,
   RESULTS_QUEUE_URL: optionalString,
@@ -65,6 +66,8 @@ export const configSchema = z.object({
   WS_ENDPOINT: optionalString,
   BLOB_BUCKET: optionalString,
   SES_FROM: optionalString,
+  /** The checker function, invoked synchronously for "check now" from inside the VPC. */
+  CHECKER_FUNCTION_NAME: optionalString,
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

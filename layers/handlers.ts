@@ -8,12 +8,14 @@ import type {
 } from 'aws-lambda';
 import { DomainError } from './errors.ts';
 import type { CheckerContext } from './services/checker.ts';
-import { handleCheckBatch } from './services/checker.ts';
+import { handleCheckBatch, runCheck } from './services/checker.ts';
+import { checkMessageSchema } from './services/messages.ts';
 import type { NotifierContext } from './services/notifier.ts';
 import { handleNotifyBatch } from './services/notifier.ts';
 import { handleResultsBatch } from './services/results.ts';
 import { tick, type TickOptions } from './services/scheduler.ts';
 import { runDaily } from './services/daily.ts';
+import { migrate } from './repositories/migrate.ts';
 import * as realtime from './services/realtime.ts';
 import type { ServiceContext } from './services/context.ts';
 
@@ -26,8 +28,15 @@ export function createSchedulerHandler(getContext: Get<ServiceContext>, opts: Ti
   return middy<EventBridgeEvent<string, unknown>, unknown, Error, Context>().handler(async () => tick(await getContext(), opts));
 }
 
+/** Direct invocation for "check now": `{ probe: <check message> }` returns the result message. */
+export type ProbeEvent = { probe: unknown };
+
 export function createCheckerHandler(getContext: Get<CheckerContext>) {
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event) => handleCheckBatch(await getContext(), event));
+  return middy<SQSEvent | ProbeEvent, SQSBatchResponse | unknown, Error, Context>().handler(async (event) => {
+    const c = await getContext();
+    if ('probe' in event) return runCheck(c, checkMessageSchema.parse(event.probe));
+    return handleCheckBatch(c, event);
+  });
 }
 
 export function createResultsHandler(getContext: Get<ServiceContext>) {
@@ -72,4 +81,19 @@ export function createWsHandler(getContext: Get<ServiceContext>) {
       return { statusCode: 500, body: 'internal error' };
     }
   });
+}
+
+/** Custom resource (Provider framework): Create and Update migrate; Delete keeps the data. */
+export function createMigrateHandler(getContext: Get<ServiceContext>) {
+  return middy<{ RequestType?: string; PhysicalResourceId?: string }, { PhysicalResourceId: string; Data: Record<string, string> }, Error, Context>().handler(
+    async (event) => {
+      const physicalId = event.PhysicalResourceId ?? 'py-monitor-migrations';
+      const none: Record<string, string> = {};
+      if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId, Data: none };
+      const ctx = await getContext();
+      const applied = await migrate(ctx.sql);
+      ctx.log.info('migrations applied', { applied });
+      return { PhysicalResourceId: physicalId, Data: { applied: applied.join(',') } };
+    },
+  );
 }

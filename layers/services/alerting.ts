@@ -37,7 +37,7 @@ export async function raiseNotification<K extends NotificationKind>(
     data: { kind, data },
     is_resolved: opts.resolved ?? false,
   }, project.owner_id);
-  const payload = { kind, data, options, alert_id: alert.id };
+  const payload = { kind, data, options, alert_id: alert.id, occurred_at: alert.created_at.toISOString() };
   const rows: Parameters<typeof outbox.insertOutbox>[1] = [];
   const email = project.alert_email ?? (project.owner_email_notifications ? project.owner_email : null);
   if (email) rows.push({ alert_id: alert.id, project_id: project.id, channel: 'email', target: email, payload });

@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { ConnectionStore, DeliveryLog, Logger, Mailer, Push, Queue } from '../platform/ports.ts';
 import { buildEmail, sendEmail } from './notifications/email.ts';
-import { composeNotification, notificationKinds, type NotificationDataInput, type NotificationKind } from './notifications/templates.ts';
+import { composeNotification, notificationKinds, notificationSchema, type Notification } from './notifications/templates.ts';
 import { createWebhookEvent, sendWebhook } from './notifications/webhook.ts';
 import { notifyMessageSchema, type NotifyMessage, type ResultMessageInput } from './messages.ts';
 
@@ -23,6 +23,7 @@ const payloadSchema = z.object({
   data: z.record(z.string(), z.unknown()),
   options: z.object({ language: z.enum(['ko', 'en']), timezone: z.string() }),
   alert_id: z.number().int(),
+  occurred_at: z.iso.datetime({ offset: true }).optional(),
   secret: z.string().optional(),
 });
 type Payload = z.output<typeof payloadSchema>;
@@ -45,12 +46,11 @@ async function pushTo(c: NotifierContext, connectionIds: string[], data: unknown
   return sent;
 }
 
-async function deliverPayload(c: NotifierContext, m: Extract<NotifyMessage, { type: 'deliver' }>, p: Payload): Promise<Outcome> {
-  const kind = p.kind as NotificationKind;
-  const data = p.data as NotificationDataInput<typeof kind>;
+async function deliverPayload(c: NotifierContext, m: Extract<NotifyMessage, { type: 'deliver' }>, p: Payload, n: Notification): Promise<Outcome> {
+  const { kind, data } = n;
   switch (m.channel) {
     case 'email': {
-      const message = buildEmail(kind, data, {
+      const message = buildEmail(kind, data as never, {
         email: m.target,
         language: p.options.language,
         timezone: p.options.timezone,
@@ -59,7 +59,10 @@ async function deliverPayload(c: NotifierContext, m: Extract<NotifyMessage, { ty
       return sendEmail(c.mailer, message);
     }
     case 'webhook': {
-      const event = createWebhookEvent({ kind, data } as never, { id: `outbox-${m.outbox_id}` });
+      const event = createWebhookEvent(n, {
+        id: `outbox-${m.outbox_id}`,
+        ...(p.occurred_at ? { occurredAt: new Date(p.occurred_at) } : {}),
+      });
       const r = await sendWebhook(m.target, event, {
         secret: p.secret,
         allowPrivateTargets: c.allowPrivateTargets,
@@ -73,7 +76,7 @@ async function deliverPayload(c: NotifierContext, m: Extract<NotifyMessage, { ty
     }
     case 'websocket': {
       const [projectId, userId] = m.target.split(':').map(Number);
-      const composed = composeNotification(kind, data, p.options);
+      const composed = composeNotification(kind, data as never, p.options);
       const ids = new Set<string>();
       if (userId) for (const conn of await c.connections.byUser(userId)) ids.add(conn.connectionId);
       if (projectId) for (const id of await c.connections.byProject(projectId)) ids.add(id);
@@ -101,8 +104,13 @@ async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
   if (await c.deliveries.wasDelivered(m.outbox_id)) {
     outcome = { ok: true };
   } else {
+    // A payload that does not parse will never deliver: a permanent failure, not a retry loop.
     const p = payloadSchema.safeParse(m.payload);
-    outcome = p.success ? await deliverPayload(c, m, p.data) : { ok: false, error: 'malformed notification payload', retryable: false };
+    const n = p.success ? notificationSchema.safeParse({ kind: p.data.kind, data: p.data.data }) : undefined;
+    outcome =
+      p.success && n?.success
+        ? await deliverPayload(c, m, p.data, n.data)
+        : { ok: false, error: 'malformed notification payload', retryable: false };
     if (outcome.ok) await c.deliveries.markDelivered(m.outbox_id);
   }
   const report: ResultMessageInput = {

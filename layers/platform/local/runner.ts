@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent, SQSBatchResponse } from 'aws-lambda';
 import type { Config } from '../../config.ts';
 import { createApiHandler } from '../../endpoints/api-handler.ts';
 import {
@@ -62,7 +62,7 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   const checkerHandler = createCheckerHandler(async () => checker);
   const resultsHandler = createResultsHandler(getCtx);
   const notifierHandler = createNotifierHandler(async () => notifier);
-  ctx.queue.consume('checks', (e) => checkerHandler(e, lambdaContext('checker')), config.CHECK_CONCURRENCY, 1);
+  ctx.queue.consume('checks', (e) => checkerHandler(e, lambdaContext('checker')) as Promise<SQSBatchResponse>, config.CHECK_CONCURRENCY, 1);
   ctx.queue.consume('results', (e) => resultsHandler(e, lambdaContext('results')), 1, 10);
   ctx.queue.consume('notifications', (e) => notifierHandler(e, lambdaContext('notifier')), 5, 1);
 

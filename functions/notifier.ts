@@ -1,0 +1,5 @@
+// Notifications queue consumer (outside the VPC): email, webhooks, WebSocket pushes.
+import { createNotifierHandler } from '../layers/handlers.ts';
+import { awsNotifierContext } from '../layers/platform/aws-context.ts';
+
+export const handler = createNotifierHandler(awsNotifierContext);

@@ -1,0 +1,80 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+import {
+  createCheckerHandler,
+  createDailyHandler,
+  createMigrateHandler,
+  createNotifierHandler,
+  createResultsHandler,
+  createSchedulerHandler,
+  createWsHandler,
+} from '../../../layers/handlers.ts';
+import { checkerContextFor } from '../../../layers/platform/local/context.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+const lambda = { functionName: 'test', awsRequestId: 'test' } as Context;
+const load = async (file: string) => JSON.parse(await readFile(join('events', file), 'utf8')) as never;
+
+describe('Lambda entry points', () => {
+  it.each(['api', 'tools', 'ws', 'scheduler', 'checker', 'results', 'notifier', 'daily', 'migrate'])(
+    'functions/%s.ts exports a handler without touching AWS at import',
+    async (name) => {
+      const mod = (await import(`../../../functions/${name}.ts`)) as { handler: unknown };
+      expect(mod.handler).toBeTypeOf('function');
+    },
+  );
+});
+
+describe('sample events (events/) run through the same handlers', () => {
+  it('every function folder has at least one sample event', async () => {
+    const folders = await readdir('events');
+    expect(folders.sort()).toEqual(expect.arrayContaining(['api', 'checker', 'daily', 'migrate', 'notifier', 'results', 'scheduler', 'ws']));
+  });
+
+  it('scheduler and daily events run a tick and a sweep', async () => {
+    const ctx = app.system.ctx;
+    const tick = await createSchedulerHandler(async () => ctx)(await load('scheduler/every-minute.json'), lambda);
+    expect(tick).toMatchObject({ enqueued: expect.any(Number) });
+    const daily = await createDailyHandler(async () => ctx)(await load('daily/daily.json'), lambda);
+    expect(daily).toMatchObject({ expiry_checks_enqueued: expect.any(Number), partitions_dropped: [] });
+  });
+
+  it('checker events: a batch reports no failures, a direct probe returns the result', async () => {
+    const ctx = app.system.ctx;
+    const checker = createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log));
+    expect(await checker(await load('checker/http-check.json'), lambda)).toEqual({ batchItemFailures: [] });
+    const direct = (await checker(await load('checker/probe-direct.json'), lambda)) as { type: string; result: { error_kind: string } };
+    expect(direct.type).toBe('http_result');
+    expect(direct.result.error_kind).toBe('refused');
+  });
+
+  it('results and notifier events are consumed; a malformed record is dropped, not retried forever', async () => {
+    const ctx = app.system.ctx;
+    const results = createResultsHandler(async () => ctx);
+    expect(await results(await load('results/http-result.json'), lambda)).toEqual({ batchItemFailures: [] });
+    const notifier = createNotifierHandler(async () => ({ ...ctx, allowPrivateTargets: true }));
+    expect(await notifier(await load('notifier/status-push.json'), lambda)).toEqual({ batchItemFailures: [] });
+    expect(await notifier(await load('notifier/malformed.json'), lambda)).toEqual({ batchItemFailures: [] });
+  });
+
+  it('ws events: a connection without a token is refused with 401; ping and disconnect answer 200', async () => {
+    const ws = createWsHandler(async () => app.system.ctx);
+    expect((await ws(await load('ws/connect-without-token.json'), lambda)).statusCode).toBe(401);
+    expect((await ws(await load('ws/ping.json'), lambda)).statusCode).toBe(200);
+    expect((await ws(await load('ws/disconnect.json'), lambda)).statusCode).toBe(200);
+  });
+
+  it('migrate event is idempotent', async () => {
+    const m = createMigrateHandler(async () => app.system.ctx);
+    const out = await m(await load('migrate/create.json'), lambda);
+    expect(out).toEqual({ PhysicalResourceId: 'py-monitor-migrations', Data: { applied: '' } });
+  });
+});
