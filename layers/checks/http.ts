@@ -346,7 +346,8 @@ async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
   const redirects: { url: string; status_code: number }[] = [];
   let hop: Hop = { start: started };
   const result = (partial: Partial<HttpResult>): HttpResult => {
-    const end = now();
+    // The response is complete when its last byte was read, not when this bookkeeping runs.
+    const end = hop.bodyEnd ?? now();
     return {
       url: url.href,
       final_url: current.href,

@@ -34,7 +34,14 @@ export interface KeywordResult {
  * Keyword monitoring (spec 4.13): case-insensitive search of the page's visible text (scripts and
  * styles excluded, whitespace collapsed so a keyword split across lines still matches).
  */
-export function checkKeywords(html: string, keywords: readonly string[], alertOnFound: boolean): KeywordResult {
+export function checkKeywords(html: string, rawKeywords: readonly string[] | string, alertOnFound: boolean): KeywordResult {
+  const parsed = keywordsSchema.safeParse(rawKeywords);
+  if (!parsed.success) {
+    // Stored settings should have been validated; a bad value must not raise false alerts.
+    const message = `invalid keywords: ${parsed.error.issues[0]?.message ?? 'not a JSON array of strings'}`;
+    return { keywords: [], found: [], missing: [], alert_on_found: alertOnFound, should_alert: false, message };
+  }
+  const keywords = parsed.data;
   const text = extractText(html).toLowerCase();
   const found: string[] = [];
   const missing: string[] = [];

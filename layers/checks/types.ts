@@ -71,6 +71,11 @@ export function classifySocketError(err: unknown): Failure {
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
       return { kind: 'reset', message: `connection closed by the server (${code})` };
+    case 'UND_ERR_INVALID_ARG':
+    case 'ERR_INVALID_ARG_VALUE':
+    case 'ERR_INVALID_HTTP_TOKEN':
+    case 'ERR_INVALID_CHAR':
+      return { kind: 'invalid', message: `invalid request: ${errorText(err)}` };
     case 'ETIMEDOUT':
       return { kind: 'connect_timeout', message: 'connection timed out' };
     case 'EHOSTUNREACH':

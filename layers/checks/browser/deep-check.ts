@@ -8,11 +8,12 @@ import { BrowserMonitoringError, withTimeout, type BrowserPool } from './browser
 import { classifyBrowserError, type BrowserErrorKind } from './errors.ts';
 import { cumulativeLayoutShift, performanceGrade, totalBlockingTime, type PerformanceGrade } from './metrics.ts';
 import { collectPageErrors, type JsError } from './page-errors.ts';
-import { installRequestGuard, type BlockedRequest, type RequestGuard } from './request-guard.ts';
+import { REFUSAL_HEADER } from './policy-proxy.ts';
+import { openTargetGuard, type BlockedRequest, type TargetGuard } from './request-guard.ts';
 import { preflightTarget } from './target.ts';
 
 // Deep page check (spec 4.2). Timeline of one run:
-//   1. fresh context, request guard, an init script that starts PerformanceObservers (LCP, layout shifts,
+//   1. fresh context behind the SSRF guard (router + policy proxy), an init script that starts PerformanceObservers (LCP, layout shifts,
 //      long tasks, buffered) before any page script runs;
 //   2. navigate and wait for the load event (or the timeout);
 //   3. settle for `settleMs` (default 1000 ms) after load, then read everything at once. LCP, CLS and TBT
@@ -92,10 +93,17 @@ export async function runDeepCheck(pool: BrowserPool, url: string, options: Deep
   const preflight = await preflightTarget(url, options);
   if (!preflight.ok) return finish({ ...base, error_kind: preflight.kind, error_message: preflight.message });
 
+  let guard: TargetGuard | undefined;
   try {
-    const result = await pool.run((context) => deepCheckInContext(context, preflight.url, options, base, timeoutMs, settleMs), {
+    const opened = await openTargetGuard({
+      policy: { allowPrivateTargets: options.allowPrivateTargets },
+      ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+    });
+    guard = opened;
+    const result = await pool.run((context) => deepCheckInContext(context, opened, preflight.url, options, base, timeoutMs, settleMs), {
       watchdogMs: timeoutMs + settleMs + 30_000,
       contextOptions: {
+        ...opened.contextOptions,
         viewport: options.viewport ?? DEFAULT_VIEWPORT,
         serviceWorkers: 'block',
         acceptDownloads: false,
@@ -106,21 +114,21 @@ export async function runDeepCheck(pool: BrowserPool, url: string, options: Deep
   } catch (err) {
     const { kind, message } = err instanceof BrowserMonitoringError ? { kind: err.kind, message: err.message } : classifyBrowserError(err);
     return finish({ ...base, error_kind: kind === 'monitoring_error' ? kind : 'monitoring_error', error_message: message });
+  } finally {
+    await guard?.close();
   }
 }
 
 async function deepCheckInContext(
   context: BrowserContext,
+  guard: TargetGuard,
   url: string,
   options: DeepCheckOptions,
   base: DeepCheckResult,
   timeoutMs: number,
   settleMs: number,
 ): Promise<DeepCheckResult> {
-  const guard = await installRequestGuard(context, {
-    policy: { allowPrivateTargets: options.allowPrivateTargets },
-    ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
-  });
+  await guard.install(context);
   const key = `__pym_${randomBytes(8).toString('hex')}`;
   await context.addInitScript({ content: observerScript(key) });
   const page = await context.newPage();
@@ -136,8 +144,12 @@ async function deepCheckInContext(
   try {
     response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   } catch (err) {
-    await guard.settle();
     return { ...base, ...navigationFailure(err, url, guard, crashed), console_messages: errors.consoleErrors };
+  }
+  if (response?.headers()[REFUSAL_HEADER] === '1') {
+    // The proxy refused the document's address at connect time (e.g. the name rebound to a private address).
+    const reason = guard.reasonFor(response.url()) ?? 'refused by the monitoring policy';
+    return { ...base, blocked_requests: guard.blocked(), error_kind: 'blocked_target', error_message: `${response.url()}: ${reason}` };
   }
 
   let loadError: { kind: BrowserErrorKind; message: string } | null = null;
@@ -158,7 +170,6 @@ async function deepCheckInContext(
   if (wantScreenshot && !crashed) {
     screenshot = await page.screenshot({ type: 'png', fullPage, timeout: READ_TIMEOUT_MS, animations: 'disabled' }).catch(() => null);
   }
-  await guard.settle();
   const loaded = await resources.settle(response);
 
   const metrics = computeMetrics(observed, heap, errors, loaded, redirectCount(response));
@@ -176,16 +187,11 @@ async function deepCheckInContext(
     performance_grade: performanceGrade(metrics),
     console_messages: errors.consoleErrors,
     failed_resource_urls: loaded.failedUrls,
-    blocked_requests: guard.blocked,
+    blocked_requests: guard.blocked(),
     screenshot,
     error_kind: error?.kind ?? null,
     error_message: error?.message ?? null,
   };
-  const violation = guard.violations[0];
-  if (violation) {
-    // The page reached an address the policy refuses (DNS rebinding): report nothing it returned.
-    return { ...base, blocked_requests: [...guard.blocked, ...guard.violations], error_kind: 'blocked_target', error_message: `${violation.url}: ${violation.reason}` };
-  }
   return result;
 }
 
@@ -199,19 +205,20 @@ function classifyLoadFailure(err: unknown, timeoutMs: number): { kind: BrowserEr
 function navigationFailure(
   err: unknown,
   url: string,
-  guard: RequestGuard,
+  guard: TargetGuard,
   crashed: boolean,
 ): Pick<DeepCheckResult, 'error_kind' | 'error_message' | 'blocked_requests'> {
-  const blocked = guard.blocked.find((b) => b.url === url) ?? guard.blocked[0];
-  if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|NAME_NOT_RESOLVED)/.test(String(err))) {
+  const blockedList = guard.blocked();
+  const blocked = blockedList.find((b) => b.url === url) ?? blockedList.at(-1);
+  if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|NAME_NOT_RESOLVED|TUNNEL_CONNECTION_FAILED)/.test(String(err))) {
     const kind: BrowserErrorKind = /cannot resolve/.test(blocked.reason) ? 'dns_error' : 'blocked_target';
-    return { error_kind: kind, error_message: `${blocked.url}: ${blocked.reason}`, blocked_requests: guard.blocked };
+    return { error_kind: kind, error_message: `${blocked.url}: ${blocked.reason}`, blocked_requests: blockedList };
   }
-  if (crashed) return { error_kind: 'page_crashed', error_message: 'the page (renderer) crashed', blocked_requests: guard.blocked };
+  if (crashed) return { error_kind: 'page_crashed', error_message: 'the page (renderer) crashed', blocked_requests: blockedList };
   if (err instanceof BrowserMonitoringError) throw err;
   const { kind, message } = classifyBrowserError(err);
   if (kind === 'monitoring_error') throw new BrowserMonitoringError(message, { cause: err });
-  return { error_kind: kind, error_message: message, blocked_requests: guard.blocked };
+  return { error_kind: kind, error_message: message, blocked_requests: blockedList };
 }
 
 // ---- in-page instrumentation -------------------------------------------------------------------

@@ -6,7 +6,8 @@ import type { HostResolver } from './address-policy.ts';
 import { BrowserMonitoringError, messageOf, withTimeout, type BrowserPool } from './browser-pool.ts';
 import { classifyBrowserError, firstLine, type BrowserErrorKind } from './errors.ts';
 import { collectPageErrors, type JsError } from './page-errors.ts';
-import { installRequestGuard, type BlockedRequest, type RequestGuard } from './request-guard.ts';
+import { REFUSAL_HEADER } from './policy-proxy.ts';
+import { openTargetGuard, type BlockedRequest, type TargetGuard } from './request-guard.ts';
 import { preflightTarget } from './target.ts';
 
 // Synthetic journeys (spec 4.11): a scenario of steps run in one fresh browser context. Steps run in
@@ -181,19 +182,22 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
   const waits = scenario.steps.reduce((sum, step) => sum + (step.action === 'wait' ? step.value : 0), 0);
   let current = -1;
 
+  let guard: TargetGuard | undefined;
   try {
+    const opened = await openTargetGuard({
+      policy: { allowPrivateTargets: options.allowPrivateTargets },
+      ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+    });
+    guard = opened;
     await pool.run(
       async (context) => {
-        const guard = await installRequestGuard(context, {
-          policy: { allowPrivateTargets: options.allowPrivateTargets },
-          ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
-        });
+        const guard = opened;
+        await guard.install(context);
         const page = await context.newPage();
         page.setDefaultTimeout(settings.timeout);
         page.setDefaultNavigationTimeout(settings.timeout);
         const errors = collectPageErrors(page);
         result.js_errors = errors.jsErrors;
-        result.blocked_requests = guard.blocked;
         try {
           const first = scenario.steps[0];
           if (options.startUrl && first?.action !== 'navigate') {
@@ -235,21 +239,13 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
         } finally {
           result.final_url = page.isClosed() ? null : page.url();
           result.console_errors = errors.consoleErrors.length;
-          await guard.settle();
-          const violation = guard.violations[0];
-          if (violation) {
-            // The browser reached a refused address (DNS rebinding): keep no pictures of what it saw.
-            for (const step of steps) step.screenshot = null;
-            result.status = 'failed';
-            result.error_kind = 'blocked_target';
-            result.error_message = `${violation.url}: ${violation.reason}`;
-            result.blocked_requests = [...guard.blocked, ...guard.violations];
-          }
+          result.blocked_requests = guard.blocked();
         }
       },
       {
         watchdogMs: Math.min(scenario.steps.length * settings.timeout + waits + 30_000, 15 * 60_000),
         contextOptions: {
+          ...opened.contextOptions,
           viewport: { width: settings.viewport_width, height: settings.viewport_height },
           serviceWorkers: 'block',
           acceptDownloads: false,
@@ -267,6 +263,8 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
     result.failed_step = stepResult ? current : null;
     result.error_kind = 'monitoring_error';
     result.error_message = message;
+  } finally {
+    await guard?.close();
   }
   result.duration_ms = Math.max(0, clock.now().getTime() - started.getTime());
   // A task abandoned by the watchdog may still touch `result`; the caller gets a copy it cannot change.
@@ -276,7 +274,7 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
 /** Runs one step; returns a PNG for screenshot steps. Throws StepFailure when the step fails. */
 async function runStep(
   page: Page,
-  guard: RequestGuard,
+  guard: TargetGuard,
   step: JourneyStep,
   settings: JourneySettings,
   options: JourneyOptions,
@@ -349,20 +347,24 @@ async function runStep(
   }
 }
 
-async function navigate(page: Page, guard: RequestGuard, url: string, timeout: number, options: JourneyOptions): Promise<void> {
+async function navigate(page: Page, guard: TargetGuard, url: string, timeout: number, options: JourneyOptions): Promise<void> {
   const preflight = await preflightTarget(url, options);
   if (!preflight.ok) throw new StepFailure(`cannot open ${url}: ${preflight.message}`, { kind: preflight.kind });
   let response;
   try {
     response = await page.goto(preflight.url, { waitUntil: 'load', timeout });
   } catch (err) {
-    const blocked = guard.blocked.find((b) => b.url === preflight.url) ?? guard.blocked.at(-1);
-    if (blocked && /net::ERR_BLOCKED_BY_CLIENT/.test(messageOf(err))) {
+    const blocked = guard.blocked().find((b) => b.url === preflight.url) ?? guard.blocked().at(-1);
+    if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|TUNNEL_CONNECTION_FAILED)/.test(messageOf(err))) {
       throw new StepFailure(`navigation to ${url} was blocked: ${blocked.url}: ${blocked.reason}`, { kind: 'blocked_target' });
     }
     const { kind, message } = classifyBrowserError(err);
     if (kind === 'monitoring_error') throw new BrowserMonitoringError(message, { cause: err });
     throw new StepFailure(`cannot open ${url}: ${message}`, { kind });
+  }
+  if (response?.headers()[REFUSAL_HEADER] === '1') {
+    const reason = guard.reasonFor(response.url()) ?? 'refused by the monitoring policy';
+    throw new StepFailure(`navigation to ${url} was blocked: ${response.url()}: ${reason}`, { kind: 'blocked_target' });
   }
   const status = response?.status();
   if (status !== undefined && status >= 400) {

@@ -1,46 +1,44 @@
-import type { BrowserContext, Response } from 'playwright-core';
-import { checkAddress, checkHost, type AddressPolicy, type HostResolver, type HostVerdict } from './address-policy.ts';
+import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { checkHost, type AddressPolicy, type HostResolver, type HostVerdict } from './address-policy.ts';
+import { startPolicyProxy, type PolicyProxy } from './policy-proxy.ts';
 
-// Enforces the address policy on every request a browser context makes: documents, redirects,
-// subresources, fetch/XHR, workers and WebSockets, not only the first URL.
-//
-// Residual risk (documented, not closed): the guard resolves a name, then Chromium resolves it again
-// when it connects. A DNS-rebinding server can answer differently the second time. Every response's
-// actual server address is therefore re-checked; a mismatch marks the run as violated so its results
-// and screenshots are discarded, but the request itself has already been sent. Closing that gap needs
-// a pinning proxy between Chromium and the network. <link rel=preconnect> may also open a TCP
-// connection (no request bytes) to a name the guard never sees.
+// Enforces the address policy on everything a browser context sends, in two layers:
+//  1. a router on every request of its pages (documents, redirects, subresources, fetch/XHR, dedicated
+//     workers) and WebSockets of its pages, which refuses early and says which URL was refused;
+//  2. a per-check proxy (policy-proxy.ts) that all of the context's traffic goes through. It re-resolves
+//     and connects to the address it checked, so DNS rebinding between (1) and the connection fails, and
+//     shared-worker or worker WebSocket traffic that (1) never sees is held to the same policy.
+// Residual risk: WebRTC UDP does not use the proxy; the launcher disables non-proxied UDP for it.
 
 export interface BlockedRequest {
   url: string;
   reason: string;
 }
 
-export interface RequestGuardOptions {
+export interface GuardOptions {
   policy: AddressPolicy;
   resolve?: HostResolver;
 }
 
-export interface RequestGuard {
-  /** Requests refused before they were sent. */
-  readonly blocked: BlockedRequest[];
-  /** Responses that came from an address the policy refuses (DNS rebinding or similar). */
-  readonly violations: BlockedRequest[];
-  /** Why a URL was refused, if it was. */
-  blockedReason(url: string): string | undefined;
-  /** Waits for the server-address checks of responses seen so far. */
-  settle(): Promise<void>;
+export interface TargetGuard {
+  /** Merge into the context options: routes the context through the policy proxy. */
+  readonly contextOptions: Pick<BrowserContextOptions, 'proxy'>;
+  /** Installs the request router on a context created with `contextOptions`. */
+  install(context: BrowserContext): Promise<void>;
+  /** Everything refused so far, by the router or by the proxy (at most 100 each). */
+  blocked(): BlockedRequest[];
+  /** Why requests to this URL's host were refused, if they were. */
+  reasonFor(url: string): string | undefined;
+  close(): Promise<void>;
 }
 
 const passThroughSchemes = new Set(['data:', 'blob:', 'about:']);
 const MAX_RECORDED = 100;
 
-export async function installRequestGuard(context: BrowserContext, options: RequestGuardOptions): Promise<RequestGuard> {
+export async function openTargetGuard(options: GuardOptions): Promise<TargetGuard> {
+  const proxy: PolicyProxy = await startPolicyProxy(options);
   const verdicts = new Map<string, Promise<HostVerdict>>();
-  const blocked: BlockedRequest[] = [];
-  const violations: BlockedRequest[] = [];
-  const blockedByUrl = new Map<string, string>();
-  const pending = new Set<Promise<void>>();
+  const routed: BlockedRequest[] = [];
 
   const judge = async (rawUrl: string): Promise<{ allowed: true } | { allowed: false; reason: string; unresolvable: boolean }> => {
     let url: URL;
@@ -61,52 +59,48 @@ export async function installRequestGuard(context: BrowserContext, options: Requ
     const result = await verdict;
     return result.allowed ? { allowed: true } : result;
   };
-
-  const recordBlocked = (url: string, reason: string) => {
-    blockedByUrl.set(url, reason);
-    if (blocked.length < MAX_RECORDED) blocked.push({ url, reason });
+  const record = (url: string, reason: string) => {
+    if (routed.length < MAX_RECORDED) routed.push({ url, reason });
   };
-
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    const verdict = await judge(url);
-    if (verdict.allowed) {
-      await route.continue().catch(() => undefined);
-      return;
-    }
-    recordBlocked(url, verdict.reason);
-    await route.abort(verdict.unresolvable ? 'namenotresolved' : 'blockedbyclient').catch(() => undefined);
-  });
-
-  await context.routeWebSocket(/.*/, async (ws) => {
-    const verdict = await judge(ws.url());
-    if (verdict.allowed) {
-      ws.connectToServer();
-      return;
-    }
-    recordBlocked(ws.url(), verdict.reason);
-    await ws.close({ code: 1008, reason: 'blocked by monitoring policy' }).catch(() => undefined);
-  });
-
-  const verifyServer = async (response: Response) => {
-    const server = await response.serverAddr().catch(() => null);
-    if (!server) return;
-    const verdict = checkAddress(server.ipAddress, options.policy);
-    if (!verdict.allowed && violations.length < MAX_RECORDED) {
-      violations.push({ url: response.url(), reason: `connected to ${verdict.reason}` });
-    }
-  };
-  context.on('response', (response) => {
-    const check = verifyServer(response).finally(() => pending.delete(check));
-    pending.add(check);
-  });
+  const blocked = () => [...routed, ...proxy.refusals];
 
   return {
-    blocked,
-    violations,
-    blockedReason: (url) => blockedByUrl.get(url),
-    settle: async () => {
-      await Promise.all([...pending]);
+    contextOptions: { proxy: { server: proxy.server } },
+    async install(context) {
+      await context.route('**/*', async (route) => {
+        const url = route.request().url();
+        const verdict = await judge(url);
+        if (verdict.allowed) {
+          await route.continue().catch(() => undefined);
+          return;
+        }
+        record(url, verdict.reason);
+        await route.abort(verdict.unresolvable ? 'namenotresolved' : 'blockedbyclient').catch(() => undefined);
+      });
+      await context.routeWebSocket(/.*/, async (ws) => {
+        const verdict = await judge(ws.url());
+        if (verdict.allowed) {
+          ws.connectToServer();
+          return;
+        }
+        record(ws.url(), verdict.reason);
+        await ws.close({ code: 1008, reason: 'blocked by monitoring policy' }).catch(() => undefined);
+      });
     },
+    blocked,
+    reasonFor(url) {
+      const host = hostOf(url);
+      return blocked().find((b) => b.url === url || (host !== undefined && hostOf(b.url) === host))?.reason;
+    },
+    close: () => proxy.close(),
   };
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' || parsed.protocol === 'wss:' ? '443' : '80')}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BrowserContext } from 'playwright-core';
 import { z } from 'zod';
 import type { HostResolver } from './address-policy.ts';
 import { withTimeout, type BrowserPool } from './browser-pool.ts';
 import { BrowserCheckError, classifyBrowserError } from './errors.ts';
-import { installRequestGuard } from './request-guard.ts';
+import { REFUSAL_HEADER } from './policy-proxy.ts';
+import { openTargetGuard } from './request-guard.ts';
 import { preflightTarget } from './target.ts';
 
 // Screenshots of project pages (spec 3.4). Caching and `force=true` belong to the service that stores
@@ -42,46 +44,51 @@ export async function captureScreenshot(pool: BrowserPool, url: string, options:
   const height = options.height ?? 800;
   const maxHeight = options.maxFullPageHeight ?? 10_000;
 
-  const png = await pool.run(
-    async (context) => {
-      const guard = await installRequestGuard(context, {
-        policy: { allowPrivateTargets: options.allowPrivateTargets },
-        ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
-      });
-      const page = await context.newPage();
-      try {
-        await page.goto(preflight.url, { waitUntil: 'load', timeout: timeoutMs });
-      } catch (err) {
-        const blocked = guard.blocked[0];
-        if (blocked) throw new BrowserCheckError('blocked_target', `${blocked.url}: ${blocked.reason}`, { cause: err });
-        const { kind, message } = classifyBrowserError(err);
-        throw new BrowserCheckError(kind, message, { cause: err });
+  const guard = await openTargetGuard({
+    policy: { allowPrivateTargets: options.allowPrivateTargets },
+    ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+  });
+  const capture = async (context: BrowserContext): Promise<Uint8Array> => {
+    await guard.install(context);
+    const page = await context.newPage();
+    let response;
+    try {
+      response = await page.goto(preflight.url, { waitUntil: 'load', timeout: timeoutMs });
+    } catch (err) {
+      const blocked = guard.blocked().at(-1);
+      if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|TUNNEL_CONNECTION_FAILED)/.test(String(err))) {
+        throw new BrowserCheckError('blocked_target', `${blocked.url}: ${blocked.reason}`, { cause: err });
       }
-      await sleep(settleMs);
-      let clip: { x: number; y: number; width: number; height: number } | undefined;
-      if (options.fullPage) {
-        const scrollHeight = await withTimeout(page.evaluate('document.documentElement.scrollHeight'), 5_000).catch(() => height);
-        const pageHeight = typeof scrollHeight === 'number' && Number.isFinite(scrollHeight) ? scrollHeight : height;
-        if (pageHeight > maxHeight) clip = { x: 0, y: 0, width, height: maxHeight };
-      }
-      const bytes = await page.screenshot({
-        type: 'png',
-        fullPage: options.fullPage === true,
-        animations: 'disabled',
-        timeout: timeoutMs,
-        ...(clip ? { clip } : {}),
-      });
-      await guard.settle();
-      const violation = guard.violations[0];
-      if (violation) throw new BrowserCheckError('blocked_target', `${violation.url}: ${violation.reason}`);
-      return new Uint8Array(bytes);
-    },
-    {
+      const { kind, message } = classifyBrowserError(err);
+      throw new BrowserCheckError(kind, message, { cause: err });
+    }
+    if (response?.headers()[REFUSAL_HEADER] === '1') {
+      throw new BrowserCheckError('blocked_target', `${response.url()}: ${guard.reasonFor(response.url()) ?? 'refused by the monitoring policy'}`);
+    }
+    await sleep(settleMs);
+    let clip: { x: number; y: number; width: number; height: number } | undefined;
+    if (options.fullPage) {
+      const scrollHeight = await withTimeout(page.evaluate('document.documentElement.scrollHeight'), 5_000).catch(() => height);
+      const pageHeight = typeof scrollHeight === 'number' && Number.isFinite(scrollHeight) ? scrollHeight : height;
+      if (pageHeight > maxHeight) clip = { x: 0, y: 0, width, height: maxHeight };
+    }
+    const bytes = await page.screenshot({
+      type: 'png',
+      fullPage: options.fullPage === true,
+      animations: 'disabled',
+      timeout: timeoutMs,
+      ...(clip ? { clip } : {}),
+    });
+    return new Uint8Array(bytes);
+  };
+  try {
+    return await pool.run(capture, {
       watchdogMs: timeoutMs * 2 + settleMs + 30_000,
-      contextOptions: { viewport: { width, height }, serviceWorkers: 'block', acceptDownloads: false },
-    },
-  );
-  return png;
+      contextOptions: { ...guard.contextOptions, viewport: { width, height }, serviceWorkers: 'block', acceptDownloads: false },
+    });
+  } finally {
+    await guard.close();
+  }
 }
 
 export interface ThumbnailOptions {

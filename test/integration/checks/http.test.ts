@@ -181,6 +181,11 @@ describe('HTTP status monitoring: failures are classified results', () => {
     }
   });
 
+  it('invalid: a header the HTTP client refuses to send', async () => {
+    const r = await probeHttp(`${site.url}/ok`, { ...allow, headers: { 'transfer-encoding': 'chunked' } });
+    expect(r.error_kind).toBe('invalid');
+  });
+
   it('invalid: a URL that is not http(s)', async () => {
     expect((await probeHttp('ftp://127.0.0.1/', allow)).error_kind).toBe('invalid');
     expect((await probeHttp('not a url', allow)).error_kind).toBe('invalid');

@@ -87,6 +87,11 @@ describe('keyword monitoring', () => {
     expect(checkKeywords(html, ['sale'], false).should_alert).toBe(false);
   });
 
+  it('takes the stored JSON array string directly, and never alerts on an invalid one', () => {
+    expect(checkKeywords(html, '["SALE"]', true)).toMatchObject({ found: ['SALE'], should_alert: true });
+    expect(checkKeywords(html, 'sale', true)).toMatchObject({ should_alert: false, message: expect.stringMatching(/^invalid keywords/) });
+  });
+
   it('never alerts without keywords', () => {
     expect(checkKeywords(html, [], false).should_alert).toBe(false);
   });
