@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { QueueKey, QueueWithDlq } from './checks.ts';
 import type { DeployConfig } from './config.ts';
@@ -24,7 +25,7 @@ export class Api extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq> },
+    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq>; checker: IFunction },
   ) {
     super(scope, id);
     const { config, data, queues } = props;
@@ -45,7 +46,9 @@ export class Api extends Construct {
       .bindQueueSender(queues.checks.queue, 'CHECK_QUEUE_URL')
       .bindQueueSender(queues.browser.queue, 'BROWSER_QUEUE_URL')
       .bindQueueSender(queues.notifications.queue, 'NOTIFY_QUEUE_URL')
-      .bindBucket(data.blobBucket, 'read');
+      .bindBucket(data.blobBucket, 'read')
+      // "Check now" runs the probe synchronously in the checker, which can reach the internet.
+      .bindFunctionInvoke(props.checker, 'CHECKER_FUNCTION_NAME');
 
     this.toolsFunction = new HouseFunction(this, 'ToolsFunction', {
       entry: 'functions/tools.ts',

@@ -140,6 +140,12 @@ export class HouseFunction extends NodejsFunction {
     return this.setEnv('BLOB_BUCKET', bucket.bucketName);
   }
 
+  /** Invokes another function synchronously (the API's "check now" runs the checker outside the VPC). */
+  bindFunctionInvoke(fn: lambda.IFunction, envName: EnvName): this {
+    fn.grantInvoke(this);
+    return this.setEnv(envName, fn.functionName);
+  }
+
   /** Posts to WebSocket connections through the stage's management API. */
   bindWebSocketPush(stage: WebSocketStage): this {
     stage.grantManagementApiAccess(this);

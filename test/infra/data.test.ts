@@ -16,8 +16,8 @@ describe('network', () => {
     }
   });
 
-  it('reaches SQS and Secrets Manager through interface endpoints and S3/DynamoDB through gateways', () => {
-    for (const service of ['sqs', 'secretsmanager']) {
+  it('reaches SQS, Secrets Manager and Lambda through interface endpoints and S3/DynamoDB through gateways', () => {
+    for (const service of ['sqs', 'secretsmanager', 'lambda']) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Interface',
         PrivateDnsEnabled: true,
@@ -38,8 +38,8 @@ describe('network', () => {
       Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint'))
         .filter((e) => e.Properties?.['VpcEndpointType'] === 'Interface')
         .map((e) => (e.Properties?.['SubnetIds'] as unknown[]).length);
-    expect(subnetsOf(template)).toEqual([1, 1]);
-    expect(subnetsOf(synthStack({ vpcEndpointAzs: '2' }).template)).toEqual([2, 2]);
+    expect(subnetsOf(template)).toEqual([1, 1, 1]);
+    expect(subnetsOf(synthStack({ vpcEndpointAzs: '2' }).template)).toEqual([2, 2, 2]);
   });
 
   it('adds NAT and moves every function into private subnets when natGateways is set', () => {

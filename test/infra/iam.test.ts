@@ -75,6 +75,15 @@ describe('least privilege', () => {
     expect(actions).toContain('sqs:SendMessage');
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
+
+  it('lets the api function, and only it, invoke the checker', () => {
+    const checker = functionId(template, 'Probes targets');
+    const invokers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties).includes('lambda:InvokeFunction') && JSON.stringify(p.Properties).includes(checker),
+    );
+    expect(invokers).toHaveLength(1);
+    expect(JSON.stringify(invokers[0]?.Properties?.['Roles'])).toContain('ApiApiFunction');
+  });
 });
 
 describe('function environment', () => {
