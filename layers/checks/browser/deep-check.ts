@@ -8,7 +8,7 @@ import { BrowserMonitoringError, withTimeout, type BrowserPool } from './browser
 import { classifyBrowserError, type BrowserErrorKind } from './errors.ts';
 import { cumulativeLayoutShift, performanceGrade, totalBlockingTime, type PerformanceGrade } from './metrics.ts';
 import { collectPageErrors, type JsError } from './page-errors.ts';
-import { REFUSAL_HEADER } from './policy-proxy.ts';
+import { REFUSAL_HEADER, UPSTREAM_ERROR_HEADER } from './policy-proxy.ts';
 import { openTargetGuard, type BlockedRequest, type TargetGuard } from './request-guard.ts';
 import { preflightTarget } from './target.ts';
 
@@ -146,10 +146,11 @@ async function deepCheckInContext(
   } catch (err) {
     return { ...base, ...navigationFailure(err, url, guard, crashed), console_messages: errors.consoleErrors };
   }
-  if (response?.headers()[REFUSAL_HEADER] === '1') {
-    // The proxy refused the document's address at connect time (e.g. the name rebound to a private address).
-    const reason = guard.reasonFor(response.url()) ?? 'refused by the monitoring policy';
-    return { ...base, blocked_requests: guard.blocked(), error_kind: 'blocked_target', error_message: `${response.url()}: ${reason}` };
+  const proxyHeaders = response?.headers() ?? {};
+  if (response && (proxyHeaders[REFUSAL_HEADER] === '1' || proxyHeaders[UPSTREAM_ERROR_HEADER])) {
+    // The policy proxy answered for the document: refused at connect time (e.g. DNS rebinding) or unreachable.
+    const explained = guard.explainFailure(response.url()) ?? { kind: 'connection_error' as const, message: `proxy error for ${response.url()}` };
+    return { ...base, blocked_requests: guard.blocked(), error_kind: explained.kind, error_message: explained.message };
   }
 
   let loadError: { kind: BrowserErrorKind; message: string } | null = null;
@@ -195,6 +196,9 @@ async function deepCheckInContext(
   return result;
 }
 
+/** Failures whose real cause the guard knows better than Chromium (which only sees the proxy or the router). */
+const PROXY_OR_GUARD_ERRORS = /net::ERR_(BLOCKED_BY_CLIENT|NAME_NOT_RESOLVED|TUNNEL_CONNECTION_FAILED|PROXY_CONNECTION_FAILED)/;
+
 function classifyLoadFailure(err: unknown, timeoutMs: number): { kind: BrowserErrorKind; message: string } {
   const classified = classifyBrowserError(err);
   if (classified.kind === 'monitoring_error') throw new BrowserMonitoringError(classified.message, { cause: err });
@@ -209,11 +213,8 @@ function navigationFailure(
   crashed: boolean,
 ): Pick<DeepCheckResult, 'error_kind' | 'error_message' | 'blocked_requests'> {
   const blockedList = guard.blocked();
-  const blocked = blockedList.find((b) => b.url === url) ?? blockedList.at(-1);
-  if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|NAME_NOT_RESOLVED|TUNNEL_CONNECTION_FAILED)/.test(String(err))) {
-    const kind: BrowserErrorKind = /cannot resolve/.test(blocked.reason) ? 'dns_error' : 'blocked_target';
-    return { error_kind: kind, error_message: `${blocked.url}: ${blocked.reason}`, blocked_requests: blockedList };
-  }
+  const explained = PROXY_OR_GUARD_ERRORS.test(String(err)) ? guard.explainFailure(url) : undefined;
+  if (explained) return { error_kind: explained.kind, error_message: explained.message, blocked_requests: blockedList };
   if (crashed) return { error_kind: 'page_crashed', error_message: 'the page (renderer) crashed', blocked_requests: blockedList };
   if (err instanceof BrowserMonitoringError) throw err;
   const { kind, message } = classifyBrowserError(err);

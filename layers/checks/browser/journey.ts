@@ -6,7 +6,7 @@ import type { HostResolver } from './address-policy.ts';
 import { BrowserMonitoringError, messageOf, withTimeout, type BrowserPool } from './browser-pool.ts';
 import { classifyBrowserError, firstLine, type BrowserErrorKind } from './errors.ts';
 import { collectPageErrors, type JsError } from './page-errors.ts';
-import { REFUSAL_HEADER } from './policy-proxy.ts';
+import { REFUSAL_HEADER, UPSTREAM_ERROR_HEADER } from './policy-proxy.ts';
 import { openTargetGuard, type BlockedRequest, type TargetGuard } from './request-guard.ts';
 import { preflightTarget } from './target.ts';
 
@@ -354,17 +354,20 @@ async function navigate(page: Page, guard: TargetGuard, url: string, timeout: nu
   try {
     response = await page.goto(preflight.url, { waitUntil: 'load', timeout });
   } catch (err) {
-    const blocked = guard.blocked().find((b) => b.url === preflight.url) ?? guard.blocked().at(-1);
-    if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|TUNNEL_CONNECTION_FAILED)/.test(messageOf(err))) {
-      throw new StepFailure(`navigation to ${url} was blocked: ${blocked.url}: ${blocked.reason}`, { kind: 'blocked_target' });
-    }
+    const explained = /net::ERR_(BLOCKED_BY_CLIENT|NAME_NOT_RESOLVED|TUNNEL_CONNECTION_FAILED)/.test(messageOf(err))
+      ? guard.explainFailure(preflight.url)
+      : undefined;
+    if (explained?.kind === 'blocked_target') throw new StepFailure(`navigation to ${url} was blocked: ${explained.message}`, { kind: explained.kind });
+    if (explained) throw new StepFailure(`cannot open ${url}: ${explained.message}`, { kind: explained.kind });
     const { kind, message } = classifyBrowserError(err);
     if (kind === 'monitoring_error') throw new BrowserMonitoringError(message, { cause: err });
     throw new StepFailure(`cannot open ${url}: ${message}`, { kind });
   }
-  if (response?.headers()[REFUSAL_HEADER] === '1') {
-    const reason = guard.reasonFor(response.url()) ?? 'refused by the monitoring policy';
-    throw new StepFailure(`navigation to ${url} was blocked: ${response.url()}: ${reason}`, { kind: 'blocked_target' });
+  const headers = response?.headers() ?? {};
+  if (response && (headers[REFUSAL_HEADER] === '1' || headers[UPSTREAM_ERROR_HEADER])) {
+    const explained = guard.explainFailure(response.url()) ?? { kind: 'connection_error' as const, message: `proxy error for ${response.url()}` };
+    const verb = explained.kind === 'blocked_target' ? `navigation to ${url} was blocked` : `cannot open ${url}`;
+    throw new StepFailure(`${verb}: ${explained.message}`, { kind: explained.kind });
   }
   const status = response?.status();
   if (status !== undefined && status >= 400) {

@@ -15,10 +15,19 @@ export interface ProxyRefusal {
   reason: string;
 }
 
+export interface UpstreamFailure {
+  /** host:port the proxy tried to reach */
+  authority: string;
+  /** Node's error code, e.g. ECONNREFUSED */
+  code: string;
+}
+
 export interface PolicyProxy {
   /** For BrowserContextOptions.proxy.server */
   readonly server: string;
   readonly refusals: ProxyRefusal[];
+  /** Connections the proxy could not open, newest last; the browser only sees a generic proxy error. */
+  readonly upstreamFailures: UpstreamFailure[];
   close(): Promise<void>;
 }
 
@@ -31,6 +40,8 @@ export interface PolicyProxyOptions {
 
 /** Marks proxy-generated refusals so they are not mistaken for the target's own 403. */
 export const REFUSAL_HEADER = 'x-py-monitor-refused';
+/** Carries the upstream error code on the proxy's own 502, so it is not mistaken for the target's. */
+export const UPSTREAM_ERROR_HEADER = 'x-py-monitor-upstream-error';
 const MAX_RECORDED = 100;
 const hopByHop = new Set([
   'connection',
@@ -46,8 +57,15 @@ const hopByHop = new Set([
 
 export async function startPolicyProxy(options: PolicyProxyOptions): Promise<PolicyProxy> {
   const refusals: ProxyRefusal[] = [];
+  const upstreamFailures: UpstreamFailure[] = [];
+  const failed = (authority: string, err: unknown): string => {
+    const code = err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : 'ECONNABORTED';
+    if (upstreamFailures.length >= MAX_RECORDED) upstreamFailures.shift();
+    upstreamFailures.push({ authority, code });
+    return code;
+  };
   const sockets = new Set<Duplex>();
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
   // Own agent, so upstream keep-alive sockets die with the check.
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const track = (socket: Duplex) => {
@@ -70,7 +88,10 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
     new Promise((resolve, reject) => {
       const socket = connect({ host: address, port });
       track(socket);
-      const timer = setTimeout(() => socket.destroy(new Error(`connect to ${address}:${port} timed out`)), connectTimeoutMs);
+      const timer = setTimeout(
+        () => socket.destroy(Object.assign(new Error(`connect to ${address}:${port} timed out`), { code: 'ETIMEDOUT' })),
+        connectTimeoutMs,
+      );
       socket.once('connect', () => {
         clearTimeout(timer);
         resolve(socket);
@@ -94,15 +115,15 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
         res.writeHead(403, { 'content-type': 'text/plain', [REFUSAL_HEADER]: '1' }).end(`refused by monitoring policy: ${pinned.refused}`);
         return;
       }
+      const port = Number(target.port || 80);
       const upstream = httpRequest({
         host: pinned.address,
-        port: Number(target.port || 80),
+        port,
         method: req.method,
         path: `${target.pathname}${target.search}`,
         headers: forwardHeaders(req.headers),
         setHost: false,
         agent,
-        timeout: connectTimeoutMs,
       });
       upstream.on('response', (upstreamRes) => {
         const headers: string[] = [];
@@ -113,9 +134,9 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
         upstreamRes.pipe(res);
       });
-      upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502, { [REFUSAL_HEADER]: '0' }).end();
+      upstream.on('error', (err) => {
+        const code = failed(`${target.hostname}:${port}`, err);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain', [UPSTREAM_ERROR_HEADER]: code }).end(`upstream error ${code}`);
         else res.destroy();
       });
       req.pipe(upstream);
@@ -142,8 +163,9 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
       let upstream: Socket;
       try {
         upstream = await openUpstream(pinned.address, port);
-      } catch {
-        client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+      } catch (err) {
+        const code = failed(`${host}:${port}`, err);
+        client.end(`HTTP/1.1 502 Bad Gateway\r\n${UPSTREAM_ERROR_HEADER}: ${code}\r\n\r\n`);
         return;
       }
       upstream.on('error', () => client.destroy());
@@ -170,7 +192,11 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
         client.end(`HTTP/1.1 403 Forbidden\r\n${REFUSAL_HEADER}: 1\r\n\r\n`);
         return;
       }
-      const upstream = await openUpstream(pinned.address, Number(target.port || 80));
+      const port = Number(target.port || 80);
+      const upstream = await openUpstream(pinned.address, port).catch((err: unknown) => {
+        failed(`${target.hostname}:${port}`, err);
+        throw err;
+      });
       upstream.on('error', () => client.destroy());
       const lines = [`${req.method ?? 'GET'} ${target.pathname}${target.search} HTTP/1.1`];
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
@@ -190,6 +216,7 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
   return {
     server: `http://127.0.0.1:${port}`,
     refusals,
+    upstreamFailures,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

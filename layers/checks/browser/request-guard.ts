@@ -1,5 +1,6 @@
 import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { checkHost, type AddressPolicy, type HostResolver, type HostVerdict } from './address-policy.ts';
+import { classifyBrowserError, type BrowserErrorKind } from './errors.ts';
 import { startPolicyProxy, type PolicyProxy } from './policy-proxy.ts';
 
 // Enforces the address policy on everything a browser context sends, in two layers:
@@ -29,6 +30,11 @@ export interface TargetGuard {
   blocked(): BlockedRequest[];
   /** Why requests to this URL's host were refused, if they were. */
   reasonFor(url: string): string | undefined;
+  /**
+   * Explains a failed navigation to `url` (or the latest refusal or proxy connect failure in its redirect
+   * chain) in Chromium's terms, since behind the proxy the browser only reports a tunnel failure.
+   */
+  explainFailure(url: string): { kind: BrowserErrorKind; message: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -92,8 +98,43 @@ export async function openTargetGuard(options: GuardOptions): Promise<TargetGuar
       const host = hostOf(url);
       return blocked().find((b) => b.url === url || (host !== undefined && hostOf(b.url) === host))?.reason;
     },
+    explainFailure(url) {
+      const host = hostOf(url);
+      const refusals = blocked();
+      const sameHost = (candidate: string) => host !== undefined && candidate === host;
+      const asRefusal = (r: BlockedRequest) => ({
+        kind: /cannot resolve/.test(r.reason) ? ('dns_error' as const) : ('blocked_target' as const),
+        message: `${r.url}: ${r.reason}`,
+      });
+      const asFailure = (f: { authority: string; code: string }) => {
+        const netError = netErrorFor(f.code);
+        return { kind: classifyBrowserError(new Error(netError)).kind, message: `${netError} (${f.code} connecting to ${f.authority})` };
+      };
+      const refusal = refusals.find((r) => r.url === url || sameHost(hostOf(r.url) ?? ''));
+      if (refusal) return asRefusal(refusal);
+      const failure = proxy.upstreamFailures.findLast((f) => sameHost(f.authority));
+      if (failure) return asFailure(failure);
+      const latestRefusal = refusals.at(-1);
+      if (latestRefusal) return asRefusal(latestRefusal);
+      const latestFailure = proxy.upstreamFailures.at(-1);
+      return latestFailure ? asFailure(latestFailure) : undefined;
+    },
     close: () => proxy.close(),
   };
+}
+
+/** Node socket error codes as the net:: errors Chromium would have reported without the proxy. */
+function netErrorFor(code: string): string {
+  const names: Record<string, string> = {
+    ECONNREFUSED: 'net::ERR_CONNECTION_REFUSED',
+    ECONNRESET: 'net::ERR_CONNECTION_RESET',
+    ETIMEDOUT: 'net::ERR_CONNECTION_TIMED_OUT',
+    EHOSTUNREACH: 'net::ERR_ADDRESS_UNREACHABLE',
+    ENETUNREACH: 'net::ERR_ADDRESS_UNREACHABLE',
+    EPIPE: 'net::ERR_CONNECTION_CLOSED',
+    ENOTFOUND: 'net::ERR_NAME_NOT_RESOLVED',
+  };
+  return names[code] ?? 'net::ERR_CONNECTION_FAILED';
 }
 
 function hostOf(url: string): string | undefined {

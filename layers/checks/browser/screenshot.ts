@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { HostResolver } from './address-policy.ts';
 import { withTimeout, type BrowserPool } from './browser-pool.ts';
 import { BrowserCheckError, classifyBrowserError } from './errors.ts';
-import { REFUSAL_HEADER } from './policy-proxy.ts';
+import { REFUSAL_HEADER, UPSTREAM_ERROR_HEADER } from './policy-proxy.ts';
 import { openTargetGuard } from './request-guard.ts';
 import { preflightTarget } from './target.ts';
 
@@ -55,15 +55,17 @@ export async function captureScreenshot(pool: BrowserPool, url: string, options:
     try {
       response = await page.goto(preflight.url, { waitUntil: 'load', timeout: timeoutMs });
     } catch (err) {
-      const blocked = guard.blocked().at(-1);
-      if (blocked && /net::ERR_(BLOCKED_BY_CLIENT|TUNNEL_CONNECTION_FAILED)/.test(String(err))) {
-        throw new BrowserCheckError('blocked_target', `${blocked.url}: ${blocked.reason}`, { cause: err });
-      }
+      const explained = /net::ERR_(BLOCKED_BY_CLIENT|NAME_NOT_RESOLVED|TUNNEL_CONNECTION_FAILED)/.test(String(err))
+        ? guard.explainFailure(preflight.url)
+        : undefined;
+      if (explained) throw new BrowserCheckError(explained.kind, explained.message, { cause: err });
       const { kind, message } = classifyBrowserError(err);
       throw new BrowserCheckError(kind, message, { cause: err });
     }
-    if (response?.headers()[REFUSAL_HEADER] === '1') {
-      throw new BrowserCheckError('blocked_target', `${response.url()}: ${guard.reasonFor(response.url()) ?? 'refused by the monitoring policy'}`);
+    const headers = response?.headers() ?? {};
+    if (response && (headers[REFUSAL_HEADER] === '1' || headers[UPSTREAM_ERROR_HEADER])) {
+      const explained = guard.explainFailure(response.url());
+      throw new BrowserCheckError(explained?.kind ?? 'connection_error', explained?.message ?? `proxy error for ${response.url()}`);
     }
     await sleep(settleMs);
     let clip: { x: number; y: number; width: number; height: number } | undefined;

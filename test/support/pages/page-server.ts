@@ -83,6 +83,21 @@ addEventListener('load', () => setTimeout(() => {
 <script>fetch('http://169.254.169.254/latest/api/token', { method: 'PUT' }).catch(() => {});</script>`),
     ),
 
+  // Traffic the page router never sees: a shared worker's fetch and a dedicated worker's WebSocket,
+  // all to inner.test on this server's port (tests map that name to a refused address).
+  '/workers': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<h1>Workers</h1>
+<script>
+const base = 'inner.test:' + location.port;
+const blobUrl = (src) => URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+new Worker(blobUrl("fetch('http://" + base + "/from-worker').catch(() => {}); try { new WebSocket('ws://" + base + "/ws-from-worker'); } catch (e) {}"));
+new SharedWorker(blobUrl("fetch('http://" + base + "/from-shared-worker').catch(() => {});"));
+</script>`),
+    ),
+
   '/server-error': (_req, res) => send(res, 500, html('<h1>Internal error</h1>')),
 
   // The document arrives after 3 s: long enough to kill the browser mid-check.
