@@ -103,6 +103,12 @@ describe('domain expiry monitoring', () => {
     expect(r.error_message).toContain('not registered');
   });
 
+  it('holds WHOIS referrals (registry data) to the SSRF policy, unlike the configured server', async () => {
+    const r = await probeDomain('example.kr', { ...base(), allowPrivateTargets: false });
+    expect(r).toMatchObject({ source: null, error_kind: 'blocked' });
+    expect(r.error_message).toContain('target address not allowed: 127.0.0.1');
+  });
+
   it('reports unreachable registries with their failure class', async () => {
     const dead = await closedTcpPort();
     const r = await probeDomain('example.kr', { ...base(), whoisServer: `127.0.0.1:${dead}` });

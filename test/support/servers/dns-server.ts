@@ -34,6 +34,8 @@ export interface TestDnsServer {
   queries: string[];
   setRecords(name: string, records: ZoneRecord[]): void;
   setBehaviour(name: string, behaviour: NameBehaviour): void;
+  /** DNS rebinding: the first query of `type` for `name` gets `first`, every later one gets `then`. */
+  setRebinding(name: string, first: ZoneRecord[], then: ZoneRecord[]): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export function defaultZone(): Map<string, ZoneRecord[]> {
 /** A dns2 UDP (and TCP, for truncated answers) server on 127.0.0.1, port 0. */
 export async function startDnsServer(zone: Map<string, ZoneRecord[]> = defaultZone()): Promise<TestDnsServer> {
   const behaviours = new Map<string, NameBehaviour>();
+  const rebinding = new Map<string, { first: ZoneRecord[]; then: ZoneRecord[]; served: Set<string> }>();
   const queries: string[] = [];
   const typeName = (code: number) =>
     (Object.entries(Packet.TYPE) as [string, number][]).find(([, v]) => v === code)?.[0] ?? String(code);
@@ -93,7 +96,12 @@ export async function startDnsServer(zone: Map<string, ZoneRecord[]> = defaultZo
       response.header.tc = 1;
       return response;
     }
-    const records = zone.get(name);
+    const rebind = rebinding.get(name);
+    let records = zone.get(name);
+    if (rebind) {
+      records = rebind.served.has(type) ? rebind.then : rebind.first;
+      rebind.served.add(type);
+    }
     if (!records) {
       response.header.rcode = 3;
       return response;
@@ -107,23 +115,32 @@ export async function startDnsServer(zone: Map<string, ZoneRecord[]> = defaultZo
     return response;
   };
 
-  const udp = new dns2.UDPServer({ type: 'udp4' });
-  udp.on('request', (request, send) => {
+  const onUdp = (request: DNS.PacketInstance, send: DNS.Send) => {
     const res = answer(request, false);
     if (res) void send(res);
-  });
-  await udp.listen(0, '127.0.0.1');
-  const port = (udp.address() as AddressInfo).port;
-
-  const tcp = new dns2.TCPServer((request, send) => {
+  };
+  const onTcp = (request: DNS.PacketInstance, send: DNS.Send) => {
     const res = answer(request, true);
     if (res) void send(res);
-  });
-  // Same port number on TCP, as resolvers expect; a clash is unlikely but fatal for the run, so say so.
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', () => resolve());
-  });
+  };
+  // TCP must share the UDP port number, as resolvers expect; another process may hold that TCP
+  // port, so try a few free UDP ports.
+  let bound: { udp: InstanceType<typeof dns2.UDPServer>; tcp: InstanceType<typeof dns2.TCPServer>; port: number } | undefined;
+  for (let attempt = 0; attempt < 20 && !bound; attempt++) {
+    const udp = new dns2.UDPServer({ type: 'udp4' });
+    udp.on('request', onUdp);
+    await udp.listen(0, '127.0.0.1');
+    const port = (udp.address() as AddressInfo).port;
+    const tcp = new dns2.TCPServer(onTcp);
+    const ok = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) bound = { udp, tcp, port };
+    else await new Promise<void>((r) => udp.close(() => r()));
+  }
+  if (!bound) throw new Error('could not bind the test DNS server on UDP and TCP');
+  const { udp, tcp, port } = bound;
 
   return {
     server: `127.0.0.1:${port}`,
@@ -134,6 +151,7 @@ export async function startDnsServer(zone: Map<string, ZoneRecord[]> = defaultZo
       behaviours.delete(name.toLowerCase());
     },
     setBehaviour: (name, behaviour) => behaviours.set(name.toLowerCase(), behaviour),
+    setRebinding: (name, first, then) => rebinding.set(name.toLowerCase(), { first, then, served: new Set() }),
     close: async () => {
       await new Promise<void>((r) => udp.close(() => r()));
       await new Promise<void>((r) => tcp.close(() => r()));
