@@ -42,11 +42,8 @@ export class Api extends Construct {
       .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
       .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN')
       .bindCache({ url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts })
-      // "Check now" and test notifications enqueue work; screenshots are read back for the dashboard.
-      .bindQueueSender(queues.checks.queue, 'CHECK_QUEUE_URL')
-      .bindQueueSender(queues.browser.queue, 'BROWSER_QUEUE_URL')
+      // The outbox and status changes made through the API go out through the notifier.
       .bindQueueSender(queues.notifications.queue, 'NOTIFY_QUEUE_URL')
-      .bindBucket(data.blobBucket, 'read')
       // "Check now" runs the probe synchronously in the checker, which can reach the internet.
       .bindFunctionInvoke(props.checker, 'CHECKER_FUNCTION_NAME');
 

@@ -42,7 +42,6 @@ export class Checks extends Construct {
     super(scope, id);
     const { config, data } = props;
     const db = { secret: data.databaseSecret, connections: data.cluster.connections };
-    const cache = { url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts };
     const logRetentionDays = config.logRetentionDays;
 
     // Visibility timeout is six times the consumer's timeout, as Lambda's SQS guidance asks.
@@ -83,8 +82,7 @@ export class Checks extends Construct {
       ...inVpc(data),
     })
       .bindDatabase(db)
-      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL')
-      .bindQueueSender(q.browser.queue, 'BROWSER_QUEUE_URL');
+      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
     new events.Rule(this, 'EveryMinute', {
       description: 'Py_Monitor scheduler tick',
       schedule: events.Schedule.expression(config.checkSchedule),
@@ -102,7 +100,9 @@ export class Checks extends Construct {
       ...forProbes(data, config),
     })
       .bindQueueConsumer(q.checks.queue, { batchSize: 10, maxConcurrency: config.checkerConcurrency })
-      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL');
+      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL')
+      // Every few cycles an HTTP check also queues a browser deep check.
+      .bindQueueSender(q.browser.queue, 'BROWSER_QUEUE_URL');
 
     this.browser = new Browser(this, 'Browser', {
       config,
@@ -121,7 +121,6 @@ export class Checks extends Construct {
     })
       .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1) })
       .bindDatabase(db)
-      .bindCache(cache)
       .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL');
 
     this.notifier = new HouseFunction(this, 'Notifier', {

@@ -27,6 +27,8 @@ export class Realtime extends Construct {
     })
       .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
       .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN')
+      // Shares the API's user cache, so deactivating a user takes effect here too.
+      .bindCache({ url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts })
       .bindTable(data.connectionsTable, 'readWrite');
 
     const integration = (name: string) => new WebSocketLambdaIntegration(name, this.wsFunction);

@@ -31,7 +31,7 @@ describe('least privilege', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps the checker to its two queues: no database, secrets, table or bucket', () => {
+  it('keeps the checker to its queues: no database, secrets, table or bucket', () => {
     const checker = functionId(template, 'Probes targets');
     const actions = actionsOf(template, checker);
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
@@ -105,9 +105,9 @@ describe('function environment', () => {
         (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> })
           .Variables,
       ).sort();
-    expect(env('Every minute')).toEqual(['BROWSER_QUEUE_URL', 'CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
-    expect(env('Probes targets')).toEqual(['MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
-    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL', 'REDIS_URL']);
+    expect(env('Every minute')).toEqual(['CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Probes targets')).toEqual(['BROWSER_QUEUE_URL', 'MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
+    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
     expect(env('Delivers email')).toEqual([
       'CONNECTIONS_TABLE',
       'MODE',
@@ -118,7 +118,19 @@ describe('function environment', () => {
       'WS_ENDPOINT',
     ]);
     expect(env('Chromium checks')).toEqual(['BLOB_BUCKET', 'MODE', 'RESULTS_QUEUE_URL']);
-    expect(env('WebSocket')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('WebSocket')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'REDIS_URL']);
+    expect(env('REST API')).toEqual([
+      'ALLOW_REGISTRATION',
+      'CHECKER_FUNCTION_NAME',
+      'DATABASE_POOL_MAX',
+      'DATABASE_SECRET_ARN',
+      'JWT_SECRET_ARN',
+      'MODE',
+      'NODE_OPTIONS',
+      'NOTIFY_QUEUE_URL',
+      'PUBLIC_URL',
+      'REDIS_URL',
+    ]);
     expect(env('Ad-hoc probing tools')).toEqual(['JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
   });
 });
