@@ -6,12 +6,12 @@ import { Client } from 'undici';
 import { probeHttp } from '../../layers/checks/http.ts';
 
 // HTTP probe vs a bare undici loop, both with a fresh connection per request, against a loopback
-// server (separate process) that answers after 50 ms. Run: npx tsx bench/checks/run.ts [checks]
+// server (separate process) that answers after 50 ms. Run: npx tsx bench/checks/run.ts [checks] [rounds]
 
 const DELAY_MS = 50;
 const CONCURRENCY = 10;
-const CHECKS = Number(process.argv[2] ?? 2000);
-const ROUNDS = 2;
+const CHECKS = Number(process.argv[2] ?? 1000);
+const ROUNDS = Number(process.argv[3] ?? 4);
 
 /** Measured response time and how long the server actually held the request. */
 type Check = (url: string) => Promise<{ measured: number; held: number }>;
@@ -94,9 +94,15 @@ async function main() {
     await run(probe, url, 200);
     const bareRuns: RunStats[] = [];
     const probeRuns: RunStats[] = [];
+    // Alternate the order so that drifting machine load does not favour one side.
     for (let i = 0; i < ROUNDS; i++) {
-      bareRuns.push(await run(bare, url, CHECKS));
-      probeRuns.push(await run(probe, url, CHECKS));
+      if (i % 2 === 0) {
+        bareRuns.push(await run(bare, url, CHECKS));
+        probeRuns.push(await run(probe, url, CHECKS));
+      } else {
+        probeRuns.push(await run(probe, url, CHECKS));
+        bareRuns.push(await run(bare, url, CHECKS));
+      }
     }
     const b = summarize('bare undici (fresh Client per request)', bareRuns);
     const p = summarize('probeHttp (fresh connection per check)', probeRuns);
