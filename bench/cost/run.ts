@@ -1,0 +1,227 @@
+// Monthly cost model of the AWS deployment for 100, 1,000 and 10,000 monitors checked every 60 s,
+// next to CloudWatch Synthetics, UptimeRobot and Better Stack. Run: npx tsx bench/cost/run.ts
+// Every input is stated below; change one and re-run. Nothing here calls AWS.
+
+/**
+ * us-east-1 list prices, on-demand, no free tier, as known to the author at 2025-06 (no internet
+ * was available when this was written: check https://aws.amazon.com/pricing before relying on them).
+ */
+const PRICES = {
+  asOf: '2025-06 (us-east-1 list prices, not re-checked)',
+  lambdaArmGbSecond: 0.0000133334,
+  lambdaX86GbSecond: 0.0000166667,
+  lambdaPerMillionRequests: 0.2,
+  sqsPerMillionRequests: 0.4,
+  auroraAcuHour: 0.12, // Aurora Standard, Serverless v2
+  auroraStorageGbMonth: 0.1,
+  auroraPerMillionIo: 0.2,
+  valkeyServerlessGbHour: 0.0837, // ElastiCache Serverless for Valkey, billed on >= 100 MB
+  valkeyPerMillionEcpu: 0.00227,
+  interfaceEndpointAzHour: 0.01,
+  natGatewayHour: 0.045,
+  secretsManagerSecretMonth: 0.4,
+  cloudwatchAlarmMonth: 0.1,
+  cloudwatchLogsIngestGb: 0.5,
+  xrayPerMillionTraces: 5,
+  s3StorageGbMonth: 0.023,
+  // Third parties (monthly list prices as known at 2025-06; plans change often).
+  syntheticsPerCanaryRun: 0.0012,
+} as const;
+
+/** Workload assumptions; each is a guess about the code as of this commit, stated so it can be argued. */
+const ASSUMPTIONS = {
+  intervalSeconds: 60,
+  hoursPerMonth: 730,
+  /** Checker: batches of 10 run concurrently (handleCheckBatch uses Promise.all); wall time of a batch. */
+  checkerMemoryGb: 0.5,
+  checkerBatchSeconds: 1.5,
+  /** Results: batches of 10 in one transaction each. */
+  resultsMemoryGb: 0.5,
+  resultsBatchSeconds: 0.2,
+  /** Scheduler: one run a minute; claims and enqueues due checks. */
+  schedulerMemoryGb: 0.5,
+  schedulerSeconds: (monitors: number) => 0.15 + monitors * 0.00005,
+  /** The checker queues a browser deep check every 6th HTTP cycle (services/checker.ts). */
+  browserEveryNthCheck: 6,
+  browserMemoryGb: 2,
+  browserSeconds: 6,
+  /** SQS requests per check: check send (batched 10) + receive/delete (batched) + results send (one each) + receive/delete. */
+  sqsRequestsPerCheck: 0.1 + 0.2 + 1 + 0.2,
+  /** Idle long polling of 4 event source mappings (~5 pollers each, 20 s waits). */
+  sqsIdlePollRequestsPerMonth: 4 * 5 * 3 * 60 * 730,
+  /** Aurora write I/Os per check (result row, state row, rollup; 10 per transaction). */
+  auroraIoPerCheck: 2,
+  /** Bytes per stored result row with indexes, raw rows kept 30 days. */
+  resultRowBytes: 150,
+  rawRetentionDays: 30,
+  /** Average ACU: the scheduler runs every minute, so the writer never auto-pauses (0.5 ACU floor while awake). */
+  auroraAcu: (monitors: number) => (monitors <= 100 ? 0.5 : monitors <= 1000 ? 0.75 : 2),
+  auroraBaseStorageGb: 1,
+  valkeyGb: 0.1,
+  ecpuPerCheck: 0,
+  /** Interface endpoints: SQS, Secrets Manager, Lambda, in one AZ (vpcEndpointAzs = 1). */
+  interfaceEndpoints: 3,
+  endpointAzs: 1,
+  secrets: 2,
+  alarms: 25,
+  /** CloudWatch Logs ingested per check (one line from checker and results at info level). */
+  logBytesPerCheck: 300,
+  /** X-Ray default sampling: 1 request/s reservoir plus 5 % of the rest, per function. */
+  xrayReservoirPerSecond: 1,
+  xrayRate: 0.05,
+};
+
+const SCALES = [100, 1_000, 10_000];
+
+interface Line {
+  item: string;
+  fixed: boolean;
+  cost: (monitors: number) => number;
+}
+
+const checksPerMonth = (m: number) => m * (3600 / ASSUMPTIONS.intervalSeconds) * ASSUMPTIONS.hoursPerMonth;
+const perMonth = (hourly: number) => hourly * ASSUMPTIONS.hoursPerMonth;
+const A = ASSUMPTIONS;
+const P = PRICES;
+
+const xrayTraces = (invocations: number) => {
+  const reservoir = A.xrayReservoirPerSecond * 3600 * A.hoursPerMonth;
+  return Math.min(invocations, reservoir) + Math.max(0, invocations - reservoir) * A.xrayRate;
+};
+
+const LINES: Line[] = [
+  { item: 'Aurora at 0.5 ACU (never pauses: scheduler every min)', fixed: true, cost: () => perMonth(0.5 * P.auroraAcuHour) },
+  { item: 'ElastiCache Serverless Valkey (100 MB minimum)', fixed: true, cost: () => perMonth(A.valkeyGb * P.valkeyServerlessGbHour) },
+  { item: 'VPC interface endpoints (SQS, Secrets, Lambda; 1 AZ)', fixed: true, cost: () => perMonth(A.interfaceEndpoints * A.endpointAzs * P.interfaceEndpointAzHour) },
+  { item: 'Secrets Manager (DB, JWT)', fixed: true, cost: () => A.secrets * P.secretsManagerSecretMonth },
+  { item: 'CloudWatch alarms', fixed: true, cost: () => A.alarms * P.cloudwatchAlarmMonth },
+  { item: 'SQS idle long polling (4 queues)', fixed: true, cost: () => (A.sqsIdlePollRequestsPerMonth / 1e6) * P.sqsPerMillionRequests },
+  {
+    item: 'Scheduler Lambda (every minute)',
+    fixed: true,
+    cost: (m) =>
+      60 * A.hoursPerMonth * (A.schedulerMemoryGb * A.schedulerSeconds(m) * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6),
+  },
+  { item: 'CloudFront + S3 dashboard (within always-free tier)', fixed: true, cost: () => 0 },
+  {
+    item: 'Checker Lambda (GB-s + requests)',
+    fixed: false,
+    cost: (m) => {
+      const batches = checksPerMonth(m) / 10;
+      return batches * (A.checkerMemoryGb * A.checkerBatchSeconds * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6);
+    },
+  },
+  {
+    item: 'Results Lambda (GB-s + requests)',
+    fixed: false,
+    cost: (m) => {
+      const batches = checksPerMonth(m) / 10;
+      return batches * (A.resultsMemoryGb * A.resultsBatchSeconds * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6);
+    },
+  },
+  {
+    item: 'Browser deep checks (container, x86, every 6th cycle)',
+    fixed: false,
+    cost: (m) => {
+      const runs = checksPerMonth(m) / A.browserEveryNthCheck;
+      return runs * (A.browserMemoryGb * A.browserSeconds * P.lambdaX86GbSecond + P.lambdaPerMillionRequests / 1e6);
+    },
+  },
+  { item: 'SQS requests', fixed: false, cost: (m) => (checksPerMonth(m) * A.sqsRequestsPerCheck * P.sqsPerMillionRequests) / 1e6 },
+  { item: 'Aurora ACU above the 0.5 floor', fixed: false, cost: (m) => perMonth((A.auroraAcu(m) - 0.5) * P.auroraAcuHour) },
+  { item: 'Aurora I/O', fixed: false, cost: (m) => (checksPerMonth(m) * A.auroraIoPerCheck * P.auroraPerMillionIo) / 1e6 },
+  {
+    item: 'Aurora storage (raw results 30 days)',
+    fixed: false,
+    cost: (m) => (A.auroraBaseStorageGb + (m * 1440 * A.rawRetentionDays * A.resultRowBytes) / 1e9) * P.auroraStorageGbMonth,
+  },
+  { item: 'CloudWatch Logs ingestion', fixed: false, cost: (m) => ((checksPerMonth(m) * A.logBytesPerCheck) / 1e9) * P.cloudwatchLogsIngestGb },
+  {
+    item: 'X-Ray traces (checker + results)',
+    fixed: false,
+    cost: (m) => ((2 * xrayTraces(checksPerMonth(m) / 10)) / 1e6) * P.xrayPerMillionTraces,
+  },
+];
+
+/** What the same monitors cost elsewhere, monthly. Third-party plans are approximate and dated. */
+const ALTERNATIVES: { name: string; note: string; cost: (m: number) => number | undefined }[] = [
+  {
+    name: 'CloudWatch Synthetics canaries',
+    note: `$${P.syntheticsPerCanaryRun}/run, one canary per monitor, 43,800 runs/month each (Lambda cost on top)`,
+    cost: (m) => checksPerMonth(m) * P.syntheticsPerCanaryRun,
+  },
+  {
+    name: 'UptimeRobot',
+    note: 'Team $34/mo covers 100 monitors at 60 s; larger counts are Enterprise quotes, extrapolated at ~$0.32/monitor (estimate)',
+    cost: (m) => (m <= 100 ? 34 : m * 0.32),
+  },
+  {
+    name: 'Better Stack Uptime',
+    note: 'one responder license ~$29/mo + ~$21/mo per 50 extra monitors (approximate)',
+    cost: (m) => 29 + Math.ceil(m / 50) * 21,
+  },
+];
+
+const usd = (n: number) => (n >= 100 ? `$${Math.round(n).toLocaleString('en-US')}` : `$${n.toFixed(2)}`);
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+function main(): void {
+  console.log(`Py_Monitor on AWS: monthly cost at a ${A.intervalSeconds} s interval — prices ${P.asOf}`);
+  console.log('');
+  const header = ['line item', ...SCALES.map((m) => `${m.toLocaleString('en-US')} monitors`)];
+  const rows: string[][] = [];
+  for (const fixed of [true, false]) {
+    rows.push([fixed ? '-- fixed monthly floor --' : '-- per-check costs --', ...SCALES.map(() => '')]);
+    for (const line of LINES.filter((l) => l.fixed === fixed)) rows.push([line.item, ...SCALES.map((m) => usd(line.cost(m)))]);
+    rows.push([
+      fixed ? 'subtotal floor' : 'subtotal per-check',
+      ...SCALES.map((m) => usd(LINES.filter((l) => l.fixed === fixed).reduce((s, l) => s + l.cost(m), 0))),
+    ]);
+  }
+  const total = (m: number) => LINES.reduce((s, l) => s + l.cost(m), 0);
+  const totalNoBrowser = (m: number) => LINES.filter((l) => !l.item.startsWith('Browser')).reduce((s, l) => s + l.cost(m), 0);
+  rows.push(['TOTAL per month', ...SCALES.map((m) => usd(total(m)))]);
+  rows.push(['  without browser deep checks', ...SCALES.map((m) => usd(totalNoBrowser(m)))]);
+  rows.push(['checks per month', ...SCALES.map((m) => `${(checksPerMonth(m) / 1e6).toFixed(1)} M`)]);
+  rows.push([
+    'per 1,000 checks (excl. floor)',
+    ...SCALES.map((m) => {
+      const variable = LINES.filter((l) => !l.fixed).reduce((s, l) => s + l.cost(m), 0);
+      return `$${((variable / checksPerMonth(m)) * 1000).toFixed(4)}`;
+    }),
+  ]);
+  console.log(table(header, rows));
+  console.log('');
+  console.log('Same monitors elsewhere (monthly):');
+  console.log(
+    table(
+      ['service', ...SCALES.map((m) => `${m.toLocaleString('en-US')}`), 'basis'],
+      [
+        ['Py_Monitor on AWS (this model)', ...SCALES.map((m) => usd(total(m))), 'above'],
+        ['  without browser deep checks', ...SCALES.map((m) => usd(totalNoBrowser(m))), 'above, HTTP/SSL/DNS/TCP checks only'],
+        ...ALTERNATIVES.map((a) => [a.name, ...SCALES.map((m) => usd(a.cost(m) ?? Number.NaN)), a.note]),
+      ],
+    ),
+  );
+  console.log('');
+  console.log('Capacity notes:');
+  for (const m of SCALES) {
+    const checksPerSecond = m / A.intervalSeconds;
+    const checkerNeeded = (checksPerSecond / 10) * A.checkerBatchSeconds;
+    const browserNeeded = (checksPerSecond / A.browserEveryNthCheck) * A.browserSeconds;
+    console.log(
+      `  ${m.toLocaleString('en-US').padStart(6)} monitors: ${checksPerSecond.toFixed(1)} checks/s -> ~${Math.ceil(checkerNeeded)} concurrent checkers (reserved: 10), ` +
+        `~${Math.ceil(browserNeeded)} concurrent browsers (reserved: 2)`,
+    );
+  }
+  console.log('  Raise checkerConcurrency / browserConcurrency in cdk.json when the need exceeds the reservation,');
+  console.log('  or the queues back up (the Check backlog alarm fires after 5 minutes).');
+  console.log('  NAT instead of endpoints (natGateways=1) adds ' + usd(perMonth(P.natGatewayHour)) + '/month per gateway plus $0.045/GB.');
+}
+
+main();
