@@ -21,6 +21,7 @@ export { checkKeywords, keywordsSchema } from './keywords.ts';
 export { probeSecurityHeaders, evaluateSecurityHeaders, SECURITY_HEADER_WEIGHTS } from './security-headers.ts';
 export { probeSsl } from './ssl.ts';
 export { checkAddress, validateTargetUrl, validateTargetHost, blockedMessage } from './ssrf.ts';
+export { resolveTarget } from './resolve.ts';
 export { probeTcp } from './tcp.ts';
 export { probeUdp } from './udp.ts';
 export { toolSchemas, TOOL_NAMES, type ToolName } from './schemas.ts';
