@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../layers/errors.ts';
+import { issueToken, verifyToken } from '../../../layers/services/auth.ts';
+
+// Access tokens: HS256 with issuer py-monitor. Verified tokens are remembered, so expiry must still bite.
+
+const secret = new TextEncoder().encode('unit-secret-0123456789-0123456789-0123456789');
+const clockAt = (ms: number) => ({ now: () => new Date(ms) });
+const user = { id: 7, email: 'kim@example.com', role: 'manager' as const };
+
+const reason = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof DomainError ? `${e.code}: ${e.message}` : String(e)),
+  );
+
+describe('access tokens', () => {
+  it('round-trips the user id, role and email', async () => {
+    const t0 = Date.UTC(2030, 0, 1);
+    const token = await issueToken({ jwtSecret: secret, clock: clockAt(t0) }, user, 3600);
+    expect(await verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 1000) }, token)).toEqual({ userId: 7, role: 'manager', email: 'kim@example.com' });
+  });
+
+  it('rejects a token after its expiry even when it was verified before', async () => {
+    const t0 = Date.UTC(2030, 0, 2);
+    const token = await issueToken({ jwtSecret: secret, clock: clockAt(t0) }, user, 60);
+    expect(await reason(verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 59_000) }, token))).toBe('accepted');
+    expect(await reason(verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 60_000) }, token))).toBe('UNAUTHORIZED: token expired');
+    expect(await reason(verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 61_000) }, token))).toBe('UNAUTHORIZED: token expired');
+  });
+
+  it('does not accept a token verified under one key when checked with another', async () => {
+    const t0 = Date.UTC(2030, 0, 3);
+    const token = await issueToken({ jwtSecret: secret, clock: clockAt(t0) }, user, 3600);
+    await verifyToken({ jwtSecret: secret, clock: clockAt(t0) }, token);
+    const other = new TextEncoder().encode('another-secret-0123456789-0123456789-01234');
+    expect(await reason(verifyToken({ jwtSecret: other, clock: clockAt(t0) }, token))).toMatch(/^UNAUTHORIZED/);
+  });
+
+  it('rejects a verified token with one changed character', async () => {
+    const t0 = Date.UTC(2030, 0, 4);
+    const token = await issueToken({ jwtSecret: secret, clock: clockAt(t0) }, user, 3600);
+    await verifyToken({ jwtSecret: secret, clock: clockAt(t0) }, token);
+    const flipped = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
+    expect(await reason(verifyToken({ jwtSecret: secret, clock: clockAt(t0) }, flipped))).toMatch(/^UNAUTHORIZED/);
+  });
+});
