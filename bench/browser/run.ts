@@ -51,6 +51,40 @@ function treeMemoryKb(rootPids: number[]): { rss: number; pss: number } {
   return { rss, pss };
 }
 
+/** CPU seconds used by a process tree, including reaped children (Chromium's renderers exit per context). */
+function treeCpuSeconds(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const times = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      // utime, stime, cutime, cstime are fields 14-17 of /proc/pid/stat (11-14 after the command).
+      times.set(Number(entry), [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0));
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // exited
+    }
+  }
+  let ticks = 0;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop() ?? 0;
+    ticks += times.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+function cpuNow(browserPid: number | undefined): number {
+  const self = process.cpuUsage();
+  return (self.user + self.system) / 1e6 + (browserPid ? treeCpuSeconds(browserPid) : 0);
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -81,17 +115,20 @@ async function main(): Promise<void> {
   for (let i = 0; i < 3; i += 1) await runDeepCheck(single, pages.url('/plain'), options); // warm-up
   sampling = [single.browserPid()];
   const latencies: number[] = [];
+  const cpuBefore = cpuNow(single.browserPid());
   for (let i = 0; i < samples; i += 1) {
     const started = performance.now();
     const result = await runDeepCheck(single, pages.url('/plain'), options);
     if (result.error_kind) throw new Error(`check failed: ${result.error_kind} ${result.error_message}`);
     latencies.push(performance.now() - started);
   }
+  const cpuPerCheck = ((cpuNow(single.browserPid()) - cpuBefore) / samples) * 1000;
   const sorted = [...latencies].sort((a, b) => a - b);
   const onePeak = peak;
   console.log(`\none worker, ${samples} sequential checks (warm browser)`);
   console.log(`  per check p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`);
   console.log(`  of which fixed settle: ${settleMs} ms`);
+  console.log(`  CPU per check (node + chromium tree): ${cpuPerCheck.toFixed(0)} ms, so ${cpus().length} idle cores could sustain about ${((cpus().length * 60_000) / cpuPerCheck).toFixed(0)} checks/min`);
   console.log(`  peak memory (node + chromium tree): PSS ${(onePeak.pss / 1024).toFixed(0)} MiB, RSS sum ${(onePeak.rss / 1024).toFixed(0)} MiB`);
   await single.close();
 
@@ -102,6 +139,7 @@ async function main(): Promise<void> {
   sampling = [pair.browserPid()];
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const pairCpuBefore = cpuNow(pair.browserPid());
   const pairLatencies: number[] = [];
   let failures = 0;
   const worker = async () => {
@@ -114,10 +152,12 @@ async function main(): Promise<void> {
   };
   await Promise.all([worker(), worker()]);
   const elapsed = (performance.now() - started) / 1000;
+  const pairCpu = cpuNow(pair.browserPid()) - pairCpuBefore;
   const pairSorted = [...pairLatencies].sort((a, b) => a - b);
   console.log(`\ntwo workers (one browser, two contexts at once) for ${elapsed.toFixed(1)} s`);
   console.log(`  ${pairLatencies.length} checks, ${failures} failed: ${((pairLatencies.length / elapsed) * 60).toFixed(0)} checks/min`);
   console.log(`  per check p50 ${percentile(pairSorted, 50).toFixed(0)} ms, p95 ${percentile(pairSorted, 95).toFixed(0)} ms`);
+  console.log(`  CPU used: ${((pairCpu / elapsed) * 100).toFixed(0)}% of one core (${((pairCpu / pairLatencies.length) * 1000).toFixed(0)} ms per check)`);
   console.log(`  peak memory (node + chromium tree): PSS ${(peak.pss / 1024).toFixed(0)} MiB, RSS sum ${(peak.rss / 1024).toFixed(0)} MiB`);
 
   clearInterval(sampler);
