@@ -6,7 +6,6 @@ import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts'
 import { browserJobSchema, type BrowserJob } from '../../layers/checks/browser/messages.ts';
 import { createLogger } from '../../layers/platform/logger.ts';
 import type { Logger, Queue } from '../../layers/platform/ports.ts';
-import { loadAwsPorts } from './aws-ports.ts';
 
 // The container Lambda behind the browser queue (and, locally, the same handler fed by the local queue).
 // Each record is one job; results go to the results queue; failed records are reported individually.
@@ -76,8 +75,10 @@ async function wire(): Promise<BrowserHandler> {
     concurrency: config.BROWSER_CONCURRENCY,
     logger,
   });
-  const { queue, blobs } = await loadAwsPorts(config);
-  return createBrowserHandler({ pool, sink: queue, blobs, allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger });
+  // Loaded lazily so tests and local runs of createBrowserHandler never load the AWS SDK.
+  const { createAwsPorts } = await import('../../layers/platform/aws/index.ts');
+  const { queue, blobs } = createAwsPorts(config);
+  return createBrowserHandler({ pool, sink: queue, ...(blobs ? { blobs } : {}), allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger });
 }
 
 export const handler: BrowserHandler = async (event) => {
