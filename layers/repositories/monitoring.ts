@@ -47,14 +47,21 @@ export async function claimDueProjects(db: Db, now: Date, until: Date, limit: nu
     ORDER BY c.due_at`;
 }
 
-/** Spreads overdue projects 0.5 s apart from `start` (local first start, spec 6.1). */
-export async function staggerOverdue(db: Db, start: Date, stepMs: number): Promise<number> {
+/**
+ * Spreads overdue projects `stepMs` apart from `start` (local first start, spec 6.1: 0.5 s), but
+ * over at most `maxSpreadMs`, so thousands of projects do not wait minutes for their first check.
+ */
+export async function staggerOverdue(db: Db, start: Date, stepMs: number, maxSpreadMs = 60_000): Promise<number> {
+  const [c] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM monitor_state WHERE is_running AND next_due_at <= ${start}`;
+  const n = c?.n ?? 0;
+  if (n === 0) return 0;
+  const step = Math.min(stepMs, maxSpreadMs / n);
   const rows = await db`
     WITH overdue AS (
       SELECT project_id, row_number() OVER (ORDER BY project_id) - 1 AS n
       FROM monitor_state WHERE is_running AND next_due_at <= ${start}
     )
-    UPDATE monitor_state s SET next_due_at = ${start}::timestamptz + make_interval(secs => overdue.n * ${stepMs / 1000})
+    UPDATE monitor_state s SET next_due_at = ${start}::timestamptz + make_interval(secs => overdue.n * ${step / 1000})
     FROM overdue WHERE s.project_id = overdue.project_id
     RETURNING s.project_id`;
   return rows.length;
