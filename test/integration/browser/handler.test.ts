@@ -4,6 +4,7 @@ import type { BrowserPool } from '../../../layers/checks/browser/browser-pool.ts
 import { browserOutputMessageSchema, type BrowserJobInput } from '../../../layers/checks/browser/messages.ts';
 import type { Blobs, Queue, QueueMessage, QueueName } from '../../../layers/platform/ports.ts';
 import { createBrowserHandler } from '../../../functions/browser/handler.ts';
+import { resultMessageSchema } from '../../../layers/services/messages.ts';
 import { startPageServer, type PageServer } from '../../support/pages/page-server.ts';
 import { createTestPool } from './browser-fixture.ts';
 
@@ -91,6 +92,9 @@ describe('browser function (SQS handler)', () => {
 
     const deep = messages.find((m) => m.type === 'browser_result');
     expect(deep).toMatchObject({ project_id: 7, is_success: true, error_kind: null });
+    // Contract with the results consumer, which records browser_result messages as they are.
+    const deepSent = queue.sent.find((s) => browserOutputMessageSchema.parse(s.message.body).type === 'browser_result');
+    expect(resultMessageSchema.safeParse(deepSent?.message.body).success).toBe(true);
     expect(deep?.type === 'browser_result' && deep.metrics).toMatchObject({ console_errors: 1, failed_resources: 1, is_js_healthy: false });
     const deepKey = deep?.type === 'browser_result' ? deep.metrics['screenshot_key'] : undefined;
     expect(typeof deepKey === 'string' && blobs.items.has(deepKey)).toBe(true);
