@@ -303,9 +303,10 @@ async function fetchHop(
     throw new ProbeFailure(classifySocketError(err));
   } finally {
     clearTimeout(timer);
-    // A fresh connection per check: never leave one behind for reuse.
-    client.destroy().catch(() => {});
+    // A fresh connection per check: never leave one behind for reuse. Awaited (outside the
+    // measured window) so teardown does not overlap the caller's next measurement.
     hop.socket?.destroy();
+    await client.destroy().catch(() => {});
   }
 }
 
