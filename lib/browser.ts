@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -47,7 +47,7 @@ export class Browser extends Construct {
       timeout: Duration.seconds(120),
       reservedConcurrentExecutions: config.browserConcurrency,
       tracing: lambda.Tracing.ACTIVE,
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: config.logRetentionDays as logs.RetentionDays }),
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: config.logRetentionDays as logs.RetentionDays, removalPolicy: RemovalPolicy.DESTROY }),
       environment: {
         MODE: 'aws',
         BLOB_BUCKET: props.blobBucket.bucketName,

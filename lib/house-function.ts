@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -47,6 +47,8 @@ export class HouseFunction extends NodejsFunction {
     const bundled = Stack.of(scope).bundlingRequired;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logRetentionDays as logs.RetentionDays,
+      // Operational logs expire anyway; orphaned log groups after a teardown help nobody.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
       memorySize: 512,

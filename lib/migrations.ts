@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CustomResource, Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -46,7 +46,10 @@ export class Migrations extends Construct {
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.fn,
-      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: config.logRetentionDays as logs.RetentionDays }),
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', {
+        retention: config.logRetentionDays as logs.RetentionDays,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
     });
     this.resource = new CustomResource(this, 'Run', {
       serviceToken: provider.serviceToken,
