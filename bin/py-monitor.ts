@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
 import { createApiHandler } from '../layers/endpoints/api-handler.ts';
-import { checkerContextFor, createLocalContext, type LocalContext } from '../layers/platform/local/context.ts';
+import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/platform/local/context.ts';
 import {
   createCheckerHandler,
   createDailyHandler,
@@ -31,17 +31,7 @@ const functions: Record<string, Invocable> = {
   scheduler: (ctx) => createSchedulerHandler(async () => ctx) as never,
   checker: (ctx) => createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log)) as never,
   results: (ctx) => createResultsHandler(async () => ctx) as never,
-  notifier: (ctx) =>
-    createNotifierHandler(async () => ({
-      queue: ctx.queue,
-      mailer: ctx.mailer,
-      push: ctx.push,
-      connections: ctx.connections,
-      deliveries: ctx.deliveries,
-      log: ctx.log,
-      allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
-      publicUrl: ctx.config.PUBLIC_URL,
-    })) as never,
+  notifier: (ctx) => createNotifierHandler(async () => notifierContextFor(ctx)) as never,
   daily: (ctx) => createDailyHandler(async () => ctx) as never,
   migrate: (ctx) => createMigrateHandler(async () => ctx) as never,
 };

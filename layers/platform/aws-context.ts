@@ -1,11 +1,10 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadConfig, type Config } from '../config.ts';
 import { connect } from '../repositories/db.ts';
 import type { CheckerContext } from '../services/checker.ts';
 import type { NotifierContext } from '../services/notifier.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { createAwsPorts, type AwsPorts } from './aws/index.ts';
-import { LambdaProber } from './aws/lambda-prober.ts';
+import { createLambdaProber } from './aws/lambda-prober.ts';
 import { createLogger } from './logger.ts';
 import { MemoryCache } from './memory-cache.ts';
 import { RedisCache } from './redis-cache.ts';
@@ -67,7 +66,7 @@ export const awsServiceContext = memo(async (): Promise<ServiceContext> => {
     connections: ports.connections ?? missing('connections'),
     deliveries: ports.deliveryLog ?? missing('deliveries'),
     prober: config.CHECKER_FUNCTION_NAME
-      ? new LambdaProber(new LambdaClient(config.AWS_REGION ? { region: config.AWS_REGION } : {}), config.CHECKER_FUNCTION_NAME)
+      ? createLambdaProber(config.CHECKER_FUNCTION_NAME, config.AWS_REGION)
       : missing('prober'),
     clock: systemClock,
     log: log(),

@@ -22,6 +22,8 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   if (!(await mon.getSchedulerRunning(ctx.sql))) return { enqueued: 0, outbox };
   const until = new Date(now.getTime() + opts.lookaheadSeconds * 1000);
   const due = await ctx.sql.begin((tx) => mon.claimDueProjects(tx, now, until, opts.limit ?? 10_000));
+  // Delays count from the moment of sending, not from the start of the tick (the claim takes time).
+  const sendAt = ctx.clock.now().getTime();
   const messages: QueueMessage[] = due.map((d) => {
     const body: CheckMessageInput = {
       type: 'check',
@@ -42,7 +44,7 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
         keyword_alert_on_found: d.keyword_alert_on_found,
       },
     };
-    return { body, delaySeconds: Math.max(0, (d.due_at.getTime() - now.getTime()) / 1000), id: `${d.project_id}-${d.cycle}` };
+    return { body, delaySeconds: Math.max(0, (d.due_at.getTime() - sendAt) / 1000), id: `${d.project_id}-${d.cycle}` };
   });
   if (messages.length) await ctx.queue.send('checks', messages);
   return { enqueued: messages.length, outbox };

@@ -1,4 +1,4 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Prober } from '../ports.ts';
 
 /** "Check now" from the in-VPC API: invokes the checker function (outside the VPC) and waits. */
@@ -20,4 +20,8 @@ export class LambdaProber implements Prober {
     if (out.FunctionError) throw new Error(`checker failed: ${out.FunctionError}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as unknown;
   }
+}
+
+export function createLambdaProber(functionName: string, region?: string): LambdaProber {
+  return new LambdaProber(new LambdaClient(region ? { region } : {}), functionName);
 }

@@ -17,6 +17,7 @@ import { createLocalMailer } from './mailer.ts';
 import { MemoryDeliveryLog } from './memory-delivery-log.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
+import type { NotifierContext } from '../../services/notifier.ts';
 
 export interface LocalContext extends ServiceContext {
   queue: LocalQueue;
@@ -50,6 +51,20 @@ export function checkerContextFor(config: Config, queue: LocalQueue | ServiceCon
     dnsServers: config.DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean),
     rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
     whoisServer: config.WHOIS_SERVER,
+  };
+}
+
+/** The notifier's view of the local platform. */
+export function notifierContextFor(ctx: ServiceContext): NotifierContext {
+  return {
+    queue: ctx.queue,
+    mailer: ctx.mailer,
+    push: ctx.push,
+    connections: ctx.connections,
+    deliveries: ctx.deliveries,
+    log: ctx.log,
+    allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
+    publicUrl: ctx.config.PUBLIC_URL,
   };
 }
 

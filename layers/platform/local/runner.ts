@@ -11,7 +11,7 @@ import {
   createWsHandler,
 } from '../../handlers.ts';
 import { staggerStart } from '../../services/scheduler.ts';
-import { checkerContextFor, createLocalContext, type LocalContext, type LocalContextOptions } from './context.ts';
+import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
 import { attachWebSocketServer } from './ws-server.ts';
 
@@ -49,16 +49,7 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   const ctx = await createLocalContext(config, opts);
   const getCtx = async () => ctx;
   const checker = checkerContextFor(config, ctx.queue, ctx.log);
-  const notifier = {
-    queue: ctx.queue,
-    mailer: ctx.mailer,
-    push: ctx.push,
-    connections: ctx.connections,
-    deliveries: ctx.deliveries,
-    log: ctx.log,
-    allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
-    publicUrl: config.PUBLIC_URL,
-  };
+  const notifier = notifierContextFor(ctx);
   const checkerHandler = createCheckerHandler(async () => checker);
   const resultsHandler = createResultsHandler(getCtx);
   const notifierHandler = createNotifierHandler(async () => notifier);
