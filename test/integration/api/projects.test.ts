@@ -413,3 +413,21 @@ describe('listing projects: pagination and filters', () => {
     expectInvalid(await app.request('GET', `/api/v1/projects?${query}`, { token: owner.token }), field);
   });
 });
+
+describe('monitoring targets (SSRF policy at the edge)', () => {
+  it.each(['http://169.254.169.254/latest/meta-data', 'http://[::ffff:169.254.169.254]/', 'http://metadata.google.internal/'])(
+    'refuses the cloud metadata address %s as a project url, writing nothing',
+    async (url) => {
+      const before = await projectCount();
+      expectInvalid(await app.request('POST', '/api/v1/projects', { token: owner.token, body: { ...base, url } }), 'url');
+      expect(await projectCount()).toBe(before);
+    },
+  );
+
+  it('refuses it on PATCH and as a webhook_url too', async () => {
+    const id = await createProject(app, owner.token);
+    expectInvalid(await app.request('PATCH', `/api/v1/projects/${id}`, { token: owner.token, body: { url: 'http://169.254.169.254/' } }), 'url');
+    expectInvalid(await app.request('PUT', `/api/v1/projects/${id}/monitoring-settings`, { token: owner.token, body: { webhook_url: 'http://169.254.169.254/hook' } }), 'webhook_url');
+    expect((await app.request('GET', `/api/v1/projects/${id}`, { token: owner.token })).body.url).toBe('https://example.com');
+  });
+});
