@@ -68,6 +68,13 @@ describe('browser pool', () => {
     expect(pool.stats().launches).toBe(before.launches + 1);
   });
 
+  it('times out a page whose script never yields, and the worker carries on', async () => {
+    const result = await runDeepCheck(pool, pages.url('/infinite-loop'), { allowPrivateTargets: true, timeoutMs: 5_000 });
+    expect(result.error_kind).toBe('timeout');
+    const next = await runDeepCheck(pool, pages.url('/plain'), { allowPrivateTargets: true, settleMs: 100 });
+    expect(next.error_kind).toBeNull();
+  });
+
   it('kills and replaces a hung browser once the watchdog fires', async () => {
     const pid = pool.browserPid() ?? 0;
     process.kill(pid, 'SIGSTOP');

@@ -98,6 +98,9 @@ new SharedWorker(blobUrl("fetch('http://" + base + "/from-shared-worker').catch(
 </script>`),
     ),
 
+  // A script that never yields: the page never reaches DOMContentLoaded.
+  '/infinite-loop': (_req, res) => send(res, 200, html('<h1>Stuck</h1><script>for (;;) {}</script>')),
+
   '/server-error': (_req, res) => send(res, 500, html('<h1>Internal error</h1>')),
 
   // The document arrives after 3 s: long enough to kill the browser mid-check.
