@@ -160,7 +160,8 @@ describe('user management (2.2, 2.4)', () => {
     expect((await app.request('GET', '/api/v1/users/me', { token: admin.token })).body.role).toBe('admin');
   });
 
-  it('rejects an unknown role with 400 naming role', async () => {
+  it('rejects an unknown role with 400 naming role and keeps the old one', async () => {
     expectInvalid(await app.request('PATCH', `/api/v1/users/${member.id}/role`, { token: admin.token, body: { role: 'superuser' } }), 'role');
+    expect((await app.request('GET', '/api/v1/users/me', { token: member.token })).body.role).toBe('user');
   });
 });
