@@ -1,7 +1,9 @@
 // API benchmark: our whole stack (node:http -> API Gateway event -> router -> auth -> service -> repository)
 // against a bare node:http server running the same SQL, on the machine's PostgreSQL.
 //   npx tsx bench/api/run.ts        (BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/test)
-// Each server runs in its own child process; autocannon drives them from this one, one at a time.
+// Each server runs in its own child process; autocannon drives them from this one, one at a time, in
+// alternating rounds. Knobs: BENCH_DURATION, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_POOL_MAX,
+// BENCH_ONLY=<part of a request name>, BENCH_PROFILE=<dir> (CPU profile of our stack).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
