@@ -12,7 +12,6 @@ const server = http.createServer((req, res) => {
     res.end('ok');
   }, delayMs);
 });
-server.keepAliveTimeout = 1000;
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });

@@ -89,6 +89,10 @@ const MAX_WIRE_BYTES = 10 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
+// Shared, stack-less reasons handed to undici: nothing sees them but undici itself.
+const DEADLINE = Object.assign(new Error('check deadline reached'), { stack: '' });
+const TEARDOWN = Object.assign(new Error('check finished'), { stack: '' });
+
 class ProbeFailure extends Error {
   constructor(readonly failure: Failure) {
     super(failure.message);
@@ -108,6 +112,8 @@ interface Hop {
   failure?: Failure;
   /** Destroyed after the hop whatever undici did with it, so no connection outlives its check. */
   socket?: net.Socket;
+  /** Set at the deadline: a lookup still in flight must not open a connection afterwards. */
+  cancelled?: boolean;
 }
 
 interface HopResponse {
@@ -141,7 +147,6 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
     const done = (err: Error | null, failure?: Failure) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       if (err) {
         if (failure) hop.failure = failure;
         socket?.destroy();
@@ -150,19 +155,11 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
         callback(null, socket);
       }
     };
-    const timer = setTimeout(() => {
-      const phase = hop.dnsEnd === undefined ? 'dns' : 'connect';
-      const failure: Failure =
-        phase === 'dns'
-          ? { kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` }
-          : { kind: 'connect_timeout', message: `could not connect to ${url.host} within ${timeoutOf(opts)} ms` };
-      done(new ProbeFailure(failure), failure);
-    }, Math.max(1, deadline - now()));
-
+    // The deadline is enforced by fetchHop, which destroys the client and this hop's socket.
     const host = bareHost(url.hostname);
     resolveTarget(host, opts, Math.max(1, deadline - now())).then(
       (target) => {
-        if (settled) return;
+        if (settled || hop.cancelled) return;
         hop.dnsEnd = now();
         if (!target.ok) {
           done(new ProbeFailure(target.failure), target.failure);
@@ -247,16 +244,22 @@ async function fetchHop(
   deadline: number,
   readBody: boolean,
 ): Promise<HopResponse> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error('deadline')), Math.max(1, deadline - now()));
   const client = new Client(url.origin, {
     connect: makeConnector(url, hop, opts, deadline),
     pipelining: 1,
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  // One timer bounds the hop: at the deadline the socket and the client go, failing whatever is pending.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    hop.cancelled = true;
+    hop.socket?.destroy();
+    client.destroy(DEADLINE).catch(() => {});
+  }, Math.max(1, deadline - now()));
   try {
-    const res = await client.request({ path: `${url.pathname}${url.search}`, method, headers, body, signal: abort.signal });
+    const res = await client.request({ path: `${url.pathname}${url.search}`, method, headers, body });
     hop.headersAt = now();
     const flat = flattenHeaders(res.headers);
     const location = REDIRECT_STATUSES.has(res.statusCode) ? (flat.location ?? null) : null;
@@ -289,7 +292,7 @@ async function fetchHop(
   } catch (err) {
     if (hop.failure) throw new ProbeFailure(hop.failure);
     if (err instanceof ProbeFailure) throw err;
-    if (abort.signal.aborted) {
+    if (timedOut) {
       const ms = timeoutOf(opts);
       if (hop.dnsEnd === undefined) throw new ProbeFailure({ kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` });
       if (hop.connectEnd === undefined || (url.protocol === 'https:' && hop.tlsEnd === undefined)) {
@@ -304,9 +307,10 @@ async function fetchHop(
   } finally {
     clearTimeout(timer);
     // A fresh connection per check: never leave one behind for reuse. Awaited (outside the
-    // measured window) so teardown does not overlap the caller's next measurement.
+    // measured window) so teardown does not overlap the caller's next measurement. Socket first and
+    // a shared error: undici would otherwise build and format an error with a stack per check.
     hop.socket?.destroy();
-    await client.destroy().catch(() => {});
+    await client.destroy(TEARDOWN).catch(() => {});
   }
 }
 
