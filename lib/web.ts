@@ -11,20 +11,16 @@ import type { DeployConfig } from './config.ts';
 import { projectRoot } from './house-function.ts';
 
 /**
- * Maps extension-less page paths onto frontend/html/*.html, as the local server does:
- * `/` -> /html/index.html, `/status/<slug>` -> /html/status.html, `/login` -> /html/login.html.
+ * Same URLs as the local server (layers/platform/local/server.ts): the dashboard lives under
+ * /frontend/, and `/` redirects to its index page.
  */
-export const PAGE_REWRITE_CODE = `
+export const ROOT_REDIRECT_CODE = `
 function handler(event) {
-  var request = event.request;
-  var uri = request.uri;
-  if (uri === '/' || uri === '') { request.uri = '/html/index.html'; return request; }
-  if (uri.indexOf('/status/') === 0) { request.uri = '/html/status.html'; return request; }
-  var last = uri.substring(uri.lastIndexOf('/') + 1);
-  if (last.indexOf('.') === -1) {
-    request.uri = '/html' + uri.replace(/\\/+$/, '') + '.html';
+  var uri = event.request.uri;
+  if (uri === '/' || uri === '' || uri === '/frontend' || uri === '/frontend/') {
+    return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/frontend/html/index.html' } } };
   }
-  return request;
+  return event.request;
 }
 `;
 
@@ -72,15 +68,14 @@ export class Web extends Construct {
       },
     });
 
-    const rewrite = new cloudfront.Function(this, 'PageRewrite', {
-      code: cloudfront.FunctionCode.fromInline(PAGE_REWRITE_CODE),
+    const rootRedirect = new cloudfront.Function(this, 'RootRedirect', {
+      code: cloudfront.FunctionCode.fromInline(ROOT_REDIRECT_CODE),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      comment: 'Map page paths to frontend/html',
+      comment: 'Redirect / to the dashboard, as the local server does',
     });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Py_Monitor dashboard, status pages and API',
-      defaultRootObject: 'html/index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       ...(config.certificateArn && config.domainNames.length > 0
@@ -97,7 +92,7 @@ export class Web extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
         compress: true,
-        functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [{ function: rootRedirect, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         '/api/*': {
@@ -113,10 +108,12 @@ export class Web extends Construct {
       },
     });
 
-    // The dashboard learns where the WebSocket API lives from /config.json.
+    // Files keep their local paths (/frontend/...). The dashboard learns where the WebSocket API lives
+    // from /frontend/config.json; locally it is same-origin /ws/{user_id}.
     const frontendDir = join(projectRoot, 'frontend');
     new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.siteBucket,
+      destinationKeyPrefix: 'frontend/',
       sources: [
         ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir)] : []),
         s3deploy.Source.jsonData('config.json', { apiBase: '/api/v1', wsUrl: props.wsUrl }),

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_REDIRECT_CODE } from '../../lib/web.ts';
 import { resourcesOf, synthStack } from './synth.ts';
 
 // AWS managed policy ids (CloudFront documents them as fixed).
@@ -19,7 +20,6 @@ describe('dashboard distribution', () => {
     });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        DefaultRootObject: 'html/index.html',
         DefaultCacheBehavior: Match.objectLike({
           ViewerProtocolPolicy: 'redirect-to-https',
           ResponseHeadersPolicyId: Match.anyValue(),
@@ -97,6 +97,22 @@ describe('dashboard distribution', () => {
 
   it('refuses a domain name without a certificate', () => {
     expect(() => synthStack({ domainNames: 'status.example.com' })).toThrow(/certificateArn/);
+  });
+
+  it('serves the dashboard under /frontend/ like the local server, and redirects / to it', () => {
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: Match.stringLikeRegexp("/frontend/html/index.html"),
+    });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketKeyPrefix: 'frontend/' });
+  });
+
+  it('redirects only the root paths (the viewer-request function, run here as plain JS)', () => {
+    type Request = { uri: string };
+    const handler = new Function(`${ROOT_REDIRECT_CODE}; return handler;`)() as (e: { request: Request }) => unknown;
+    for (const uri of ['/', '/frontend', '/frontend/']) {
+      expect(handler({ request: { uri } })).toMatchObject({ statusCode: 302, headers: { location: { value: '/frontend/html/index.html' } } });
+    }
+    expect(handler({ request: { uri: '/frontend/css/app.css' } })).toEqual({ uri: '/frontend/css/app.css' });
   });
 
   it('publishes the WebSocket URL to the dashboard as config.json', () => {
