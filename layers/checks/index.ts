@@ -26,6 +26,10 @@ export { probeTcp } from './tcp.ts';
 export { probeUdp } from './udp.ts';
 export { toolSchemas, TOOL_NAMES, type ToolName } from './schemas.ts';
 export type { ErrorKind, ProbeCache } from './types.ts';
+export type { ApiCheckResult, ContentResult, DnsResult, DomainResult, HttpResult, SecurityHeadersResult, SslResult, TcpResult, UdpResult };
+export type { HttpProbeOptions } from './http.ts';
+export type { KeywordResult } from './keywords.ts';
+export type { ContentChangeResult } from './content-change.ts';
 
 /** Operator policy and configuration handed to every tool run (from Config, never from the user). */
 export interface ToolEnv {
