@@ -144,7 +144,7 @@ async function deepCheckInContext(
   try {
     response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   } catch (err) {
-    return { ...base, ...navigationFailure(err, url, guard, crashed), console_messages: errors.consoleErrors };
+    return { ...base, ...navigationFailure(err, url, guard, crashed), console_messages: [...errors.consoleErrors] };
   }
   const proxyHeaders = response?.headers() ?? {};
   if (response && (proxyHeaders[REFUSAL_HEADER] === '1' || proxyHeaders[UPSTREAM_ERROR_HEADER])) {
@@ -186,7 +186,7 @@ async function deepCheckInContext(
     final_url: page.url(),
     status_code: status,
     performance_grade: performanceGrade(metrics),
-    console_messages: errors.consoleErrors,
+    console_messages: [...errors.consoleErrors],
     failed_resource_urls: loaded.failedUrls,
     blocked_requests: guard.blocked(),
     screenshot,
@@ -400,7 +400,8 @@ function computeMetrics(
     cumulative_layout_shift: observed ? Math.round(cumulativeLayoutShift(observed.shifts) * 10_000) / 10_000 : null,
     total_blocking_time: observed && fcp !== null && page ? round(totalBlockingTime(observed.longTasks, fcp, page.now)) : null,
     console_errors: errors.consoleErrors.length,
-    js_errors: errors.jsErrors,
+    // Copies: listeners may still append until the pool closes the context.
+    js_errors: [...errors.jsErrors],
     resource_count: resources.count,
     resource_size: resources.bytes,
     failed_resources: resources.failed,
