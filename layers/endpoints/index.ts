@@ -6,10 +6,11 @@ import { metaRoutes } from './routes/meta.ts';
 import { monitoringRoutes } from './routes/monitoring.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { toolRoutes } from './routes/tools.ts';
+import { browserRoutes } from './routes/browser.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }

@@ -4,7 +4,7 @@ import type { CheckerContext } from '../services/checker.ts';
 import type { NotifierContext } from '../services/notifier.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { createAwsPorts, type AwsPorts } from './aws/index.ts';
-import { createLambdaProber } from './aws/lambda-prober.ts';
+import { createLambdaBrowserRunner, createLambdaProber } from './aws/lambda-prober.ts';
 import { createLogger } from './logger.ts';
 import { MemoryCache } from './memory-cache.ts';
 import { RedisCache } from './redis-cache.ts';
@@ -68,6 +68,7 @@ export const awsServiceContext = memo(async (): Promise<ServiceContext> => {
     prober: config.CHECKER_FUNCTION_NAME
       ? createLambdaProber(config.CHECKER_FUNCTION_NAME, config.AWS_REGION)
       : missing('prober'),
+    browser: config.BROWSER_FUNCTION_NAME ? createLambdaBrowserRunner(config.BROWSER_FUNCTION_NAME, config.AWS_REGION) : missing('browser'),
     clock: systemClock,
     log: log(),
     jwtSecret: config.JWT_SECRET ? new TextEncoder().encode(config.JWT_SECRET) : await ports.jwtSecret(),
@@ -88,6 +89,7 @@ export const awsEdgeContext = memo(async (): Promise<ServiceContext> => {
     connections: missing('connections'),
     deliveries: missing('deliveries'),
     prober: missing('prober'),
+    browser: missing('browser'),
     clock: systemClock,
     log: log(),
     jwtSecret: config.JWT_SECRET ? new TextEncoder().encode(config.JWT_SECRET) : await ports.jwtSecret(),

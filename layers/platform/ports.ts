@@ -96,3 +96,11 @@ export interface DeliveryLog {
 export interface Prober {
   probe(checkMessage: unknown): Promise<unknown>;
 }
+
+/**
+ * Runs one browser job (deep check, screenshot, journey) and returns its result message: the local
+ * Chromium pool, or on AWS a synchronous invocation of the browser container function.
+ */
+export interface BrowserRunner {
+  run(job: unknown): Promise<unknown>;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { journeyResultMessageSchema, screenshotResultMessageSchema } from '../checks/browser/messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.
 
@@ -82,6 +83,8 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
     error_kind: z.string().nullable(),
     error_message: z.string().nullable(),
   }),
+  screenshotResultMessageSchema,
+  journeyResultMessageSchema,
   z.object({
     type: z.literal('delivery'),
     outbox_id: z.number().int().positive(),

@@ -4,6 +4,7 @@ import type { AlertContextRow, MonitorStateRow } from '../repositories/monitorin
 import type { OutboxRow } from '../repositories/outbox.ts';
 import type { Db } from '../repositories/db.ts';
 import { raiseNotification } from './alerting.ts';
+import { recordJourneyResult, recordScreenshotResult } from './browser.ts';
 import { dispatchOutbox, recordDelivery } from './outbox.ts';
 import type { NotifyMessageInput, ResultMessage } from './messages.ts';
 import type { ServiceContext } from './context.ts';
@@ -21,10 +22,10 @@ export function performanceGrade(isAvailable: boolean, responseTime: number | nu
   return 'F';
 }
 
-const ref = (p: AlertContextRow) => ({ id: p.id, title: p.title, url: p.url });
+export const ref = (p: AlertContextRow) => ({ id: p.id, title: p.title, url: p.url });
 
 /** Maintenance ends by itself at maintenance_ends_at (spec 3.3). */
-async function inMaintenance(tx: Db, p: AlertContextRow, at: Date): Promise<boolean> {
+export async function inMaintenance(tx: Db, p: AlertContextRow, at: Date): Promise<boolean> {
   if (!p.maintenance_mode) return false;
   if (p.maintenance_ends_at && p.maintenance_ends_at <= at) {
     await mon.endMaintenance(tx, p.id);
@@ -257,6 +258,12 @@ export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promi
       return recordExpiryResult(ctx, m);
     case 'browser_result':
       await mon.insertBrowserCheck(ctx.sql, m);
+      return;
+    case 'screenshot_result':
+      await recordScreenshotResult(ctx, m);
+      return;
+    case 'journey_result':
+      await recordJourneyResult(ctx, m);
       return;
     case 'delivery':
       return recordDelivery(ctx, m);

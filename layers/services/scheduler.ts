@@ -3,6 +3,10 @@ import * as mon from '../repositories/monitoring.ts';
 import type { QueueMessage } from '../platform/ports.ts';
 import type { CheckMessageInput } from './messages.ts';
 import { sweepOutbox } from './outbox.ts';
+import { activeSyntheticTests } from '../repositories/browser.ts';
+import { journeyJob } from './browser.ts';
+
+export const BROWSER_EVERY = 6;
 import type { ServiceContext } from './context.ts';
 
 export interface TickOptions {
@@ -47,6 +51,21 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
     return { body, delaySeconds: Math.max(0, (d.due_at.getTime() - sendAt) / 1000), id: `${d.project_id}-${d.cycle}` };
   });
   if (messages.length) await ctx.queue.send('checks', messages);
+  // Every 6th cycle (spec 6.1) the checker adds a deep browser check; scheduled journeys go with it.
+  const browserCycle = due.filter((d) => d.cycle > 0 && d.cycle % BROWSER_EVERY === 0);
+  if (browserCycle.length) {
+    const dueAt = new Map(browserCycle.map((d) => [d.project_id, d.due_at]));
+    const journeys = await activeSyntheticTests(ctx.sql, [...dueAt.keys()]);
+    if (journeys.length) {
+      await ctx.queue.send(
+        'browser',
+        journeys.map((t) => ({
+          body: journeyJob(t, t.url),
+          delaySeconds: Math.max(0, ((dueAt.get(t.project_id)?.getTime() ?? sendAt) - sendAt) / 1000),
+        })),
+      );
+    }
+  }
   return { enqueued: messages.length, outbox };
 }
 

@@ -1,5 +1,19 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { Prober } from '../ports.ts';
+import type { BrowserRunner, Prober } from '../ports.ts';
+
+/** Invokes a function synchronously with `{ [key]: payload }` and returns its JSON answer. */
+async function invoke(client: LambdaClient, functionName: string, key: string, payload: unknown): Promise<unknown> {
+  const out = await client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'RequestResponse',
+      Payload: new TextEncoder().encode(JSON.stringify({ [key]: payload })),
+    }),
+  );
+  const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+  if (out.FunctionError) throw new Error(`${functionName} failed: ${out.FunctionError}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}
 
 /** "Check now" from the in-VPC API: invokes the checker function (outside the VPC) and waits. */
 export class LambdaProber implements Prober {
@@ -8,18 +22,25 @@ export class LambdaProber implements Prober {
     private readonly functionName: string,
   ) {}
 
-  async probe(checkMessage: unknown): Promise<unknown> {
-    const out = await this.client.send(
-      new InvokeCommand({
-        FunctionName: this.functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify({ probe: checkMessage })),
-      }),
-    );
-    const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
-    if (out.FunctionError) throw new Error(`checker failed: ${out.FunctionError}: ${text.slice(0, 500)}`);
-    return JSON.parse(text) as unknown;
+  probe(checkMessage: unknown): Promise<unknown> {
+    return invoke(this.client, this.functionName, 'probe', checkMessage);
   }
+}
+
+/** Browser jobs on demand: invokes the Chromium container function with `{ job }`. */
+export class LambdaBrowserRunner implements BrowserRunner {
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  run(job: unknown): Promise<unknown> {
+    return invoke(this.client, this.functionName, 'job', job);
+  }
+}
+
+export function createLambdaBrowserRunner(functionName: string, region?: string): LambdaBrowserRunner {
+  return new LambdaBrowserRunner(new LambdaClient(region ? { region } : {}), functionName);
 }
 
 export function createLambdaProber(functionName: string, region?: string): LambdaProber {

@@ -15,12 +15,14 @@ import { LocalQueue } from './local-queue.ts';
 import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
 import { createLocalMailer } from './mailer.ts';
 import { MemoryDeliveryLog } from './memory-delivery-log.ts';
+import { LocalBrowserRunner } from './browser-runner.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
 import type { NotifierContext } from '../../services/notifier.ts';
 
 export interface LocalContext extends ServiceContext {
   queue: LocalQueue;
+  browser: LocalBrowserRunner;
   push: LocalPush;
   connections: MemoryConnectionStore;
   /** Where the database is, for the log line. */
@@ -97,13 +99,16 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
   const cache: Cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : new MemoryCache();
   const queue = new LocalQueue(log);
   const checker = checkerContextFor(config, queue, log);
+  const blobs = new FsBlobs(join(config.DATA_DIR, 'blobs'));
+  const browser = new LocalBrowserRunner(config, blobs, log);
   const ctx: LocalContext = {
     config,
     sql,
     cache,
     queue,
     mailer: opts.mailer ?? createLocalMailer(config),
-    blobs: new FsBlobs(join(config.DATA_DIR, 'blobs')),
+    blobs,
+    browser,
     push: new LocalPush(),
     connections: new MemoryConnectionStore(),
     deliveries: new MemoryDeliveryLog(),
@@ -114,6 +119,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     databaseLabel,
     async close() {
       queue.stop();
+      await browser.close();
       await sql.end({ timeout: 5 });
       await cache.close();
       await embedded?.close();

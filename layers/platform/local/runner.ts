@@ -11,6 +11,7 @@ import {
   createWsHandler,
 } from '../../handlers.ts';
 import { staggerStart } from '../../services/scheduler.ts';
+import { createBrowserHandler } from '../../../functions/browser/handler.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
 import { attachWebSocketServer } from './ws-server.ts';
@@ -55,6 +56,8 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   const notifierHandler = createNotifierHandler(async () => notifier);
   ctx.queue.consume('checks', (e) => checkerHandler(e, lambdaContext('checker')) as Promise<SQSBatchResponse>, config.CHECK_CONCURRENCY, 1);
   ctx.queue.consume('results', (e) => resultsHandler(e, lambdaContext('results')), 1, 10);
+  const browserHandler = createBrowserHandler({ ...ctx.browser.deps(), sink: ctx.queue, logger: ctx.log });
+  ctx.queue.consume('browser', (e) => browserHandler(e), config.BROWSER_CONCURRENCY, 1);
   ctx.queue.consume('notifications', (e) => notifierHandler(e, lambdaContext('notifier')), 5, 1);
 
   const scheduler = createSchedulerHandler(getCtx, { lookaheadSeconds: LOCAL_LOOKAHEAD_S });

@@ -1,0 +1,35 @@
+import type { Config } from '../../config.ts';
+import { BrowserPool } from '../../checks/browser/browser-pool.ts';
+import { runBrowserJob, type BrowserJobDeps } from '../../checks/browser/jobs.ts';
+import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
+import { browserJobSchema } from '../../checks/browser/messages.ts';
+import type { Blobs, BrowserRunner, Logger } from '../ports.ts';
+
+/** The local Chromium: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
+export class LocalBrowserRunner implements BrowserRunner {
+  private pool: BrowserPool | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly blobs: Blobs,
+    private readonly log: Logger,
+  ) {}
+
+  deps(): BrowserJobDeps {
+    this.pool ??= new BrowserPool({
+      launcher: createChromiumLauncher({ mode: 'local', executablePath: this.config.CHROMIUM_PATH }),
+      concurrency: this.config.BROWSER_CONCURRENCY,
+      logger: this.log,
+    });
+    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS, logger: this.log };
+  }
+
+  async run(job: unknown): Promise<unknown> {
+    return runBrowserJob(this.deps(), browserJobSchema.parse(job));
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+}

@@ -1,0 +1,214 @@
+import { DomainError, notFound } from '../errors.ts';
+import {
+  browserResultMessageSchema,
+  journeyResultMessageSchema,
+  screenshotResultMessageSchema,
+  type BrowserJobInput,
+} from '../checks/browser/messages.ts';
+import type { z } from 'zod';
+import * as repo from '../repositories/browser.ts';
+import * as mon from '../repositories/monitoring.ts';
+import { findProject } from '../repositories/projects.ts';
+import type { OutboxRow } from '../repositories/outbox.ts';
+import { raiseNotification } from './alerting.ts';
+import { inMaintenance, ref } from './monitoring.ts';
+import { dispatchOutbox } from './outbox.ts';
+import type { ServiceContext } from './context.ts';
+
+// Browser monitoring (spec 3.4, 4.2, 4.11): runs go through ctx.browser (the local Chromium pool, or
+// the browser function on AWS); results are recorded here whether they came back directly or by queue.
+
+type ScreenshotResult = z.output<typeof screenshotResultMessageSchema>;
+type JourneyResult = z.output<typeof journeyResultMessageSchema>;
+
+/** How long a stored screenshot is served before a request captures a new one. */
+export const SCREENSHOT_MAX_AGE_SECONDS = 3600;
+
+async function projectOrThrow(ctx: ServiceContext, id: number) {
+  const p = await findProject(ctx.sql, id);
+  if (!p) throw notFound('project');
+  return p;
+}
+
+export async function browserCheckNow(ctx: ServiceContext, projectId: number) {
+  const p = await projectOrThrow(ctx, projectId);
+  const settings = await mon.loadAlertContext(ctx.sql, projectId);
+  const job: BrowserJobInput = { kind: 'deep_check', project_id: projectId, url: p.url, timeout: Math.min(120, settings ? 60 : 30), screenshot: false };
+  const result = browserResultMessageSchema.parse(await ctx.browser.run(job));
+  const id = await mon.insertBrowserCheck(ctx.sql, { ...result, checked_at: new Date(result.checked_at) });
+  const row = await repo.findBrowserCheck(ctx.sql, id);
+  return row!;
+}
+
+export async function listBrowserChecks(ctx: ServiceContext, projectId: number, page: number, size: number) {
+  await projectOrThrow(ctx, projectId);
+  const { rows, total } = await repo.listBrowserChecks(ctx.sql, projectId, size, (page - 1) * size);
+  return { items: rows, total, page, size, pages: Math.ceil(total / size) };
+}
+
+export async function recordScreenshotResult(ctx: ServiceContext, r: ScreenshotResult): Promise<repo.ScreenshotRow> {
+  return repo.insertScreenshot(ctx.sql, {
+    project_id: r.project_id,
+    taken_at: new Date(r.checked_at),
+    image_key: r.image_key,
+    thumbnail_key: r.thumbnail_key,
+    width: r.width,
+    height: r.height,
+    full_page: r.full_page,
+    error_message: r.error_message,
+  });
+}
+
+/** The project's page as PNG (or its thumbnail as JPEG), cached; `force` captures a new one. */
+export interface Image {
+  data: Uint8Array;
+  contentType: string;
+  takenAt?: Date;
+}
+
+export async function screenshot(ctx: ServiceContext, projectId: number, opts: { force: boolean; thumbnail: boolean }): Promise<Image> {
+  const p = await projectOrThrow(ctx, projectId);
+  let shot = await repo.latestScreenshot(ctx.sql, projectId);
+  const stale = !shot || ctx.clock.now().getTime() - shot.taken_at.getTime() > SCREENSHOT_MAX_AGE_SECONDS * 1000;
+  if (opts.force || stale) {
+    const job: BrowserJobInput = { kind: 'screenshot', project_id: projectId, url: p.url };
+    const result = screenshotResultMessageSchema.parse(await ctx.browser.run(job));
+    const recorded = await recordScreenshotResult(ctx, result);
+    if (!recorded.image_key) {
+      throw new DomainError('NOT_FOUND', `no screenshot: the page could not be captured (${result.error_message ?? 'unknown error'})`);
+    }
+    shot = recorded;
+  }
+  const key = opts.thumbnail ? (shot!.thumbnail_key ?? shot!.image_key) : shot!.image_key;
+  const blob = key ? await ctx.blobs.get(key) : undefined;
+  if (!blob) throw new DomainError('NOT_FOUND', 'screenshot image is missing; retry with force=true');
+  return { data: blob.data, contentType: blob.contentType, takenAt: shot!.taken_at };
+}
+
+// ---- Synthetic journeys (4.11) ----
+
+export interface SyntheticInput {
+  name: string;
+  steps: unknown[];
+  settings: Record<string, unknown>;
+  is_active: boolean;
+}
+
+export async function createSyntheticTest(ctx: ServiceContext, projectId: number, t: SyntheticInput) {
+  await projectOrThrow(ctx, projectId);
+  return repo.insertSyntheticTest(ctx.sql, { project_id: projectId, ...t });
+}
+
+export async function listSyntheticTests(ctx: ServiceContext, projectId: number) {
+  await projectOrThrow(ctx, projectId);
+  return { items: await repo.listSyntheticTests(ctx.sql, projectId) };
+}
+
+export async function getSyntheticTest(ctx: ServiceContext, projectId: number, testId: number) {
+  await projectOrThrow(ctx, projectId);
+  const t = await repo.findSyntheticTest(ctx.sql, testId, projectId);
+  if (!t) throw notFound('synthetic test');
+  return { ...t, recent_runs: await repo.listSyntheticRuns(ctx.sql, testId, 10) };
+}
+
+export async function updateSyntheticTest(ctx: ServiceContext, projectId: number, testId: number, t: SyntheticInput) {
+  await projectOrThrow(ctx, projectId);
+  const row = await repo.updateSyntheticTest(ctx.sql, testId, projectId, t);
+  if (!row) throw notFound('synthetic test');
+  return row;
+}
+
+export async function deleteSyntheticTest(ctx: ServiceContext, projectId: number, testId: number): Promise<void> {
+  await projectOrThrow(ctx, projectId);
+  if (!(await repo.deleteSyntheticTest(ctx.sql, testId, projectId))) throw notFound('synthetic test');
+}
+
+export function journeyJob(t: Pick<repo.SyntheticTestRow, 'id' | 'project_id' | 'name' | 'steps' | 'settings'>, url: string): BrowserJobInput {
+  return {
+    kind: 'journey',
+    project_id: t.project_id,
+    url,
+    journey_id: t.id,
+    scenario: { name: t.name, steps: t.steps as never, settings: t.settings as never },
+  };
+}
+
+export async function runSyntheticNow(ctx: ServiceContext, projectId: number, testId: number) {
+  const p = await projectOrThrow(ctx, projectId);
+  const t = await repo.findSyntheticTest(ctx.sql, testId, projectId);
+  if (!t) throw notFound('synthetic test');
+  const result = journeyResultMessageSchema.parse(await ctx.browser.run(journeyJob(t, p.url)));
+  const run = await recordJourneyResult(ctx, result);
+  if (!run) throw notFound('synthetic test');
+  return run;
+}
+
+/** Records a journey run; a scheduled journey that starts failing alerts once, and recovers once. */
+export async function recordJourneyResult(ctx: ServiceContext, r: JourneyResult): Promise<repo.SyntheticRunRow | undefined> {
+  if (r.journey_id === null) return undefined;
+  const journeyId = r.journey_id;
+  const startedAt = new Date(r.started_at);
+  const failedStep = r.failed_step !== null ? r.steps.find((s) => s.index === r.failed_step) : undefined;
+  const failure = r.error_message ?? failedStep?.error ?? `step ${r.failed_step ?? '?'} failed`;
+  let run: repo.SyntheticRunRow | undefined;
+  const out = await ctx.sql.begin(async (tx) => {
+    const test = await repo.lockSyntheticTest(tx, journeyId);
+    const project = await mon.loadAlertContext(tx, r.project_id);
+    if (!test || !project || test.project_id !== r.project_id) return [] as OutboxRow[];
+    run = await repo.insertSyntheticRun(tx, {
+      test_id: test.id,
+      project_id: r.project_id,
+      started_at: startedAt,
+      duration_ms: r.duration_ms,
+      is_success: r.status === 'passed',
+      status: r.status,
+      failed_step: r.failed_step,
+      steps: r.steps,
+      error_message: r.status === 'passed' ? null : failure,
+      details: { final_url: r.final_url, js_errors: r.js_errors, console_errors: r.console_errors, error_kind: r.error_kind },
+    });
+    const notify = project.is_alert_enabled && !(await inMaintenance(tx, project, startedAt));
+    const rows: OutboxRow[] = [];
+    if (r.status === 'passed') {
+      if (test.failing_since && test.failure_alerted && notify) {
+        const n = await raiseNotification(ctx, tx, project, 'recovery', {
+          project: ref(project),
+          started_at: test.failing_since,
+          ended_at: startedAt,
+          duration_seconds: Math.max(0, (startedAt.getTime() - test.failing_since.getTime()) / 1000),
+          status_code: null,
+          response_time_ms: r.duration_ms,
+        }, { resolved: true });
+        rows.push(...n.outbox);
+      }
+      await repo.setSyntheticState(tx, test.id, { last_status: 'passed', failing_since: null, failure_alerted: false });
+    } else {
+      let alerted = test.failure_alerted;
+      if (!alerted && notify) {
+        const n = await raiseNotification(ctx, tx, project, 'monitoring_error', {
+          project: ref(project),
+          component: `synthetic test "${test.name}"`,
+          error_message: failure,
+          occurred_at: startedAt,
+        });
+        rows.push(...n.outbox);
+        alerted = true;
+      }
+      await repo.setSyntheticState(tx, test.id, { last_status: r.status, failing_since: test.failing_since ?? startedAt, failure_alerted: alerted });
+    }
+    return rows;
+  });
+  await dispatchOutbox(ctx, out);
+  return run;
+}
+
+/** A step's screenshot of a stored run (for `screenshot` steps and the failing step). */
+export async function runStepScreenshot(ctx: ServiceContext, projectId: number, testId: number, runId: number, index: number): Promise<Image> {
+  const runs = await repo.listSyntheticRuns(ctx.sql, testId, 1000);
+  const run = runs.find((r) => r.id === runId && r.project_id === projectId);
+  if (!run) throw notFound('run');
+  const step = (run.steps as { index: number; screenshot_key: string | null }[]).find((s) => s.index === index);
+  const blob = step?.screenshot_key ? await ctx.blobs.get(step.screenshot_key) : undefined;
+  if (!blob) throw notFound('step screenshot');
+  return { data: blob.data, contentType: blob.contentType };
+}
