@@ -40,6 +40,7 @@ describe('SSRF policy in the browser', () => {
         'http://169.254.169.254/latest/meta-data/iam.png',
         'http://[fd00:ec2::254]/latest/meta-data/',
         'http://169.254.169.254/latest/api/token',
+        'ws://169.254.169.254/socket',
       ]),
     );
     expect(result.failed_resources).toBeGreaterThanOrEqual(2);

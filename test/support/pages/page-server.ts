@@ -80,7 +80,8 @@ addEventListener('load', () => setTimeout(() => {
       html(`<h1>Sneaky page</h1>
 <img src="http://169.254.169.254/latest/meta-data/iam.png" alt="">
 <img src="http://[fd00:ec2::254]/latest/meta-data/" alt="">
-<script>fetch('http://169.254.169.254/latest/api/token', { method: 'PUT' }).catch(() => {});</script>`),
+<script>fetch('http://169.254.169.254/latest/api/token', { method: 'PUT' }).catch(() => {});</script>
+<script>try { new WebSocket('ws://169.254.169.254/socket'); } catch (e) {}</script>`),
     ),
 
   // Traffic the page router never sees: a shared worker's fetch and a dedicated worker's WebSocket,
