@@ -42,7 +42,10 @@ export class Migrations extends Construct {
       timeout: Duration.minutes(10),
       logRetentionDays: config.logRetentionDays,
       ...inVpc(data),
-    }).bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections });
+    })
+      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
+      // Needed only because the shared service context loads the JWT key when it is built.
+      .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN');
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.fn,

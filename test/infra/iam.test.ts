@@ -105,9 +105,9 @@ describe('function environment', () => {
         (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> })
           .Variables,
       ).sort();
-    expect(env('Every minute')).toEqual(['CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Every minute')).toEqual(['CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
     expect(env('Probes targets')).toEqual(['BROWSER_QUEUE_URL', 'MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
-    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
+    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
     expect(env('Delivers email')).toEqual([
       'CONNECTIONS_TABLE',
       'MODE',
