@@ -32,9 +32,12 @@ export async function claimDueProjects(db: Db, now: Date, until: Date, limit: nu
       FOR UPDATE OF s SKIP LOCKED
     ), claimed AS (
       UPDATE monitor_state s
-      SET next_due_at = GREATEST(
-            due.next_due_at + make_interval(secs => m.check_interval),
-            ${until}::timestamptz + make_interval(secs => s.project_id % m.check_interval)),
+      -- One interval on; a project so overdue that this is still inside the window (the scheduler
+      -- was stopped) restarts just past it, spread by id instead of in one burst.
+      SET next_due_at = CASE
+            WHEN due.next_due_at + make_interval(secs => m.check_interval) >= ${until}::timestamptz
+              THEN due.next_due_at + make_interval(secs => m.check_interval)
+            ELSE ${until}::timestamptz + make_interval(secs => s.project_id % m.check_interval) END,
           cycle_count = s.cycle_count + 1,
           claimed_until = ${until}
       FROM due, monitoring_settings m
@@ -61,7 +64,7 @@ export async function staggerOverdue(db: Db, start: Date, stepMs: number, maxSpr
       SELECT project_id, row_number() OVER (ORDER BY project_id) - 1 AS n
       FROM monitor_state WHERE is_running AND next_due_at <= ${start}
     )
-    UPDATE monitor_state s SET next_due_at = ${start}::timestamptz + make_interval(secs => overdue.n * ${step / 1000})
+    UPDATE monitor_state s SET next_due_at = ${start}::timestamptz + make_interval(secs => overdue.n * ${step / 1000}::double precision)
     FROM overdue WHERE s.project_id = overdue.project_id
     RETURNING s.project_id`;
   return rows.length;

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+import { claimDueProjects, staggerOverdue } from '../../../layers/repositories/monitoring.ts';
+
+let app: TestApp;
+let token: string;
+beforeAll(async () => {
+  app = await startTestApp();
+  token = (await app.user('user')).token;
+});
+afterAll(async () => app?.close());
+
+async function project(interval: number): Promise<number> {
+  const r = await app.request('POST', '/api/v1/projects', { token, body: { title: 'p', url: 'http://127.0.0.1:9/', status_interval: interval } });
+  return r.body.id;
+}
+const setDue = (id: number, at: Date) => app.system.ctx.sql`UPDATE monitor_state SET next_due_at = ${at} WHERE project_id = ${id}`;
+const dueOf = async (id: number) => (await app.system.ctx.sql<{ next_due_at: Date }[]>`SELECT next_due_at FROM monitor_state WHERE project_id = ${id}`)[0]!.next_due_at;
+
+describe('claiming due checks', () => {
+  it('moves each claimed project exactly one interval on, so no check is skipped or doubled', async () => {
+    const ids = [await project(60), await project(60), await project(120)];
+    const t0 = new Date(Date.UTC(2030, 0, 1, 0, 0, 0));
+    for (const [i, id] of ids.entries()) await setDue(id, new Date(t0.getTime() + 1000 + i * 3000));
+    const seen = new Map<number, number[]>();
+    // Ten minutes of ticks every 5 s claiming 10 s ahead.
+    for (let t = 0; t < 600_000; t += 5000) {
+      const now = new Date(t0.getTime() + t);
+      const claimed = await app.system.ctx.sql.begin((tx) => claimDueProjects(tx, now, new Date(now.getTime() + 10_000), 100));
+      for (const c of claimed) if (ids.includes(c.project_id)) seen.set(c.project_id, [...(seen.get(c.project_id) ?? []), c.due_at.getTime()]);
+    }
+    for (const [i, id] of ids.entries()) {
+      const dues = seen.get(id)!;
+      const interval = i === 2 ? 120_000 : 60_000;
+      expect(dues.length).toBe(Math.floor((595_000 + 10_000 - 1000 - i * 3000 - 1) / interval) + 1);
+      for (let k = 1; k < dues.length; k++) expect(dues[k]! - dues[k - 1]!).toBe(interval);
+    }
+  });
+
+  it('restarts a long-overdue project just past the window instead of replaying missed checks', async () => {
+    const id = await project(60);
+    const now = new Date(Date.UTC(2031, 0, 1));
+    await setDue(id, new Date(now.getTime() - 3_600_000));
+    const until = new Date(now.getTime() + 10_000);
+    const claimed = await app.system.ctx.sql.begin((tx) => claimDueProjects(tx, now, until, 100));
+    expect(claimed.filter((c) => c.project_id === id)).toHaveLength(1);
+    const next = await dueOf(id);
+    expect(next.getTime()).toBeGreaterThanOrEqual(until.getTime());
+    expect(next.getTime()).toBeLessThan(until.getTime() + 60_000);
+  });
+
+  it('staggers overdue projects 0.5 s apart on a local first start', async () => {
+    const start = new Date(Date.UTC(2032, 0, 1));
+    await app.system.ctx.sql`UPDATE monitor_state SET next_due_at = ${new Date(start.getTime() - 1000)}`;
+    const n = await staggerOverdue(app.system.ctx.sql, start, 500);
+    const rows = await app.system.ctx.sql<{ next_due_at: Date }[]>`SELECT next_due_at FROM monitor_state ORDER BY next_due_at`;
+    expect(rows).toHaveLength(n);
+    rows.forEach((r, i) => expect(r.next_due_at.getTime() - start.getTime()).toBe(i * 500));
+  });
+});
