@@ -45,10 +45,22 @@ export function createSystemChromiumLauncher(options: SystemChromiumOptions): Br
   };
 }
 
-const sparticuzSchema = z.object({
-  args: z.array(z.string()),
-  executablePath: z.custom<(input?: string) => Promise<string>>((v) => typeof v === 'function'),
-});
+const argsSchema = z.array(z.string());
+
+/**
+ * Reads @sparticuz/chromium's default export, a class with static `args` and `executablePath()`
+ * (so typeof 'function', not a plain object), without trusting its shape.
+ */
+function readSparticuz(loaded: unknown): { args: string[]; executablePath: () => Promise<unknown> } {
+  const candidate: unknown = loaded && typeof loaded === 'object' && 'default' in loaded ? loaded.default : loaded;
+  if ((typeof candidate !== 'object' && typeof candidate !== 'function') || candidate === null) {
+    throw new Error('@sparticuz/chromium has no default export');
+  }
+  const args = argsSchema.parse(Reflect.get(candidate, 'args'));
+  const executablePath: unknown = Reflect.get(candidate, 'executablePath');
+  if (typeof executablePath !== 'function') throw new Error('@sparticuz/chromium has no executablePath()');
+  return { args, executablePath: async () => Reflect.apply(executablePath, candidate, []) };
+}
 
 export interface LambdaChromiumOptions {
   extraArgs?: readonly string[];
@@ -65,10 +77,8 @@ export function createLambdaChromiumLauncher(options: LambdaChromiumOptions = {}
   return {
     name: `lambda:${moduleName}`,
     launch: async () => {
-      const loaded: unknown = await import(moduleName);
-      const candidate = loaded && typeof loaded === 'object' && 'default' in loaded ? loaded.default : loaded;
-      const sparticuz = sparticuzSchema.parse(candidate);
-      const executablePath = await sparticuz.executablePath();
+      const sparticuz = readSparticuz(await import(/* @vite-ignore */ moduleName));
+      const executablePath = z.string().min(1).parse(await sparticuz.executablePath());
       const args = [...new Set([...sparticuz.args, ...CHROMIUM_ARGS, ...(options.extraArgs ?? [])])];
       return chromium.launch({ executablePath, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     },
