@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadDeployConfig } from '../../lib/config.ts';
 import { PyMonitorStack } from '../../lib/py-monitor-stack.ts';
+import cdkJson from '../../cdk.json' with { type: 'json' };
 
 /**
  * Synthesizes the stack the way the tests need it: no bundling (so no esbuild and no function entry
@@ -14,9 +15,10 @@ export function synthStack(
   const app = new App({
     // The built-in CloudFormation validation takes seconds; one test runs it, the rest skip it.
     builtinCloudFormationValidation: options.validate ?? false,
+    // cdk.json's context (feature flags, AZs, defaults) so the tests see the template `cdk synth` makes.
     context: {
+      ...cdkJson.context,
       'aws:cdk:bundling-stacks': [],
-      'availability-zones:account=123456789012:region=us-east-1': ['us-east-1a', 'us-east-1b'],
       skipBrowserImage: true,
       ...context,
     },
