@@ -109,10 +109,14 @@ export async function setMaintenance(
   return projectView(row);
 }
 
-export async function getMonitoringSettings(ctx: ServiceContext, id: number) {
+/** The webhook signing key is shown only to those who may change the project. */
+export async function getMonitoringSettings(ctx: ServiceContext, actor: Actor, id: number) {
   const row = await repo.getMonitoringSettings(ctx.sql, id);
-  if (!row) throw notFound('project');
-  return row;
+  const owner = await repo.ownerOfProject(ctx.sql, id);
+  if (!row || owner === undefined) throw notFound('project');
+  if (canModifyProject(actor, owner)) return row;
+  const { webhook_secret: _hidden, ...rest } = row;
+  return rest;
 }
 
 export async function putMonitoringSettings(ctx: ServiceContext, id: number, s: MonitoringSettings) {

@@ -101,7 +101,7 @@ export const projectRoutes = [
     access: 'viewer',
     params: idParam,
     response: monitoringSettingsResponse,
-    handler: ({ ctx, params }) => projects.getMonitoringSettings(ctx, params.id),
+    handler: ({ ctx, actor, params }) => projects.getMonitoringSettings(ctx, actor, params.id),
   }),
   route({
     method: 'PUT',

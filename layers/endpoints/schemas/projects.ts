@@ -127,7 +127,7 @@ export const monitoringSettingsResponse = z.object({
   webhook_url: z.string().nullable(),
   ssl_warning_days: z.number().int(),
   domain_warning_days: z.number().int(),
-  webhook_secret: z.string().describe('HMAC key of the X-PyMonitor-Signature header on webhook deliveries'),
+  webhook_secret: z.string().optional().describe('HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project'),
   updated_at: timestamp,
 });
 

@@ -45,7 +45,13 @@ export const userResponse = z.object({
 export const profilePatch = z
   .object({
     name: name.optional(),
-    profile_image: z.string().trim().max(2048).nullable().optional(),
+    profile_image: z
+      .string()
+      .trim()
+      .max(2048)
+      .regex(/^(https?:\/\/|\/)[^\s]*$/i, 'must be an http(s) URL or a path')
+      .nullable()
+      .optional(),
     phone: z
       .string()
       .trim()

@@ -27,7 +27,8 @@ export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent
     if (v === undefined || k === 'cookie') continue;
     headers[k] = Array.isArray(v) ? v.join(',') : v;
   }
-  const raw = await readBody(req);
+  // GET and HEAD carry no body worth reading; skipping the stream read is measurable under load.
+  const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
   const isText = textTypes.test(headers['content-type'] ?? 'application/json');
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;

@@ -34,7 +34,12 @@ const mime: Record<string, string> = {
 const lambdaContext = { functionName: 'api', awsRequestId: 'local' } as Context;
 
 async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
-  const rel = decodeURIComponent(urlPath.replace(/^\/frontend\//, ''));
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath.replace(/^\/frontend\//, ''));
+  } catch {
+    return false;
+  }
   const file = resolve(join(root, rel));
   if (!file.startsWith(resolve(root) + sep)) return false;
   try {
