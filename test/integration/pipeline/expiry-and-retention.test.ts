@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+import { recordResult } from '../../../layers/services/monitoring.ts';
+import { resultMessageSchema } from '../../../layers/services/messages.ts';
+import { cleanup } from '../../../layers/services/daily.ts';
+import { ensurePartitions } from '../../../layers/repositories/partitions.ts';
+import { expiryThresholds, expiryWarningDue } from '../../../layers/services/monitoring.ts';
+
+let app: TestApp;
+let token: string;
+let projectId: number;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  token = (await app.user('user')).token;
+  projectId = (await app.request('POST', '/api/v1/projects', { token, body: { title: 'Expiring', url: 'https://expiring.example.com' } })).body.id;
+});
+afterAll(async () => app?.close());
+
+const DAY = 86_400_000;
+const expiry = (kind: 'ssl' | 'domain', days: number, valid = true) =>
+  resultMessageSchema.parse({
+    type: 'expiry_result',
+    kind,
+    project_id: projectId,
+    result: {
+      is_valid: valid,
+      expires_at: new Date(Date.now() + days * DAY + 3_600_000).toISOString(),
+      days_remaining: days,
+      issuer: kind === 'ssl' ? 'Test CA' : null,
+      error_message: valid ? null : 'certificate has expired',
+      details: kind === 'domain' ? { domain: 'example.com', registrar: 'Test Registrar' } : {},
+    },
+  });
+
+const alertsOf = async (type: string) =>
+  (await app.request('GET', `/api/v1/projects/${projectId}/alerts?size=100`, { token })).body.items.filter((a: { type: string }) => a.type === type);
+
+describe('expiry warnings (spec 4.3, 4.4, 7.1)', () => {
+  it('thresholds: the configured days, then 14, 7, 3 and 1', () => {
+    expect(expiryThresholds(30)).toEqual([30, 14, 7, 3, 1]);
+    expect(expiryThresholds(10)).toEqual([10, 7, 3, 1]);
+    expect(expiryWarningDue(25, 30, null)).toBe(30);
+    expect(expiryWarningDue(25, 30, 30)).toBeNull();
+    expect(expiryWarningDue(6, 30, 30)).toBe(7);
+    expect(expiryWarningDue(45, 30, null)).toBeNull();
+  });
+
+  it('warns once per threshold crossing, not daily, and again after a renewal', async () => {
+    for (const days of [40, 25, 24, 23]) await recordResult(app.system.ctx, expiry('ssl', days));
+    expect(await alertsOf('ssl_expiry')).toHaveLength(1);
+    await recordResult(app.system.ctx, expiry('ssl', 13));
+    await recordResult(app.system.ctx, expiry('ssl', 12));
+    expect(await alertsOf('ssl_expiry')).toHaveLength(2);
+    await recordResult(app.system.ctx, expiry('ssl', 365)); // renewed
+    await recordResult(app.system.ctx, expiry('ssl', 29));
+    expect(await alertsOf('ssl_expiry')).toHaveLength(3);
+  });
+
+  it('domain expiry follows the same path with its own state', async () => {
+    await recordResult(app.system.ctx, expiry('domain', 20));
+    await recordResult(app.system.ctx, expiry('domain', 19));
+    const a = await alertsOf('domain_expiry');
+    expect(a).toHaveLength(1);
+    expect(a[0].title).toContain('example.com');
+    expect(a[0].data.data.registrar).toBe('Test Registrar');
+  });
+
+  it('an invalid certificate is reported once', async () => {
+    await recordResult(app.system.ctx, expiry('ssl', 100, false));
+    await recordResult(app.system.ctx, expiry('ssl', 100, false));
+    expect(await alertsOf('ssl_error')).toHaveLength(1);
+  });
+
+  it('the daily sweep enqueues an SSL check for https projects and a domain check for every project', async () => {
+    const sent: { kind: string }[] = [];
+    const q = app.system.ctx.queue;
+    const original = q.send.bind(q);
+    q.send = async (name, messages) => {
+      if (name === 'checks') sent.push(...messages.map((m) => m.body as { kind: string }));
+    };
+    try {
+      const { enqueueExpirySweep } = await import('../../../layers/services/daily.ts');
+      await enqueueExpirySweep(app.system.ctx);
+    } finally {
+      q.send = original;
+    }
+    expect(sent.map((m) => m.kind).sort()).toEqual(['domain', 'ssl']);
+  });
+});
+
+describe('retention (spec 13.1)', () => {
+  it('drops day partitions older than the retention window and keeps recent logs', async () => {
+    const sql = app.system.ctx.sql;
+    const now = new Date();
+    const old = new Date(now.getTime() - 40 * DAY);
+    await ensurePartitions(sql, old);
+    await sql`INSERT INTO check_results (project_id, checked_at, is_available) VALUES (${projectId}, ${old}, true), (${projectId}, ${now}, true)`;
+    const before = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results WHERE project_id = ${projectId}`;
+    expect(before[0]!.n).toBe(2);
+    const out = await cleanup(app.system.ctx);
+    expect(out.partitions_dropped.length).toBeGreaterThan(0);
+    const after = await sql<{ checked_at: Date }[]>`SELECT checked_at FROM check_results WHERE project_id = ${projectId}`;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.checked_at.getTime()).toBe(now.getTime());
+  });
+
+  it('deletes resolved alerts older than 90 days, keeps unresolved ones', async () => {
+    const sql = app.system.ctx.sql;
+    const old = new Date(Date.now() - 100 * DAY);
+    await sql`INSERT INTO alerts (user_id, project_id, type, severity, title, message, is_resolved, created_at)
+      SELECT id, ${projectId}, 'manual', 'info', 'old resolved', 'x', true, ${old} FROM users LIMIT 1`;
+    await sql`INSERT INTO alerts (user_id, project_id, type, severity, title, message, is_resolved, created_at)
+      SELECT id, ${projectId}, 'manual', 'info', 'old open', 'x', false, ${old} FROM users LIMIT 1`;
+    await cleanup(app.system.ctx);
+    const left = await sql<{ title: string }[]>`SELECT title FROM alerts WHERE type = 'manual'`;
+    expect(left.map((r) => r.title)).toEqual(['old open']);
+  });
+});
