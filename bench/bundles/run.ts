@@ -87,7 +87,10 @@ function initOnce(file: string): { wall: number; cpu: number } {
     encoding: 'utf8',
     timeout: 30_000,
   });
-  if (out.status !== 0) throw new Error((out.stderr || out.stdout).trim().split('\n').slice(0, 3).join(' | '));
+  if (out.status !== 0) {
+    const lines = (out.stderr || out.stdout).trim().split('\n');
+    throw new Error(lines.find((l) => /Error|Cannot/.test(l))?.trim() ?? lines.slice(0, 3).join(' | '));
+  }
   return JSON.parse(out.stdout) as { wall: number; cpu: number };
 }
 
