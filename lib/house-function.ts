@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -79,11 +78,6 @@ export class HouseFunction extends NodejsFunction {
         : { code: lambda.Code.fromInline(UNBUNDLED_PLACEHOLDER), handler: 'index.handler' }),
     });
     this.entryPath = entryPath;
-  }
-
-  /** True when the entry file exists (tests report missing entries instead of failing synth). */
-  get entryExists(): boolean {
-    return existsSync(this.entryPath);
   }
 
   private setEnv(name: EnvName, value: string): this {

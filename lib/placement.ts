@@ -1,11 +1,10 @@
-import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import type { IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import type { DeployConfig } from './config.ts';
 import type { Data } from './data.ts';
 
 export interface Placement {
   vpc?: IVpc;
   vpcSubnets?: SubnetSelection;
-  securityGroups?: ISecurityGroup[];
 }
 
 /** Functions that touch the database or the cache. */
