@@ -1,36 +1,7 @@
-import { errors } from 'playwright-core';
 import { BrowserMonitoringError, messageOf } from './browser-pool.ts';
+import type { BrowserErrorKind } from './error-kinds.ts';
 
-/**
- * Why a browser check could not produce a clean result. Everything except 'monitoring_error' is about the
- * target; 'monitoring_error' means our browser failed (crash, hang, queue) and must not count as downtime.
- */
-export type BrowserErrorKind =
-  | 'invalid_target'
-  | 'blocked_target'
-  | 'dns_error'
-  | 'connection_error'
-  | 'tls_error'
-  | 'timeout'
-  | 'http_error'
-  | 'navigation_error'
-  | 'page_crashed'
-  | 'step_failed'
-  | 'monitoring_error';
-
-export const browserErrorKinds = [
-  'invalid_target',
-  'blocked_target',
-  'dns_error',
-  'connection_error',
-  'tls_error',
-  'timeout',
-  'http_error',
-  'navigation_error',
-  'page_crashed',
-  'step_failed',
-  'monitoring_error',
-] as const satisfies readonly BrowserErrorKind[];
+export { browserErrorKinds, type BrowserErrorKind } from './error-kinds.ts';
 
 /** A failure with a kind, thrown by captureScreenshot and used internally by the other checks. */
 export class BrowserCheckError extends Error {
@@ -49,7 +20,9 @@ export function classifyBrowserError(err: unknown): { kind: BrowserErrorKind; me
   if (err instanceof BrowserCheckError) return { kind: err.kind, message: err.message };
   if (err instanceof BrowserMonitoringError) return { kind: 'monitoring_error', message: err.message };
   const message = firstLine(messageOf(err));
-  if (err instanceof errors.TimeoutError) return { kind: 'timeout', message };
+  // By name, not instanceof: importing playwright-core here would pull it into every bundle that
+  // only needs the error kinds (the results consumer parses browser messages).
+  if (err instanceof Error && err.name === 'TimeoutError') return { kind: 'timeout', message };
   if (/net::ERR_BLOCKED_BY_CLIENT/.test(message)) return { kind: 'blocked_target', message };
   if (/net::ERR_NAME_NOT_RESOLVED|net::ERR_NAME_RESOLUTION_FAILED/.test(message)) return { kind: 'dns_error', message };
   if (/net::ERR_(CERT_|SSL_|BAD_SSL)/.test(message)) return { kind: 'tls_error', message };
