@@ -1,73 +1,21 @@
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+// Browser container Lambda (outside the VPC): the browser queue's consumer, and `{ job }` direct
+// invocations from the in-VPC API (deep check now, screenshots, journey runs) that return the result.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../layers/config.ts';
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
-import { runBrowserJob, type BrowserJobDeps } from '../../layers/checks/browser/jobs.ts';
+import { runBrowserJob } from '../../layers/checks/browser/jobs.ts';
 import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
-import { browserJobSchema, type BrowserJob } from '../../layers/checks/browser/messages.ts';
+import { browserJobSchema } from '../../layers/checks/browser/messages.ts';
+import { createBrowserHandler, type BrowserHandler } from '../../layers/checks/browser/queue-handler.ts';
 import { createLogger } from '../../layers/platform/logger.ts';
-import type { Logger, Queue } from '../../layers/platform/ports.ts';
+import { createAwsPorts } from '../../layers/platform/aws/index.ts';
 
-// The container Lambda behind the browser queue (and, locally, the same handler fed by the local queue).
-// Each record is one job; results go to the results queue; failed records are reported individually.
+export { createBrowserHandler };
 
-export interface BrowserHandlerDeps extends BrowserJobDeps {
-  /** Results go to its 'results' queue. */
-  sink: Queue;
-  logger?: Logger;
-}
+// One pool per container, built on the first event and reused while warm.
+let wired: Promise<{ batch: BrowserHandler; direct: (job: unknown) => Promise<unknown> }> | undefined;
 
-export type BrowserHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
-
-/**
- * Runs a batch's jobs through the pool (which bounds concurrency) and reports the records that must be
- * retried: unparseable ones (they end in the dead-letter queue, where an alarm sees them) and ones whose
- * result could not be delivered. A browser crash is not a retry: it is delivered as a monitoring_error.
- */
-export function createBrowserHandler(deps: BrowserHandlerDeps): BrowserHandler {
-  return async (event) => {
-    const failures: SQSBatchItemFailure[] = [];
-    await Promise.all(
-      event.Records.map(async (record) => {
-        const job = parseRecord(record, deps.logger);
-        if (!job) {
-          failures.push({ itemIdentifier: record.messageId });
-          return;
-        }
-        try {
-          const message = await runBrowserJob(deps, job);
-          await deps.sink.send('results', [{ body: message, id: record.messageId }]);
-        } catch (err) {
-          deps.logger?.error('browser job failed', { messageId: record.messageId, kind: job.kind, error: String(err) });
-          failures.push({ itemIdentifier: record.messageId });
-        }
-      }),
-    );
-    return { batchItemFailures: failures };
-  };
-}
-
-function parseRecord(record: SQSRecord, logger: Logger | undefined): BrowserJob | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    logger?.error('browser job is not JSON', { messageId: record.messageId });
-    return undefined;
-  }
-  const parsed = browserJobSchema.safeParse(body);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    logger?.error('invalid browser job', { messageId: record.messageId, issues });
-    return undefined;
-  }
-  return parsed.data;
-}
-
-// ---- Lambda wiring: one pool per container, built on the first event and reused while warm. ----
-
-let wired: Promise<BrowserHandler> | undefined;
-
-async function wire(): Promise<BrowserHandler> {
+async function wire() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { fn: 'browser' });
   const pool = new BrowserPool({
@@ -75,18 +23,21 @@ async function wire(): Promise<BrowserHandler> {
     concurrency: config.BROWSER_CONCURRENCY,
     logger,
   });
-  // Loaded lazily so tests and local runs of createBrowserHandler never load the AWS SDK.
-  const { createAwsPorts } = await import('../../layers/platform/aws/index.ts');
   const { queue, blobs } = createAwsPorts(config);
-  return createBrowserHandler({ pool, sink: queue, ...(blobs ? { blobs } : {}), allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger });
+  const deps = { pool, ...(blobs ? { blobs } : {}), allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger };
+  return {
+    batch: createBrowserHandler({ ...deps, sink: queue }),
+    direct: (job: unknown) => runBrowserJob(deps, browserJobSchema.parse(job)),
+  };
 }
 
-export const handler: BrowserHandler = async (event) => {
+export const handler = async (event: SQSEvent | { job: unknown }): Promise<SQSBatchResponse | unknown> => {
   wired ??= wire().catch((err: unknown) => {
     wired = undefined;
     throw err;
   });
-  return (await wired)(event);
+  const w = await wired;
+  return 'job' in event ? w.direct(event.job) : w.batch(event);
 };
 
 export default handler;

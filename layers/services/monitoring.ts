@@ -158,7 +158,7 @@ async function recordHttpResult(ctx: ServiceContext, m: HttpResult): Promise<voi
     return out;
   });
   await dispatchOutbox(ctx, raised);
-  if (stale) return;
+  if (stale || !(await hasSubscribers(ctx, m.project_id))) return;
   const status: NotifyMessageInput = {
     type: 'status',
     project_id: m.project_id,
@@ -176,6 +176,16 @@ async function recordHttpResult(ctx: ServiceContext, m: HttpResult): Promise<voi
   await ctx.queue.send('notifications', [{ body: status }]).catch((err: unknown) =>
     ctx.log.warn('status push not enqueued', { error: err instanceof Error ? err.message : String(err) }),
   );
+}
+
+/** Status pushes cost a queue message each: send them only while someone watches the project. */
+async function hasSubscribers(ctx: ServiceContext, projectId: number): Promise<boolean> {
+  try {
+    return (await ctx.connections.byProject(projectId)).length > 0;
+  } catch (err) {
+    ctx.log.warn('subscriber lookup failed; status not pushed', { error: err instanceof Error ? err.message : String(err) });
+    return false;
+  }
 }
 
 /** Warning thresholds in days: the configured one, then 14, 7, 3 and 1 below it. */

@@ -11,7 +11,7 @@ import {
   createWsHandler,
 } from '../../handlers.ts';
 import { staggerStart } from '../../services/scheduler.ts';
-import { createBrowserHandler } from '../../../functions/browser/handler.ts';
+import { createBrowserHandler } from '../../checks/browser/queue-handler.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
 import { attachWebSocketServer } from './ws-server.ts';
