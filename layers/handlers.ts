@@ -70,7 +70,8 @@ export function createWsHandler(getContext: Get<ServiceContext>) {
         await realtime.disconnect(ctx, connectionId);
       } else {
         const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-        await realtime.onMessage(ctx, connectionId, body);
+        const reply = await realtime.onMessage(ctx, connectionId, body);
+        if (reply) return { statusCode: 200, body: JSON.stringify(reply) };
       }
       return { statusCode: 200 };
     } catch (err) {

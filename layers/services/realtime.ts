@@ -23,38 +23,36 @@ const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
 ]);
 
-/** Handles one client message; every answer (or error) is pushed back on the same connection. */
-export async function onMessage(ctx: ServiceContext, connectionId: string, raw: string): Promise<void> {
-  const reply = (data: unknown) => ctx.push.post(connectionId, data);
+export type ServerReply =
+  | { type: 'pong'; time: string }
+  | { type: 'subscribed' | 'unsubscribed'; project_id: number }
+  | { type: 'error'; message: string };
+
+/**
+ * Handles one client message and returns the answer (pong, subscribed, or an error). The answer goes
+ * back as the route response, so the in-VPC function needs no outbound push for it.
+ */
+export async function onMessage(ctx: ServiceContext, connectionId: string, raw: string): Promise<ServerReply | undefined> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    await reply({ type: 'error', message: 'messages must be JSON objects with a "type"' });
-    return;
+    return { type: 'error', message: 'messages must be JSON objects with a "type"' };
   }
   const parsed = clientMessage.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    await reply({ type: 'error', message: `invalid message: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}` });
-    return;
+    return { type: 'error', message: `invalid message: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}` };
   }
   const m = parsed.data;
-  if (m.type === 'ping') {
-    await reply({ type: 'pong', time: ctx.clock.now().toISOString() });
-    return;
-  }
+  if (m.type === 'ping') return { type: 'pong', time: ctx.clock.now().toISOString() };
   const conn = await ctx.connections.get(connectionId);
-  if (!conn) return;
+  if (!conn) return { type: 'error', message: 'unknown connection; reconnect' };
   if (m.type === 'subscribe') {
-    if (!(await findProject(ctx.sql, m.project_id))) {
-      await reply({ type: 'error', message: `project ${m.project_id} not found` });
-      return;
-    }
+    if (!(await findProject(ctx.sql, m.project_id))) return { type: 'error', message: `project ${m.project_id} not found` };
     await ctx.connections.subscribe(connectionId, m.project_id);
-    await reply({ type: 'subscribed', project_id: m.project_id });
-  } else {
-    await ctx.connections.unsubscribe(connectionId, m.project_id);
-    await reply({ type: 'unsubscribed', project_id: m.project_id });
+    return { type: 'subscribed', project_id: m.project_id };
   }
+  await ctx.connections.unsubscribe(connectionId, m.project_id);
+  return { type: 'unsubscribed', project_id: m.project_id };
 }

@@ -60,7 +60,10 @@ export function attachWebSocketServer(server: Server, handler: WsHandler, push: 
           push.sockets.set(connectionId, ws);
           ws.on('message', (data, isBinary) => {
             const body = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-            void handler(wsEvent('$default', connectionId, { body }), lambdaContext);
+            // Like an API Gateway route response: the handler's body goes back to the client.
+            void handler(wsEvent('$default', connectionId, { body }), lambdaContext).then((res) => {
+              if (res.body && ws.readyState === ws.OPEN) ws.send(res.body);
+            });
           });
           ws.on('close', () => {
             push.sockets.delete(connectionId);

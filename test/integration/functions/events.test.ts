@@ -65,10 +65,12 @@ describe('sample events (events/) run through the same handlers', () => {
     expect(await notifier(await load('notifier/malformed.json'), lambda)).toEqual({ batchItemFailures: [] });
   });
 
-  it('ws events: a connection without a token is refused with 401; ping and disconnect answer 200', async () => {
+  it('ws events: a connection without a token is refused with 401; ping is answered in the route response', async () => {
     const ws = createWsHandler(async () => app.system.ctx);
     expect((await ws(await load('ws/connect-without-token.json'), lambda)).statusCode).toBe(401);
-    expect((await ws(await load('ws/ping.json'), lambda)).statusCode).toBe(200);
+    const pong = await ws(await load('ws/ping.json'), lambda);
+    expect(pong.statusCode).toBe(200);
+    expect(JSON.parse(pong.body ?? '{}')).toMatchObject({ type: 'pong' });
     expect((await ws(await load('ws/disconnect.json'), lambda)).statusCode).toBe(200);
   });
 
