@@ -39,3 +39,32 @@ describe('what each role may see', () => {
     expect(r.status).toBe(404);
   });
 });
+
+describe('SSRF policy on the project form', () => {
+  it('refuses cloud metadata always, and private addresses when they are not allowed', async () => {
+    const u = await app.user('user');
+    const meta = await app.request('POST', '/api/v1/projects', { token: u.token, body: { title: 'm', url: 'http://169.254.169.254/latest/meta-data/' } });
+    expect(meta.status).toBe(400);
+    expect(meta.body.errors[0].field).toBe('url');
+    const local = await app.request('POST', '/api/v1/projects', { token: u.token, body: { title: 'l', url: 'http://127.0.0.1:8080/' } });
+    expect(local.status).toBe(201);
+    const strict = await startTestApp({ ALLOW_PRIVATE_TARGETS: 'false' });
+    try {
+      const s = await strict.user('user');
+      for (const url of ['http://127.0.0.1:8080/', 'http://10.0.0.5/', 'http://localhost/', 'http://[::1]/']) {
+        const r = await strict.request('POST', '/api/v1/projects', { token: s.token, body: { title: 'p', url } });
+        expect(r.status, url).toBe(400);
+        expect(r.body.errors[0].field).toBe('url');
+      }
+      const hook = await strict.request('POST', '/api/v1/projects', { token: s.token, body: { title: 'ok', url: 'https://example.com/' } });
+      expect(hook.status).toBe(201);
+      const bad = await strict.request('PUT', `/api/v1/projects/${hook.body.id}/monitoring-settings`, { token: s.token, body: { webhook_url: 'http://192.168.1.10/hook' } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0].field).toBe('webhook_url');
+      const list = await strict.request('GET', '/api/v1/projects', { token: s.token });
+      expect(list.body.total).toBe(1);
+    } finally {
+      await strict.close();
+    }
+  });
+});
