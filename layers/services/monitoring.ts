@@ -178,6 +178,22 @@ async function recordHttpResult(ctx: ServiceContext, m: HttpResult): Promise<voi
   );
 }
 
+/**
+ * Our own machinery failed (a browser crashed or hung): tell the project's people, at most once an
+ * hour per project and component, so a flapping browser does not flood them.
+ */
+export async function reportMonitoringError(ctx: ServiceContext, projectId: number, component: string, message: string, at: Date): Promise<void> {
+  const { value } = await ctx.cache.incr(`monerr:${projectId}:${component}`, 3600);
+  if (value > 1) return;
+  const raised = await ctx.sql.begin(async (tx) => {
+    const project = await mon.loadAlertContext(tx, projectId);
+    if (!project || !project.is_active || !project.is_alert_enabled || (await inMaintenance(tx, project, at))) return [];
+    const n = await raiseNotification(ctx, tx, project, 'monitoring_error', { project: ref(project), component, error_message: message, occurred_at: at });
+    return n.outbox;
+  });
+  await dispatchOutbox(ctx, raised);
+}
+
 /** Status pushes cost a queue message each: send them only while someone watches the project. */
 async function hasSubscribers(ctx: ServiceContext, projectId: number): Promise<boolean> {
   try {
@@ -268,6 +284,7 @@ export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promi
       return recordExpiryResult(ctx, m);
     case 'browser_result':
       await mon.insertBrowserCheck(ctx.sql, m);
+      if (m.error_kind === 'monitoring_error') await reportMonitoringError(ctx, m.project_id, 'browser', m.error_message ?? 'browser failed', m.checked_at);
       return;
     case 'screenshot_result':
       await recordScreenshotResult(ctx, m);

@@ -117,3 +117,25 @@ describe('retention (spec 13.1)', () => {
     expect(left.map((r) => r.title)).toEqual(['old open']);
   });
 });
+
+describe('monitoring errors (spec 7.3)', () => {
+  it('a crashed browser is reported as monitoring_error once an hour, not on every run', async () => {
+    const crash = () =>
+      resultMessageSchema.parse({
+        type: 'browser_result',
+        project_id: projectId,
+        checked_at: new Date().toISOString(),
+        is_success: false,
+        metrics: {},
+        error_kind: 'monitoring_error',
+        error_message: 'browser crashed and was restarted',
+      });
+    await recordResult(app.system.ctx, crash());
+    await recordResult(app.system.ctx, crash());
+    const errors = await alertsOf('monitoring_error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].data.data.error_message).toBe('browser crashed and was restarted');
+    const checks = await app.request('GET', `/api/v1/projects/${projectId}/browser-checks`, { token });
+    expect(checks.body.total).toBe(2);
+  });
+});
