@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { journeySettingsSchema, journeyStepSchema } from '../../checks/browser/journey.ts';
+import { journeyStepResultMessageSchema } from '../../checks/browser/messages.ts';
 import { queryBool, timestamp } from './common.ts';
 
 export const browserCheckResponse = z.object({
@@ -31,17 +32,7 @@ export const stepScreenshotParams = testParams.extend({
   index: z.string().regex(/^\d{1,3}$/, 'must be a step index').transform(Number),
 });
 
-const stepResult = z.object({
-  index: z.number().int(),
-  action: z.string(),
-  status: z.enum(['passed', 'failed', 'skipped']),
-  duration_ms: z.number(),
-  selector: z.string().nullable(),
-  expected: z.string().nullable(),
-  found: z.string().nullable(),
-  error: z.string().nullable(),
-  screenshot_key: z.string().nullable(),
-});
+const stepResult = journeyStepResultMessageSchema;
 
 export const syntheticRunResponse = z.object({
   id: z.number().int(),
