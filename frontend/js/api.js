@@ -249,7 +249,8 @@
   function fmtMs(ms) {
     if (ms === null || ms === undefined || Number.isNaN(Number(ms))) return '—';
     const n = Number(ms);
-    return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
+    if (n >= 1000) return `${(n / 1000).toFixed(2)} s`;
+    return n < 10 && n !== 0 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;
   }
   function fmtBytes(b) {
     if (b === null || b === undefined) return '—';

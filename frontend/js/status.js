@@ -6,6 +6,13 @@
   const t = (k, v) => PM.i18n.t(k, v);
   const root = document.getElementById('status-root');
 
+  function clockIcon() {
+    const icon = PM.svg('svg', { class: 'icon', width: 48, height: 48, viewBox: '0 0 48 48', 'aria-hidden': 'true' });
+    icon.append(PM.svg('circle', { cx: 24, cy: 24, r: 20, fill: 'none', stroke: 'currentColor', 'stroke-width': 3 }),
+      PM.svg('path', { d: 'M24 12v13l8 5', fill: 'none', stroke: 'currentColor', 'stroke-width': 3, 'stroke-linecap': 'round' }));
+    return icon;
+  }
+
   function overallClass(s) {
     return s === 'operational' ? 'ok' : s === 'degraded' ? 'warn' : s === 'major_outage' ? 'bad' : 'neutral';
   }
@@ -31,7 +38,7 @@
     } catch (err) {
       if (err.status === 404) {
         root.replaceChildren(el('div', { class: 'card status-hero', 'data-state': 'unavailable' },
-          el('div', { class: 'icon', 'aria-hidden': 'true', text: '🛠' }),
+          clockIcon(),
           el('h2', { text: t('status.unavailable') }),
           el('p', { class: 'subtle', text: t('status.unavailable_hint') })));
       } else {

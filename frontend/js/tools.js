@@ -90,6 +90,9 @@
         el('input', { id: `${idp}-value`, type: 'text', name: 'assert_value', placeholder: '"ok"' })),
       remove);
     remove.addEventListener('click', () => row.remove());
+    const op = row.querySelector('select');
+    const value = row.querySelector('[name="assert_value"]');
+    op.addEventListener('change', () => { value.disabled = op.value === 'exists'; });
     container.append(row);
     row.querySelector('input').focus();
   }
@@ -251,7 +254,7 @@
         assertions.length ? el('div', null, el('h3', { text: t('tools.assertions') }),
           table(['tools.result', 'tool.field.assert_path', 'tool.field.assert_operator', 'tools.expected', 'tools.actual', 'tools.message'],
             assertions.map((a) => [badge(a.passed, 'tools.pass', 'tools.fail'), el('code', { text: a.path }), t(`op.${a.operator}`, undefined, a.operator),
-              a.expected === undefined ? '—' : el('code', { text: JSON.stringify(a.expected) }),
+              a.expected === undefined || a.operator === 'exists' ? '—' : el('code', { text: JSON.stringify(a.expected) }),
               a.actual === undefined ? '—' : el('code', { text: JSON.stringify(a.actual) }), a.message || '']))) : null,
         r.response_body ? el('div', null, el('h3', { text: t('tools.response_body') + (r.response_truncated ? ` (${t('tools.truncated')})` : '') }),
           el('pre', { class: 'body', text: r.response_body })) : null,
@@ -347,8 +350,9 @@
         e.preventDefault();
       });
     });
-    const fromHash = TOOLS.findIndex((x) => x.name === location.hash.slice(1));
-    select(fromHash >= 0 ? fromHash : 0, false);
+    const fromHash = () => Math.max(0, TOOLS.findIndex((x) => x.name === location.hash.slice(1)));
+    window.addEventListener('hashchange', () => select(fromHash(), false));
+    select(fromHash(), false);
   }
 
   start();

@@ -1,0 +1,118 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+
+// The dashboard pages of spec 14, driven in the real Chromium (CHROMIUM_PATH, default /usr/bin/chromium)
+// against the local app, as a person would use them.
+
+let app: TestApp;
+let browser: Browser;
+let page: Page;
+let site: HttpServer;
+let siteUrl: string;
+let listener: TcpServer;
+let listenerPort: number;
+
+const email = 'frontend-e2e@example.com';
+const password = 'correct-horse-battery';
+
+beforeAll(async () => {
+  site = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Shop</h1>'));
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  listener = createTcpServer((socket) => socket.end());
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+  listenerPort = (listener.address() as AddressInfo).port;
+  app = await startTestApp();
+  browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await new Promise((r) => site?.close(r));
+  await new Promise((r) => listener?.close(r));
+});
+
+const at = (path: string) => `${app.url}/frontend/html/${path}`;
+
+describe('dashboard pages (spec 14)', () => {
+  it('signs up on register.html, then signs in on login.html and lands on the dashboard', async () => {
+    await page.goto(at('register.html'));
+    await page.fill('#name', 'Front End');
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await page.fill('#password_confirm', password);
+    await page.click('#register-form button[type="submit"]');
+    await page.waitForURL(/\/login\.html\?registered=1/);
+    expect(await page.inputValue('#username')).toBe(email);
+
+    await page.fill('#password', password);
+    await page.click('#login-form button[type="submit"]');
+    await page.waitForURL(/\/index\.html$/);
+    expect(await page.evaluate(() => localStorage.getItem('pym.token'))).toMatch(/^ey/);
+    await expect.poll(() => page.textContent('#header-user-name')).toContain('Front End');
+  });
+
+  it("shows the API's field error for a bad check interval, then creates the project", async () => {
+    await page.goto(at('project.html'));
+    await page.fill('#title', 'Loopback shop');
+    await page.fill('#url', siteUrl);
+    await page.fill('#status_interval', '30');
+    await page.fill('#tags', 'web, e2e');
+    await page.click('#save');
+    const error = page.locator('#err-status_interval');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/60/);
+    expect(await page.getAttribute('#status_interval', 'aria-invalid')).toBe('true');
+    expect(page.url()).not.toMatch(/id=/);
+
+    await page.fill('#status_interval', '120');
+    await page.fill('#alert_threshold', '2');
+    await page.click('#save');
+    await page.waitForURL(/\/index\.html$/);
+
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const list = await app.request('GET', '/api/v1/projects', { token: token! });
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({ title: 'Loopback shop', url: siteUrl, status_interval: 120, tags: ['web', 'e2e'] });
+    const settings = await app.request('GET', `/api/v1/projects/${list.body.items[0].id}/monitoring-settings`, { token: token! });
+    expect(settings.body).toMatchObject({ check_interval: 120, alert_threshold: 2 });
+  });
+
+  it('lists the project on index.html and updates its row from the WebSocket after a check', async () => {
+    await page.goto(at('index.html'));
+    const row = page.locator('#projects-body tr[data-project-id]');
+    await row.waitFor();
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('.project-title').textContent()).toBe('Loopback shop');
+    expect(await row.locator('.badge').first().getAttribute('class')).toContain('pending');
+
+    await page.locator('#live.on').waitFor();
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const id = await row.getAttribute('data-project-id');
+    const check = await app.request('POST', `/api/v1/projects/${id}/check`, { token: token! });
+    expect(check.status, check.text).toBe(200);
+    await page.locator(`#projects-body tr[data-project-id="${id}"] .badge.up`).waitFor();
+    expect(await page.locator(`#projects-body tr[data-project-id="${id}"] svg.sparkline`).count()).toBe(1);
+  });
+
+  it('runs a TCP check on tools.html against a loopback listener', async () => {
+    await page.goto(at('tools.html#tcp'));
+    const panel = page.locator('#panel-tcp');
+    await panel.locator('[name="host"]').fill('127.0.0.1');
+    await panel.locator('[name="port"]').fill(String(listenerPort));
+    await panel.locator('button[type="submit"]').click();
+    const result = panel.locator('[data-result="tcp"]');
+    await result.waitFor();
+    expect(await result.locator('.badge.ok').count()).toBe(1);
+    expect(await result.textContent()).toContain(`127.0.0.1:${listenerPort}`);
+  });
+});
