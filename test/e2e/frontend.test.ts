@@ -104,6 +104,22 @@ describe('dashboard pages (spec 14)', () => {
     expect(await page.locator(`#projects-body tr[data-project-id="${id}"] svg.sparkline`).count()).toBe(1);
   });
 
+  it('marks an unread alert read from the dashboard', async () => {
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const created = await app.request('POST', '/api/v1/alerts', { token: token!, body: { title: 'Disk <b>almost</b> full', message: 'Check the volume', severity: 'warning' } });
+    expect(created.status, created.text).toBe(201);
+    await page.goto(at('index.html'));
+    const item = page.locator(`#alert-list [data-alert-id="${created.body.id}"]`);
+    await item.waitFor();
+    expect(await item.locator('.title').textContent()).toBe('Disk <b>almost</b> full');
+    const before = Number(await page.textContent('#unread-count'));
+    await item.locator('button').click();
+    await item.waitFor({ state: 'detached' });
+    expect(Number(await page.textContent('#unread-count'))).toBe(before - 1);
+    const unread = await app.request('GET', '/api/v1/alerts/unread', { token: token! });
+    expect(unread.body.items.map((a: { id: number }) => a.id)).not.toContain(created.body.id);
+  });
+
   it('runs a TCP check on tools.html against a loopback listener', async () => {
     await page.goto(at('tools.html#tcp'));
     const panel = page.locator('#panel-tcp');
