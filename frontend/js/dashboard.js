@@ -343,6 +343,7 @@
     }
     PM.i18n.apply();
     PM.renderHeader('index.html');
+    if (me && !PM.canEdit(me.role)) document.getElementById('add-project').hidden = true;
     setLive(false);
     document.getElementById('filter').addEventListener('input', (e) => {
       filterText = e.target.value.trim().toLowerCase();

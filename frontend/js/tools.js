@@ -320,11 +320,19 @@
     return { tab, panel, form };
   }
 
-  function start() {
+  async function start() {
     if (!PM.requireAuth()) return;
     PM.i18n.apply();
     PM.renderHeader('tools.html');
-    PM.me().then(() => PM.loadSettings()).then(() => { PM.renderHeader('tools.html'); }, () => {});
+    // The forms are built in the user's language, so the settings come first.
+    try {
+      await PM.me();
+      await PM.loadSettings();
+    } catch (err) {
+      if (err.status === 401) return;
+    }
+    PM.i18n.apply();
+    PM.renderHeader('tools.html');
     const tabs = document.getElementById('tool-tabs');
     const panels = document.getElementById('tool-panels');
     const built = TOOLS.map((tool) => buildTool(tool, tabs, panels));
