@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parse as parseDomain } from 'tldts';
-import { z } from 'zod';
+import * as z from 'zod';
 import shippedBootstrap from './data/rdap-dns.json' with { type: 'json' };
 import { probeHttp } from './http.ts';
 import { resolveTarget } from './resolve.ts';

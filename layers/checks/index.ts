@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { probeApi, type ApiCheckResult } from './api-check.ts';
 import { probeContent, type ContentResult } from './content.ts';
 import { probeDns, type DnsResult } from './dns.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { extractText } from './content-change.ts';
 
 /** `keywords` as stored: a JSON array of strings (spec 4.13), or already an array. */

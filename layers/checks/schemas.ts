@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ASSERTION_OPERATORS } from './api-check.ts';
 import { RECORD_TYPES, type RecordType } from './dns-wire.ts';
 

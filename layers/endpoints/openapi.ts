@@ -1,4 +1,5 @@
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import type { AnyRoute } from './router.ts';
 import { errorBodySchema } from './schemas/common.ts';
 

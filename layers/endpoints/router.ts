@@ -1,4 +1,5 @@
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { DomainError, forbidden, type FieldError } from '../errors.ts';
 import { authenticate, verifyToken } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';

@@ -5,7 +5,7 @@ import {
   screenshotResultMessageSchema,
   type BrowserJobInput,
 } from '../checks/browser/messages.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import * as repo from '../repositories/browser.ts';
 import * as mon from '../repositories/monitoring.ts';
 import { findProject } from '../repositories/projects.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { journeyResultMessageSchema, screenshotResultMessageSchema } from '../checks/browser/messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectionStore, DeliveryLog, Logger, Mailer, Push, Queue } from '../platform/ports.ts';
 import { buildEmail, sendEmail } from './notifications/email.ts';
 import { composeNotification, notificationKinds, notificationSchema, type Notification } from './notifications/templates.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { findProject } from '../repositories/projects.ts';
 import { authenticate } from './auth.ts';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page, Request, Response } from 'playwright-core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock, type Clock } from '../../platform/ports.ts';
 import type { HostResolver } from './address-policy.ts';
 import { BrowserMonitoringError, withTimeout, type BrowserPool } from './browser-pool.ts';

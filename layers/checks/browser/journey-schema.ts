@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Journey scenarios (spec 4.11) as zod schemas. Kept free of browser code so that the API and the
 // results consumer can validate scenarios without bundling playwright-core.

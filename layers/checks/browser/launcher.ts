@@ -1,5 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Starts one Chromium process. The pool owns its lifetime. */
 export interface BrowserLauncher {

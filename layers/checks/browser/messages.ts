@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { browserErrorKinds } from './error-kinds.ts';
 import { journeyScenarioSchema } from './journey-schema.ts';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext } from 'playwright-core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HostResolver } from './address-policy.ts';
 import { withTimeout, type BrowserPool } from './browser-pool.ts';
 import { BrowserCheckError, classifyBrowserError } from './errors.ts';

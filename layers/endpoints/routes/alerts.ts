@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as alerts from '../../services/alerts.ts';
 import { route } from '../router.ts';
 import { idParam, pageOf, pagination } from '../schemas/common.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { forbidden } from '../../errors.ts';
 import * as browser from '../../services/browser.ts';
 import { hasRole } from '../../services/context.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkHealth } from '../../services/system.ts';
 import { Reply } from '../http.ts';
 import { buildOpenApi } from '../openapi.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { journeySettingsSchema, journeyStepSchema } from '../../checks/browser/journey.ts';
 import { journeyStepResultMessageSchema } from '../../checks/browser/messages.ts';
 import { queryBool, timestamp } from './common.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { roles } from '../../services/context.ts';
 import { email, timeZone, timestamp } from './common.ts';
 

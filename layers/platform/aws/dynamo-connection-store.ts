@@ -8,7 +8,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock, type Clock, type ConnectionStore, type WsConnection } from '../ports.ts';
 
 // Single-table design (lib/data.ts creates the table):

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The secret Aurora generates and attaches to the cluster. */
 export const databaseSecretSchema = z.object({

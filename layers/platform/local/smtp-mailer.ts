@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailMessage, Mailer } from '../ports.ts';
 
 // Local email: any SMTP server named by SMTP_URL (smtp:// upgrades with STARTTLS when offered,

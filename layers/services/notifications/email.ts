@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailMessage, Mailer } from '../../platform/ports.ts';
 import { renderNotification, type NotificationDataInput, type NotificationKind } from './templates.ts';
 

@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secureContextWith } from '../../checks/cert.ts';
 import { resolveTarget } from '../../checks/resolve.ts';
 import { validateTargetUrl } from '../../checks/ssrf.ts';
