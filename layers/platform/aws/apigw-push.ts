@@ -1,5 +1,7 @@
-import { GoneException, PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { Config } from '../../config.ts';
 import type { Push, PushOutcome } from '../ports.ts';
+import { clientOptions } from './client-options.ts';
 
 /**
  * The Push port on API Gateway WebSocket connections. The client's endpoint is the stage's
@@ -18,4 +20,11 @@ export class ApiGatewayPush implements Push {
       throw err;
     }
   }
+}
+
+/** Present with WS_ENDPOINT. */
+export function createApiGatewayPush(config: Config): ApiGatewayPush | undefined {
+  return config.WS_ENDPOINT
+    ? new ApiGatewayPush(new ApiGatewayManagementApiClient({ ...clientOptions(config), endpoint: config.WS_ENDPOINT }))
+    : undefined;
 }

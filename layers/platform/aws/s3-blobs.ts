@@ -1,5 +1,7 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../../config.ts';
 import type { Blobs } from '../ports.ts';
+import { clientOptions } from './client-options.ts';
 
 /** The Blobs port on one S3 bucket; keys are used as given (screenshots live under `screenshots/`). */
 export class S3Blobs implements Blobs {
@@ -22,4 +24,9 @@ export class S3Blobs implements Blobs {
       throw err;
     }
   }
+}
+
+/** Present when the function was bound to the bucket (BLOB_BUCKET). */
+export function createS3Blobs(config: Config): S3Blobs | undefined {
+  return config.BLOB_BUCKET ? new S3Blobs(new S3Client(clientOptions(config)), config.BLOB_BUCKET) : undefined;
 }

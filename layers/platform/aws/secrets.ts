@@ -1,5 +1,8 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
+import type { Config } from '../../config.ts';
+import type { ConnectOptions } from '../../repositories/db.ts';
+import { clientOptions } from './client-options.ts';
 
 /** The secret Aurora generates and attaches to the cluster. */
 export const databaseSecretSchema = z.object({
@@ -51,4 +54,28 @@ export class JsonSecrets {
     }
     return parsed.data;
   }
+}
+
+export interface AwsSecrets {
+  /** Aurora credentials as postgres.js options (TLS on); needs DATABASE_SECRET_ARN. */
+  databaseOptions(): Promise<ConnectOptions>;
+  /** The JWT signing key; needs JWT_SECRET_ARN. */
+  jwtSecret(): Promise<Uint8Array>;
+}
+
+/** The secrets a function reads, through one client; each is fetched on first use. */
+export function createAwsSecrets(config: Config): AwsSecrets {
+  const secrets = new JsonSecrets(new SecretsManagerClient(clientOptions(config)));
+  return {
+    async databaseOptions() {
+      if (!config.DATABASE_SECRET_ARN) throw new Error('DATABASE_SECRET_ARN is not set');
+      const s = await secrets.read(config.DATABASE_SECRET_ARN, databaseSecretSchema);
+      return { host: s.host, port: s.port, user: s.username, password: s.password, database: s.dbname, max: config.DATABASE_POOL_MAX, ssl: true };
+    },
+    async jwtSecret() {
+      if (!config.JWT_SECRET_ARN) throw new Error('JWT_SECRET_ARN is not set');
+      const s = await secrets.read(config.JWT_SECRET_ARN, jwtSecretSchema);
+      return new TextEncoder().encode(s.secret);
+    },
+  };
 }

@@ -1,5 +1,7 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import type { Config } from '../../config.ts';
 import type { MailMessage, Mailer } from '../ports.ts';
+import { clientOptions } from './client-options.ts';
 
 /** The Mailer port on SES. `from` must be (or belong to a domain) verified in SES. */
 export class SesMailer implements Mailer {
@@ -23,4 +25,9 @@ export class SesMailer implements Mailer {
       }),
     );
   }
+}
+
+/** Present with SES_FROM. */
+export function createSesMailer(config: Config): SesMailer | undefined {
+  return config.SES_FROM ? new SesMailer(new SESClient(clientOptions(config)), config.SES_FROM) : undefined;
 }

@@ -1,5 +1,7 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { Config } from '../../config.ts';
 import type { Queue, QueueMessage, QueueName } from '../ports.ts';
+import { clientOptions } from './client-options.ts';
 
 export type QueueUrls = Partial<Record<QueueName, string>>;
 
@@ -49,6 +51,16 @@ export class SqsQueue implements Queue {
       pending = pending.filter((e) => retry.has(e.Id));
     }
   }
+}
+
+/** The queues the function was bound to (a send to any other fails with the queue's name). */
+export function createSqsQueue(config: Config): SqsQueue {
+  return new SqsQueue(new SQSClient(clientOptions(config)), {
+    checks: config.CHECK_QUEUE_URL,
+    browser: config.BROWSER_QUEUE_URL,
+    results: config.RESULTS_QUEUE_URL,
+    notifications: config.NOTIFY_QUEUE_URL,
+  });
 }
 
 /** Batch entry ids: the message's own id where SQS accepts it, unique within the batch. */
