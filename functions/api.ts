@@ -1,5 +1,5 @@
 // HTTP API (API Gateway HTTP API, in the VPC).
 import { createApiHandler } from '../layers/endpoints/api-handler.ts';
-import { awsServiceContext } from '../layers/platform/aws-context.ts';
+import { awsApiContext } from '../layers/platform/aws-context/api.ts';
 
-export const handler = createApiHandler(awsServiceContext);
+export const handler = createApiHandler(awsApiContext);

@@ -1,5 +1,5 @@
 // Results queue consumer (in the VPC): records results, runs the alert state machine, writes the outbox.
 import { createResultsHandler } from '../layers/handlers/results.ts';
-import { awsServiceContext } from '../layers/platform/aws-context.ts';
+import { awsResultsContext } from '../layers/platform/aws-context/results.ts';
 
-export const handler = createResultsHandler(awsServiceContext);
+export const handler = createResultsHandler(awsResultsContext);

@@ -1,5 +1,5 @@
 // EventBridge, every minute: claims due checks and enqueues them spread over the minute.
 import { createSchedulerHandler } from '../layers/handlers/scheduler.ts';
-import { awsServiceContext } from '../layers/platform/aws-context.ts';
+import { awsSchedulerContext } from '../layers/platform/aws-context/scheduler.ts';
 
-export const handler = createSchedulerHandler(awsServiceContext, { lookaheadSeconds: 60 });
+export const handler = createSchedulerHandler(awsSchedulerContext, { lookaheadSeconds: 60 });

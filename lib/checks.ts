@@ -42,9 +42,6 @@ export class Checks extends Construct {
     super(scope, id);
     const { config, data } = props;
     const db = { secret: data.databaseSecret, connections: data.cluster.connections };
-    // The shared service context (layers/platform/aws-context.ts) loads the JWT key when it is built,
-    // so every function using it needs the key, signing tokens or not.
-    const jwt = data.jwtSecret;
     const logRetentionDays = config.logRetentionDays;
 
     // Visibility timeout is six times the consumer's timeout, as Lambda's SQS guidance asks.
@@ -85,7 +82,6 @@ export class Checks extends Construct {
       ...inVpc(data),
     })
       .bindDatabase(db)
-      .bindSecret(jwt, 'JWT_SECRET_ARN')
       .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
     new events.Rule(this, 'EveryMinute', {
       description: 'Py_Monitor scheduler tick',
@@ -125,7 +121,6 @@ export class Checks extends Construct {
     })
       .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1) })
       .bindDatabase(db)
-      .bindSecret(jwt, 'JWT_SECRET_ARN')
       .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL');
 
     this.notifier = new HouseFunction(this, 'Notifier', {
@@ -149,7 +144,6 @@ export class Checks extends Construct {
       ...inVpc(data),
     })
       .bindDatabase(db)
-      .bindSecret(jwt, 'JWT_SECRET_ARN')
       .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
     new events.Rule(this, 'DailyRule', {
       description: 'Py_Monitor daily maintenance',

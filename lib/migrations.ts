@@ -43,9 +43,7 @@ export class Migrations extends Construct {
       logRetentionDays: config.logRetentionDays,
       ...inVpc(data),
     })
-      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
-      // Needed only because the shared service context loads the JWT key when it is built.
-      .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN');
+      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections });
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.fn,

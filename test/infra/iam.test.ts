@@ -68,6 +68,19 @@ describe('least privilege', () => {
     expect(descriptions.sort()).toEqual(['Applies', 'Daily:', 'Every', 'Records', 'REST', 'WebSocket'].sort());
   });
 
+  it('gives the JWT secret only to the functions that verify tokens', () => {
+    const jwtSecret = secretArnFor('Jwt') ?? 'JwtSecret';
+    const readers = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => {
+      try {
+        return JSON.stringify(statementsOf(template, id)).includes(jwtSecret);
+      } catch {
+        return false;
+      }
+    });
+    const descriptions = readers.map((id) => String(resourcesOf(template)[id]?.Properties?.['Description']).split(' ')[0]);
+    expect(descriptions.sort()).toEqual(['Ad-hoc', 'REST', 'WebSocket'].sort());
+  });
+
   it('lets the browser function write screenshots and results but not read the bucket', () => {
     const actions = actionsOf(template, functionId(template, 'Chromium checks'));
     expect(actions).toContain('s3:PutObject');
@@ -105,9 +118,9 @@ describe('function environment', () => {
         (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> })
           .Variables,
       ).sort();
-    expect(env('Every minute')).toEqual(['CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Every minute')).toEqual(['CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
     expect(env('Probes targets')).toEqual(['BROWSER_QUEUE_URL', 'MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
-    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
+    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
     expect(env('Delivers email')).toEqual([
       'CONNECTIONS_TABLE',
       'MODE',

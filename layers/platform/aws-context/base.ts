@@ -1,0 +1,75 @@
+import { loadConfig, type Config } from '../../config.ts';
+import type { Sql } from '../../repositories/db.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import type { AwsSecrets } from '../aws/secrets.ts';
+import { createLogger } from '../logger.ts';
+import { MemoryCache } from '../memory-cache.ts';
+import { systemClock, type Cache, type Logger } from '../ports.ts';
+
+// Contexts of the Lambda functions, built once per container on first use. Each function has its
+// own module here that builds only the ports the stack binds to it (env var and IAM grant), so its
+// bundle holds only those SDK clients; a port a function was not bound to fails loudly if used.
+
+export function missing<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      throw new Error(`${name} is not available in this function (not bound by the stack)`);
+    },
+  });
+}
+
+let config: Config | undefined;
+export function awsConfig(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
+export function awsLogger(config: Config): Logger {
+  return createLogger(config.LOG_LEVEL, { fn: config.AWS_LAMBDA_FUNCTION_NAME });
+}
+
+/** Builds once; a failed build is forgotten so the next invocation retries. */
+export function memo<T>(build: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= build().catch((err: unknown) => {
+      p = undefined;
+      throw err;
+    });
+    return p;
+  };
+}
+
+/** The JWT signing key: JWT_SECRET if set, else the stack's secret (JWT_SECRET_ARN). */
+export async function awsJwtSecret(config: Config, secrets: AwsSecrets): Promise<Uint8Array> {
+  return config.JWT_SECRET ? new TextEncoder().encode(config.JWT_SECRET) : secrets.jwtSecret();
+}
+
+/** Functions without the Redis cache keep it in memory; one told to use Redis must have it (see cache.ts). */
+function memoryCache(config: Config): Cache {
+  if (config.REDIS_URL) throw new Error('REDIS_URL is set but this function was built without the Redis cache');
+  return new MemoryCache();
+}
+
+type Bindable = Omit<ServiceContext, 'config' | 'clock' | 'log'>;
+
+/** A ServiceContext of the ports a function is bound to; every other port is `missing`. */
+export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: Bindable[K] | undefined }): ServiceContext {
+  return {
+    config,
+    sql: bound.sql ?? missing<Sql>('database'),
+    cache: bound.cache ?? memoryCache(config),
+    queue: bound.queue ?? missing('queue'),
+    mailer: bound.mailer ?? missing('mailer'),
+    blobs: bound.blobs ?? missing('blobs'),
+    push: bound.push ?? missing('push'),
+    connections: bound.connections ?? missing('connections'),
+    deliveries: bound.deliveries ?? missing('deliveries'),
+    prober: bound.prober ?? missing('prober'),
+    browser: bound.browser ?? missing('browser'),
+    clock: systemClock,
+    log: awsLogger(config),
+    jwtSecret: bound.jwtSecret ?? missing<Uint8Array>('jwtSecret'),
+  };
+}

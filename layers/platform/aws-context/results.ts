@@ -1,0 +1,11 @@
+import type { ServiceContext } from '../../services/context.ts';
+import { createAwsSecrets } from '../aws/secrets.ts';
+import { createSqsQueue } from '../aws/sqs-queue.ts';
+import { awsConfig, memo, serviceContext } from './base.ts';
+import { awsDatabase } from './database.ts';
+
+/** The results consumer (in the VPC): database and the notifications queue. */
+export const awsResultsContext = memo(async (): Promise<ServiceContext> => {
+  const config = awsConfig();
+  return serviceContext(config, { sql: await awsDatabase(config, createAwsSecrets(config)), queue: createSqsQueue(config) });
+});
