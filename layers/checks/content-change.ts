@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
-import * as cheerio from 'cheerio';
+import { load as loadDocument } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
+import { parse as parseHtml } from 'parse5';
+import { adapter as htmlparser2Adapter } from 'parse5-htmlparser2-tree-adapter';
+
+/**
+ * What `cheerio.load(html)` does (parse5, the HTML spec's parser, scripting on), without cheerio's
+ * main entry, whose fetch and encoding helpers bring undici and iconv-lite into every bundle.
+ * Not `cheerio/slim` alone: its htmlparser2 builds a different tree (no implied head or tbody).
+ */
+function load(html: string) {
+  return loadDocument(parseHtml(html, { treeAdapter: htmlparser2Adapter, scriptingEnabled: true }));
+}
 
 /**
  * What the hash covers, so that only meaningful changes count:
@@ -49,7 +60,7 @@ export interface ContentFingerprint {
 
 /** Normalised text of the page or selection: what a reader sees, whitespace collapsed. */
 export function extractText(html: string, selector?: string | null): string {
-  const $ = cheerio.load(html);
+  const $ = load(html);
   $('script, style, noscript, template, head').remove();
   const scope = selector ? $(selector) : $.root();
   return scope
@@ -66,7 +77,7 @@ export function extractText(html: string, selector?: string | null): string {
  * syntactically invalid selector (validate it when the project is saved).
  */
 export function fingerprintContent(html: string, selector?: string | null): ContentFingerprint {
-  const $ = cheerio.load(html);
+  const $ = load(html);
   const roots = selector ? $(selector).toArray() : [$.root()[0]!];
   const parts: string[] = [];
   for (const r of roots) serialize(r, parts);
@@ -98,7 +109,7 @@ export function detectContentChange(html: string, previousHash: string | null | 
 /** True when the selector parses (for validating `content_selector` at the boundary). */
 export function isValidSelector(selector: string): boolean {
   try {
-    cheerio.load('<p></p>')(selector);
+    load('<p></p>')(selector);
     return true;
   } catch {
     return false;
