@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { probeHttp, type HttpProbeOptions } from './http.ts';
 import { JsonPathError, parseJsonPath, readJsonPath } from './json-path.ts';
+import { ASSERTION_OPERATORS, type AssertionOperator } from './schemas.ts';
 import type { ErrorKind } from './types.ts';
 
-export const ASSERTION_OPERATORS = ['equals', 'not_equals', 'contains', 'greater_than', 'less_than', 'exists'] as const;
-export type AssertionOperator = (typeof ASSERTION_OPERATORS)[number];
+export { ASSERTION_OPERATORS, type AssertionOperator };
 
 export interface Assertion {
   path: string;

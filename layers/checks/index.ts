@@ -4,7 +4,7 @@ import { probeContent, type ContentResult } from './content.ts';
 import { probeDns, type DnsResult } from './dns.ts';
 import { probeDomain, type DomainResult } from './domain.ts';
 import { probeHttp, type HttpResult } from './http.ts';
-import { toolSchemas, TOOL_NAMES, type ToolName } from './schemas.ts';
+import { toolSchemas, ToolInputError, TOOL_NAMES, type ToolName } from './schemas.ts';
 import { probeSecurityHeaders, type SecurityHeadersResult } from './security-headers.ts';
 import { probeSsl, type SslResult } from './ssl.ts';
 import { probeTcp, type TcpResult } from './tcp.ts';
@@ -24,7 +24,7 @@ export { checkAddress, validateTargetUrl, validateTargetHost, blockedMessage } f
 export { resolveTarget } from './resolve.ts';
 export { probeTcp } from './tcp.ts';
 export { probeUdp } from './udp.ts';
-export { toolSchemas, TOOL_NAMES, type ToolName } from './schemas.ts';
+export { toolSchemas, ToolInputError, TOOL_NAMES, type ToolName } from './schemas.ts';
 export type { ErrorKind, ProbeCache } from './types.ts';
 export type { ApiCheckResult, ContentResult, DnsResult, DomainResult, HttpResult, SecurityHeadersResult, SslResult, TcpResult, UdpResult };
 export type { HttpProbeOptions } from './http.ts';
@@ -55,17 +55,6 @@ export type ToolResult =
   | ApiCheckResult
   | SslResult
   | DomainResult;
-
-/** A tools request that does not match its schema; `errors` name the field and the reason. */
-export class ToolInputError extends Error {
-  constructor(
-    message: string,
-    readonly errors: { field: string; message: string }[],
-  ) {
-    super(message);
-    this.name = 'ToolInputError';
-  }
-}
 
 export const isToolName = (name: string): name is ToolName => (TOOL_NAMES as string[]).includes(name);
 

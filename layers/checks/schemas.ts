@@ -1,10 +1,13 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
-import { ASSERTION_OPERATORS } from './api-check.ts';
 import { RECORD_TYPES, type RecordType } from './dns-wire.ts';
 
 // Request bodies of the tools API (spec 4.5-4.10). Timeouts are in SECONDS here, as users type them;
 // runTool converts them to the probes' milliseconds.
+
+// Here rather than in api-check.ts, so the routes can hold these schemas without the probes.
+export const ASSERTION_OPERATORS = ['equals', 'not_equals', 'contains', 'greater_than', 'less_than', 'exists'] as const;
+export type AssertionOperator = (typeof ASSERTION_OPERATORS)[number];
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -147,3 +150,14 @@ export type ToolName = keyof typeof toolSchemas;
 export const TOOL_NAMES = Object.keys(toolSchemas) as ToolName[];
 export type ToolInput<N extends ToolName> = z.input<(typeof toolSchemas)[N]>;
 export type ParsedToolInput<N extends ToolName> = z.output<(typeof toolSchemas)[N]>;
+
+/** A tools request that does not match its schema; `errors` name the field and the reason. */
+export class ToolInputError extends Error {
+  constructor(
+    message: string,
+    readonly errors: { field: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ToolInputError';
+  }
+}

@@ -1,6 +1,8 @@
 // Ports: what services need from the platform. Each has an aws/ and a local/ adapter;
 // services receive them in their context and never import an adapter.
 
+import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
+
 /** Logical queues of the check pipeline. */
 export type QueueName = 'checks' | 'browser' | 'results' | 'notifications';
 
@@ -95,6 +97,15 @@ export interface DeliveryLog {
  */
 export interface Prober {
   probe(checkMessage: unknown): Promise<unknown>;
+}
+
+/**
+ * Runs one tools-page probe (layers/checks runTool) in-process, where the internet is reachable:
+ * locally and in the tools function on AWS. The in-VPC API function is not bound to it, since API
+ * Gateway sends the tools routes to the tools function.
+ */
+export interface ToolRunner {
+  run(name: ToolName, input: unknown, env: ToolEnv): Promise<ToolResult>;
 }
 
 /**

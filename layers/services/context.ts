@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Sql } from '../repositories/db.ts';
-import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, Prober, Push, Queue } from '../platform/ports.ts';
+import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, Prober, Push, Queue, ToolRunner } from '../platform/ports.ts';
 
 /** Everything a service needs, built once per process (per Lambda container) and passed in. */
 export interface ServiceContext {
@@ -15,6 +15,7 @@ export interface ServiceContext {
   deliveries: DeliveryLog;
   prober: Prober;
   browser: BrowserRunner;
+  tools: ToolRunner;
   clock: Clock;
   log: Logger;
   /** HMAC key for access tokens (HS256). */

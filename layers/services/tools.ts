@@ -1,15 +1,15 @@
-import { runTool, ToolInputError, type ToolName } from '../checks/index.ts';
+import { ToolInputError, type ToolName } from '../checks/schemas.ts';
 import { DomainError } from '../errors.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
-export type ToolsContext = Pick<ServiceContext, 'config' | 'cache' | 'log'>;
+export type ToolsContext = Pick<ServiceContext, 'config' | 'cache' | 'log' | 'tools'>;
 
 /** One run of a tools-page probe (spec 14 tools.html), rate-limited per user. */
 export async function runToolFor(ctx: ToolsContext, actor: Actor, name: ToolName, input: unknown) {
   await hitRateLimit(ctx.cache, `tools:${actor.id}`, ctx.config.TOOLS_RATE_LIMIT_PER_MINUTE, 60);
   try {
-    return await runTool(name, input, {
+    return await ctx.tools.run(name, input, {
       allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
       ...(ctx.config.DNS_SERVERS ? { dnsServers: ctx.config.DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
       ...(ctx.config.RDAP_BOOTSTRAP_URL ? { rdapBootstrapUrl: ctx.config.RDAP_BOOTSTRAP_URL } : {}),

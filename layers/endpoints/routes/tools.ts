@@ -1,4 +1,4 @@
-import { toolSchemas, TOOL_NAMES } from '../../checks/index.ts';
+import { toolSchemas, TOOL_NAMES } from '../../checks/schemas.ts';
 import { runToolFor } from '../../services/tools.ts';
 import { route, type AnyRoute } from '../router.ts';
 

@@ -68,6 +68,7 @@ export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: 
     deliveries: bound.deliveries ?? missing('deliveries'),
     prober: bound.prober ?? missing('prober'),
     browser: bound.browser ?? missing('browser'),
+    tools: bound.tools ?? missing('tools'),
     clock: systemClock,
     log: awsLogger(config),
     jwtSecret: bound.jwtSecret ?? missing<Uint8Array>('jwtSecret'),

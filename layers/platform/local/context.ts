@@ -16,6 +16,7 @@ import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
 import { createLocalMailer } from './mailer.ts';
 import { MemoryDeliveryLog } from './memory-delivery-log.ts';
 import { LocalBrowserRunner } from './browser-runner.ts';
+import { runTool } from '../../checks/index.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
 import type { NotifierContext } from '../../services/notifier.ts';
@@ -113,6 +114,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     connections: new MemoryConnectionStore(),
     deliveries: new MemoryDeliveryLog(),
     prober: { probe: (message) => runCheck(checker, checkMessageSchema.parse(message)) },
+    tools: { run: runTool },
     clock: systemClock,
     log,
     jwtSecret: await localJwtSecret(config),

@@ -59,14 +59,17 @@ describe('function contexts on AWS', () => {
     expect(adapter(ctx.queue)).toBe('SqsQueue');
     expect(typeof ctx.prober.probe).toBe('function');
     expect(() => ctx.browser.run).toThrow(/browser is not available/);
+    // API Gateway sends the tools routes to the tools function: the API carries no probes.
+    expect(() => ctx.tools.run).toThrow(/tools is not available/);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     await ctx.sql.end();
   });
 
-  it('keeps the tools function to the JWT key: no database', async () => {
+  it('gives the tools function the probes and the JWT key: no database', async () => {
     lambdaEnv({ JWT_SECRET_ARN: 'arn:jwt' });
     const ctx = await contextOf('tools');
     expect(new TextDecoder().decode(ctx.jwtSecret)).toBe(JWT);
+    expect(typeof ctx.tools.run).toBe('function');
     expect(() => ctx.sql.begin).toThrow(/database is not available/);
   });
 
