@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
 import { createApiHandler } from '../layers/endpoints/api-handler.ts';
+import { createToolsHandler } from '../layers/endpoints/tools-handler.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/platform/local/context.ts';
 import {
   createCheckerHandler,
@@ -26,7 +27,7 @@ type Invocable = (ctx: LocalContext) => (event: never, context: Context) => Prom
 
 const functions: Record<string, Invocable> = {
   api: (ctx) => createApiHandler(async () => ctx) as never,
-  tools: (ctx) => createApiHandler(async () => ctx) as never,
+  tools: (ctx) => createToolsHandler(async () => ctx) as never,
   ws: (ctx) => createWsHandler(async () => ctx) as never,
   scheduler: (ctx) => createSchedulerHandler(async () => ctx) as never,
   checker: (ctx) => createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log)) as never,

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../layers/endpoints/api-handler.ts';
+import { createToolsHandler } from '../../../layers/endpoints/tools-handler.ts';
 import type { HttpEvent } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -64,6 +65,19 @@ describe('sample API events (events/api)', () => {
       if (file === 'post-login.json') expect(JSON.parse(res.body!).token_type).toBe('bearer');
     }
     expect(statuses).toEqual(expected);
+  });
+
+  it('the tools function answers the tools routes as the API does, and no other route', async () => {
+    const tools = createToolsHandler(async () => app.system.ctx);
+    const lambda = { functionName: 'tools', awsRequestId: 'tools' } as Context;
+    expect((await tools(await readEvent('get-health.json'), lambda)).statusCode).toBe(404);
+    const base = await readEvent('get-projects-unauthenticated.json');
+    const path = '/api/v1/tools/tcp';
+    const toolEvent: HttpEvent = { ...base, rawPath: path, requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method: 'POST', path } } };
+    const viaTools = await tools(toolEvent, lambda);
+    const viaApi = await createApiHandler(async () => app.system.ctx)(toolEvent, lambda);
+    expect(viaTools.statusCode).toBe(401);
+    expect(viaTools).toEqual(viaApi);
   });
 });
 
