@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { Client } from './undici-client.ts';
+import { Client } from './undici-core.ts';
 import type { buildConnector } from 'undici';
 import { decodeBody, DEFAULT_MAX_BODY_BYTES } from './body.ts';
 import { describeTlsError, secureContextWith, summarizeCertificate, type CertificateSummary } from './cert.ts';

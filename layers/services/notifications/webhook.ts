@@ -1,9 +1,10 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector, request } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
 import * as z from 'zod';
 import { secureContextWith } from '../../checks/cert.ts';
+import { Agent, buildConnector } from '../../checks/undici-core.ts';
 import { resolveTarget } from '../../checks/resolve.ts';
 import { validateTargetUrl } from '../../checks/ssrf.ts';
 import { truncate } from './format.ts';
@@ -231,7 +232,7 @@ export async function sendWebhook(url: string, event: WebhookEvent, options: Web
   const secureContext = secureContextWith(options.ca);
   const base = buildConnector({ timeout: timeoutMs, ...(secureContext ? { secureContext } : {}) });
   // Resolve once, check the address, then connect to exactly that address (TLS still verifies the name).
-  const connect: buildConnector.connector = (o, callback) => {
+  const connect: BuildConnector.connector = (o, callback) => {
     resolveTarget(o.hostname, network, timeoutMs).then(
       (target) => {
         if (!target.ok) {
@@ -261,7 +262,10 @@ export async function sendWebhook(url: string, event: WebhookEvent, options: Web
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   try {
-    const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: abort.signal });
+    // What undici's request(url, { dispatcher }) does with a URL already checked to be http(s).
+    const target = new URL(url);
+    const path = target.search ? `${target.pathname}${target.search}` : target.pathname;
+    const res = await agent.request({ origin: target.origin, path, method: 'POST', headers, body, signal: abort.signal });
     const text = await readCapped(res.body, MAX_ERROR_BODY_BYTES);
     const status = res.statusCode;
     if (status >= 200 && status < 300) return { ok: true, status, format, response_time: elapsed() };
