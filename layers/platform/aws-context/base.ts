@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../services/context.ts';
 import type { AwsSecrets } from '../aws/secrets.ts';
 import { createLogger } from '../logger.ts';
 import { MemoryCache } from '../memory-cache.ts';
-import { systemClock, type Cache, type Logger } from '../ports.ts';
+import { systemClock, type Logger } from '../ports.ts';
 
 // Contexts of the Lambda functions, built once per container on first use. Each function has its
 // own module here that builds only the ports the stack binds to it (env var and IAM grant), so its
@@ -46,20 +46,35 @@ export async function awsJwtSecret(config: Config, secrets: AwsSecrets): Promise
   return config.JWT_SECRET ? new TextEncoder().encode(config.JWT_SECRET) : secrets.jwtSecret();
 }
 
-/** Functions without the Redis cache keep it in memory; one told to use Redis must have it (see cache.ts). */
-function memoryCache(config: Config): Cache {
-  if (config.REDIS_URL) throw new Error('REDIS_URL is set but this function was built without the Redis cache');
-  return new MemoryCache();
-}
-
 type Bindable = Omit<ServiceContext, 'config' | 'clock' | 'log'>;
 
-/** A ServiceContext of the ports a function is bound to; every other port is `missing`. */
+/** The env vars lib/ sets when it binds a function to a port's resource. */
+const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
+  sql: ['DATABASE_SECRET_ARN', 'DATABASE_URL'],
+  cache: ['REDIS_URL'],
+  queue: ['CHECK_QUEUE_URL', 'BROWSER_QUEUE_URL', 'RESULTS_QUEUE_URL', 'NOTIFY_QUEUE_URL'],
+  mailer: ['SES_FROM'],
+  blobs: ['BLOB_BUCKET'],
+  push: ['WS_ENDPOINT'],
+  connections: ['CONNECTIONS_TABLE'],
+  prober: ['CHECKER_FUNCTION_NAME'],
+  browser: ['BROWSER_FUNCTION_NAME'],
+  jwtSecret: ['JWT_SECRET_ARN', 'JWT_SECRET'],
+};
+
+/**
+ * A ServiceContext of the ports a function is bound to; every other port is `missing` (the cache
+ * is then in memory). A binding the stack made that the function's context ignores fails here.
+ */
 export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: Bindable[K] | undefined }): ServiceContext {
+  for (const [port, names] of Object.entries(BINDING_ENV) as [keyof Bindable, (keyof Config)[]][]) {
+    const set = names.find((n) => config[n] !== undefined);
+    if (bound[port] === undefined && set) throw new Error(`${set} is set but this function's context does not build ${port} (layers/platform/aws-context/)`);
+  }
   return {
     config,
     sql: bound.sql ?? missing<Sql>('database'),
-    cache: bound.cache ?? memoryCache(config),
+    cache: bound.cache ?? new MemoryCache(),
     queue: bound.queue ?? missing('queue'),
     mailer: bound.mailer ?? missing('mailer'),
     blobs: bound.blobs ?? missing('blobs'),

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceContext } from '../../../layers/services/context.ts';
+import { resourcesOf, synthStack } from '../../infra/synth.ts';
 
 // Each zip function builds only the ports the stack binds to it (lib/ sets the env and the grant).
 // The contexts read the Lambda's environment, so each test sets one and loads the modules afresh.
@@ -9,6 +10,7 @@ import type { ServiceContext } from '../../../layers/services/context.ts';
 
 const sm = mockClient(SecretsManagerClient);
 const JWT = 'k'.repeat(64);
+const DB_SECRET = { username: 'pymonitor', password: 'p4ss', host: '127.0.0.1', port: 1, dbname: 'none' };
 
 function lambdaEnv(vars: Record<string, string>): void {
   for (const [name, value] of Object.entries({ MODE: 'aws', AWS_REGION: 'us-east-1', ...vars })) vi.stubEnv(name, value);
@@ -30,6 +32,7 @@ const DB = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
 beforeEach(() => {
   sm.reset();
   sm.on(GetSecretValueCommand, { SecretId: 'arn:jwt' }).resolves({ SecretString: JSON.stringify({ secret: JWT }) });
+  sm.on(GetSecretValueCommand, { SecretId: 'arn:db' }).resolves({ SecretString: JSON.stringify(DB_SECRET) });
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -73,9 +76,12 @@ describe('function contexts on AWS', () => {
     expect(() => ctx.sql.begin).toThrow(/database is not available/);
   });
 
-  it('refuses to run without the Redis cache it was told to use', async () => {
+  it('refuses to run without a port the stack bound it to', async () => {
     lambdaEnv({ ...DB, REDIS_URL: 'redis://127.0.0.1:1' });
-    await expect(contextOf('results')).rejects.toThrow(/REDIS_URL is set/);
+    await expect(contextOf('results')).rejects.toThrow(/REDIS_URL is set but this function's context does not build cache/);
+    vi.unstubAllEnvs();
+    lambdaEnv({ ...DB, CHECK_QUEUE_URL: 'https://sqs/checks' });
+    await expect(contextOf('migrate')).rejects.toThrow(/CHECK_QUEUE_URL is set .* queue/);
   });
 
   it('gives the notifier SES, WebSocket push and the connections table', async () => {
@@ -87,4 +93,28 @@ describe('function contexts on AWS', () => {
     expect(adapter(ctx.push)).toBe('ApiGatewayPush');
     expect(typeof ctx.connections.add).toBe('function');
   });
+});
+
+describe('function contexts and the stack', () => {
+  // Every env var lib/ sets on a function must be one its context builds a port from (or plain config).
+  const functions = { 'REST API': 'api', 'Ad-hoc probing tools': 'tools', WebSocket: 'ws', 'Every minute': 'scheduler', 'Records results': 'results', 'Daily:': 'daily', 'Applies database migrations': 'migrate' } as const;
+  const template = synthStack().template;
+  const envOf = (description: string) => {
+    const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) => String(f.Properties?.['Description']).startsWith(description));
+    return Object.keys((fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables);
+  };
+  const placeholder = (name: string): string =>
+    name === 'DATABASE_SECRET_ARN' ? 'arn:db' : name === 'JWT_SECRET_ARN' ? 'arn:jwt' : name === 'REDIS_URL' ? (process.env['TEST_REDIS_URL'] ?? '')
+      : name === 'DATABASE_POOL_MAX' ? '2' : name === 'ALLOW_REGISTRATION' ? 'true' : name.endsWith('_URL') || name === 'WS_ENDPOINT' ? `https://example.com/${name}` : name === 'MODE' ? 'aws' : 'placeholder';
+
+  for (const [description, fn] of Object.entries(functions)) {
+    const needsRedis = envOf(description).includes('REDIS_URL');
+    it.skipIf(needsRedis && !process.env['TEST_REDIS_URL'])(`builds the ${fn} context from the environment the stack gives it`, async () => {
+      lambdaEnv(Object.fromEntries(envOf(description).filter((n) => n !== 'NODE_OPTIONS').map((n) => [n, placeholder(n)])));
+      const ctx = await contextOf(fn);
+      expect(ctx.config.MODE).toBe('aws');
+      await ctx.cache.close();
+      if (envOf(description).includes('DATABASE_SECRET_ARN')) await ctx.sql.end();
+    });
+  }
 });
