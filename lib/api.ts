@@ -25,7 +25,7 @@ export class Api extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq>; checker: IFunction },
+    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq>; checker: IFunction; browser: IFunction },
   ) {
     super(scope, id);
     const { config, data, queues } = props;
@@ -45,7 +45,12 @@ export class Api extends Construct {
       // The outbox and status changes made through the API go out through the notifier.
       .bindQueueSender(queues.notifications.queue, 'NOTIFY_QUEUE_URL')
       // "Check now" runs the probe synchronously in the checker, which can reach the internet.
-      .bindFunctionInvoke(props.checker, 'CHECKER_FUNCTION_NAME');
+      .bindFunctionInvoke(props.checker, 'CHECKER_FUNCTION_NAME')
+      // Deep check now, screenshots and journey runs go to the Chromium function and wait for it.
+      .bindFunctionInvoke(props.browser, 'BROWSER_FUNCTION_NAME')
+      // Screenshots are served from the blob bucket; subscribers decide whether a status push is sent.
+      .bindBucket(data.blobBucket, 'read')
+      .bindTable(data.connectionsTable, 'read');
 
     this.toolsFunction = new HouseFunction(this, 'ToolsFunction', {
       entry: 'functions/tools.ts',

@@ -82,7 +82,10 @@ export class Checks extends Construct {
       ...inVpc(data),
     })
       .bindDatabase(db)
-      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
+      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL')
+      // Each tick re-sends due outbox deliveries and queues scheduled journeys with the browser checks.
+      .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL')
+      .bindQueueSender(q.browser.queue, 'BROWSER_QUEUE_URL');
     new events.Rule(this, 'EveryMinute', {
       description: 'Py_Monitor scheduler tick',
       schedule: events.Schedule.expression(config.checkSchedule),
@@ -121,7 +124,9 @@ export class Checks extends Construct {
     })
       .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1) })
       .bindDatabase(db)
-      .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL');
+      .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL')
+      // Status pushes are queued only while someone subscribes to the project.
+      .bindTable(data.connectionsTable, 'read');
 
     this.notifier = new HouseFunction(this, 'Notifier', {
       entry: 'functions/notifier.ts',

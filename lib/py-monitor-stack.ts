@@ -37,7 +37,7 @@ export class PyMonitorStack extends Stack {
       wsStage: this.realtime.stage,
       mailFrom: alerts.fromAddress,
     });
-    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, checker: this.checks.checker });
+    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, checker: this.checks.checker, browser: this.checks.browser.fn });
     const wsHost = `${this.realtime.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
     this.web = new Web(this, 'Web', { config, apiDomainName: this.api.domainName, wsUrl: this.realtime.stage.url, wsHost });
     this.migrations = new Migrations(this, 'Migrations', { config, data: this.data });

@@ -6,7 +6,8 @@ export class RedisCache implements Cache {
   private readonly redis: Redis;
 
   constructor(url: string, private readonly prefix = 'pym:') {
-    this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Connects on first use, so building a context (or a cold start that never touches the cache) costs nothing.
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -32,6 +33,10 @@ export class RedisCache implements Cache {
   }
 
   async close(): Promise<void> {
+    if (this.redis.status === 'wait') {
+      this.redis.disconnect();
+      return;
+    }
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -118,9 +118,9 @@ describe('function environment', () => {
         (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> })
           .Variables,
       ).sort();
-    expect(env('Every minute')).toEqual(['CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Every minute')).toEqual(['BROWSER_QUEUE_URL', 'CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL']);
     expect(env('Probes targets')).toEqual(['BROWSER_QUEUE_URL', 'MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
-    expect(env('Records results')).toEqual(['DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
+    expect(env('Records results')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
     expect(env('Delivers email')).toEqual([
       'CONNECTIONS_TABLE',
       'MODE',
@@ -134,7 +134,10 @@ describe('function environment', () => {
     expect(env('WebSocket')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'REDIS_URL']);
     expect(env('REST API')).toEqual([
       'ALLOW_REGISTRATION',
+      'BLOB_BUCKET',
+      'BROWSER_FUNCTION_NAME',
       'CHECKER_FUNCTION_NAME',
+      'CONNECTIONS_TABLE',
       'DATABASE_POOL_MAX',
       'DATABASE_SECRET_ARN',
       'JWT_SECRET_ARN',
