@@ -1,27 +1,34 @@
 import type { ServiceContext } from '../../services/context.ts';
-import { createLambdaBrowserRunner, createLambdaProber } from '../aws/lambda-prober.ts';
-import { createDynamoStores } from '../aws/dynamo-stores.ts';
-import { createS3Blobs } from '../aws/s3-blobs.ts';
+import type { BrowserRunner, Blobs, ConnectionStore, DeliveryLog, Prober } from '../ports.ts';
 import { createAwsSecrets } from '../aws/secrets.ts';
 import { createSqsQueue } from '../aws/sqs-queue.ts';
-import { awsConfig, awsJwtSecret, memo, serviceContext } from './base.ts';
+import { awsConfig, awsJwtSecret, lazy, memo, serviceContext } from './base.ts';
 import { awsCache } from './cache.ts';
 import { awsDatabase } from './database.ts';
 
-/** The HTTP API (in the VPC): database, cache, queues, blobs, subscriptions; checks and browser runs by invocation. */
+/**
+ * The HTTP API (in the VPC): database, cache, queues; blobs, subscriptions and the checker/browser
+ * invocations are used by a few routes only, so their SDK clients load on first use.
+ */
 export const awsApiContext = memo(async (): Promise<ServiceContext> => {
   const config = awsConfig();
   const secrets = createAwsSecrets(config);
-  const dynamo = createDynamoStores(config);
+  const bucket = config.BLOB_BUCKET;
+  const table = config.CONNECTIONS_TABLE;
+  const checker = config.CHECKER_FUNCTION_NAME;
+  const browserFn = config.BROWSER_FUNCTION_NAME;
+  const stores = () => import('../aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
   return serviceContext(config, {
-    blobs: createS3Blobs(config),
-    connections: dynamo?.connections,
-    deliveries: dynamo?.deliveryLog,
+    blobs: bucket ? lazy<Blobs>(() => import('../aws/s3-blobs.ts').then((m) => m.createS3Blobs(config)!)) : undefined,
+    connections: table ? lazy<ConnectionStore>(() => stores().then((s) => s.connections)) : undefined,
+    deliveries: table ? lazy<DeliveryLog>(() => stores().then((s) => s.deliveryLog)) : undefined,
     sql: await awsDatabase(config, secrets),
     cache: awsCache(config),
     queue: createSqsQueue(config),
-    prober: config.CHECKER_FUNCTION_NAME ? createLambdaProber(config.CHECKER_FUNCTION_NAME, config.AWS_REGION) : undefined,
-    browser: config.BROWSER_FUNCTION_NAME ? createLambdaBrowserRunner(config.BROWSER_FUNCTION_NAME, config.AWS_REGION) : undefined,
+    prober: checker ? lazy<Prober>(() => import('../aws/lambda-prober.ts').then((m) => m.createLambdaProber(checker, config.AWS_REGION))) : undefined,
+    browser: browserFn
+      ? lazy<BrowserRunner>(() => import('../aws/lambda-prober.ts').then((m) => m.createLambdaBrowserRunner(browserFn, config.AWS_REGION)))
+      : undefined,
     jwtSecret: await awsJwtSecret(config, secrets),
   });
 });

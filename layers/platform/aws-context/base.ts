@@ -19,6 +19,24 @@ export function missing<T extends object>(name: string): T {
   });
 }
 
+/**
+ * A port whose adapter (and SDK client) loads on its first call: esbuild keeps a dynamic import as a
+ * lazily initialised module, so a cold start that never uses the port never evaluates it.
+ */
+export function lazy<T extends object>(load: () => Promise<T>): T {
+  let loaded: Promise<T> | undefined;
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      return async (...args: unknown[]) => {
+        loaded ??= load();
+        const port = (await loaded) as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>;
+        return port[prop]!(...args);
+      };
+    },
+  });
+}
+
 let config: Config | undefined;
 export function awsConfig(): Config {
   config ??= loadConfig();
