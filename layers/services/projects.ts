@@ -119,9 +119,9 @@ export async function getMonitoringSettings(ctx: ServiceContext, actor: Actor, i
   return rest;
 }
 
-export async function putMonitoringSettings(ctx: ServiceContext, id: number, s: MonitoringSettings) {
-  if (s.webhook_url) {
-    const verdict = validateTargetUrl(s.webhook_url, { allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS });
+export async function putMonitoringSettings(ctx: ServiceContext, id: number, input: Omit<MonitoringSettings, 'check_interval'> & { check_interval?: number | undefined }) {
+  if (input.webhook_url) {
+    const verdict = validateTargetUrl(input.webhook_url, { allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS });
     if (!verdict.ok) {
       throw new DomainError('VALIDATION', `webhook_url: ${verdict.reason}`, {
         errors: [{ field: 'webhook_url', message: verdict.reason }],
@@ -129,8 +129,9 @@ export async function putMonitoringSettings(ctx: ServiceContext, id: number, s: 
     }
   }
   const row = await ctx.sql.begin(async (tx) => {
-    if (!(await repo.lockProject(tx, id))) throw notFound('project');
-    return repo.putMonitoringSettings(tx, id, s);
+    const project = await repo.lockProject(tx, id);
+    if (!project) throw notFound('project');
+    return repo.putMonitoringSettings(tx, id, { ...input, check_interval: input.check_interval ?? project.status_interval });
   });
   if (!row) throw notFound('project');
   return row;

@@ -106,7 +106,7 @@ export const projectRoutes = [
   route({
     method: 'PUT',
     path: '/api/v1/projects/{id}/monitoring-settings',
-    summary: 'Replace the monitoring settings (omitted ones return to their defaults)',
+    summary: 'Replace the monitoring settings (omitted ones return to their defaults; an omitted check_interval keeps the status_interval)',
     tag: 'projects',
     access: 'user',
     owner: 'project',

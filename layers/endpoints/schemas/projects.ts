@@ -105,7 +105,8 @@ export const maintenanceBody = z
   });
 
 export const monitoringSettingsBody = z.object({
-  check_interval: z.number().int('must be an integer').min(60).max(3600).default(300),
+  // The project's status_interval too: omitted, it keeps its value instead of resetting the project's.
+  check_interval: z.number().int('must be an integer').min(60).max(3600).optional(),
   timeout: z.number().int('must be an integer').min(5).max(300).default(30),
   retry_count: z.number().int('must be an integer').min(1).max(5).default(3),
   alert_threshold: z.number().int('must be an integer').min(1).max(10).default(3),

@@ -224,14 +224,15 @@ describe('monitoring settings (5)', () => {
     expect(res.body).toMatchObject({ project_id: id, ...defaults });
   });
 
-  it('stores every setting and returns omitted ones to their defaults on the next PUT', async () => {
+  it('stores every setting and returns omitted ones to their defaults on the next PUT (check_interval, the project\'s status_interval, keeps its value)', async () => {
     const id = await createProject(app, owner.token);
     const full = { check_interval: 60, timeout: 300, retry_count: 5, alert_threshold: 10, is_alert_enabled: false, alert_email: 'ops@example.com', webhook_url: 'https://hooks.example.com/x' };
     const put = await app.request('PUT', `/api/v1/projects/${id}/monitoring-settings`, { token: owner.token, body: full });
     expect(put.status, put.text).toBe(200);
     expect((await app.request('GET', `/api/v1/projects/${id}/monitoring-settings`, { token: owner.token })).body).toMatchObject(full);
     const partial = await app.request('PUT', `/api/v1/projects/${id}/monitoring-settings`, { token: owner.token, body: { retry_count: 1 } });
-    expect(partial.body).toMatchObject({ ...defaults, retry_count: 1 });
+    expect(partial.body).toMatchObject({ ...defaults, check_interval: 60, retry_count: 1 });
+    expect((await app.request('GET', `/api/v1/projects/${id}`, { token: owner.token })).body.status_interval).toBe(60);
   });
 
   it('accepts the low ends of every range', async () => {
