@@ -66,7 +66,10 @@ describe('project schemas', () => {
 describe('settings schemas', () => {
   it('fills the defaults of sections 2.3 and 5', () => {
     expect(settingsBody.parse({})).toEqual({ theme: 'light', language: 'ko', timezone: 'Asia/Seoul', email_notifications: true });
-    expect(monitoringSettingsBody.parse({})).toMatchObject({ check_interval: 300, timeout: 30, retry_count: 3, alert_threshold: 3, is_alert_enabled: true, alert_email: null, webhook_url: null });
+    const settings = monitoringSettingsBody.parse({});
+    expect(settings).toMatchObject({ timeout: 30, retry_count: 3, alert_threshold: 3, is_alert_enabled: true, alert_email: null, webhook_url: null });
+    // check_interval is the project's status_interval (default 300 at creation): omitted, the service keeps it.
+    expect(settings.check_interval).toBeUndefined();
   });
 
   it('reads the login identity from email or the OAuth2 username, lower-cased', () => {
