@@ -23,10 +23,15 @@
     localStorage.setItem(SETTINGS_KEY, JSON.stringify(s));
     applyTheme(s.theme);
   }
+  const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  let chosenTheme = 'light';
   function applyTheme(theme) {
-    const t = theme === 'dark' || theme === 'system' ? theme : 'light';
-    document.documentElement.dataset.theme = t;
+    chosenTheme = theme === 'dark' || theme === 'system' ? theme : 'light';
+    const dark = chosenTheme === 'dark' || (chosenTheme === 'system' && !!darkQuery && darkQuery.matches);
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   }
+  // "system" follows the OS while the page is open.
+  if (darkQuery) darkQuery.addEventListener('change', () => applyTheme(chosenTheme));
   applyTheme(cachedSettings().theme);
 
   // ---------- errors ----------
