@@ -2,7 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Client } from './undici-core.ts';
-import type { buildConnector } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 import { decodeBody, DEFAULT_MAX_BODY_BYTES } from './body.ts';
 import { describeTlsError, secureContextWith, summarizeCertificate, type CertificateSummary } from './cert.ts';
 import { bareHost, resolveTarget } from './resolve.ts';
@@ -142,6 +142,8 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
  */
 function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: number): buildConnector.connector {
   return (o, callback) => {
+    // The stopwatch starts with the network work (the lookup), not with local set-up of the client.
+    hop.start = now();
     let settled = false;
     let socket: net.Socket | tls.TLSSocket | undefined;
     const done = (err: Error | null, failure?: Failure) => {
@@ -234,7 +236,12 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
 
 const timeoutOf = (opts: HttpProbeOptions) => opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-async function fetchHop(
+/**
+ * One request on one fresh connection. The response is read by a dispatch handler, so the moments
+ * the headers and the last byte arrive are taken in the parser's own callbacks, not after promise
+ * and stream hand-offs that other checks' work on the same event loop could delay.
+ */
+function fetchHop(
   url: URL,
   method: string,
   headers: Record<string, string>,
@@ -250,68 +257,103 @@ async function fetchHop(
     headersTimeout: 0,
     bodyTimeout: 0,
   });
-  // One timer bounds the hop: at the deadline the socket and the client go, failing whatever is pending.
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    hop.cancelled = true;
-    hop.socket?.destroy();
-    client.destroy(DEADLINE).catch(() => {});
-  }, Math.max(1, deadline - now()));
-  try {
-    const res = await client.request({ path: `${url.pathname}${url.search}`, method, headers, body });
-    hop.headersAt = now();
-    const flat = flattenHeaders(res.headers);
-    const location = REDIRECT_STATUSES.has(res.statusCode) ? (flat.location ?? null) : null;
-    let wireBytes = 0;
-    let wireTruncated = false;
+  const follow = opts.followRedirects !== false;
+  return new Promise<HopResponse>((resolve, reject) => {
+    let settled = false;
+    let timedOut = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let response: HopResponse | undefined;
     const chunks: Buffer[] = [];
-    res.body.on('error', () => {});
-    if (location !== null && opts.followRedirects !== false) {
-      res.body.destroy();
-    } else {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        wireBytes += chunk.length;
-        if (readBody) chunks.push(chunk);
-        if (wireBytes >= MAX_WIRE_BYTES) {
-          wireTruncated = true;
-          res.body.destroy();
-          break;
-        }
+    // One timer bounds the hop: at the deadline the socket and the client go, failing whatever is pending.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      hop.cancelled = true;
+      hop.socket?.destroy(DEADLINE);
+      client.destroy(DEADLINE).catch(() => {});
+    }, Math.max(1, deadline - now()));
+
+    const finish = (err: unknown, res?: HopResponse, incomplete = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // A fresh connection per check: never leave one behind for reuse. Socket first and a shared
+      // reason: undici would otherwise build and format an error with a stack per check. The caller
+      // continues once the client is gone, so teardown does not overlap its next measurement.
+      if (res && incomplete && !controller?.aborted) controller?.abort(TEARDOWN);
+      hop.socket?.destroy(TEARDOWN);
+      const closed = client.destroy(TEARDOWN).catch(() => {});
+      if (res) {
+        void closed.then(() => resolve(res));
+        return;
       }
-    }
-    hop.bodyEnd = now();
-    return {
-      status: res.statusCode,
-      headers: flat,
-      location,
-      raw: readBody ? Buffer.concat(chunks) : null,
-      wireBytes,
-      wireTruncated,
+      const failure = failureOf(err);
+      void closed.then(() => reject(new ProbeFailure(failure)));
     };
-  } catch (err) {
-    if (hop.failure) throw new ProbeFailure(hop.failure);
-    if (err instanceof ProbeFailure) throw err;
-    if (timedOut) {
-      const ms = timeoutOf(opts);
-      if (hop.dnsEnd === undefined) throw new ProbeFailure({ kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` });
-      if (hop.connectEnd === undefined || (url.protocol === 'https:' && hop.tlsEnd === undefined)) {
-        throw new ProbeFailure({ kind: 'connect_timeout', message: `could not connect to ${url.host} within ${ms} ms` });
+
+    const failureOf = (err: unknown): Failure => {
+      if (hop.failure) return hop.failure;
+      if (err instanceof ProbeFailure) return err.failure;
+      if (timedOut) {
+        const ms = timeoutOf(opts);
+        if (hop.dnsEnd === undefined) return { kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` };
+        if (hop.connectEnd === undefined || (url.protocol === 'https:' && hop.tlsEnd === undefined)) {
+          return { kind: 'connect_timeout', message: `could not connect to ${url.host} within ${ms} ms` };
+        }
+        return {
+          kind: 'timeout',
+          message: hop.headersAt === undefined ? `no response within ${ms} ms` : `response body not complete within ${ms} ms`,
+        };
       }
-      throw new ProbeFailure({
-        kind: 'timeout',
-        message: hop.headersAt === undefined ? `no response within ${ms} ms` : `response body not complete within ${ms} ms`,
-      });
+      return classifySocketError(err);
+    };
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(_c, statusCode, rawHeaders) {
+        hop.headersAt = now();
+        const flat = flattenHeaders(rawHeaders as Record<string, string | string[] | undefined>);
+        const location = REDIRECT_STATUSES.has(statusCode) ? (flat.location ?? null) : null;
+        response = { status: statusCode, headers: flat, location, raw: null, wireBytes: 0, wireTruncated: false };
+        if (location !== null && follow) {
+          // The redirect's body is of no interest: the hop ends with its headers.
+          hop.bodyEnd = hop.headersAt;
+          finish(null, response, true);
+        }
+      },
+      onResponseData(_c, chunk) {
+        if (settled || !response) return;
+        response.wireBytes += chunk.length;
+        if (readBody) chunks.push(chunk);
+        if (response.wireBytes >= MAX_WIRE_BYTES) {
+          hop.bodyEnd = now();
+          response.wireTruncated = true;
+          if (readBody) response.raw = Buffer.concat(chunks);
+          finish(null, response, true);
+        }
+      },
+      onResponseEnd() {
+        if (settled || !response) return;
+        hop.bodyEnd = now();
+        if (readBody) response.raw = Buffer.concat(chunks);
+        // Closed now, with the shared reason: on `connection: close` undici would destroy the socket
+        // with a fresh error whose stack Node's stream teardown formats (source maps and all).
+        hop.socket?.destroy(TEARDOWN);
+        // The rest waits until the event loop has taken every other ready socket's readings, so a
+        // burst of responses is timed as it arrived, not one teardown after another.
+        setImmediate(finish, null, response);
+      },
+      onResponseError(_c, err) {
+        finish(err);
+      },
+    };
+    try {
+      client.dispatch({ path: `${url.pathname}${url.search}`, method, headers, body }, handler);
+    } catch (err) {
+      finish(err);
     }
-    throw new ProbeFailure(classifySocketError(err));
-  } finally {
-    clearTimeout(timer);
-    // A fresh connection per check: never leave one behind for reuse. Awaited (outside the
-    // measured window) so teardown does not overlap the caller's next measurement. Socket first and
-    // a shared error: undici would otherwise build and format an error with a stack per check.
-    hop.socket?.destroy();
-    await client.destroy(TEARDOWN).catch(() => {});
-  }
+  });
 }
 
 function statusAccepted(status: number, expected: number | number[] | undefined): boolean {
@@ -350,6 +392,7 @@ async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
   let current = url;
   const redirects: { url: string; status_code: number }[] = [];
   let hop: Hop = { start: started };
+  const firstHop = hop;
   const result = (partial: Partial<HttpResult>): HttpResult => {
     // The response is complete when its last byte was read, not when this bookkeeping runs.
     const end = hop.bodyEnd ?? now();
@@ -359,13 +402,13 @@ async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
       method: (opts.method ?? 'GET').toUpperCase(),
       is_available: false,
       status_code: null,
-      response_time: roundMs(end - started),
+      response_time: roundMs(end - firstHop.start),
       error_kind: null,
       error_message: null,
       resolved_ip: hop.resolvedIp ?? null,
       redirect_count: redirects.length,
       redirects,
-      timings: hop ? hopTimings(hop, started, end) : emptyTimings(),
+      timings: hop ? hopTimings(hop, firstHop.start, end) : emptyTimings(),
       body_size: 0,
       content_type: null,
       headers: {},

@@ -50,6 +50,39 @@ describe('HTTP status monitoring: success', () => {
     expect(site.connections() - before).toBe(3);
   });
 
+  it('times the whole body: the transfer phase ends with the last byte, not with the headers', async () => {
+    const r = await probeHttp(`${site.url}/slow-body?ms=120`, allow);
+    expect(r.is_available).toBe(true);
+    expect(r.timings.transfer).toBeGreaterThanOrEqual(115);
+    expect(r.response_time).toBeGreaterThanOrEqual(r.timings.ttfb + r.timings.transfer - 0.1);
+  });
+
+  it('reads bodies of servers that close the connection: with a length, and delimited by the close', async () => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 5\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\nuntil the close',
+      'HTTP/1.0 200 OK\r\n\r\nold style',
+    ];
+    let next = 0;
+    const closing = net.createServer((s) => {
+      const answer = answers[next++ % answers.length]!;
+      s.once('data', () => s.end(answer));
+    });
+    await new Promise<void>((r) => closing.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(closing.address() as AddressInfo).port}/`;
+      const results = [];
+      for (let i = 0; i < answers.length; i++) results.push(await probeHttp(url, { ...allow, captureBody: true }));
+      expect(results.map((r) => [r.is_available, r.status_code, r.body, r.body_size])).toEqual([
+        [true, 200, 'hello', 5],
+        [true, 200, 'until the close', 15],
+        [true, 200, 'old style', 9],
+      ]);
+    } finally {
+      await new Promise<void>((r) => closing.close(() => r()));
+    }
+  });
+
   it('follows redirects, counting them and reporting the final URL', async () => {
     const r = await probeHttp(`${site.url}/redirect/3`, allow);
     expect(r).toMatchObject({ is_available: true, status_code: 200, redirect_count: 3, final_url: `${site.url}/ok` });
