@@ -5,7 +5,8 @@
  * millisecond timer wheel adds its own error to what the probe is measured against.
  *
  * Usage: delay-server [delay_ms]   Prints the port it listens on, then serves until killed.
- * Every response carries x-held-ms: how long the request was really held (arrival to write).
+ * Every response carries x-held-ms: how long the request was really held (arrival to write), and
+ * x-client-port: the client's port, by which a packet capture (bench --wire) finds the connection.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +26,7 @@
 
 struct conn {
   int fd;
+  int peer_port;        /* the client's port, echoed so a packet capture can be matched to a check */
   int timer;            /* timerfd while the request is held, else -1 */
   int answered;
   size_t len;
@@ -79,8 +81,8 @@ static void answer(struct conn *c) {
   clock_gettime(CLOCK_MONOTONIC, &now);
   int n = snprintf(out, sizeof out,
                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n"
-                   "x-held-ms: %.3f\r\nconnection: close\r\n\r\nok",
-                   ms_between(c->arrived, now));
+                   "x-held-ms: %.3f\r\nx-client-port: %d\r\nconnection: close\r\n\r\nok",
+                   ms_between(c->arrived, now), c->peer_port);
   if (write(c->fd, out, (size_t)n) < 0) { /* the client went away; it will see it */ }
   shutdown(c->fd, SHUT_WR);
   unwatch(c->timer);
@@ -127,12 +129,16 @@ int main(int argc, char **argv) {
       int fd = events[i].data.fd;
       if (fd == lsn) {
         int cfd;
-        while ((cfd = accept4(lsn, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+        struct sockaddr_in peer;
+        socklen_t plen = sizeof peer;
+        while ((cfd = accept4(lsn, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+          plen = sizeof peer;
           if (cfd >= MAX_FD) { close(cfd); continue; }
           setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           struct conn *c = calloc(1, sizeof *c);
           if (c == NULL) { close(cfd); continue; }
           c->fd = cfd;
+          c->peer_port = ntohs(peer.sin_port);
           c->timer = -1;
           watch(cfd, c);
         }

@@ -8,7 +8,7 @@ const server = http.createServer((req, res) => {
   const arrived = performance.now();
   setTimeout(() => {
     // How long the server really held the request: timers fire late under load.
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2', 'x-held-ms': (performance.now() - arrived).toFixed(3) });
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2', 'x-held-ms': (performance.now() - arrived).toFixed(3), 'x-client-port': String(req.socket.remotePort) });
     res.end('ok');
   }, delayMs);
 });

@@ -16,19 +16,30 @@ import { probeHttp } from '../../layers/checks/http.ts';
 // error measured is the probe's and the network's, not the server's. The goals are judged on it.
 // delay-server.ts (Node, 1 ms timer wheel, its own GC) is run too, for comparison; without a C
 // compiler it is the only server and the goals are judged on it.
+//
+// With --wire (needs tcpdump and the right to capture on lo, e.g. root) every connection is also
+// timed by the kernel's packet timestamps, from the client's SYN to the last byte of the answer, and
+// the probe's own error is reported apart from the machine's: measured minus what the wire took.
 
 const DELAY_MS = 50;
 const CONCURRENCY = 10;
-const CHECKS = Number(process.argv[2] ?? 500);
-const ROUNDS = Number(process.argv[3] ?? 6);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const WIRE = process.argv.includes('--wire');
+const CHECKS = Number(args[0] ?? 500);
+const ROUNDS = Number(args[1] ?? 6);
 
-/** Measured response time and how long the server actually held the request. */
-type Check = (url: string) => Promise<{ measured: number; held: number }>;
+/** Measured response time, how long the server actually held the request, and the client's port. */
+interface Timing {
+  measured: number;
+  held: number;
+  port: number;
+}
+type Check = (url: string) => Promise<Timing>;
 
 const probe: Check = async (url) => {
   const r = await probeHttp(url, { allowPrivateTargets: true, timeoutMs: 10_000 });
   if (!r.is_available) throw new Error(`probe failed: ${r.error_message}`);
-  return { measured: r.response_time, held: Number(r.headers['x-held-ms']) };
+  return { measured: r.response_time, held: Number(r.headers['x-held-ms']), port: Number(r.headers['x-client-port']) };
 };
 
 const bare: Check = async (url) => {
@@ -42,7 +53,7 @@ const bare: Check = async (url) => {
     }
     const measured = performance.now() - started;
     if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-    return { measured, held: Number(res.headers['x-held-ms']) };
+    return { measured, held: Number(res.headers['x-held-ms']), port: Number(res.headers['x-client-port']) };
   } finally {
     await client.destroy();
   }
@@ -69,7 +80,11 @@ const raw: Check = (url) =>
       if (end < 0 || !length || text.length < end + 4 + Number(length[1])) return;
       const measured = performance.now() - started;
       socket.destroy();
-      resolve({ measured, held: Number(/x-held-ms: *([\d.]+)/i.exec(text)?.[1]) });
+      resolve({
+        measured,
+        held: Number(/x-held-ms: *([\d.]+)/i.exec(text)?.[1]),
+        port: Number(/x-client-port: *(\d+)/i.exec(text)?.[1]),
+      });
     });
     socket.once('error', reject);
   });
@@ -78,7 +93,7 @@ interface RunStats {
   checks: number;
   wallMs: number;
   cpuUs: number;
-  times: { measured: number; held: number }[];
+  times: Timing[];
 }
 
 async function run(check: Check, url: string, n: number): Promise<RunStats> {
@@ -101,7 +116,10 @@ async function run(check: Check, url: string, n: number): Promise<RunStats> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
-function summarize(name: string, runs: RunStats[]) {
+/** Per client port: the kernel's time from the client's SYN to the last byte the server sent. */
+type WireTimes = Map<number, number>;
+
+function summarize(name: string, runs: RunStats[], wire?: WireTimes) {
   const checks = runs.reduce((s, r) => s + r.checks, 0);
   const wall = runs.reduce((s, r) => s + r.wallMs, 0);
   // Median of the rounds' CPU per check: other work on a shared machine inflates single rounds.
@@ -109,6 +127,9 @@ function summarize(name: string, runs: RunStats[]) {
   const cpuMedian = perRound[Math.floor(perRound.length / 2)] ?? NaN;
   const errors = runs.flatMap((r) => r.times.map((t) => t.measured - DELAY_MS)).sort((a, b) => a - b);
   const vsHeld = runs.flatMap((r) => r.times.map((t) => t.measured - t.held)).sort((a, b) => a - b);
+  const timed = wire ? runs.flatMap((r) => r.times).filter((t) => wire.has(t.port)) : [];
+  const vsWire = timed.map((t) => t.measured - wire!.get(t.port)!).sort((a, b) => a - b);
+  const wireVs50 = timed.map((t) => wire!.get(t.port)! - DELAY_MS).sort((a, b) => a - b);
   return {
     name,
     checks,
@@ -120,6 +141,64 @@ function summarize(name: string, runs: RunStats[]) {
     errMax: errors[errors.length - 1] ?? NaN,
     heldP50: pct(vsHeld, 50),
     heldP99: pct(vsHeld, 99),
+    wireMatched: timed.length,
+    wireP50: pct(vsWire, 50),
+    wireP99: pct(vsWire, 99),
+    wireVs50P99: pct(wireVs50, 99),
+  };
+}
+
+interface Capture {
+  stop: () => Promise<WireTimes>;
+}
+
+/** tcpdump on lo for one port; null when it cannot run here. */
+async function startCapture(port: number): Promise<Capture | null> {
+  const child = spawn('tcpdump', ['-i', 'lo', '-n', '-tt', '--time-stamp-precision=micro', '-l', '-U', `tcp port ${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const started = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    const poll = setInterval(() => {
+      if (err.includes('listening on')) {
+        clearInterval(poll);
+        resolve(true);
+      } else if (child.exitCode !== null) {
+        clearInterval(poll);
+        resolve(false);
+      }
+    }, 20);
+  });
+  if (!started) {
+    console.log(`--wire: tcpdump could not capture on lo (${err.trim().split('\n').pop() || 'not installed'}); no wire times`);
+    return null;
+  }
+  return {
+    stop: async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('close', r));
+      const syn = new Map<number, number>();
+      const last = new Map<number, number>();
+      const line = /^(\d+\.\d+) IP 127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.(\d+): Flags \[([^\]]+)\].*length (\d+)/;
+      for (const l of out.split('\n')) {
+        const m = line.exec(l);
+        if (!m) continue;
+        const [, ts, src, dst, flags, len] = m;
+        if (Number(dst) === port && flags === 'S') syn.set(Number(src), Number(ts));
+        else if (Number(src) === port && Number(len) > 0) last.set(Number(dst), Number(ts));
+      }
+      const wire: WireTimes = new Map();
+      for (const [client, t0] of syn) {
+        const t1 = last.get(client);
+        if (t1 !== undefined) wire.set(client, (t1 - t0) * 1000);
+      }
+      return wire;
+    },
   };
 }
 
@@ -178,6 +257,7 @@ type Summary = ReturnType<typeof summarize>;
 async function measure(server: Server): Promise<{ p: Summary; b: Summary; r: Summary }> {
   const url = `http://127.0.0.1:${server.port}/`;
   for (const side of SIDES) await run(side.check, url, 200);
+  const capture = WIRE ? await startCapture(server.port) : null;
   const runs: RunStats[][] = SIDES.map(() => []);
   // Rotate the order so that drifting machine load does not favour one side.
   for (let i = 0; i < ROUNDS; i++) {
@@ -186,7 +266,8 @@ async function measure(server: Server): Promise<{ p: Summary; b: Summary; r: Sum
       runs[j]!.push(await run(SIDES[j]!.check, url, CHECKS));
     }
   }
-  const [p, b, r] = SIDES.map((side, j) => summarize(side.name, runs[j]!));
+  const wire = capture ? await capture.stop() : undefined;
+  const [p, b, r] = SIDES.map((side, j) => summarize(side.name, runs[j]!, wire));
   return { p: p!, b: b!, r: r! };
 }
 
@@ -213,6 +294,15 @@ async function main() {
     console.log(row(p));
     console.log(row(b));
     console.log(row(r));
+    if (p.wireMatched > 0) {
+      console.log('  packet capture (kernel timestamps on lo, SYN to the last byte of the answer):');
+      for (const s of [p, b, r]) {
+        console.log(
+          `    ${s.name.padEnd(40)} measured minus wire time: p50 ${s.wireP50.toFixed(2)} p99 ${s.wireP99.toFixed(2)} ms;` +
+            ` wire time minus 50 ms p99 ${s.wireVs50P99.toFixed(2)} ms (${s.wireMatched} connections matched)`,
+        );
+      }
+    }
     console.log(`  CPU µs/check per round (sorted): bare ${b.cpuRounds.map((x) => x.toFixed(0)).join(' ')} | probe ${p.cpuRounds.map((x) => x.toFixed(0)).join(' ')}`);
   }
   const { server, b, p, r } = results[0]!;
@@ -223,6 +313,9 @@ async function main() {
   console.log(`probe response-time error p99 vs the nominal 50 ms: ${p.errP99.toFixed(2)} ms (goal < 5 ms): ${p.errP99 < 5 ? 'MET' : 'NOT MET'}`);
   console.log(`probe response-time error p99 vs the time the server really held the request: ${p.heldP99.toFixed(2)} ms (goal < 5 ms): ${p.heldP99 < 5 ? 'MET' : 'NOT MET'}`);
   console.log(`for scale, the floor on this machine (raw socket) p99: ${r.errP99.toFixed(2)} ms vs 50 ms, ${r.heldP99.toFixed(2)} ms vs held`);
+  if (p.wireMatched > 0) {
+    console.log(`the probe's own error (measured minus the wire's time) p99: ${p.wireP99.toFixed(2)} ms (raw socket ${r.wireP99.toFixed(2)} ms)`);
+  }
 }
 
 await main();

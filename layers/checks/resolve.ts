@@ -71,9 +71,21 @@ async function lookupAll(host: string, net: NetworkOptions, timeoutMs: number): 
 export async function resolveTarget(rawHost: string, net: NetworkOptions, timeoutMs: number): Promise<ResolvedTarget> {
   const host = bareHost(rawHost);
   if (host === '') return { ok: false, failure: { kind: 'invalid', message: 'a host is required' } };
-  const literal = isIP(host);
-  const addresses = literal ? [host] : await lookupAll(host, net, timeoutMs);
+  const addresses = isIP(host) ? [host] : await lookupAll(host, net, timeoutMs);
   if (!Array.isArray(addresses)) return { ok: false, failure: addresses };
+  return chooseAddress(host, addresses, net);
+}
+
+/**
+ * The SSRF verdict on an IP literal, without a lookup and without waiting: null for a name. Lets a
+ * probe open its connection in the same turn of the event loop as it starts its stopwatch.
+ */
+export function literalTarget(rawHost: string, net: NetworkOptions): ResolvedTarget | null {
+  const host = bareHost(rawHost);
+  return isIP(host) ? chooseAddress(host, [host], net) : null;
+}
+
+function chooseAddress(host: string, addresses: string[], net: NetworkOptions): ResolvedTarget {
   let refused: string | undefined;
   for (const address of addresses) {
     const verdict = checkAddress(address, net);
