@@ -1,10 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { Client } from './undici-core.ts';
-import type { buildConnector, Dispatcher } from 'undici';
 import { decodeBody, DEFAULT_MAX_BODY_BYTES } from './body.ts';
 import { describeTlsError, secureContextWith, summarizeCertificate, type CertificateSummary } from './cert.ts';
+import { ResponseParser, serializeRequest } from './http1.ts';
 import { bareHost, literalTarget, resolveTarget, type ResolvedTarget } from './resolve.ts';
 import {
   classifySocketError,
@@ -89,9 +88,8 @@ const MAX_WIRE_BYTES = 10 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-// Shared, stack-less reasons handed to undici: nothing sees them but undici itself.
+// The reason a hop ends at its deadline: shared and stack-less, it is only ever compared.
 const DEADLINE = Object.assign(new Error('check deadline reached'), { stack: '' });
-const TEARDOWN = Object.assign(new Error('check finished'), { stack: '' });
 
 class ProbeFailure extends Error {
   constructor(readonly failure: Failure) {
@@ -110,7 +108,7 @@ interface Hop {
   resolvedIp?: string;
   tls?: TlsSummary;
   failure?: Failure;
-  /** Destroyed after the hop whatever undici did with it, so no connection outlives its check. */
+  /** Destroyed when the hop ends, however it ends, so no connection outlives its check. */
   socket?: net.Socket;
   /** Set at the deadline: a lookup still in flight must not open a connection afterwards. */
   cancelled?: boolean;
@@ -140,8 +138,10 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
  * Opens one fresh connection for one hop: resolves the name itself, applies the SSRF policy to the
  * address, connects to exactly that address (TLS with SNI for the name) and records phase times.
  */
-function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: number): buildConnector.connector {
-  return (o, callback) => {
+type Connected = (err: Error | null, socket: net.Socket | null) => void;
+
+function connectHop(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: number, callback: Connected): void {
+  {
     // The stopwatch starts with the network work (the lookup), not with local set-up of the client.
     hop.start = now();
     let settled = false;
@@ -167,7 +167,7 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
         return;
       }
       hop.resolvedIp = target.address;
-      const port = Number(o.port) || (url.protocol === 'https:' ? 443 : 80);
+      const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
       if (url.protocol === 'https:') {
         const s = tls.connect({
           host: target.address,
@@ -236,15 +236,15 @@ function makeConnector(url: URL, hop: Hop, opts: HttpProbeOptions, deadline: num
       const failure: Failure = { kind: 'dns', message: errorText(err) };
       done(new ProbeFailure(failure), failure);
     });
-  };
+  }
 }
 
 const timeoutOf = (opts: HttpProbeOptions) => opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
 /**
- * One request on one fresh connection. The response is read by a dispatch handler, so the moments
- * the headers and the last byte arrive are taken in the parser's own callbacks, not after promise
- * and stream hand-offs that other checks' work on the same event loop could delay.
+ * One request on one fresh connection. The response is parsed in the socket's own 'data' callback,
+ * so the moments the headers and the last byte arrive are taken there, not after promise and stream
+ * hand-offs that other checks' work on the same event loop could delay.
  */
 function fetchHop(
   url: URL,
@@ -256,44 +256,29 @@ function fetchHop(
   deadline: number,
   readBody: boolean,
 ): Promise<HopResponse> {
-  const client = new Client(url.origin, {
-    connect: makeConnector(url, hop, opts, deadline),
-    pipelining: 1,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
   const follow = opts.followRedirects !== false;
   return new Promise<HopResponse>((resolve, reject) => {
     let settled = false;
     let timedOut = false;
-    let controller: Dispatcher.DispatchController | undefined;
     let response: HopResponse | undefined;
     const chunks: Buffer[] = [];
-    // One timer bounds the hop: at the deadline the socket and the client go, failing whatever is pending.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      hop.cancelled = true;
-      hop.socket?.destroy(DEADLINE);
-      client.destroy(DEADLINE).catch(() => {});
-    }, Math.max(1, deadline - now()));
 
-    const finish = (err: unknown, res?: HopResponse, incomplete = false) => {
+    const finish = (err: unknown, res?: HopResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // A fresh connection per check: never leave one behind for reuse. Socket first and a shared
-      // reason: undici would otherwise build and format an error with a stack per check. The caller
-      // continues once the client is gone, so teardown does not overlap its next measurement.
-      if (res && incomplete && !controller?.aborted) controller?.abort(TEARDOWN);
-      hop.socket?.destroy(TEARDOWN);
-      const closed = client.destroy(TEARDOWN).catch(() => {});
-      if (res) {
-        void closed.then(() => resolve(res));
-        return;
-      }
-      const failure = failureOf(err);
-      void closed.then(() => reject(new ProbeFailure(failure)));
+      // A fresh connection per check: never leave one behind for reuse.
+      hop.socket?.destroy();
+      if (res) resolve(res);
+      else reject(new ProbeFailure(failureOf(err)));
     };
+
+    // One timer bounds the hop: at the deadline the socket goes, failing whatever is pending.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      hop.cancelled = true;
+      finish(DEADLINE);
+    }, Math.max(1, deadline - now()));
 
     const failureOf = (err: unknown): Failure => {
       if (hop.failure) return hop.failure;
@@ -312,52 +297,77 @@ function fetchHop(
       return classifySocketError(err);
     };
 
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-      },
-      onResponseStart(_c, statusCode, rawHeaders) {
-        hop.headersAt = now();
-        const flat = flattenHeaders(rawHeaders as Record<string, string | string[] | undefined>);
-        const location = REDIRECT_STATUSES.has(statusCode) ? (flat.location ?? null) : null;
-        response = { status: statusCode, headers: flat, location, raw: null, wireBytes: 0, wireTruncated: false };
-        if (location !== null && follow) {
-          // The redirect's body is of no interest: the hop ends with its headers.
-          hop.bodyEnd = hop.headersAt;
-          finish(null, response, true);
-        }
-      },
-      onResponseData(_c, chunk) {
-        if (settled || !response) return;
-        response.wireBytes += chunk.length;
-        if (readBody) chunks.push(chunk);
-        if (response.wireBytes >= MAX_WIRE_BYTES) {
-          hop.bodyEnd = now();
-          response.wireTruncated = true;
-          if (readBody) response.raw = Buffer.concat(chunks);
-          finish(null, response, true);
-        }
-      },
-      onResponseEnd() {
-        if (settled || !response) return;
-        hop.bodyEnd = now();
-        if (readBody) response.raw = Buffer.concat(chunks);
-        // Closed now, with the shared reason: on `connection: close` undici would destroy the socket
-        // with a fresh error whose stack Node's stream teardown formats (source maps and all).
-        hop.socket?.destroy(TEARDOWN);
-        // The rest waits until the event loop has taken every other ready socket's readings, so a
-        // burst of responses is timed as it arrived, not one teardown after another.
-        setImmediate(finish, null, response);
-      },
-      onResponseError(_c, err) {
-        finish(err);
-      },
-    };
+    let request: Buffer;
     try {
-      client.dispatch({ path: `${url.pathname}${url.search}`, method, headers, body }, handler);
+      request = serializeRequest({ method, target: `${url.pathname}${url.search}`, host: url.host, headers, body });
     } catch (err) {
       finish(err);
+      return;
     }
+
+    const parser = new ResponseParser(
+      {
+        onHead(head) {
+          hop.headersAt = now();
+          const location = REDIRECT_STATUSES.has(head.status) ? (head.headers.location ?? null) : null;
+          response = { status: head.status, headers: head.headers, location, raw: null, wireBytes: 0, wireTruncated: false };
+          if (location !== null && follow) {
+            // The redirect's body is of no interest: the hop ends with its headers.
+            hop.bodyEnd = hop.headersAt;
+            finish(null, response);
+          }
+        },
+        onData(chunk) {
+          if (settled || !response) return;
+          response.wireBytes += chunk.length;
+          if (readBody) chunks.push(chunk);
+          if (response.wireBytes >= MAX_WIRE_BYTES) {
+            hop.bodyEnd = now();
+            response.wireTruncated = true;
+            if (readBody) response.raw = Buffer.concat(chunks);
+            finish(null, response);
+          }
+        },
+        onEnd() {
+          if (settled || !response) return;
+          hop.bodyEnd = now();
+          if (readBody) response.raw = Buffer.concat(chunks);
+          // Closed now; the rest waits until the event loop has taken every other ready socket's
+          // readings, so a burst of responses is timed as it arrived, not one after another.
+          hop.socket?.destroy();
+          setImmediate(finish, null, response);
+        },
+      },
+      method === 'HEAD',
+    );
+
+    connectHop(url, hop, opts, deadline, (err, socket) => {
+      if (err || !socket) {
+        finish(err);
+        return;
+      }
+      if (settled) {
+        socket.destroy();
+        return;
+      }
+      socket.on('data', (chunk: Buffer) => {
+        if (settled || parser.done) return;
+        try {
+          parser.push(chunk);
+        } catch (parseErr) {
+          finish(parseErr);
+        }
+      });
+      socket.on('end', () => {
+        const incomplete = parser.end();
+        if (incomplete !== null) finish(new ProbeFailure({ kind: 'reset', message: incomplete }));
+      });
+      socket.on('error', (socketErr) => finish(socketErr));
+      socket.on('close', () => {
+        if (!parser.done) finish(new ProbeFailure({ kind: 'reset', message: 'the connection closed before the response was complete' }));
+      });
+      socket.write(request);
+    });
   });
 }
 

@@ -13,11 +13,6 @@ declare module 'undici/lib/dispatcher/agent.js' {
   const AgentImpl: typeof Agent;
   export default AgentImpl;
 }
-declare module 'undici/lib/dispatcher/client.js' {
-  import type { Client } from 'undici';
-  const ClientImpl: typeof Client;
-  export default ClientImpl;
-}
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   import type { Dispatcher } from 'undici';
   const DispatcherImpl: typeof Dispatcher;
