@@ -83,6 +83,59 @@ describe('HTTP status monitoring: success', () => {
     }
   });
 
+  it('frames responses the way servers send them: HEAD, 204, interim 100/103, chunked trailers', async () => {
+    const seen: string[] = [];
+    const answers: Record<string, string> = {
+      '/head': 'HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n',
+      '/empty': 'HTTP/1.1 204 No Content\r\n\r\n',
+      '/interim': 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x.css>\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nbody',
+      '/trailers': 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nx-checksum: 1\r\n\r\n',
+    };
+    // Answers and keeps the connection open: the probe must know from the framing alone that it is done.
+    const raw = net.createServer((s) => {
+      s.once('data', (d: Buffer) => {
+        const line = d.toString('latin1').split('\r\n')[0] ?? '';
+        seen.push(line);
+        s.write(answers[line.split(' ')[1] ?? ''] ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      });
+      s.on('error', () => {});
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
+    try {
+      const base = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const head = await probeHttp(`${base}/head`, { ...allow, method: 'HEAD' });
+      const empty = await probeHttp(`${base}/empty`, allow);
+      const interim = await probeHttp(`${base}/interim`, { ...allow, captureBody: true });
+      const trailers = await probeHttp(`${base}/trailers`, { ...allow, captureBody: true });
+      expect([head, empty, interim, trailers].map((r) => [r.is_available, r.status_code, r.body_size])).toEqual([
+        [true, 200, 0],
+        [true, 204, 0],
+        [true, 200, 4],
+        [true, 200, 3],
+      ]);
+      expect([interim.body, trailers.body]).toEqual(['body', 'abc']);
+      expect(seen).toEqual(['HEAD /head HTTP/1.1', 'GET /empty HTTP/1.1', 'GET /interim HTTP/1.1', 'GET /trailers HTTP/1.1']);
+    } finally {
+      await new Promise<void>((r) => raw.close(() => r()));
+    }
+  });
+
+  it('reports a response cut short by the server as reset, with what was missing', async () => {
+    const cut = net.createServer((s) => s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly this')));
+    await new Promise<void>((r) => cut.listen(0, '127.0.0.1', () => r()));
+    try {
+      const r = await probeHttp(`http://127.0.0.1:${(cut.address() as AddressInfo).port}/`, allow);
+      expect(r).toMatchObject({
+        is_available: false,
+        status_code: null,
+        error_kind: 'reset',
+        error_message: 'the server closed the connection before the response body was complete',
+      });
+    } finally {
+      await new Promise<void>((r) => cut.close(() => r()));
+    }
+  });
+
   it('follows redirects, counting them and reporting the final URL', async () => {
     const r = await probeHttp(`${site.url}/redirect/3`, allow);
     expect(r).toMatchObject({ is_available: true, status_code: 200, redirect_count: 3, final_url: `${site.url}/ok` });
@@ -215,8 +268,12 @@ describe('HTTP status monitoring: failures are classified results', () => {
   });
 
   it('invalid: a header the HTTP client refuses to send', async () => {
+    const before = site.connections();
     const r = await probeHttp(`${site.url}/ok`, { ...allow, headers: { 'transfer-encoding': 'chunked' } });
     expect(r.error_kind).toBe('invalid');
+    const injected = await probeHttp(`${site.url}/ok`, { ...allow, headers: { 'x-a': 'one\r\nx-injected: two' } });
+    expect(injected).toMatchObject({ error_kind: 'invalid', error_message: 'invalid request: invalid value for header x-a', attempts: 1 });
+    expect(site.connections()).toBe(before);
   });
 
   it('invalid: a URL that is not http(s)', async () => {
