@@ -99,7 +99,9 @@
       if (f.new_password.value !== f.new_password_confirm.value) {
         throw new PM.ApiError(400, { detail: t('error.password_mismatch'), errors: [{ field: 'new_password_confirm', message: t('error.password_mismatch') }] });
       }
-      await PM.request('/users/me/password', { method: 'POST', body: { current_password: f.current_password.value, new_password: f.new_password.value } });
+      // Other sessions end with the change; this one goes on with the token the answer carries.
+      const r = await PM.request('/users/me/password', { method: 'POST', body: { current_password: f.current_password.value, new_password: f.new_password.value } });
+      PM.setToken(r.access_token);
       passwordForm.reset();
       PM.showOk(passwordForm, t('profile.password_changed'));
     });

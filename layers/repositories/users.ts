@@ -17,6 +17,8 @@ export interface UserRow {
   created_at: Date;
   updated_at: Date;
   last_login_at: Date | null;
+  /** Bumped when the password changes; tokens carry it and older ones are refused. */
+  token_version: number;
 }
 
 export type UserSettings = Pick<UserRow, 'theme' | 'language' | 'timezone' | 'email_notifications'>;
@@ -76,8 +78,12 @@ export async function updateUserSettings(db: Db, id: number, s: UserSettings): P
   return row;
 }
 
-export async function updatePasswordHash(db: Db, id: number, hash: string): Promise<void> {
-  await db`UPDATE users SET password_hash = ${hash}, updated_at = now() WHERE id = ${id}`;
+/** Sets the password and revokes every token issued before; returns the row as it now is. */
+export async function updatePasswordHash(db: Db, id: number, hash: string): Promise<UserRow | undefined> {
+  const [row] = await db<UserRow[]>`
+    UPDATE users SET password_hash = ${hash}, token_version = token_version + 1, updated_at = now()
+    WHERE id = ${id} RETURNING *`;
+  return row;
 }
 
 export async function updateUserRole(db: Db, id: number, role: Role): Promise<UserRow | undefined> {

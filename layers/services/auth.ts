@@ -81,9 +81,13 @@ export async function login(
   return { access_token: await issueToken(ctx, user, expiresIn), token_type: 'bearer', expires_in: expiresIn };
 }
 
-export async function issueToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock'>, user: Pick<UserRow, 'id' | 'email' | 'role'>, expiresIn: number): Promise<string> {
+export async function issueToken(
+  ctx: Pick<ServiceContext, 'jwtSecret' | 'clock'>,
+  user: Pick<UserRow, 'id' | 'email' | 'role'> & Partial<Pick<UserRow, 'token_version'>>,
+  expiresIn: number,
+): Promise<string> {
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
-  return new SignJWT({ role: user.role, email: user.email })
+  return new SignJWT({ role: user.role, email: user.email, ver: user.token_version ?? 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(user.id))
     .setIssuedAt(now)
@@ -92,7 +96,7 @@ export async function issueToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock'
     .sign(ctx.jwtSecret);
 }
 
-type TokenClaims = { userId: number; role: Role; email: string };
+type TokenClaims = { userId: number; role: Role; email: string; version: number };
 
 // A WebCrypto HMAC verification costs more than the rest of a request (~70 µs), so a token already
 // verified with this key is looked up by its exact text; only its expiry is checked again.
@@ -106,7 +110,7 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
   const now = ctx.clock.now();
   const hit = seen.get(token);
   if (hit) {
-    if (hit.exp > now.getTime() / 1000) return { userId: hit.userId, role: hit.role, email: hit.email };
+    if (hit.exp > now.getTime() / 1000) return { userId: hit.userId, role: hit.role, email: hit.email, version: hit.version };
     seen.delete(token);
     throw unauthorized('token expired');
   }
@@ -119,7 +123,13 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
     const userId = Number(payload.sub);
     const role = payload['role'];
     if (!Number.isInteger(userId) || typeof role !== 'string' || !roles.includes(role as Role)) throw unauthorized();
-    const claims: TokenClaims = { userId, role: role as Role, email: String(payload['email'] ?? '') };
+    const ver = payload['ver'];
+    const claims: TokenClaims = {
+      userId,
+      role: role as Role,
+      email: String(payload['email'] ?? ''),
+      version: typeof ver === 'number' && Number.isInteger(ver) ? ver : 0,
+    };
     if (typeof payload.exp === 'number') {
       if (seen.size >= VERIFIED_MAX) seen.delete(seen.keys().next().value!);
       seen.set(token, { ...claims, exp: payload.exp });
@@ -135,14 +145,15 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
 /** Resolves a bearer token to the current user (role and active flag read fresh, cached briefly). */
 export async function authenticate(ctx: ServiceContext, token: string): Promise<Actor> {
   const claims = await verifyToken(ctx, token);
-  let actor = await ctx.cache.get<Actor & { is_active: boolean }>(userCacheKey(claims.userId));
-  if (!actor) {
+  let actor = await ctx.cache.get<Actor & { is_active: boolean; token_version: number }>(userCacheKey(claims.userId));
+  if (!actor || actor.token_version === undefined) {
     const row = await users.findUserById(ctx.sql, claims.userId);
     if (!row) throw unauthorized();
-    actor = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active };
+    actor = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active, token_version: row.token_version };
     await ctx.cache.set(userCacheKey(row.id), actor, USER_CACHE_TTL);
   }
   if (!actor.is_active) throw unauthorized('account disabled');
+  if (claims.version !== actor.token_version) throw unauthorized('token revoked: the password was changed, sign in again');
   return { id: actor.id, email: actor.email, name: actor.name, role: actor.role };
 }
 

@@ -2,7 +2,7 @@ import { DomainError, notFound } from '../errors.ts';
 import * as users from '../repositories/users.ts';
 import type { UserSettings } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { forgetCachedUser, publicUser, type PublicUser } from './auth.ts';
+import { forgetCachedUser, issueToken, publicUser, type PublicUser } from './auth.ts';
 import type { Actor, Role, ServiceContext } from './context.ts';
 
 export async function getMe(ctx: ServiceContext, actor: Actor): Promise<PublicUser> {
@@ -42,11 +42,15 @@ export async function putSettings(ctx: ServiceContext, actor: Actor, s: UserSett
   return settingsOf(row);
 }
 
+/**
+ * Changes the password and ends every other session: tokens issued before stop working. The caller
+ * gets a fresh token so the session that made the change goes on.
+ */
 export async function changePassword(
   ctx: ServiceContext,
   actor: Actor,
   input: { current_password: string; new_password: string },
-): Promise<void> {
+): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number }> {
   const row = await users.findUserById(ctx.sql, actor.id);
   if (!row) throw notFound('user');
   if (!(await verifyPassword(input.current_password, row.password_hash))) {
@@ -54,7 +58,11 @@ export async function changePassword(
       errors: [{ field: 'current_password', message: 'incorrect password' }],
     });
   }
-  await users.updatePasswordHash(ctx.sql, actor.id, await hashPassword(input.new_password, ctx.config.PASSWORD_SCRYPT_LOG_N));
+  const updated = await users.updatePasswordHash(ctx.sql, actor.id, await hashPassword(input.new_password, ctx.config.PASSWORD_SCRYPT_LOG_N));
+  if (!updated) throw notFound('user');
+  await forgetCachedUser(ctx, actor.id);
+  const expiresIn = ctx.config.ACCESS_TOKEN_EXPIRE_MINUTES * 60;
+  return { access_token: await issueToken(ctx, updated, expiresIn), token_type: 'bearer', expires_in: expiresIn };
 }
 
 export async function listAllUsers(ctx: ServiceContext, page: number, size: number) {

@@ -131,4 +131,25 @@ describe('dashboard pages (spec 14)', () => {
     expect(await result.locator('.badge.ok').count()).toBe(1);
     expect(await result.textContent()).toContain(`127.0.0.1:${listenerPort}`);
   });
+
+  // Last: it changes the password of the session the other tests use.
+  it('changes the password on profile.html: this session goes on, an older token is refused', async () => {
+    const older = await app.request('POST', '/api/v1/auth/login', { body: { email, password } });
+    expect(older.status).toBe(200);
+    const before = await page.evaluate(() => localStorage.getItem('pym.token'));
+    await page.goto(at('profile.html'));
+    await page.fill('#current_password', password);
+    await page.fill('#new_password', 'a-brand-new-password');
+    await page.fill('#new_password_confirm', 'a-brand-new-password');
+    await page.click('#password-form button[type="submit"]');
+    await page.locator('#password-form [data-form-ok] span').waitFor();
+    const after = await page.evaluate(() => localStorage.getItem('pym.token'));
+    expect(after).toMatch(/^ey/);
+    expect(after).not.toBe(before);
+    expect((await app.request('GET', '/api/v1/users/me', { token: older.body.access_token })).status).toBe(401);
+    // The page still works with the token it stored: a reload shows the signed-in user, not the login page.
+    await page.goto(at('index.html'));
+    await expect.poll(() => page.textContent('#header-user-name')).toContain('Front End');
+    expect(page.url()).toMatch(/\/index\.html$/);
+  });
 });

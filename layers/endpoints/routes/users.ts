@@ -2,7 +2,7 @@ import * as z from 'zod';
 import * as users from '../../services/users.ts';
 import { route } from '../router.ts';
 import { idParam, pageOf, pagination } from '../schemas/common.ts';
-import { passwordBody, profilePatch, roleBody, settingsBody, settingsResponse, userResponse } from '../schemas/users.ts';
+import { passwordBody, profilePatch, roleBody, settingsBody, settingsResponse, tokenResponse, userResponse } from '../schemas/users.ts';
 
 export const userRoutes = [
   route({
@@ -46,15 +46,12 @@ export const userRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/users/me/password',
-    summary: 'Change the password (the current password is required)',
+    summary: 'Change the password (the current password is required); ends every other session and returns a new token',
     tag: 'users',
     access: 'viewer',
     body: passwordBody,
-    response: z.object({ detail: z.string() }),
-    handler: async ({ ctx, actor, body }) => {
-      await users.changePassword(ctx, actor, body);
-      return { detail: 'password changed' };
-    },
+    response: tokenResponse.extend({ detail: z.string() }),
+    handler: async ({ ctx, actor, body }) => ({ detail: 'password changed', ...(await users.changePassword(ctx, actor, body)) }),
   }),
   route({
     method: 'GET',

@@ -154,6 +154,8 @@ describe('role-based access control (spec 2.2)', () => {
         ...(body !== undefined ? { body } : {}),
       });
       actual[actor] = res.status;
+      // A password change ends the caller's other sessions: go on with the token it returns, as the dashboard does.
+      if (c.route === 'POST /api/v1/users/me/password' && res.status === 200) me.token = res.body.access_token;
     }
     expect(actual).toEqual(c.expect);
   });

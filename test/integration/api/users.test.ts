@@ -136,6 +136,32 @@ describe('password change (2.4)', () => {
     expect((await app.request('POST', '/api/v1/auth/login', { body: { email: who.email, password: PASSWORD } })).status).toBe(401);
     expect((await app.request('POST', '/api/v1/auth/login', { body: { email: who.email, password: 'brand-new-pass' } })).status).toBe(200);
   });
+
+  it('ends every other session: tokens issued before the change are refused, the one it returns works', async () => {
+    const who = await signUp(app);
+    const otherBrowser = await app.request('POST', '/api/v1/auth/login', { body: { email: who.email, password: PASSWORD } });
+    const other = otherBrowser.body.access_token as string;
+    // Both sessions are in use (and cached) before the change.
+    expect((await app.request('GET', '/api/v1/users/me', { token: other })).status).toBe(200);
+    expect((await app.request('GET', '/api/v1/users/me', { token: who.token })).status).toBe(200);
+
+    const res = await app.request('POST', '/api/v1/users/me/password', { token: who.token, body: { current_password: PASSWORD, new_password: 'brand-new-pass' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ detail: 'password changed', token_type: 'bearer', expires_in: expect.any(Number) });
+
+    for (const stale of [who.token, other]) {
+      const denied = await app.request('GET', '/api/v1/users/me', { token: stale });
+      expect(denied.status).toBe(401);
+      expect(denied.body.detail).toMatch(/token revoked/);
+    }
+    const fresh = await app.request('GET', '/api/v1/users/me', { token: res.body.access_token });
+    expect(fresh.status, fresh.text).toBe(200);
+    expect(fresh.body.email).toBe(who.email);
+    // A failed change revokes nothing.
+    const wrong = await app.request('POST', '/api/v1/users/me/password', { token: res.body.access_token, body: { current_password: 'not-it-at-all', new_password: 'another-pass' } });
+    expect(wrong.status).toBe(400);
+    expect((await app.request('GET', '/api/v1/users/me', { token: res.body.access_token })).status).toBe(200);
+  });
 });
 
 describe('user management (2.2, 2.4)', () => {

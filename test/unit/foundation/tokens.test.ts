@@ -15,10 +15,14 @@ const reason = (p: Promise<unknown>) =>
   );
 
 describe('access tokens', () => {
-  it('round-trips the user id, role and email', async () => {
+  it('round-trips the user id, role, email and token version', async () => {
     const t0 = Date.UTC(2030, 0, 1);
     const token = await issueToken({ jwtSecret: secret, clock: clockAt(t0) }, user, 3600);
-    expect(await verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 1000) }, token)).toEqual({ userId: 7, role: 'manager', email: 'kim@example.com' });
+    expect(await verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 1000) }, token)).toEqual({ userId: 7, role: 'manager', email: 'kim@example.com', version: 0 });
+    const bumped = await issueToken({ jwtSecret: secret, clock: clockAt(t0) }, { ...user, token_version: 3 }, 3600);
+    expect((await verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 1000) }, bumped)).version).toBe(3);
+    // A second look (from the verified-token memo) answers the same.
+    expect((await verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 2000) }, bumped)).version).toBe(3);
   });
 
   it('rejects a token after its expiry even when it was verified before', async () => {
