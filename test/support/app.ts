@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { loadConfig, type Config } from '../../layers/config.ts';
 import { startLocalSystem, type LocalSystem } from '../../layers/platform/local/runner.ts';
 import type { Role } from '../../layers/services/context.ts';
+import type { Logger } from '../../layers/platform/ports.ts';
 
 /**
  * A fresh database for one test app: a new database on TEST_DATABASE_URL's server when it is set
@@ -42,7 +43,7 @@ export interface TestApp {
 
 let seq = 0;
 
-export async function startTestApp(env: Record<string, string> = {}, opts: { dataDir?: string; keepDatabase?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { dataDir?: string; keepDatabase?: boolean; log?: Logger } = {}): Promise<TestApp> {
   const db = opts.dataDir ? { url: undefined, drop: async () => {} } : await freshDatabaseUrl();
   const tmp = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'pym-test-')));
   const config = loadConfig({
@@ -61,7 +62,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { dat
     ...(process.env['TEST_REDIS_URL'] ? { REDIS_URL: process.env['TEST_REDIS_URL'] } : {}),
     ...env,
   });
-  const system = await startLocalSystem(config, { inMemoryDatabase: !opts.dataDir });
+  const system = await startLocalSystem(config, { inMemoryDatabase: !opts.dataDir, ...(opts.log ? { log: opts.log } : {}) });
   const url = system.url;
 
   const request: TestApp['request'] = async (method, path, o = {}) => {

@@ -64,6 +64,13 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   const daily = createDailyHandler(getCtx);
   const tickOnce = () => scheduler(scheduledEvent('Scheduled Event'), lambdaContext('scheduler'));
   const timers: NodeJS.Timeout[] = [];
+  // Background runs still going when close() is called finish before the database goes.
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  };
   let ticking = false;
   const safeTick = async () => {
     if (ticking) return;
@@ -78,11 +85,13 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   };
   if (config.SCHEDULER_ENABLED) {
     await staggerStart(ctx);
-    void safeTick();
-    timers.push(setInterval(() => void safeTick(), LOCAL_TICK_MS));
+    void track(safeTick());
+    timers.push(setInterval(() => void track(safeTick()), LOCAL_TICK_MS));
     const runDaily = () =>
-      daily(scheduledEvent('Daily'), lambdaContext('daily')).catch((err: unknown) =>
-        ctx.log.error('daily run failed', { error: err instanceof Error ? err.message : String(err) }),
+      track(
+        daily(scheduledEvent('Daily'), lambdaContext('daily')).catch((err: unknown) =>
+          ctx.log.error('daily run failed', { error: err instanceof Error ? err.message : String(err) }),
+        ),
       );
     timers.push(setTimeout(() => {
       void runDaily();
@@ -114,6 +123,7 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
       for (const t of timers) clearTimeout(t);
       detachWs?.();
       await http.close();
+      await Promise.allSettled([...inflight]);
       await ctx.queue.drain().catch(() => undefined);
       await ctx.close();
     },
