@@ -125,15 +125,6 @@ interface HopResponse {
 
 const now = () => performance.now();
 
-function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(k.toLowerCase() === 'set-cookie' ? '\n' : ', ') : v;
-  }
-  return out;
-}
-
 type Connected = (err: Error | null, socket: net.Socket | null) => void;
 
 /**
@@ -421,7 +412,7 @@ async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
       resolved_ip: hop.resolvedIp ?? null,
       redirect_count: redirects.length,
       redirects,
-      timings: hop ? hopTimings(hop, firstHop.start, end) : emptyTimings(),
+      timings: hopTimings(hop, firstHop.start, end),
       body_size: 0,
       content_type: null,
       headers: {},

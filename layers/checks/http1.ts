@@ -109,14 +109,10 @@ export class ResponseParser {
         case 'head':
           buf = this.readHead(buf);
           break;
-        case 'length': {
-          const n = Math.min(this.remaining, buf.length);
-          this.events.onData(buf.subarray(0, n));
-          this.remaining -= n;
-          buf = buf.subarray(n);
+        case 'length':
+          buf = this.readCounted(buf);
           if (this.remaining === 0) this.finish();
           break;
-        }
         case 'until-close':
           this.events.onData(buf);
           buf = buf.subarray(buf.length);
@@ -124,14 +120,10 @@ export class ResponseParser {
         case 'chunk-size':
           buf = this.readChunkSize(buf);
           break;
-        case 'chunk-data': {
-          const n = Math.min(this.remaining, buf.length);
-          this.events.onData(buf.subarray(0, n));
-          this.remaining -= n;
-          buf = buf.subarray(n);
+        case 'chunk-data':
+          buf = this.readCounted(buf);
           if (this.remaining === 0) this.state = 'chunk-end';
           break;
-        }
         case 'chunk-end':
           buf = this.readChunkEnd(buf);
           break;
@@ -165,6 +157,14 @@ export class ResponseParser {
     if (buf.length > limit) throw new HttpProtocolError(`${what} longer than ${limit} bytes`);
     this.pending = Buffer.from(buf);
     return buf.subarray(buf.length);
+  }
+
+  /** Hands on up to `remaining` body bytes (of a content-length body or of one chunk); returns the rest. */
+  private readCounted(buf: Buffer): Buffer {
+    const n = Math.min(this.remaining, buf.length);
+    this.events.onData(buf.subarray(0, n));
+    this.remaining -= n;
+    return buf.subarray(n);
   }
 
   private readHead(buf: Buffer): Buffer {
