@@ -70,13 +70,24 @@ export async function login(
   ctx: ServiceContext,
   input: { email: string; password: string },
   ip: string,
-): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number }> {
+): Promise<TokenGrant> {
   await limitAuthAttempt(ctx, ip, input.email);
   const user = await users.findUserByEmail(ctx.sql, input.email);
   dummyHash ??= hashPassword('not-a-password', ctx.config.PASSWORD_SCRYPT_LOG_N);
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash));
   if (!user || !ok || !user.is_active) throw unauthorized('incorrect email or password');
   await users.touchLastLogin(ctx.sql, user.id, ctx.clock.now());
+  return grantToken(ctx, user);
+}
+
+export interface TokenGrant {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+}
+
+/** The answer that hands a user a token of the configured lifetime (sign-in, password change). */
+export async function grantToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock' | 'config'>, user: UserRow): Promise<TokenGrant> {
   const expiresIn = ctx.config.ACCESS_TOKEN_EXPIRE_MINUTES * 60;
   return { access_token: await issueToken(ctx, user, expiresIn), token_type: 'bearer', expires_in: expiresIn };
 }

@@ -2,7 +2,7 @@ import { DomainError, notFound } from '../errors.ts';
 import * as users from '../repositories/users.ts';
 import type { UserSettings } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { forgetCachedUser, issueToken, publicUser, type PublicUser } from './auth.ts';
+import { forgetCachedUser, grantToken, publicUser, type PublicUser, type TokenGrant } from './auth.ts';
 import type { Actor, Role, ServiceContext } from './context.ts';
 
 export async function getMe(ctx: ServiceContext, actor: Actor): Promise<PublicUser> {
@@ -50,7 +50,7 @@ export async function changePassword(
   ctx: ServiceContext,
   actor: Actor,
   input: { current_password: string; new_password: string },
-): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number }> {
+): Promise<TokenGrant> {
   const row = await users.findUserById(ctx.sql, actor.id);
   if (!row) throw notFound('user');
   if (!(await verifyPassword(input.current_password, row.password_hash))) {
@@ -61,8 +61,7 @@ export async function changePassword(
   const updated = await users.updatePasswordHash(ctx.sql, actor.id, await hashPassword(input.new_password, ctx.config.PASSWORD_SCRYPT_LOG_N));
   if (!updated) throw notFound('user');
   await forgetCachedUser(ctx, actor.id);
-  const expiresIn = ctx.config.ACCESS_TOKEN_EXPIRE_MINUTES * 60;
-  return { access_token: await issueToken(ctx, updated, expiresIn), token_type: 'bearer', expires_in: expiresIn };
+  return grantToken(ctx, updated);
 }
 
 export async function listAllUsers(ctx: ServiceContext, page: number, size: number) {
