@@ -14,7 +14,7 @@ import {
   createSchedulerHandler,
   createWsHandler,
 } from '../layers/handlers.ts';
-import { startLocalSystem } from '../layers/platform/local/runner.ts';
+import { guardProcess, startLocalSystem } from '../layers/platform/local/runner.ts';
 import type { Context } from 'aws-lambda';
 
 const usage = `usage: py-monitor <command>
@@ -39,6 +39,7 @@ const functions: Record<string, Invocable> = {
 
 async function serve(config: Config): Promise<void> {
   const system = await startLocalSystem(config);
+  guardProcess(system.ctx.log);
   system.ctx.log.info('py-monitor listening', { url: system.url, database: system.ctx.databaseLabel });
   console.log(`\nPy_Monitor is running at ${system.url}/  (API docs: ${system.url}/api/v1/docs)\nDatabase: ${system.ctx.databaseLabel}\nPress Ctrl-C to stop.\n`);
   let stopping = false;

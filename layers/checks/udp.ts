@@ -83,7 +83,12 @@ export async function probeUdp(host: string, port: number, opts: UdpProbeOptions
         finish(fail('network', errorText(err), target.address));
       }
     });
-    socket.connect(port, target.address, () => {
+    // A failed connect (no route, a broadcast address) is handed to this callback, not to 'error'.
+    socket.connect(port, target.address, (connectErr?: Error) => {
+      if (connectErr) {
+        finish(fail('network', errorText(connectErr), target.address));
+        return;
+      }
       socket.send(Buffer.from(opts.payload ?? '', 'utf8'), (err) => {
         if (err) {
           if (errorCode(err) === 'ECONNREFUSED') finish(outcome('closed', null, 'refused', `port ${port} is closed (ICMP port unreachable)`));

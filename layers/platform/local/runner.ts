@@ -15,6 +15,7 @@ import { createBrowserHandler } from '../../checks/browser/queue-handler.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
 import { attachWebSocketServer } from './ws-server.ts';
+import type { Logger } from '../ports.ts';
 
 export const frontendDir = fileURLToPath(new URL('../../../frontend/', import.meta.url));
 
@@ -127,5 +128,24 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
       await ctx.queue.drain().catch(() => undefined);
       await ctx.close();
     },
+  };
+}
+
+/**
+ * The last line of defence of a long-running local server: an error that escaped every handler (a
+ * throw in a socket or timer callback, a rejected promise nobody awaited) is logged with its stack and
+ * the process keeps serving, so one bad connection, check or job cannot stop monitoring for everyone.
+ * Returns a function that removes the guard.
+ */
+export function guardProcess(log: Logger): () => void {
+  const describe = (err: unknown) =>
+    err instanceof Error ? { error: err.message, name: err.name, stack: err.stack } : { error: String(err) };
+  const onException = (err: unknown) => log.error('uncaught exception; still serving', describe(err));
+  const onRejection = (reason: unknown) => log.error('unhandled promise rejection; still serving', describe(reason));
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onRejection);
   };
 }

@@ -40,42 +40,76 @@ const lambdaContext = { functionName: 'ws', awsRequestId: 'local' } as Context;
  */
 export function attachWebSocketServer(server: Server, handler: WsHandler, push: LocalPush, log: Logger): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  const refuse = (socket: Duplex, status: number, reason: string, body = '') => {
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${body}`);
+    else socket.destroy();
+  };
+  // Each step a client drives (the upgrade, each frame, the close) is caught here: one connection's
+  // bad input or a failing handler ends that connection at most, never the process.
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const m = /^\/ws\/([^/]+)\/?$/.exec(url.pathname);
-    if (!m) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    let userId: string | undefined;
+    try {
+      userId = m ? decodeURIComponent(m[1]!) : undefined;
+    } catch {
+      refuse(socket, 400, 'Bad Request', 'malformed percent-encoding in the path');
+      return;
+    }
+    if (userId === undefined) {
+      refuse(socket, 404, 'Not Found');
       return;
     }
     const connectionId = randomUUID();
-    const query = { ...Object.fromEntries(url.searchParams), user_id: decodeURIComponent(m[1]!) };
-    void handler(wsEvent('$connect', connectionId, { queryStringParameters: query }), lambdaContext).then(
-      (res) => {
+    const query = { ...Object.fromEntries(url.searchParams), user_id: userId };
+    handler(wsEvent('$connect', connectionId, { queryStringParameters: query }), lambdaContext)
+      .then((res) => {
         if (res.statusCode !== 200) {
           const reason = res.statusCode === 401 ? 'Unauthorized' : res.statusCode === 403 ? 'Forbidden' : 'Bad Request';
-          socket.end(`HTTP/1.1 ${res.statusCode} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${res.body ?? ''}`);
+          refuse(socket, res.statusCode, reason, res.body ?? '');
           return;
         }
-        wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-          push.sockets.set(connectionId, ws);
-          ws.on('message', (data, isBinary) => {
-            const body = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-            // Like an API Gateway route response: the handler's body goes back to the client.
-            void handler(wsEvent('$default', connectionId, { body }), lambdaContext).then((res) => {
-              if (res.body && ws.readyState === ws.OPEN) ws.send(res.body);
-            });
-          });
-          ws.on('close', () => {
-            push.sockets.delete(connectionId);
-            void handler(wsEvent('$disconnect', connectionId), lambdaContext);
-          });
-        });
-      },
-      (err: unknown) => {
-        log.error('websocket connect failed', { error: err instanceof Error ? err.message : String(err) });
-        socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
-      },
-    );
+        if (socket.destroyed) {
+          void handler(wsEvent('$disconnect', connectionId), lambdaContext).catch(() => undefined);
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws: WebSocket) => accept(ws, connectionId));
+      })
+      .catch((err: unknown) => {
+        log.error('websocket connect failed', { error: describe(err) });
+        refuse(socket, 500, 'Internal Server Error');
+      });
+  };
+  const accept = (ws: WebSocket, connectionId: string) => {
+    push.sockets.set(connectionId, ws);
+    // Oversized or invalid frames (maxPayload, bad UTF-8) surface here; ws closes the socket itself.
+    ws.on('error', (err) => log.warn('websocket connection error', { connectionId, error: describe(err) }));
+    ws.on('message', (data, isBinary) => {
+      const body = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
+      // Like an API Gateway route response: the handler's body goes back to the client.
+      handler(wsEvent('$default', connectionId, { body }), lambdaContext)
+        .then((res) => {
+          if (res.body && ws.readyState === ws.OPEN) ws.send(res.body);
+        })
+        .catch((err: unknown) => log.error('websocket message failed', { connectionId, error: describe(err) }));
+    });
+    ws.on('close', () => {
+      push.sockets.delete(connectionId);
+      handler(wsEvent('$disconnect', connectionId), lambdaContext).catch((err: unknown) =>
+        log.error('websocket disconnect failed', { connectionId, error: describe(err) }),
+      );
+    });
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Until ws owns the socket, a reset from the client would be an unhandled 'error' event.
+    socket.on('error', (err) => log.debug('websocket upgrade socket error', { error: describe(err) }));
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      log.error('websocket upgrade failed', { error: describe(err) });
+      refuse(socket, 500, 'Internal Server Error');
+    }
   };
   server.on('upgrade', onUpgrade);
   return () => {

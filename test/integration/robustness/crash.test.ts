@@ -1,0 +1,138 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+
+// Issue 16's single-request crashes: each of these stopped the whole process before the fix.
+let app: TestApp;
+let user: { id: number; token: string };
+
+beforeAll(async () => {
+  app = await startTestApp();
+  user = await app.user('user');
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const healthy = async () => (await app.request('GET', '/api/v1/health')).status;
+
+/** Sends a raw HTTP upgrade request and returns the status line the server answers with. */
+async function rawUpgrade(path: string): Promise<string> {
+  const { port } = new URL(app.url);
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), '127.0.0.1', () => {
+      sock.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    let data = '';
+    sock.on('data', (d) => (data += d.toString()));
+    sock.on('close', () => resolve(data.split('\r\n')[0] ?? ''));
+    sock.on('error', reject);
+  });
+}
+
+function openWs(): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+  const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws/${user.id}?token=${user.token}`);
+  const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+  ws.on('error', () => undefined);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, closed }));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
+}
+
+describe('one request cannot stop the server', () => {
+  it('answers a WebSocket upgrade with bad percent-encoding with 400 and keeps serving', async () => {
+    expect(await rawUpgrade('/ws/%')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawUpgrade('/ws/%E0%A4%A')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await healthy()).toBe(200);
+  });
+
+  it('closes a connection that sends a frame over 64 KiB (1009) and keeps serving', async () => {
+    const { ws, closed } = await openWs();
+    ws.send('x'.repeat(64 * 1024 + 1));
+    expect(await closed).toBe(1009);
+    expect(await healthy()).toBe(200);
+  });
+
+  it('closes a connection that sends a text frame with invalid UTF-8 (1007) and keeps serving', async () => {
+    const { ws, closed } = await openWs();
+    ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await closed).toBe(1007);
+    expect(await healthy()).toBe(200);
+  });
+
+  it('still answers pings on other connections after one was closed for a bad frame', async () => {
+    const bad = await openWs();
+    const good = await openWs();
+    bad.ws.send(Buffer.from([0xc3, 0x28]), { binary: false });
+    expect(await bad.closed).toBe(1007);
+    const pong = new Promise<string>((r) => good.ws.once('message', (d) => r(d.toString())));
+    good.ws.send(JSON.stringify({ type: 'ping' }));
+    expect(JSON.parse(await pong)).toMatchObject({ type: 'pong' });
+    good.ws.close();
+  });
+
+  it('reports a UDP target whose connect fails as a network error instead of crashing', async () => {
+    // Linux refuses connect() to the loopback broadcast address without SO_BROADCAST (EACCES), the
+    // same path as an IPv6 address on a host without an IPv6 route.
+    const r = await app.request('POST', '/api/v1/tools/udp', { token: user.token, body: { host: '127.255.255.255', port: 9, timeout: 2 } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ state: 'error', is_open: false, error_kind: 'network' });
+    expect(r.body.error_message).toMatch(/EACCES|permission/i);
+    expect(await healthy()).toBe(200);
+  });
+});
+
+describe('the last line of defence', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let url = '';
+  let stderr = '';
+  beforeAll(async () => {
+    const script = fileURLToPath(new URL('../../support/guarded-system.ts', import.meta.url));
+    child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'pipe' });
+    child.stderr.on('data', (d) => (stderr += d.toString()));
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d.toString();
+        const m = /listening (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
+    });
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.stdin.write('exit\n');
+      await exited;
+    }
+  });
+
+  const waitForLog = async (text: string) => {
+    for (let i = 0; i < 200 && !stderr.includes(text); i++) await new Promise((r) => setTimeout(r, 25));
+    return stderr.includes(text);
+  };
+
+  it('logs an exception thrown from a callback and keeps serving', async () => {
+    child.stdin.write('throw\n');
+    expect(await waitForLog('injected fault from a callback')).toBe(true);
+    expect(stderr).toContain('uncaught exception; still serving');
+    expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
+    expect(child.exitCode).toBeNull();
+  });
+
+  it('logs a rejected promise nobody awaited and keeps serving', async () => {
+    child.stdin.write('reject\n');
+    expect(await waitForLog('injected rejection nobody awaits')).toBe(true);
+    expect(stderr).toContain('unhandled promise rejection; still serving');
+    expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
+    expect(child.exitCode).toBeNull();
+  });
+});
