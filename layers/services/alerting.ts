@@ -1,4 +1,5 @@
 import * as alerts from '../repositories/alerts.ts';
+import { enabledChannelsOfProject } from '../repositories/notification-channels.ts';
 import * as outbox from '../repositories/outbox.ts';
 import type { Db } from '../repositories/db.ts';
 import type { AlertContextRow } from '../repositories/monitoring.ts';
@@ -17,7 +18,8 @@ export interface RaisedNotification {
 
 /**
  * Records one notification inside the caller's transaction: in-app alerts (one per user), and an outbox
- * row per channel (email, webhook, WebSocket). Delivery happens after commit, from the outbox.
+ * row per channel (email, webhook, WebSocket, and the project's notification channels). Delivery happens
+ * after commit, from the outbox.
  */
 export async function raiseNotification<K extends AlertKind>(
   ctx: ServiceContext,
@@ -55,6 +57,18 @@ export async function raiseNotification<K extends AlertKind>(
     rows.push({ alert_id: alert.id, project_id: project.id, channel: 'webhook', target: project.webhook_url, payload: { ...payload, secret: project.webhook_secret } });
   }
   rows.push({ alert_id: alert.id, project_id: project.id, channel: 'websocket', target: `${project.id}:${project.owner_id}`, payload });
+  // The project's notification channels: the notifier has no database on AWS, so settings travel along.
+  for (const ch of await enabledChannelsOfProject(tx, project.id)) {
+    const channelOptions = { ...options, language: ch.language ?? options.language, timezone: ch.timezone ?? options.timezone };
+    rows.push({
+      alert_id: alert.id,
+      project_id: project.id,
+      channel: ch.type,
+      channel_id: ch.id,
+      target: `channel:${ch.id}`,
+      payload: { ...payload, options: channelOptions, settings: ch.settings },
+    });
+  }
   const inserted = await outbox.insertOutbox(tx, rows, leaseUntil(ctx.clock.now()));
   return { alertId: alert.id, outbox: inserted };
 }

@@ -58,6 +58,8 @@ export interface Channel<S = unknown> {
   /** Settings that are never shown again once saved (tokens, keys, URLs that embed a secret). */
   readonly secrets: readonly string[];
   send(delivery: Delivery, settings: S, env: ChannelEnv): Promise<DeliveryOutcome>;
+  /** The URLs it posts to, by settings field, for the SSRF check when settings are saved. */
+  targets?(settings: S): { field: string; url: string }[];
 }
 
 /** Declares a channel with its settings type inferred from the schema. */

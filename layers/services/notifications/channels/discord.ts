@@ -14,6 +14,7 @@ export const discordChannel = defineChannel({
   type: 'discord',
   settings: z.strictObject({ webhook_url: webUrl }),
   secrets: ['webhook_url'],
+  targets: (s) => [{ field: 'webhook_url', url: s.webhook_url }],
   async send(d, s, env) {
     const composed = composeParsed(d.notification, { language: d.language, timezone: d.timezone, publicUrl: d.publicUrl });
     const body = JSON.stringify(discordPayload(composed, d.occurredAt.toISOString()));

@@ -13,6 +13,7 @@ export const slackChannel = defineChannel({
   settings: z.strictObject({ webhook_url: webUrl }),
   // The URL itself is the credential.
   secrets: ['webhook_url'],
+  targets: (s) => [{ field: 'webhook_url', url: s.webhook_url }],
   async send(d, s, env) {
     const composed = composeParsed(d.notification, { language: d.language, timezone: d.timezone, publicUrl: d.publicUrl });
     const body = JSON.stringify(slackPayload(composed));

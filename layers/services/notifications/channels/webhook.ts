@@ -8,6 +8,7 @@ import { discordPayload } from '../render/discord.ts';
 import { slackPayload } from '../render/slack.ts';
 import { defineChannel, type ChannelEnv } from './channel.ts';
 import { deliverHttp } from './http.ts';
+import { webUrl } from './settings.ts';
 
 // Generic webhooks (spec 7.2): a signed JSON envelope. A project's webhook_url on Slack's or
 // Discord's hosts gets their native message shapes instead. The URL is user input: the one outbound
@@ -186,11 +187,13 @@ function buildBody(event: WebhookEvent, format: WebhookFormat, options: WebhookO
 export const webhookChannel = defineChannel({
   type: 'webhook',
   settings: z.strictObject({
-    url: z.string().trim().max(2048),
+    url: webUrl,
     /** HMAC key of X-PyMonitor-Signature; no signature without one. */
     secret: z.string().min(1).max(200).optional(),
   }),
-  secrets: ['secret'],
+  // The URL may embed a token too.
+  secrets: ['url', 'secret'],
+  targets: (s) => [{ field: 'url', url: s.url }],
   async send(d, s, env: ChannelEnv) {
     const event = createWebhookEvent(d.notification, { id: d.id, occurredAt: d.occurredAt });
     const r = await sendWebhook(s.url, event, {
