@@ -167,8 +167,8 @@ describe('projects notify the channels they list', () => {
     expect(messages[0]).toContain('[장애] Shop 접속 불가 (HTTP 503)');
     expect(messages[1]).toContain('[복구] Shop 정상화');
     expect((await smtp.waitFor(2)).map((m) => m.envelope.to[0])).toEqual(['ops@example.com', 'ops@example.com']);
-    const [{ n }] = await app.system.ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE project_id = ${id} AND channel_id IS NOT NULL AND status = 'sent'`;
-    expect(n).toBe(4);
+    const [sent] = await app.system.ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE project_id = ${id} AND channel_id IS NOT NULL AND status = 'sent'`;
+    expect(sent?.n).toBe(4);
   });
 
   it('waits as long as a 429 says before the next attempt, and records a 400 as a permanent failure', async () => {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, readRequest } from './loopback-server.ts';
 import type { CapturedRequest } from './webhook-capture.ts';
 
 // A loopback stand-in for a notification provider's API: every request is recorded, and the test's
@@ -28,13 +28,7 @@ export async function startProviderDouble(answer: PlayService): Promise<Provider
   const requests: CapturedRequest[] = [];
   let current = answer;
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const captured: CapturedRequest = { method: req.method ?? '', path: req.url ?? '', headers, body, json: () => JSON.parse(body) as unknown };
+    void readRequest(req).then((captured) => {
       requests.push(captured);
       let a: DoubleAnswer;
       try {
@@ -49,25 +43,13 @@ export async function startProviderDouble(answer: PlayService): Promise<Provider
       res.end(text);
     });
   });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${listening.port}`,
     requests,
     play(next) {
       current = next;
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: listening.close,
   };
 }

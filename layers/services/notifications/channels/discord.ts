@@ -3,7 +3,7 @@ import { composeParsed } from '../compose.ts';
 import { discordPayload } from '../render/discord.ts';
 import { defineChannel } from './channel.ts';
 import { deliverHttp, jsonOf, readStatus } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Discord webhook with an embed. Discord answers 204; a 429 carries `retry_after` (seconds, possibly
 // fractional) in its JSON body as well as the Retry-After header.

@@ -3,7 +3,7 @@ import { composeParsed } from '../compose.ts';
 import { googleChatMessage } from '../render/google-chat.ts';
 import { defineChannel } from './channel.ts';
 import { deliverHttp } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Google Chat incoming webhook (spaces/<space>/messages?key=...&token=...): 200 with the created
 // message; errors are JSON {error: {code, message, status}}, 429 RESOURCE_EXHAUSTED when rate limited.

@@ -5,7 +5,7 @@ import { truncate } from '../format.ts';
 import { plainBody } from '../render/plain.ts';
 import { defineChannel } from './channel.ts';
 import { deliverHttp } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // ntfy (ntfy.sh or a self-hosted server): a JSON publish to the server's root URL. Errors are JSON
 // {code, http, error}; 429 when the visitor's limits are reached; 401/403 for a protected topic.

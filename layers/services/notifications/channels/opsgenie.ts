@@ -3,7 +3,7 @@ import { composeParsed, type Severity } from '../compose.ts';
 import { truncate } from '../format.ts';
 import { defineChannel, type Delivery } from './channel.ts';
 import { deliverHttp } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Opsgenie Alert API: create an alert with an alias, close it by that alias on recovery
 // (POST /v2/alerts/{alias}/close?identifierType=alias). 202 accepted (processed asynchronously);

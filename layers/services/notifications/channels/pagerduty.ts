@@ -3,7 +3,7 @@ import { composeParsed, type Severity } from '../compose.ts';
 import { truncate } from '../format.ts';
 import { defineChannel, type Delivery } from './channel.ts';
 import { deliverHttp, type HttpEnv } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // PagerDuty Events API v2: an outage triggers an alert, its recovery resolves it with the same
 // dedup_key. 202 accepted; 400 "invalid event" (never better on retry); 429 and 5xx later.

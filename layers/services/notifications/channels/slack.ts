@@ -3,7 +3,7 @@ import { composeParsed } from '../compose.ts';
 import { slackPayload } from '../render/slack.ts';
 import { defineChannel } from './channel.ts';
 import { deliverHttp } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Slack incoming webhook with a Block Kit message. Slack answers 200 "ok"; 400 (invalid_payload),
 // 403, 404 (no_service) and 410 (channel_is_archived) will not get better; 429 says when to retry.

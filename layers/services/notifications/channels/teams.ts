@@ -3,7 +3,7 @@ import { composeParsed } from '../compose.ts';
 import { teamsCard } from '../render/teams.ts';
 import { defineChannel } from './channel.ts';
 import { deliverHttp } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Microsoft Teams through a Workflows webhook: the flow answers 202 once it accepted the card; 400
 // for a body its trigger schema refuses, 401/403 for a bad signature, 404 for a deleted flow, 429.

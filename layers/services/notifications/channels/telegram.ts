@@ -3,7 +3,7 @@ import { composeParsed } from '../compose.ts';
 import { telegramHtml } from '../render/telegram.ts';
 import { defineChannel } from './channel.ts';
 import { deliverHttp, jsonOf, readStatus } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Telegram Bot API sendMessage. Every answer is JSON {ok, ...}; a failure carries error_code and
 // description, and a 429 says how long to wait in parameters.retry_after.

@@ -8,7 +8,7 @@ import { discordPayload } from '../render/discord.ts';
 import { slackPayload } from '../render/slack.ts';
 import { defineChannel, type ChannelEnv } from './channel.ts';
 import { deliverHttp } from './http.ts';
-import { webUrl } from './settings.ts';
+import { httpUrlSchema as webUrl } from '../../../checks/schemas.ts';
 
 // Generic webhooks (spec 7.2): a signed JSON envelope. A project's webhook_url on Slack's or
 // Discord's hosts gets their native message shapes instead. The URL is user input: the one outbound
