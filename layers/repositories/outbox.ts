@@ -1,12 +1,14 @@
 import type { Db } from './db.ts';
 
-export type Channel = 'email' | 'webhook' | 'websocket';
+/** email, webhook, websocket for a project's own settings; a provider type for a notification channel. */
+export type Channel = string;
 
 export interface OutboxRow {
   id: number;
   alert_id: number | null;
   project_id: number | null;
   channel: Channel;
+  channel_id: number | null;
   target: string;
   payload: Record<string, unknown>;
   status: 'pending' | 'sending' | 'sent' | 'failed';
@@ -19,14 +21,14 @@ export interface OutboxRow {
 
 export async function insertOutbox(
   db: Db,
-  rows: { alert_id: number | null; project_id: number | null; channel: Channel; target: string; payload: Record<string, unknown> }[],
+  rows: { alert_id: number | null; project_id: number | null; channel: Channel; channel_id?: number | null; target: string; payload: Record<string, unknown> }[],
   leaseUntil: Date,
 ): Promise<OutboxRow[]> {
   if (rows.length === 0) return [];
   // Inserted as 'sending' with a lease: the caller enqueues them right after commit; the sweeper
   // picks them up again if that enqueue never happens.
   return db<OutboxRow[]>`
-    INSERT INTO outbox ${db(rows.map((r) => ({ ...r, payload: db.json(r.payload as never), status: 'sending', next_attempt_at: leaseUntil })))}
+    INSERT INTO outbox ${db(rows.map((r) => ({ ...r, channel_id: r.channel_id ?? null, payload: db.json(r.payload as never), status: 'sending', next_attempt_at: leaseUntil })))}
     RETURNING *`;
 }
 
@@ -76,4 +78,17 @@ export async function outboxStatus(db: Db, id: number): Promise<OutboxRow['statu
 
 export async function listOutbox(db: Db, alertId?: number): Promise<OutboxRow[]> {
   return db<OutboxRow[]>`SELECT * FROM outbox ${alertId !== undefined ? db`WHERE alert_id = ${alertId}` : db``} ORDER BY id`;
+}
+
+/** The outcome of a delivery's latest attempt, once it has one. */
+export async function latestAttempt(
+  db: Db,
+  id: number,
+): Promise<{ status: OutboxRow['status']; attempts: number; ok: boolean | null; status_code: number | null; error: string | null; attempted_at: Date | null } | undefined> {
+  const [row] = await db<{ status: OutboxRow['status']; attempts: number; ok: boolean | null; status_code: number | null; error: string | null; attempted_at: Date | null }[]>`
+    SELECT o.status, o.attempts, a.ok, a.status_code, a.error, a.attempted_at
+    FROM outbox o LEFT JOIN LATERAL (
+      SELECT ok, status_code, error, attempted_at FROM outbox_attempts WHERE outbox_id = o.id ORDER BY id DESC LIMIT 1) a ON true
+    WHERE o.id = ${id}`;
+  return row;
 }

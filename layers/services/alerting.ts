@@ -1,9 +1,13 @@
 import * as alerts from '../repositories/alerts.ts';
+import { enabledChannelsOfProject } from '../repositories/notification-channels.ts';
 import * as outbox from '../repositories/outbox.ts';
 import type { Db } from '../repositories/db.ts';
 import type { AlertContextRow } from '../repositories/monitoring.ts';
 import type { OutboxRow } from '../repositories/outbox.ts';
-import { composeNotification, renderComposed, type NotificationDataInput, type NotificationKind } from './notifications/templates.ts';
+import { alertKeyOf } from './notifications/alert-key.ts';
+import { composeNotification } from './notifications/compose.ts';
+import type { AlertKind, NotificationDataInput } from './notifications/kinds.ts';
+import { renderComposed } from './notifications/render/email.ts';
 import { leaseUntil } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -14,15 +18,16 @@ export interface RaisedNotification {
 
 /**
  * Records one notification inside the caller's transaction: in-app alerts (one per user), and an outbox
- * row per channel (email, webhook, WebSocket). Delivery happens after commit, from the outbox.
+ * row per channel (email, webhook, WebSocket, and the project's notification channels). Delivery happens
+ * after commit, from the outbox.
  */
-export async function raiseNotification<K extends NotificationKind>(
+export async function raiseNotification<K extends AlertKind>(
   ctx: ServiceContext,
   tx: Db,
   project: AlertContextRow,
   kind: K,
   data: NotificationDataInput<K>,
-  opts: { incidentId?: number | null; resolved?: boolean } = {},
+  opts: { incidentId?: number | null; resolved?: boolean; key?: string } = {},
 ): Promise<RaisedNotification> {
   const options = { language: project.owner_language, timezone: project.owner_timezone, ...(ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {}) };
   const composed = composeNotification(kind, data, options);
@@ -37,7 +42,14 @@ export async function raiseNotification<K extends NotificationKind>(
     data: { kind, data },
     is_resolved: opts.resolved ?? false,
   }, project.owner_id);
-  const payload = { kind, data, options, alert_id: alert.id, occurred_at: alert.created_at.toISOString() };
+  const payload = {
+    kind,
+    data,
+    options,
+    alert_id: alert.id,
+    occurred_at: alert.created_at.toISOString(),
+    alert_key: alertKeyOf(project.id, kind, { incidentId: opts.incidentId, key: opts.key }),
+  };
   const rows: Parameters<typeof outbox.insertOutbox>[1] = [];
   const email = project.alert_email ?? (project.owner_email_notifications ? project.owner_email : null);
   if (email) rows.push({ alert_id: alert.id, project_id: project.id, channel: 'email', target: email, payload });
@@ -45,6 +57,18 @@ export async function raiseNotification<K extends NotificationKind>(
     rows.push({ alert_id: alert.id, project_id: project.id, channel: 'webhook', target: project.webhook_url, payload: { ...payload, secret: project.webhook_secret } });
   }
   rows.push({ alert_id: alert.id, project_id: project.id, channel: 'websocket', target: `${project.id}:${project.owner_id}`, payload });
+  // The project's notification channels: the notifier has no database on AWS, so settings travel along.
+  for (const ch of await enabledChannelsOfProject(tx, project.id)) {
+    const channelOptions = { ...options, language: ch.language ?? options.language, timezone: ch.timezone ?? options.timezone };
+    rows.push({
+      alert_id: alert.id,
+      project_id: project.id,
+      channel: ch.type,
+      channel_id: ch.id,
+      target: `channel:${ch.id}`,
+      payload: { ...payload, options: channelOptions, settings: ch.settings },
+    });
+  }
   const inserted = await outbox.insertOutbox(tx, rows, leaseUntil(ctx.clock.now()));
   return { alertId: alert.id, outbox: inserted };
 }

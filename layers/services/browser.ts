@@ -178,7 +178,7 @@ export async function recordJourneyResult(ctx: ServiceContext, r: JourneyResult)
           duration_seconds: Math.max(0, (startedAt.getTime() - test.failing_since.getTime()) / 1000),
           status_code: null,
           response_time_ms: r.duration_ms,
-        }, { resolved: true });
+        }, { resolved: true, key: `synthetic-${test.id}` });
         rows.push(...n.outbox);
       }
       await repo.setSyntheticState(tx, test.id, { last_status: 'passed', failing_since: null, failure_alerted: false });
@@ -190,7 +190,7 @@ export async function recordJourneyResult(ctx: ServiceContext, r: JourneyResult)
           component: `synthetic test "${test.name}"`,
           error_message: failure,
           occurred_at: startedAt,
-        });
+        }, { key: `synthetic-${test.id}` });
         rows.push(...n.outbox);
         alerted = true;
       }

@@ -92,6 +92,8 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
     retryable: z.boolean().default(true),
     status_code: z.number().int().nullable().default(null),
     error: z.string().nullable().default(null),
+    /** The receiver asked to wait at least this long before the next attempt. */
+    retry_after_seconds: z.number().nonnegative().nullable().default(null),
     at: isoDate,
   }),
 ]);
@@ -102,7 +104,8 @@ export const notifyMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('deliver'),
     outbox_id: z.number().int().positive(),
-    channel: z.enum(['email', 'webhook', 'websocket']),
+    /** email, webhook or websocket for a project's own settings, else a notification channel's provider. */
+    channel: z.string().min(1).max(40),
     target: z.string(),
     payload: z.record(z.string(), z.unknown()),
     attempt: z.number().int().nonnegative(),

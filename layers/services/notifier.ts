@@ -1,9 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { ConnectionStore, DeliveryLog, Logger, Mailer, Push, Queue } from '../platform/ports.ts';
-import { buildEmail, sendEmail } from './notifications/email.ts';
-import { composeNotification, notificationKinds, notificationSchema, type Notification } from './notifications/templates.ts';
-import { createWebhookEvent, sendWebhook } from './notifications/webhook.ts';
+import { alertKeyOf } from './notifications/alert-key.ts';
+import type { ChannelEnv, DeliveryOutcome } from './notifications/channels/channel.ts';
+import { channelTypes, deliverVia, type ChannelType } from './notifications/channels/index.ts';
+import { pushTo } from './notifications/channels/websocket.ts';
+import { deliveryKinds, notificationSchema } from './notifications/kinds.ts';
 import { notifyMessageSchema, type NotifyMessage, type ResultMessageInput } from './messages.ts';
 
 /** The notifier runs outside the VPC on AWS: it delivers and reports outcomes on the results queue. */
@@ -15,84 +17,75 @@ export interface NotifierContext {
   deliveries: DeliveryLog;
   log: Logger;
   allowPrivateTargets: boolean;
+  /** Resolvers for channel URLs (DNS_SERVERS), as the checks use. */
+  dnsServers?: string[] | undefined;
   publicUrl?: string | undefined;
 }
 
+/** What an outbox row carries to the notifier (it has no database on AWS). */
 const payloadSchema = z.object({
-  kind: z.enum(notificationKinds),
+  kind: z.enum(deliveryKinds),
   data: z.record(z.string(), z.unknown()),
   options: z.object({ language: z.enum(['ko', 'en']), timezone: z.string() }),
-  alert_id: z.number().int(),
+  alert_id: z.number().int().nullable(),
   occurred_at: z.iso.datetime({ offset: true }).optional(),
+  /** The channel's settings, secrets included; absent on rows for a project's alert_email and webhook_url. */
+  settings: z.record(z.string(), z.unknown()).optional(),
+  /** webhook_url rows: the project's signing key. */
   secret: z.string().optional(),
+  alert_key: z.string().optional(),
 });
 type Payload = z.output<typeof payloadSchema>;
+type Deliver = Extract<NotifyMessage, { type: 'deliver' }>;
 
-type Outcome = { ok: true; status_code?: number } | { ok: false; error: string; retryable: boolean; status_code?: number };
-
-/** Pushes to each connection; connections that are gone are removed from the store. */
-async function pushTo(c: NotifierContext, connectionIds: string[], data: unknown): Promise<number> {
-  let sent = 0;
-  await Promise.all(
-    connectionIds.map(async (id) => {
-      try {
-        if ((await c.push.post(id, data)) === 'gone') await c.connections.remove(id);
-        else sent++;
-      } catch (err) {
-        c.log.warn('push failed', { connectionId: id, error: err instanceof Error ? err.message : String(err) });
-      }
-    }),
-  );
-  return sent;
-}
-
-async function deliverPayload(c: NotifierContext, m: Extract<NotifyMessage, { type: 'deliver' }>, p: Payload, n: Notification): Promise<Outcome> {
-  const { kind, data } = n;
+/** A project's alert_email, webhook_url and push rows carry their destination in `target`. */
+function settingsOf(m: Deliver, p: Payload): unknown {
+  if (p.settings) return p.settings;
   switch (m.channel) {
-    case 'email': {
-      const message = buildEmail(kind, data as never, {
-        email: m.target,
-        language: p.options.language,
-        timezone: p.options.timezone,
-        ...(c.publicUrl ? { publicUrl: c.publicUrl } : {}),
-      });
-      return sendEmail(c.mailer, message);
-    }
-    case 'webhook': {
-      const event = createWebhookEvent(n, {
-        id: `outbox-${m.outbox_id}`,
-        ...(p.occurred_at ? { occurredAt: new Date(p.occurred_at) } : {}),
-      });
-      const r = await sendWebhook(m.target, event, {
-        secret: p.secret,
-        allowPrivateTargets: c.allowPrivateTargets,
-        language: p.options.language,
-        timezone: p.options.timezone,
-        ...(c.publicUrl ? { publicUrl: c.publicUrl } : {}),
-      });
-      return r.ok
-        ? { ok: true, status_code: r.status }
-        : { ok: false, error: r.error, retryable: r.retryable, ...(r.status ? { status_code: r.status } : {}) };
-    }
+    case 'email':
+      return { address: m.target };
+    case 'webhook':
+      return { url: m.target, ...(p.secret ? { secret: p.secret } : {}) };
     case 'websocket': {
       const [projectId, userId] = m.target.split(':').map(Number);
-      const composed = composeNotification(kind, data as never, p.options);
-      const ids = new Set<string>();
-      if (userId) for (const conn of await c.connections.byUser(userId)) ids.add(conn.connectionId);
-      if (projectId) for (const id of await c.connections.byProject(projectId)) ids.add(id);
-      await pushTo(c, [...ids], {
-        type: 'alert',
-        alert_id: p.alert_id,
-        alert_type: kind,
-        severity: composed.severity,
-        project_id: projectId ?? null,
-        title: composed.subject,
-        message: composed.summary,
-      });
-      // Nobody connected is not a failure: the alert is in the in-app list.
-      return { ok: true };
+      return { project_id: projectId || null, user_id: userId || null };
     }
+    default:
+      return undefined;
   }
+}
+
+async function deliver(c: NotifierContext, m: Deliver): Promise<DeliveryOutcome> {
+  // A payload that does not parse will never deliver: a permanent failure, not a retry loop.
+  const p = payloadSchema.safeParse(m.payload);
+  const n = p.success ? notificationSchema.safeParse({ kind: p.data.kind, data: p.data.data }) : undefined;
+  if (!p.success || !n?.success || !(channelTypes as string[]).includes(m.channel)) {
+    return { ok: false, error: 'malformed notification payload', retryable: false };
+  }
+  const env: ChannelEnv = {
+    allowPrivateTargets: c.allowPrivateTargets,
+    dnsServers: c.dnsServers,
+    mailer: c.mailer,
+    push: c.push,
+    connections: c.connections,
+    log: c.log,
+  };
+  const projectId = n.data.data.project?.id ?? null;
+  return deliverVia(
+    m.channel as ChannelType,
+    settingsOf(m, p.data),
+    {
+      id: `outbox-${m.outbox_id}`,
+      notification: n.data,
+      occurredAt: p.data.occurred_at ? new Date(p.data.occurred_at) : new Date(),
+      language: p.data.options.language,
+      timezone: p.data.options.timezone,
+      publicUrl: c.publicUrl,
+      alertId: p.data.alert_id,
+      alertKey: p.data.alert_key ?? alertKeyOf(projectId, n.data.kind),
+    },
+    env,
+  );
 }
 
 async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
@@ -100,17 +93,11 @@ async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
     await pushTo(c, await c.connections.byProject(m.project_id), m.payload);
     return;
   }
-  let outcome: Outcome;
+  let outcome: DeliveryOutcome;
   if (await c.deliveries.wasDelivered(m.outbox_id)) {
     outcome = { ok: true };
   } else {
-    // A payload that does not parse will never deliver: a permanent failure, not a retry loop.
-    const p = payloadSchema.safeParse(m.payload);
-    const n = p.success ? notificationSchema.safeParse({ kind: p.data.kind, data: p.data.data }) : undefined;
-    outcome =
-      p.success && n?.success
-        ? await deliverPayload(c, m, p.data, n.data)
-        : { ok: false, error: 'malformed notification payload', retryable: false };
+    outcome = await deliver(c, m);
     if (outcome.ok) await c.deliveries.markDelivered(m.outbox_id);
   }
   const report: ResultMessageInput = {
@@ -118,8 +105,9 @@ async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
     outbox_id: m.outbox_id,
     ok: outcome.ok,
     retryable: outcome.ok ? false : outcome.retryable,
-    status_code: outcome.status_code ?? null,
+    status_code: outcome.status ?? null,
     error: outcome.ok ? null : outcome.error,
+    retry_after_seconds: outcome.ok ? null : (outcome.retryAfterSeconds ?? null),
     at: new Date().toISOString(),
   };
   await c.queue.send('results', [{ body: report }]);

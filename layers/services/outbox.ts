@@ -43,15 +43,25 @@ export async function sweepOutbox(ctx: ServiceContext): Promise<number> {
 /** Records a delivery outcome reported by the notifier, and schedules the retry of a failure. */
 export async function recordDelivery(
   ctx: ServiceContext,
-  d: { outbox_id: number; ok: boolean; retryable: boolean; status_code: number | null; error: string | null; at: Date },
+  d: {
+    outbox_id: number;
+    ok: boolean;
+    retryable: boolean;
+    status_code: number | null;
+    error: string | null;
+    /** The receiver's Retry-After: the next attempt waits at least this long. */
+    retry_after_seconds?: number | null;
+    at: Date;
+  },
 ): Promise<void> {
   const current = await outbox.outboxStatus(ctx.sql, d.outbox_id);
   if (current === undefined || current === 'sent' || current === 'failed') return;
   const updated = await ctx.sql.begin(async (tx) => {
     const prior = await outbox.recordAttempt(tx, d.outbox_id, d);
     if (!prior || d.ok) return prior;
-    const giveUp = !d.retryable || isGivingUp(prior.attempts);
-    const delayMs = nextAttemptDelay(prior.attempts);
+    // A channel test reports its one attempt: it is never retried.
+    const giveUp = !d.retryable || isGivingUp(prior.attempts) || prior.payload['test'] === true;
+    const delayMs = Math.max(nextAttemptDelay(prior.attempts), (d.retry_after_seconds ?? 0) * 1000);
     const retryAt = new Date(ctx.clock.now().getTime() + delayMs);
     return outbox.markRetry(tx, d.outbox_id, giveUp ? null : retryAt, giveUp);
   });

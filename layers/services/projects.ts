@@ -1,4 +1,5 @@
-import { DomainError, forbidden, notFound } from '../errors.ts';
+import { DomainError, forbidden, invalid, notFound } from '../errors.ts';
+import * as channelsRepo from '../repositories/notification-channels.ts';
 import * as repo from '../repositories/projects.ts';
 import type { MonitoringSettings, ProjectFields, ProjectFilter, ProjectRow } from '../repositories/projects.ts';
 import { validateTargetUrl } from '../checks/ssrf.ts';
@@ -114,12 +115,17 @@ export async function getMonitoringSettings(ctx: ServiceContext, actor: Actor, i
   const row = await repo.getMonitoringSettings(ctx.sql, id);
   const owner = await repo.ownerOfProject(ctx.sql, id);
   if (!row || owner === undefined) throw notFound('project');
-  if (canModifyProject(actor, owner)) return row;
+  const channel_ids = await channelsRepo.projectChannelIds(ctx.sql, id);
+  if (canModifyProject(actor, owner)) return { ...row, channel_ids };
   const { webhook_secret: _hidden, ...rest } = row;
-  return rest;
+  return { ...rest, channel_ids };
 }
 
-export async function putMonitoringSettings(ctx: ServiceContext, id: number, input: Omit<MonitoringSettings, 'check_interval'> & { check_interval?: number | undefined }) {
+export async function putMonitoringSettings(
+  ctx: ServiceContext,
+  id: number,
+  { channel_ids, ...input }: Omit<MonitoringSettings, 'check_interval'> & { check_interval?: number | undefined; channel_ids?: number[] | undefined },
+) {
   if (input.webhook_url) {
     const verdict = validateTargetUrl(input.webhook_url, { allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS });
     if (!verdict.ok) {
@@ -131,7 +137,14 @@ export async function putMonitoringSettings(ctx: ServiceContext, id: number, inp
   const row = await ctx.sql.begin(async (tx) => {
     const project = await repo.lockProject(tx, id);
     if (!project) throw notFound('project');
-    return repo.putMonitoringSettings(tx, id, { ...input, check_interval: input.check_interval ?? project.status_interval });
+    if (channel_ids) {
+      const known = new Set(await channelsRepo.existingChannelIds(tx, channel_ids));
+      const unknown = channel_ids.find((c) => !known.has(c));
+      if (unknown !== undefined) throw invalid('channel_ids', `no notification channel ${unknown}`);
+      await channelsRepo.setProjectChannels(tx, id, channel_ids);
+    }
+    const saved = await repo.putMonitoringSettings(tx, id, { ...input, check_interval: input.check_interval ?? project.status_interval });
+    return saved && { ...saved, channel_ids: await channelsRepo.projectChannelIds(tx, id) };
   });
   if (!row) throw notFound('project');
   return row;

@@ -115,6 +115,12 @@ export const monitoringSettingsBody = z.object({
   webhook_url: httpUrl.nullable().default(null),
   ssl_warning_days: z.number().int().min(1).max(365).default(30),
   domain_warning_days: z.number().int().min(1).max(365).default(30),
+  // Notification channels (issue 15); omitted, the project keeps the ones it has.
+  channel_ids: z
+    .array(z.number().int('must be an integer').min(1).max(2_147_483_647))
+    .max(50, 'at most 50 channels')
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel')
+    .optional(),
 });
 
 export const monitoringSettingsResponse = z.object({
@@ -129,6 +135,7 @@ export const monitoringSettingsResponse = z.object({
   ssl_warning_days: z.number().int(),
   domain_warning_days: z.number().int(),
   webhook_secret: z.string().optional().describe('HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project'),
+  channel_ids: z.array(z.number().int()).describe('notification channels the project notifies'),
   updated_at: timestamp,
 });
 

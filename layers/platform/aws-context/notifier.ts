@@ -17,6 +17,7 @@ export const awsNotifierContext = memo(async (): Promise<NotifierContext> => {
     deliveries: dynamo?.deliveryLog ?? missing('deliveries'),
     log: awsLogger(config),
     allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+    dnsServers: config.DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean),
     publicUrl: config.PUBLIC_URL,
   };
 });

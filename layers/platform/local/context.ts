@@ -67,6 +67,7 @@ export function notifierContextFor(ctx: ServiceContext): NotifierContext {
     deliveries: ctx.deliveries,
     log: ctx.log,
     allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
+    dnsServers: checkerContextFor(ctx.config, ctx.queue, ctx.log).dnsServers,
     publicUrl: ctx.config.PUBLIC_URL,
   };
 }

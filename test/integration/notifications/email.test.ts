@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OutboxLogMailer } from '../../../layers/platform/local/outbox-log-mailer.ts';
 import { SmtpMailer } from '../../../layers/platform/local/smtp-mailer.ts';
-import { buildEmail, sendEmail } from '../../../layers/services/notifications/email.ts';
+import { buildEmail, sendEmail } from '../../../layers/services/notifications/channels/email.ts';
 import { startSmtpCapture, type SmtpCapture } from '../../support/receivers/smtp-capture.ts';
 import { testCertificates } from '../../support/servers/certs.ts';
 import { closedTcpPort } from '../../support/servers/http-server.ts';

@@ -9,7 +9,7 @@ import {
   verifyWebhookSignature,
   webhookEventSchema,
   type WebhookOptions,
-} from '../../../layers/services/notifications/webhook.ts';
+} from '../../../layers/services/notifications/channels/webhook.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/receivers/webhook-capture.ts';
 import { closedTcpPort, startSilentTcpServer } from '../../support/servers/http-server.ts';
 import { testCertificates } from '../../support/servers/certs.ts';

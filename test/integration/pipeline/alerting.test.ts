@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { startSmtpCapture, startWebhookCapture, type SmtpCapture, type WebhookCapture } from '../../support/receivers/index.ts';
 import { startFlakyTarget, type FlakyTarget } from '../../support/target.ts';
-import { verifyWebhookSignature } from '../../../layers/services/notifications/webhook.ts';
+import { verifyWebhookSignature } from '../../../layers/services/notifications/channels/webhook.ts';
 
 let app: TestApp;
 let smtp: SmtpCapture;

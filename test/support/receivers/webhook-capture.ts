@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, readRequest } from './loopback-server.ts';
 
 // A real HTTP server on 127.0.0.1 that records every webhook POST and answers with a status the test
 // chooses (and can change mid-test, to simulate a receiver that is down and then recovers).
@@ -44,31 +44,15 @@ export async function startWebhookCapture(options: WebhookCaptureOptions = {}): 
   let responseBody = options.body ?? '';
 
   const handler: http.RequestListener = (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers, body, json: () => JSON.parse(body) as unknown });
+    void readRequest(req).then((captured) => {
+      requests.push(captured);
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(responseBody);
       waiters.forEach((w) => w());
     });
   };
   const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
-  const sockets = new Set<Socket>();
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server);
 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`,
@@ -94,9 +78,6 @@ export async function startWebhookCapture(options: WebhookCaptureOptions = {}): 
         waiters.add(check);
       });
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }

@@ -6,7 +6,7 @@ import {
   signWebhookBody,
   verifyWebhookSignature,
   webhookEventSchema,
-} from '../../../layers/services/notifications/webhook.ts';
+} from '../../../layers/services/notifications/channels/webhook.ts';
 
 const SECRET = 'whsec_test_secret';
 const NOW = new Date('2026-11-24T08:05:00Z');

@@ -1,9 +1,12 @@
 import * as z from 'zod';
-import type { MailMessage, Mailer } from '../../platform/ports.ts';
-import { renderNotification, type NotificationDataInput, type NotificationKind } from './templates.ts';
+import type { MailMessage, Mailer } from '../../../platform/ports.ts';
+import { composeNotification, composeParsed } from '../compose.ts';
+import type { NotificationDataInput, NotificationKind } from '../kinds.ts';
+import { renderComposed } from '../render/email.ts';
+import { defineChannel, type DeliveryOutcome } from './channel.ts';
 
-// Email channel (spec 7.2): renders a notification in the recipient's language and time zone and
-// hands it to the Mailer port (SES on AWS, SMTP or the outbox log locally).
+// Email (spec 7.2): rendered in the recipient's language and time zone and handed to the Mailer
+// port (SES on AWS, SMTP or the outbox log locally).
 
 /** The recipient's settings that shape an email (spec 2.3: language, timezone). */
 export const emailRecipientSchema = z.object({
@@ -16,21 +19,15 @@ export const emailRecipientSchema = z.object({
 });
 export type EmailRecipient = z.input<typeof emailRecipientSchema>;
 
-export function buildEmail<K extends NotificationKind>(
-  kind: K,
-  data: NotificationDataInput<K>,
-  recipient: EmailRecipient,
-): MailMessage {
+export function buildEmail<K extends NotificationKind>(kind: K, data: NotificationDataInput<K>, recipient: EmailRecipient): MailMessage {
   const r = emailRecipientSchema.parse(recipient);
-  const rendered = renderNotification(kind, data, {
-    language: r.language,
-    timezone: r.timezone,
-    ...(r.publicUrl ? { publicUrl: r.publicUrl } : {}),
-  });
+  const rendered = renderComposed(
+    composeNotification(kind, data, { language: r.language, timezone: r.timezone, ...(r.publicUrl ? { publicUrl: r.publicUrl } : {}) }),
+  );
   return { to: r.email, subject: rendered.subject, text: rendered.text, html: rendered.html };
 }
 
-export type EmailResult = { ok: true } | { ok: false; error: string; retryable: boolean };
+export type EmailResult = Extract<DeliveryOutcome, { ok: true }> | { ok: false; error: string; retryable: boolean };
 
 /**
  * Sends one message and classifies a failure instead of throwing: an SMTP 5xx reply (unknown mailbox,
@@ -70,3 +67,15 @@ function describeMailError(err: unknown): string {
   const response = field(err, 'response');
   return typeof response === 'string' && !message.includes(response) ? `${message}: ${response}` : message;
 }
+
+export const emailChannel = defineChannel({
+  type: 'email',
+  settings: z.strictObject({ address: z.string().trim().max(254).pipe(z.email('must be a valid email address')) }),
+  secrets: [],
+  async send(d, s, env) {
+    const rendered = renderComposed(
+      composeParsed(d.notification, { language: d.language, timezone: d.timezone, ...(d.publicUrl ? { publicUrl: d.publicUrl } : {}) }),
+    );
+    return sendEmail(env.mailer, { to: s.address, subject: rendered.subject, text: rendered.text, html: rendered.html });
+  },
+});
