@@ -6,7 +6,7 @@ export const esmRequireBanner =
   "import { createRequire as __pmCreateRequire } from 'node:module';const require = __pmCreateRequire(import.meta.url);";
 
 export const houseBundle = {
-  target: 'node22',
+  target: 'node24',
   format: 'esm' as const,
   platform: 'node' as const,
   /** Prefer ESM builds of dependencies so esbuild can tree-shake them. */

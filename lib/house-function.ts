@@ -33,7 +33,7 @@ export interface HouseFunctionProps
 }
 
 /**
- * Every zip function of the stack: Node 22 on arm64, ESM bundle with source maps, its own log group,
+ * Every zip function of the stack: Node 24 on arm64, ESM bundle with source maps, its own log group,
  * X-Ray tracing, MODE=aws. `bind*()` grant IAM and set the env var in one call, so a function's
  * permissions are exactly the resources it was told about.
  */
@@ -54,7 +54,7 @@ export class HouseFunction extends NodejsFunction {
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       ...rest,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       logGroup,
       environment: { MODE: 'aws', NODE_OPTIONS: '--enable-source-maps', ...environment },

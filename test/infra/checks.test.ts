@@ -131,13 +131,13 @@ describe('placement', () => {
     expect(browser?.Properties?.['Code']).toHaveProperty('ImageUri');
   });
 
-  it('runs zip functions on Node 22 arm64 with active tracing', () => {
+  it('runs zip functions on Node 24 arm64 with active tracing', () => {
     const zips = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
       (f) => JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"') && f.Properties?.['PackageType'] !== 'Image',
     );
     expect(zips.length).toBe(9);
     for (const f of zips) {
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     }
   });
 });
