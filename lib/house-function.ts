@@ -110,11 +110,12 @@ export class HouseFunction extends NodejsFunction {
 
   /**
    * Database credentials plus a security-group rule to the cluster's port. A container serves one
-   * event at a time, so a small pool keeps many containers within Aurora's connection limit.
+   * event at a time, so `poolMax` stays small: Aurora's connection limit is shared by every container
+   * of every function (the README's connection budget).
    */
-  bindDatabase(database: { secret: ISecret; connections: ec2.Connections }): this {
+  bindDatabase(database: { secret: ISecret; connections: ec2.Connections }, poolMax: number): this {
     database.connections.allowDefaultPortFrom(this, `from ${this.node.id}`);
-    this.setEnv('DATABASE_POOL_MAX', '2');
+    this.setEnv('DATABASE_POOL_MAX', String(poolMax));
     return this.bindSecret(database.secret, 'DATABASE_SECRET_ARN');
   }
 
