@@ -47,6 +47,11 @@ export const deployConfigSchema = z
       .string()
       .regex(/^\d+\.\d+$/, 'an Aurora PostgreSQL version such as 17.9')
       .default('17.9'),
+    /**
+     * Create the cluster from this snapshot (name or ARN): a new stack gets a torn-down one's data back;
+     * on a running stack CloudFormation replaces the cluster (README, "Restoring a snapshot").
+     */
+    dbSnapshotIdentifier: optionalString,
     /** Aurora Serverless v2 capacity range; 0 lets the writer auto-pause. */
     dbMinAcu: num(0, 0, 256),
     dbMaxAcu: num(2, 1, 256),

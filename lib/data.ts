@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
 
 export const DATABASE_NAME = 'pymonitor';
+const DATABASE_USER = 'pymonitor';
 /**
  * Connections one container of each function may open (DATABASE_POOL_MAX). Two where a transaction may
  * run beside another query; the WebSocket handler runs single queries.
@@ -26,7 +27,7 @@ export class Data extends Construct {
   readonly vpc: ec2.Vpc;
   /** Subnets for in-VPC functions: isolated without NAT, private-with-egress with it. */
   readonly functionSubnets: ec2.SubnetSelection;
-  readonly cluster: rds.DatabaseCluster;
+  readonly cluster: rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot;
   /** The cluster's security group, which holds one ingress rule per function bound to the database. */
   readonly databaseSecurityGroup: ec2.SecurityGroup;
   readonly databaseSecret: secretsmanager.ISecret;
@@ -90,7 +91,7 @@ export class Data extends Construct {
       description: 'Aurora PostgreSQL: reachable only from the functions bound to it',
       allowAllOutbound: false,
     });
-    this.cluster = new rds.DatabaseCluster(this, 'Database', {
+    const clusterProps = {
       engine: rds.DatabaseClusterEngine.auroraPostgres({
         version: rds.AuroraPostgresEngineVersion.of(config.dbEngineVersion, config.dbEngineVersion.split('.')[0] ?? config.dbEngineVersion),
       }),
@@ -98,19 +99,30 @@ export class Data extends Construct {
       serverlessV2MinCapacity: config.dbMinAcu,
       serverlessV2MaxCapacity: config.dbMaxAcu,
       ...(config.dbMinAcu === 0 ? { serverlessV2AutoPauseDuration: Duration.minutes(config.dbAutoPauseMinutes) } : {}),
-      // No secret names: CloudFormation generates them, so a redeploy after a destroy does not meet the
-      // old names, which Secrets Manager keeps reserved during its recovery window.
-      credentials: rds.Credentials.fromGeneratedSecret('pymonitor'),
-      defaultDatabaseName: DATABASE_NAME,
       vpc: this.vpc,
       vpcSubnets: this.functionSubnets,
       securityGroups: [this.databaseSecurityGroup],
-      storageEncrypted: true,
       backup: { retention: Duration.days(config.dbBackupRetentionDays) },
       removalPolicy: config.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       // Kept data is also protected from a delete or a replacing update; turn it off to tear down (README).
       deletionProtection: config.retainData,
-    });
+    };
+    // No secret names: CloudFormation generates them, so a redeploy after a destroy does not meet the
+    // old names, which Secrets Manager keeps reserved during its recovery window.
+    this.cluster = config.dbSnapshotIdentifier
+      ? new rds.DatabaseClusterFromSnapshot(this, 'Database', {
+          ...clusterProps,
+          snapshotIdentifier: config.dbSnapshotIdentifier,
+          // A new password for the snapshot's user. As for a new cluster, the secret's attachment adds the
+          // connection details, the database name included, from the cluster.
+          snapshotCredentials: rds.SnapshotCredentials.fromGeneratedSecret(DATABASE_USER),
+        })
+      : new rds.DatabaseCluster(this, 'Database', {
+          ...clusterProps,
+          credentials: rds.Credentials.fromGeneratedSecret(DATABASE_USER),
+          defaultDatabaseName: DATABASE_NAME,
+          storageEncrypted: true,
+        });
     if (!this.cluster.secret) throw new Error('the cluster was created without a generated secret');
     this.databaseSecret = this.cluster.secret;
 

@@ -82,6 +82,25 @@ describe('Aurora PostgreSQL Serverless v2', () => {
     expect(() => synthStack({ dbEngineVersion: 'latest' })).toThrow(/dbEngineVersion/);
   });
 
+  it('restores the same cluster resource from a snapshot when configured, with a new password for its user', () => {
+    const restored = synthStack({ dbSnapshotIdentifier: 'pymonitor-final-snapshot' }).template;
+    const clusterIds = (t: typeof template) => Object.keys(resourcesOf(t, 'AWS::RDS::DBCluster'));
+    expect(clusterIds(restored)).toEqual(clusterIds(template));
+    restored.hasResourceProperties('AWS::RDS::DBCluster', {
+      SnapshotIdentifier: 'pymonitor-final-snapshot',
+      EngineVersion: '17.9',
+      DeletionProtection: true,
+      MasterUserPassword: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])] },
+    });
+    const cluster = Object.values(resourcesOf(restored, 'AWS::RDS::DBCluster'))[0];
+    expect(cluster?.Properties?.['DatabaseName']).toBeUndefined();
+    // The same secret shape as a new cluster's: the attachment fills in host, port and database.
+    restored.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: 'pymonitor' }) }),
+    });
+    restored.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 1);
+  });
+
   it('lets CloudFormation name the secrets, so a redeploy after a destroy does not collide', () => {
     const secrets = Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret'));
     expect(secrets).toHaveLength(2);
