@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { z } from 'zod';
-import { houseBundle } from '../../lib/bundling.ts';
+import { houseEsbuildOptions } from '../../lib/bundling.ts';
 
 /** Installed in the image: Playwright and the Lambda build of Chromium, loaded at run time. */
 export const IMAGE_PACKAGES = ['playwright-core', '@sparticuz/chromium'] as const;
@@ -15,21 +15,7 @@ export const HANDLER_ENTRY = 'functions/browser/handler.ts';
 export const HANDLER_OUTPUT = 'functions/browser/handler.mjs';
 
 export function handlerBuildOptions(projectRoot: string, outDir: string): BuildOptions {
-  return {
-    entryPoints: [join(projectRoot, HANDLER_ENTRY)],
-    outfile: join(outDir, HANDLER_OUTPUT),
-    bundle: true,
-    platform: houseBundle.platform,
-    target: houseBundle.target,
-    format: houseBundle.format,
-    mainFields: houseBundle.mainFields,
-    minify: houseBundle.minify,
-    sourcemap: houseBundle.sourceMap,
-    sourcesContent: houseBundle.sourcesContent,
-    banner: { js: houseBundle.banner },
-    external: houseBundle.externalModules,
-    logLevel: 'warning',
-  };
+  return { ...houseEsbuildOptions(join(projectRoot, HANDLER_ENTRY), join(outDir, HANDLER_OUTPUT)), logLevel: 'warning' };
 }
 
 const lockfileSchema = z.object({
