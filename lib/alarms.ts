@@ -8,7 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
 
-/** Operational alarms (not the product's alerts): DLQs, function errors and throttles, check backlog. */
+/** Operational alarms (not the product's alerts): DLQs, function errors and throttles, queue backlogs. */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   private readonly action: actions.SnsAction;
@@ -43,7 +43,7 @@ export class Alarms extends Construct {
     );
   }
 
-  /** Checks waiting longer than this fall behind their interval: the checker needs more concurrency. */
+  /** Messages waiting longer than this mean the queue's consumer falls behind: it needs more concurrency. */
   watchBacklog(name: string, queue: sqs.IQueue, maxAge: Duration): void {
     this.add(
       `${name}Backlog`,

@@ -3,9 +3,10 @@ import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { AccessLog } from './access-logs.ts';
 import type { QueueKey, QueueWithDlq } from './checks.ts';
 import type { DeployConfig } from './config.ts';
-import type { Data } from './data.ts';
+import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
 
@@ -19,6 +20,8 @@ export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly apiFunction: HouseFunction;
   readonly toolsFunction: HouseFunction;
+  readonly stage: HttpStage;
+  readonly accessLog: AccessLog;
   /** Host name of the API, for the CloudFront origin. */
   readonly domainName: string;
 
@@ -39,7 +42,7 @@ export class Api extends Construct {
       environment: { ALLOW_REGISTRATION: String(config.allowRegistration) },
       ...inVpc(data),
     })
-      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
+      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections }, DATABASE_POOL_MAX.api)
       .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN')
       .bindCache({ url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts })
       // The outbox and status changes made through the API go out through the notifier.
@@ -72,11 +75,13 @@ export class Api extends Construct {
       integration: new HttpLambdaIntegration('Tools', this.toolsFunction),
     });
     // Tools cannot reach the cache (outside the VPC), so the stage throttle is their shared rate limit.
-    new HttpStage(this, 'DefaultStage', {
+    this.accessLog = new AccessLog(this, 'AccessLog', { kind: 'http', retentionDays: config.logRetentionDays });
+    this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      accessLogSettings: this.accessLog.settings,
     });
     const stack = Stack.of(this);
     this.domainName = `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;

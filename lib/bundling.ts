@@ -1,12 +1,14 @@
 // The one description of how a zip function is bundled. lib/house-function.ts hands it to
-// NodejsFunction and bench/bundles/run.ts hands it to esbuild, so the bench measures what ships.
+// NodejsFunction; bench/bundles/run.ts and the browser image (functions/browser/build.ts) hand it to
+// esbuild through houseEsbuildOptions, so the bench measures what ships.
+import type { BuildOptions } from 'esbuild';
 
 /** ESM output cannot `require`; some CommonJS dependencies still do, so give them one. */
 export const esmRequireBanner =
   "import { createRequire as __pmCreateRequire } from 'node:module';const require = __pmCreateRequire(import.meta.url);";
 
 export const houseBundle = {
-  target: 'node22',
+  target: 'node24',
   format: 'esm' as const,
   platform: 'node' as const,
   /** Prefer ESM builds of dependencies so esbuild can tree-shake them. */
@@ -23,3 +25,21 @@ export const houseBundle = {
   externalModules: ['playwright-core', '@sparticuz/chromium', 'chromium-bidi', 'electron', 'pg-native'],
   outfileName: 'index.mjs',
 };
+
+/** houseBundle as esbuild's own options, for one entry written to `outfile`. */
+export function houseEsbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: houseBundle.platform,
+    target: houseBundle.target,
+    format: houseBundle.format,
+    mainFields: houseBundle.mainFields,
+    minify: houseBundle.minify,
+    sourcemap: houseBundle.sourceMap,
+    sourcesContent: houseBundle.sourcesContent,
+    banner: { js: houseBundle.banner },
+    external: houseBundle.externalModules,
+  };
+}

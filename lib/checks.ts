@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Browser } from './browser.ts';
 import type { DeployConfig } from './config.ts';
-import type { Data } from './data.ts';
+import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
 
@@ -32,6 +32,8 @@ export class Checks extends Construct {
   readonly results: HouseFunction;
   readonly notifier: HouseFunction;
   readonly daily: HouseFunction;
+  /** Daily rule invocations that failed after their retries. */
+  readonly dailyDlq: sqs.Queue;
   readonly browser: Browser;
 
   constructor(
@@ -81,7 +83,7 @@ export class Checks extends Construct {
       logRetentionDays,
       ...inVpc(data),
     })
-      .bindDatabase(db)
+      .bindDatabase(db, DATABASE_POOL_MAX.scheduler)
       .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL')
       // Each tick re-sends due outbox deliveries and queues scheduled journeys with the browser checks.
       .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL')
@@ -122,8 +124,9 @@ export class Checks extends Construct {
       logRetentionDays,
       ...inVpc(data),
     })
-      .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1) })
-      .bindDatabase(db)
+      // Capped: every consumer holds database connections, and a backlog would otherwise scale it up to Aurora's limit.
+      .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), maxConcurrency: config.resultsConcurrency })
+      .bindDatabase(db, DATABASE_POOL_MAX.results)
       .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL')
       // Status pushes are queued only while someone subscribes to the project.
       .bindTable(data.connectionsTable, 'read');
@@ -141,19 +144,27 @@ export class Checks extends Construct {
       .bindTable(data.connectionsTable, 'readWrite')
       .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL');
 
+    // A daily run that fails lands here, whether EventBridge could not deliver it or the function
+    // failed Lambda's two asynchronous retries.
+    this.dailyDlq = new sqs.Queue(this, 'DailyDlq', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
     this.daily = new HouseFunction(this, 'Daily', {
       entry: 'functions/daily.ts',
       description: 'Daily: retention cleanup and partitions; enqueues SSL/domain expiry probes',
       timeout: Duration.minutes(5),
+      deadLetterQueue: this.dailyDlq,
       logRetentionDays,
       ...inVpc(data),
     })
-      .bindDatabase(db)
+      .bindDatabase(db, DATABASE_POOL_MAX.daily)
       .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
     new events.Rule(this, 'DailyRule', {
       description: 'Py_Monitor daily maintenance',
       schedule: events.Schedule.expression(config.dailySchedule),
-      targets: [new targets.LambdaFunction(this.daily, { retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(this.daily, { retryAttempts: 2, deadLetterQueue: this.dailyDlq })],
     });
   }
 }

@@ -39,6 +39,19 @@ export const deployConfigSchema = z
     sesVerifyDomain: bool(false),
     /** Optional address subscribed to the operational alarm topic. */
     alarmEmail: optionalString.pipe(z.string().email().optional()),
+    /**
+     * Aurora PostgreSQL engine version, one AWS offers to new clusters (17.9: April 2026). Changing the
+     * major version of a running stack is an in-place upgrade; take a snapshot first.
+     */
+    dbEngineVersion: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'an Aurora PostgreSQL version such as 17.9')
+      .default('17.9'),
+    /**
+     * Create the cluster from this snapshot (name or ARN): a new stack gets a torn-down one's data back;
+     * on a running stack CloudFormation replaces the cluster (README, "Restoring a snapshot").
+     */
+    dbSnapshotIdentifier: optionalString,
     /** Aurora Serverless v2 capacity range; 0 lets the writer auto-pause. */
     dbMinAcu: num(0, 0, 256),
     dbMaxAcu: num(2, 1, 256),
@@ -51,7 +64,10 @@ export const deployConfigSchema = z
     dailySchedule: z.string().default('cron(15 3 * * ? *)'),
     /** Spec 6.2: ten HTTP checks and two browser checks at once. */
     checkerConcurrency: int(10, 2, 1000),
+    /** About one per 60 monitors at a 60 s interval (a ~6 s deep check every 6th cycle); see the README. */
     browserConcurrency: int(2, 1, 100),
+    /** Results consumers at once; each holds up to two database connections. */
+    resultsConcurrency: int(5, 2, 1000),
     /** CloudWatch Logs retention for every function. */
     logRetentionDays: int(30, 1, 3653).refine((d) => LOG_RETENTION_DAYS.includes(d), {
       message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
@@ -63,8 +79,13 @@ export const deployConfigSchema = z
     /** AZs that get an interface endpoint ENI (each costs per hour); 1 is the cheap default. */
     vpcEndpointAzs: int(1, 1, 2),
     allowRegistration: bool(true),
-    /** Keep the database (as a final snapshot) and buckets when the stack is deleted. */
+    /** Keep the database (as a final snapshot) and blob bucket when the stack is deleted; protect the cluster from deletion. */
     retainData: bool(true),
+    /**
+     * Sets the region's API Gateway CloudWatch Logs role, without which the WebSocket stage cannot write
+     * access logs. `false` when the account already has one (it is one setting per account and region).
+     */
+    apiGatewayLogRole: bool(true),
     /** HTTP API throttle for the whole stage, requests per second and burst. */
     apiRateLimit: int(100, 1, 10_000),
     apiBurstLimit: int(200, 1, 5000),

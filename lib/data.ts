@@ -9,6 +9,12 @@ import { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
 
 export const DATABASE_NAME = 'pymonitor';
+const DATABASE_USER = 'pymonitor';
+/**
+ * Connections one container of each function may open (DATABASE_POOL_MAX). Two where a transaction may
+ * run beside another query; the WebSocket handler runs single queries.
+ */
+export const DATABASE_POOL_MAX = { api: 2, ws: 1, scheduler: 2, results: 2, daily: 2, migrate: 2 } as const;
 /** WebSocket connection and subscription items expire with TTL (API Gateway caps a connection at 2 h). */
 export const CONNECTIONS_TTL_ATTRIBUTE = 'expiresAt';
 
@@ -21,7 +27,9 @@ export class Data extends Construct {
   readonly vpc: ec2.Vpc;
   /** Subnets for in-VPC functions: isolated without NAT, private-with-egress with it. */
   readonly functionSubnets: ec2.SubnetSelection;
-  readonly cluster: rds.DatabaseCluster;
+  readonly cluster: rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot;
+  /** The cluster's security group, which holds one ingress rule per function bound to the database. */
+  readonly databaseSecurityGroup: ec2.SecurityGroup;
   readonly databaseSecret: secretsmanager.ISecret;
   readonly jwtSecret: secretsmanager.Secret;
   readonly cacheUrl: string;
@@ -31,6 +39,17 @@ export class Data extends Construct {
   readonly blobBucket: s3.Bucket;
   /** Endpoints the migration must wait for before it can read its secret. */
   readonly endpoints: Construct[] = [];
+
+  /** The database ingress rules that admit `from` (one per security group of it). */
+  databaseIngressFrom(from: ec2.IConnectable): ec2.CfnSecurityGroupIngress[] {
+    const sources = new Set(from.connections.securityGroups.map((sg) => sg.securityGroupId));
+    const rules = this.databaseSecurityGroup.node
+      .findAll()
+      .filter((c): c is ec2.CfnSecurityGroupIngress => c instanceof ec2.CfnSecurityGroupIngress)
+      .filter((rule) => rule.sourceSecurityGroupId !== undefined && sources.has(rule.sourceSecurityGroupId));
+    if (rules.length === 0) throw new Error(`no database ingress rule admits ${from.connections.securityGroups.length} security group(s)`);
+    return rules;
+  }
 
   constructor(scope: Construct, id: string, config: DeployConfig) {
     super(scope, id);
@@ -67,27 +86,43 @@ export class Data extends Construct {
       }
     }
 
-    const dbSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc: this.vpc,
       description: 'Aurora PostgreSQL: reachable only from the functions bound to it',
       allowAllOutbound: false,
     });
-    this.cluster = new rds.DatabaseCluster(this, 'Database', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+    const clusterProps = {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({
+        version: rds.AuroraPostgresEngineVersion.of(config.dbEngineVersion, config.dbEngineVersion.split('.')[0] ?? config.dbEngineVersion),
+      }),
       writer: rds.ClusterInstance.serverlessV2('writer', { publiclyAccessible: false }),
       serverlessV2MinCapacity: config.dbMinAcu,
       serverlessV2MaxCapacity: config.dbMaxAcu,
       ...(config.dbMinAcu === 0 ? { serverlessV2AutoPauseDuration: Duration.minutes(config.dbAutoPauseMinutes) } : {}),
-      credentials: rds.Credentials.fromGeneratedSecret('pymonitor', { secretName: `${Stack.of(this).stackName}/database` }),
-      defaultDatabaseName: DATABASE_NAME,
       vpc: this.vpc,
       vpcSubnets: this.functionSubnets,
-      securityGroups: [dbSecurityGroup],
-      storageEncrypted: true,
+      securityGroups: [this.databaseSecurityGroup],
       backup: { retention: Duration.days(config.dbBackupRetentionDays) },
       removalPolicy: config.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
-      deletionProtection: false,
-    });
+      // Kept data is also protected from a delete or a replacing update; turn it off to tear down (README).
+      deletionProtection: config.retainData,
+    };
+    // No secret names: CloudFormation generates them, so a redeploy after a destroy does not meet the
+    // old names, which Secrets Manager keeps reserved during its recovery window.
+    this.cluster = config.dbSnapshotIdentifier
+      ? new rds.DatabaseClusterFromSnapshot(this, 'Database', {
+          ...clusterProps,
+          snapshotIdentifier: config.dbSnapshotIdentifier,
+          // A new password for the snapshot's user. As for a new cluster, the secret's attachment adds the
+          // connection details, the database name included, from the cluster.
+          snapshotCredentials: rds.SnapshotCredentials.fromGeneratedSecret(DATABASE_USER),
+        })
+      : new rds.DatabaseCluster(this, 'Database', {
+          ...clusterProps,
+          credentials: rds.Credentials.fromGeneratedSecret(DATABASE_USER),
+          defaultDatabaseName: DATABASE_NAME,
+          storageEncrypted: true,
+        });
     if (!this.cluster.secret) throw new Error('the cluster was created without a generated secret');
     this.databaseSecret = this.cluster.secret;
 
@@ -137,7 +172,6 @@ export class Data extends Construct {
     });
 
     this.jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
-      secretName: `${Stack.of(this).stackName}/jwt`,
       description: 'Py_Monitor JWT signing key: JSON {"secret": "..."}',
       generateSecretString: {
         secretStringTemplate: '{}',

@@ -33,7 +33,7 @@ export interface HouseFunctionProps
 }
 
 /**
- * Every zip function of the stack: Node 22 on arm64, ESM bundle with source maps, its own log group,
+ * Every zip function of the stack: Node 24 on arm64, ESM bundle with source maps, its own log group,
  * X-Ray tracing, MODE=aws. `bind*()` grant IAM and set the env var in one call, so a function's
  * permissions are exactly the resources it was told about.
  */
@@ -54,7 +54,7 @@ export class HouseFunction extends NodejsFunction {
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       ...rest,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       logGroup,
       environment: { MODE: 'aws', NODE_OPTIONS: '--enable-source-maps', ...environment },
@@ -110,11 +110,12 @@ export class HouseFunction extends NodejsFunction {
 
   /**
    * Database credentials plus a security-group rule to the cluster's port. A container serves one
-   * event at a time, so a small pool keeps many containers within Aurora's connection limit.
+   * event at a time, so `poolMax` stays small: Aurora's connection limit is shared by every container
+   * of every function (the README's connection budget).
    */
-  bindDatabase(database: { secret: ISecret; connections: ec2.Connections }): this {
+  bindDatabase(database: { secret: ISecret; connections: ec2.Connections }, poolMax: number): this {
     database.connections.allowDefaultPortFrom(this, `from ${this.node.id}`);
-    this.setEnv('DATABASE_POOL_MAX', '2');
+    this.setEnv('DATABASE_POOL_MAX', String(poolMax));
     return this.bindSecret(database.secret, 'DATABASE_SECRET_ARN');
   }
 

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
-import type { Data } from './data.ts';
+import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction, projectRoot } from './house-function.ts';
 import { inVpc } from './placement.ts';
 
@@ -43,7 +43,7 @@ export class Migrations extends Construct {
       logRetentionDays: config.logRetentionDays,
       ...inVpc(data),
     })
-      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections });
+      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections }, DATABASE_POOL_MAX.migrate);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.fn,
@@ -57,6 +57,8 @@ export class Migrations extends Construct {
       resourceType: 'Custom::PyMonitorMigrations',
       properties: { migrationsHash: hashMigrations() },
     });
-    this.resource.node.addDependency(data.cluster, ...data.endpoints);
+    // The migrator connects on the first deploy: the cluster, the endpoints to its secret and its own
+    // ingress rule must exist first (the other functions' rules depend on the migration, so not those).
+    this.resource.node.addDependency(data.cluster, ...data.databaseIngressFrom(this.fn), ...data.endpoints);
   }
 }

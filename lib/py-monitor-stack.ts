@@ -1,5 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ApiGatewayLogRole } from './access-logs.ts';
 import { Alarms } from './alarms.ts';
 import { Alerts } from './alerts.ts';
 import { Api } from './api.ts';
@@ -13,6 +15,15 @@ import { Web } from './web.ts';
 export interface PyMonitorStackProps extends StackProps {
   config: DeployConfig;
 }
+
+/** How long a message may wait in each queue before its consumer counts as falling behind. */
+export const QUEUE_MAX_AGE: Record<QueueKey, Duration> = {
+  checks: Duration.minutes(5),
+  // Deep checks come every sixth cycle, so a wait of ten minutes means a whole round is late.
+  browser: Duration.minutes(10),
+  results: Duration.minutes(5),
+  notifications: Duration.minutes(5),
+};
 
 /** The whole deployment; each concern is one construct in lib/. */
 export class PyMonitorStack extends Stack {
@@ -31,6 +42,8 @@ export class PyMonitorStack extends Stack {
     this.data = new Data(this, 'Data', config);
     const alerts = new Alerts(this, 'Alerts', config);
     this.realtime = new Realtime(this, 'Realtime', { config, data: this.data });
+    // WebSocket stages cannot log before the region's API Gateway log role is set.
+    const logRole = config.apiGatewayLogRole ? new ApiGatewayLogRole(this, 'ApiGatewayLogRole') : undefined;
     this.checks = new Checks(this, 'Checks', {
       config,
       data: this.data,
@@ -38,6 +51,10 @@ export class PyMonitorStack extends Stack {
       mailFrom: alerts.fromAddress,
     });
     this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, checker: this.checks.checker, browser: this.checks.browser.fn });
+    if (logRole) {
+      this.realtime.stage.node.addDependency(logRole.account);
+      this.api.stage.node.addDependency(logRole.account);
+    }
     const wsHost = `${this.realtime.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
     this.web = new Web(this, 'Web', { config, apiDomainName: this.api.domainName, wsUrl: this.realtime.stage.url, wsHost });
     this.migrations = new Migrations(this, 'Migrations', { config, data: this.data });
@@ -57,7 +74,10 @@ export class PyMonitorStack extends Stack {
     for (const [key, { dlq }] of Object.entries(this.checks.queues) as [QueueKey, QueueWithDlq][]) {
       this.alarms.watchDeadLetterQueue(names[key], dlq);
     }
-    this.alarms.watchBacklog('Check', this.checks.queues.checks.queue, Duration.minutes(5));
+    this.alarms.watchDeadLetterQueue('Daily', this.checks.dailyDlq);
+    for (const [key, { queue }] of Object.entries(this.checks.queues) as [QueueKey, QueueWithDlq][]) {
+      this.alarms.watchBacklog(names[key], queue, QUEUE_MAX_AGE[key]);
+    }
     const functions = {
       Api: this.api.apiFunction,
       Tools: this.api.toolsFunction,
@@ -73,9 +93,32 @@ export class PyMonitorStack extends Stack {
     for (const [name, fn] of Object.entries(functions)) this.alarms.watchFunction(name, fn);
 
     new CfnOutput(this, 'DashboardUrl', { value: publicUrl });
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.web.distribution.distributionDomainName,
+      description: 'Target of the alias (or CNAME) record of each custom domain name',
+    });
     new CfnOutput(this, 'HttpApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: this.realtime.stage.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DatabaseSecretArn', { value: this.data.databaseSecret.secretArn });
+    new CfnOutput(this, 'DatabaseClusterId', {
+      value: this.data.cluster.clusterIdentifier,
+      description: 'For turning deletion protection off before a teardown, and for snapshots',
+    });
+    alerts.dkimRecords.forEach((record, i) => {
+      new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: 'Add to the sender domain DNS' });
+    });
+    const logGroups: Record<string, ILogGroup> = {
+      ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.logGroup])),
+      HttpApiAccess: this.api.accessLog.logGroup,
+      WebSocketAccess: this.realtime.accessLog.logGroup,
+    };
+    for (const [name, logGroup] of Object.entries(logGroups)) {
+      new CfnOutput(this, `${name}LogGroup`, { value: logGroup.logGroupName });
+    }
+    for (const [key, { dlq }] of Object.entries(this.checks.queues) as [QueueKey, QueueWithDlq][]) {
+      new CfnOutput(this, `${names[key]}DlqUrl`, { value: dlq.queueUrl });
+    }
+    new CfnOutput(this, 'DailyDlqUrl', { value: this.checks.dailyDlq.queueUrl });
   }
 }

@@ -1,8 +1,9 @@
 import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
+import { AccessLog } from './access-logs.ts';
 import type { DeployConfig } from './config.ts';
-import type { Data } from './data.ts';
+import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { inVpc } from './placement.ts';
 
@@ -15,6 +16,7 @@ export class Realtime extends Construct {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   readonly wsFunction: HouseFunction;
+  readonly accessLog: AccessLog;
 
   constructor(scope: Construct, id: string, props: { config: DeployConfig; data: Data }) {
     super(scope, id);
@@ -25,7 +27,7 @@ export class Realtime extends Construct {
       logRetentionDays: config.logRetentionDays,
       ...inVpc(data),
     })
-      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections })
+      .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections }, DATABASE_POOL_MAX.ws)
       .bindSecret(data.jwtSecret, 'JWT_SECRET_ARN')
       // Shares the API's user cache, so deactivating a user takes effect here too.
       .bindCache({ url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts })
@@ -38,11 +40,13 @@ export class Realtime extends Construct {
       disconnectRouteOptions: { integration: integration('DisconnectIntegration') },
       defaultRouteOptions: { integration: integration('DefaultIntegration'), returnResponse: true },
     });
+    this.accessLog = new AccessLog(this, 'AccessLog', { kind: 'websocket', retentionDays: config.logRetentionDays });
     this.stage = new WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: 'live',
       autoDeploy: true,
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      accessLogSettings: this.accessLog.settings,
     });
   }
 }

@@ -24,9 +24,20 @@ function handler(event) {
 }
 `;
 
+/** Query parameters a badge route reads (spec 10); each one is part of the cache key, nothing else is. */
+export const BADGE_QUERY_PARAMETERS = ['period', 'label', 'color', 'style', 'format'];
+
+/**
+ * Public, unauthenticated reads CloudFront may cache, for as long as the API's Cache-Control says.
+ * Reads only: other methods on these paths are refused at the edge, and no viewer header or cookie
+ * reaches the API, so a response can never depend on who asked.
+ */
+export const CACHED_PUBLIC_PATHS = { status: ['/api/v1/status', '/api/v1/status/*'], badge: ['/api/v1/badge/*'] };
+
 /**
  * The dashboard and public status pages: a private S3 bucket behind CloudFront with origin access
- * control, `/api/*` forwarded uncached to the HTTP API, HTTPS only, security headers on every response.
+ * control, `/api/*` forwarded uncached to the HTTP API except the cached public reads, HTTPS only,
+ * security headers on every response.
  */
 export class Web extends Construct {
   readonly distribution: cloudfront.Distribution;
@@ -74,6 +85,30 @@ export class Web extends Construct {
       comment: 'Redirect / to the dashboard, as the local server does',
     });
 
+    const apiOrigin = new origins.HttpOrigin(props.apiDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
+    // TTL 0 by default: a response without Cache-Control is not kept; with one, its max-age rules.
+    const publicRead = (name: string, queryStrings: cloudfront.CacheQueryStringBehavior): cloudfront.BehaviorOptions => ({
+      origin: apiOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: new cloudfront.CachePolicy(this, `${name}CachePolicy`, {
+        comment: `Py_Monitor ${name}: cached as the API's Cache-Control says`,
+        defaultTtl: Duration.seconds(0),
+        minTtl: Duration.seconds(0),
+        maxTtl: Duration.days(1),
+        queryStringBehavior: queryStrings,
+        headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+        cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      }),
+      responseHeadersPolicy: securityHeaders,
+      compress: true,
+    });
+    // Status routes take no query parameters (spec 9.2) today; all of them are in the key so a later one is never ignored.
+    const statusRead = publicRead('StatusPages', cloudfront.CacheQueryStringBehavior.all());
+    const badgeRead = publicRead('Badges', cloudfront.CacheQueryStringBehavior.allowList(...BADGE_QUERY_PARAMETERS));
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Py_Monitor dashboard, status pages and API',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -94,9 +129,12 @@ export class Web extends Construct {
         compress: true,
         functionAssociations: [{ function: rootRedirect, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
+      // More specific paths first: CloudFront uses the first pattern that matches.
       additionalBehaviors: {
+        ...Object.fromEntries(CACHED_PUBLIC_PATHS.status.map((path) => [path, statusRead])),
+        ...Object.fromEntries(CACHED_PUBLIC_PATHS.badge.map((path) => [path, badgeRead])),
         '/api/*': {
-          origin: new origins.HttpOrigin(props.apiDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: apiOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

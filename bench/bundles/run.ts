@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { houseBundle } from '../../lib/bundling.ts';
+import { houseBundle, houseEsbuildOptions } from '../../lib/bundling.ts';
 import { projectRoot } from '../../lib/house-function.ts';
 
 /** The zip functions of the stack (the browser function is a container image). */
@@ -99,22 +99,7 @@ async function measure(name: string, workDir: string): Promise<Row | undefined> 
   if (!existsSync(entry)) return undefined;
   const outdir = join(workDir, name);
   const outfile = join(outdir, houseBundle.outfileName);
-  const result = await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: houseBundle.platform,
-    target: houseBundle.target,
-    format: houseBundle.format,
-    mainFields: houseBundle.mainFields,
-    minify: houseBundle.minify,
-    sourcemap: houseBundle.sourceMap,
-    sourcesContent: houseBundle.sourcesContent,
-    banner: { js: houseBundle.banner },
-    external: houseBundle.externalModules,
-    metafile: true,
-    logLevel: 'error',
-  });
+  const result = await build({ ...houseEsbuildOptions(entry, outfile), metafile: true, logLevel: 'error' });
   // CDK zips the asset directory (bundle and map); `zip -9` is within a few percent of its archiver.
   const zipFile = join(workDir, `${name}.zip`);
   execFileSync('zip', ['-q', '-9', '-r', zipFile, '.'], { cwd: outdir });

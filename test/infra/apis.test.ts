@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionId, resourcesOf, synthStack } from './synth.ts';
 
@@ -57,5 +58,40 @@ describe('WebSocket API', () => {
       Variables: { WS_ENDPOINT: expect.anything() },
     });
     expect(JSON.stringify(notifier?.Properties?.['Environment'])).toContain('execute-api');
+  });
+});
+
+describe('access logs', () => {
+  const stages = () => Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'));
+
+  it('write one JSON line per request of both stages to a log group of the stack', () => {
+    expect(stages()).toHaveLength(2);
+    for (const [id, stage] of stages()) {
+      const settings = stage.Properties?.['AccessLogSettings'] as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string } | undefined;
+      expect(settings, id).toBeDefined();
+      const [logGroupId, attribute] = settings?.DestinationArn['Fn::GetAtt'] ?? [];
+      expect(attribute).toBe('Arn');
+      expect(resourcesOf(template)[logGroupId ?? '']?.Type).toBe('AWS::Logs::LogGroup');
+      const fields = JSON.parse(settings?.Format ?? '{}') as Record<string, string>;
+      expect(fields).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    }
+    const formats = stages().map(([, s]) => JSON.parse((s.Properties?.['AccessLogSettings'] as { Format: string }).Format) as Record<string, string>);
+    expect(formats.some((f) => f['connectionId'] === '$context.connectionId')).toBe(true);
+    expect(formats.some((f) => f['method'] === '$context.httpMethod')).toBe(true);
+  });
+
+  it("set the region's API Gateway log role first, which WebSocket stages need, and keep it on teardown", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+    const [accountId] = Object.keys(resourcesOf(template, 'AWS::ApiGateway::Account'));
+    for (const [id, stage] of stages()) expect(stage.DependsOn, id).toContain(accountId);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonAPIGatewayPushToCloudWatchLogs')])] }],
+    });
+  });
+
+  it('leave the log role alone when the account already has one', () => {
+    synthStack({ apiGatewayLogRole: 'false' }).template.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 });

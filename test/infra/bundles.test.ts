@@ -9,7 +9,7 @@ import { projectRoot } from '../../lib/house-function.ts';
 // modules) fails with ERR_MODULE_NOT_FOUND at cold start. Built in memory with the stack's options.
 
 const ZIP_FUNCTIONS = ['api', 'tools', 'ws', 'scheduler', 'checker', 'results', 'notifier', 'daily', 'migrate'];
-// `node:` covers modules newer than the Node running the tests (node:sqlite exists on Lambda's Node 22).
+// `node:` covers modules newer than the Node running the tests (node:sqlite exists on Lambda's Node 24).
 const isBuiltin = (path: string) => path.startsWith('node:') || builtinModules.includes(path);
 
 async function externalImports(entry: string): Promise<string[]> {

@@ -29,6 +29,28 @@ describe('schedules', () => {
     });
   });
 
+  it('keeps a failed daily run in a dead-letter queue, delivered or not, and alarms on it', () => {
+    const dlqId = Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find((k) => k.startsWith('ChecksDailyDlq'));
+    expect(dlqId).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(15 3 * * ? *)',
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } }, RetryPolicy: { MaximumRetryAttempts: 2 } })],
+    });
+    // Function errors after Lambda's two asynchronous retries go to the same queue.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Daily:'),
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: dlqId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+    });
+  });
+
   it('takes schedules from configuration', () => {
     const custom = synthStack({ checkSchedule: 'rate(2 minutes)', dailySchedule: 'cron(0 1 * * ? *)' }).template;
     custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
@@ -38,7 +60,8 @@ describe('schedules', () => {
 
 describe('queues', () => {
   it('gives each of the four queues a dead-letter queue', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 8);
+    // Four queues, their four dead-letter queues and the daily rule's.
+    template.resourceCountIs('AWS::SQS::Queue', 9);
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
     for (const name of Object.keys(consumers)) {
       const [id, queue] = Object.entries(queues).find(([k]) => k.startsWith(`Checks${name}Queue`)) ?? [];
@@ -79,6 +102,23 @@ describe('queues', () => {
     }
   });
 
+  it('alarms when the oldest message of any queue waits too long', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    const maxAge = { Check: 300, Browser: 600, Results: 300, Notify: 300 };
+    for (const [name, seconds] of Object.entries(maxAge)) {
+      const queueId = Object.keys(queues).find((k) => k.startsWith(`Checks${name}Queue`));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: seconds,
+        AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('AlarmsTopic') })],
+      });
+    }
+    const ageAlarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties?.['MetricName'] === 'ApproximateAgeOfOldestMessage');
+    expect(ageAlarms).toHaveLength(4);
+  });
+
   it('keeps messages invisible for six times the consumer timeout', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
     const check = Object.entries(queues).find(([k]) => k.startsWith('ChecksCheckQueue'))?.[1];
@@ -110,8 +150,19 @@ describe('check concurrency (spec 6.2)', () => {
     });
   });
 
+  it('caps the results consumer, whose every container holds database connections', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(template, 'Records results') },
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
   it('takes the limits from configuration', () => {
-    const custom = synthStack({ checkerConcurrency: '25', browserConcurrency: '4' }).template;
+    const custom = synthStack({ checkerConcurrency: '25', browserConcurrency: '4', resultsConcurrency: '8' }).template;
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(custom, 'Records results') },
+      ScalingConfig: { MaximumConcurrency: 8 },
+    });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), ReservedConcurrentExecutions: 25 });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Chromium checks'), ReservedConcurrentExecutions: 4 });
   });
@@ -131,13 +182,26 @@ describe('placement', () => {
     expect(browser?.Properties?.['Code']).toHaveProperty('ImageUri');
   });
 
-  it('runs zip functions on Node 22 arm64 with active tracing', () => {
+  it("sizes each function's database pool", () => {
+    const poolOf = (description: string) =>
+      (resourcesOf(template)[functionId(template, description)]?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables[
+        'DATABASE_POOL_MAX'
+      ];
+    expect(poolOf('REST API')).toBe('2');
+    expect(poolOf('WebSocket')).toBe('1');
+    expect(poolOf('Every minute')).toBe('2');
+    expect(poolOf('Records results')).toBe('2');
+    expect(poolOf('Daily:')).toBe('2');
+    expect(poolOf('Applies database migrations')).toBe('2');
+  });
+
+  it('runs zip functions on Node 24 arm64 with active tracing', () => {
     const zips = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
       (f) => JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"') && f.Properties?.['PackageType'] !== 'Image',
     );
     expect(zips.length).toBe(9);
     for (const f of zips) {
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
     }
   });
 });

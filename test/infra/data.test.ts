@@ -58,13 +58,53 @@ describe('Aurora PostgreSQL Serverless v2', () => {
   it('scales from 0 ACU with auto-pause, credentials in Secrets Manager', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', {
       Engine: 'aurora-postgresql',
-      EngineVersion: Match.stringLikeRegexp('^16\\.'),
+      EngineVersion: '17.9',
       ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 600 },
       StorageEncrypted: true,
       MasterUserPassword: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])] },
     });
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
     template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+  });
+
+  it('protects the cluster from deletion while data is retained, and not otherwise', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: true });
+    const disposable = synthStack({ retainData: 'false' }).template;
+    disposable.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtection: false }) });
+  });
+
+  it('takes the engine version from configuration and refuses one that is not a version', () => {
+    synthStack({ dbEngineVersion: '16.13' }).template.hasResourceProperties('AWS::RDS::DBCluster', {
+      EngineVersion: '16.13',
+      DBClusterParameterGroupName: 'default.aurora-postgresql16',
+    });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterParameterGroupName: 'default.aurora-postgresql17' });
+    expect(() => synthStack({ dbEngineVersion: 'latest' })).toThrow(/dbEngineVersion/);
+  });
+
+  it('restores the same cluster resource from a snapshot when configured, with a new password for its user', () => {
+    const restored = synthStack({ dbSnapshotIdentifier: 'pymonitor-final-snapshot' }).template;
+    const clusterIds = (t: typeof template) => Object.keys(resourcesOf(t, 'AWS::RDS::DBCluster'));
+    expect(clusterIds(restored)).toEqual(clusterIds(template));
+    restored.hasResourceProperties('AWS::RDS::DBCluster', {
+      SnapshotIdentifier: 'pymonitor-final-snapshot',
+      EngineVersion: '17.9',
+      DeletionProtection: true,
+      MasterUserPassword: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])] },
+    });
+    const cluster = Object.values(resourcesOf(restored, 'AWS::RDS::DBCluster'))[0];
+    expect(cluster?.Properties?.['DatabaseName']).toBeUndefined();
+    // The same secret shape as a new cluster's: the attachment fills in host, port and database.
+    restored.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: 'pymonitor' }) }),
+    });
+    restored.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 1);
+  });
+
+  it('lets CloudFormation name the secrets, so a redeploy after a destroy does not collide', () => {
+    const secrets = Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(2);
+    for (const secret of secrets) expect(secret.Properties?.['Name']).toBeUndefined();
   });
 
   it('takes the ACU range from configuration', () => {
@@ -124,6 +164,18 @@ describe('migrations', () => {
       migrationsHash: Match.stringLikeRegexp('^[0-9a-f]{64}$'),
       ServiceToken: Match.anyValue(),
     });
+  });
+
+  it("wait for the migrator's own database ingress rule, and only its own", () => {
+    const [migrationId] = Object.keys(resourcesOf(template, 'Custom::PyMonitorMigrations'));
+    const dependsOn = resourcesOf(template)[migrationId ?? '']?.DependsOn ?? [];
+    const ingress = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress');
+    const fromMigrator = Object.entries(ingress)
+      .filter(([, r]) => JSON.stringify(r.Properties?.['SourceSecurityGroupId']).includes('MigrationsMigrateFunctionSecurityGroup'))
+      .map(([id]) => id);
+    expect(fromMigrator).toHaveLength(1);
+    expect(dependsOn).toEqual(expect.arrayContaining(fromMigrator));
+    expect(dependsOn.filter((d) => d in ingress)).toEqual(fromMigrator);
   });
 
   it('run before the functions that use the schema', () => {

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_REDIRECT_CODE } from '../../lib/web.ts';
-import { resourcesOf, synthStack } from './synth.ts';
+import { BADGE_QUERY_PARAMETERS, ROOT_REDIRECT_CODE } from '../../lib/web.ts';
+import { resourcesOf, synthStack, type CfnResource } from './synth.ts';
 
 // AWS managed policy ids (CloudFront documents them as fixed).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -49,7 +49,7 @@ describe('dashboard distribution', () => {
   it('forwards /api/* to the HTTP API uncached, with every viewer header except Host, HTTPS only', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        CacheBehaviors: [
+        CacheBehaviors: Match.arrayWith([
           Match.objectLike({
             PathPattern: '/api/*',
             CachePolicyId: CACHING_DISABLED,
@@ -57,7 +57,7 @@ describe('dashboard distribution', () => {
             ViewerProtocolPolicy: 'https-only',
             AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
           }),
-        ],
+        ]),
         Origins: Match.arrayWith([
           Match.objectLike({
             DomainName: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('ApiHttpApi') }, '.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' }]] },
@@ -66,6 +66,43 @@ describe('dashboard distribution', () => {
         ]),
       }),
     });
+  });
+
+  it("caches public status and badge reads as the API's Cache-Control says, before the uncached /api/*", () => {
+    type Behavior = { PathPattern: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; AllowedMethods: string[]; TargetOriginId: string };
+    const distribution = Object.values(resourcesOf(template, 'AWS::CloudFront::Distribution'))[0];
+    const config = distribution?.Properties?.['DistributionConfig'] as { CacheBehaviors: Behavior[] };
+    // CloudFront takes the first pattern that matches, so the specific ones must come first.
+    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/api/v1/status', '/api/v1/status/*', '/api/v1/badge/*', '/api/*']);
+    const policies = resourcesOf(template, 'AWS::CloudFront::CachePolicy');
+    const policyOf = (b: Behavior | undefined): Record<string, unknown> | undefined => {
+      const ref = (b?.CachePolicyId as { Ref?: string } | undefined)?.Ref;
+      return (policies[ref ?? ''] as CfnResource | undefined)?.Properties?.['CachePolicyConfig'] as Record<string, unknown> | undefined;
+    };
+    const api = config.CacheBehaviors[3];
+    for (const behavior of config.CacheBehaviors.slice(0, 3)) {
+      expect(behavior.TargetOriginId, behavior.PathPattern).toBe(api?.TargetOriginId);
+      expect(behavior.AllowedMethods, behavior.PathPattern).toEqual(['GET', 'HEAD']);
+      // Only what is in the cache key reaches the API: no Authorization, no cookies.
+      expect(behavior.OriginRequestPolicyId, behavior.PathPattern).toBeUndefined();
+      expect(policyOf(behavior), behavior.PathPattern).toMatchObject({
+        DefaultTTL: 0,
+        MinTTL: 0,
+        MaxTTL: 86400,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          EnableAcceptEncodingGzip: true,
+          EnableAcceptEncodingBrotli: true,
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        },
+      });
+    }
+    const keyOf = (b: Behavior | undefined) =>
+      (policyOf(b)?.['ParametersInCacheKeyAndForwardedToOrigin'] as { QueryStringsConfig: unknown }).QueryStringsConfig;
+    expect(keyOf(config.CacheBehaviors[0])).toEqual({ QueryStringBehavior: 'all' });
+    expect(keyOf(config.CacheBehaviors[1])).toEqual({ QueryStringBehavior: 'all' });
+    expect(keyOf(config.CacheBehaviors[2])).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: BADGE_QUERY_PARAMETERS });
+    expect(BADGE_QUERY_PARAMETERS).toEqual(['period', 'label', 'color', 'style', 'format']);
   });
 
   it('sends security headers with every response', () => {

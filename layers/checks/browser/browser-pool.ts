@@ -50,11 +50,15 @@ interface BrowserSlot {
   listeners: Set<() => void>;
   /** Set when the pool closes the browser on purpose, so it does not count as a crash. */
   retiring: boolean;
+  /** A single-process browser serves one check's context and is then retired. */
+  singleContext: boolean;
+  claimed: boolean;
 }
 
 /**
  * One Chromium process per worker, shared by at most `concurrency` checks, each in a fresh context that is
- * closed afterwards. A browser that disconnects or stops answering is replaced on the next check.
+ * closed afterwards. A browser that disconnects or stops answering is replaced on the next check. A
+ * single-process browser (the Lambda container's) can host only one context, so each check gets its own.
  */
 export class BrowserPool {
   private readonly launcher: BrowserLauncher;
@@ -64,6 +68,8 @@ export class BrowserPool {
   private readonly closeTimeoutMs: number;
   private readonly logger: Logger | undefined;
   private slot: BrowserSlot | undefined;
+  /** Single-process browsers still owned by their check, besides `slot`. */
+  private readonly claimed = new Set<BrowserSlot>();
   private launching: Promise<BrowserSlot> | undefined;
   private active = 0;
   private readonly waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
@@ -118,13 +124,13 @@ export class BrowserPool {
     for (const waiter of this.waiters.splice(0)) waiter.reject(new BrowserMonitoringError('browser pool is closed'));
     const slot = this.slot ?? (await this.launching?.catch(() => undefined));
     this.slot = undefined;
-    if (slot) await this.retire(slot);
+    await Promise.all([...(slot ? [slot] : []), ...this.claimed].map((s) => this.retire(s)));
   }
 
   private async runInSlot<T>(task: BrowserTask<T>, options: RunOptions): Promise<T> {
     let slot: BrowserSlot;
     try {
-      slot = await this.ensureBrowser();
+      slot = await this.claimBrowser();
     } catch (err) {
       if (err instanceof BrowserMonitoringError) throw err;
       throw new BrowserMonitoringError(`browser failed to start: ${messageOf(err)}`, { cause: err });
@@ -172,7 +178,8 @@ export class BrowserPool {
       abandoned = true;
       clearTimeout(timer);
       if (onDisconnect) slot.listeners.delete(onDisconnect);
-      await this.disposeContext(slot, context, watchdogFired);
+      if (slot.singleContext) await this.retire(slot);
+      else await this.disposeContext(slot, context, watchdogFired);
     }
   }
 
@@ -193,6 +200,20 @@ export class BrowserPool {
     await this.retire(slot);
   }
 
+  /** The shared browser, or a single-process one that no other check has taken. */
+  private async claimBrowser(): Promise<BrowserSlot> {
+    for (;;) {
+      const slot = await this.ensureBrowser();
+      if (!slot.singleContext) return slot;
+      if (!slot.claimed) {
+        slot.claimed = true;
+        this.claimed.add(slot);
+        if (this.slot === slot) this.slot = undefined;
+        return slot;
+      }
+    }
+  }
+
   private ensureBrowser(): Promise<BrowserSlot> {
     if (this.closed) return Promise.reject(new BrowserMonitoringError('browser pool is closed'));
     if (this.slot && !this.slot.disconnected) return Promise.resolve(this.slot);
@@ -208,14 +229,23 @@ export class BrowserPool {
     this.launches += 1;
     const launched = this.launcher.launch();
     let browser: Browser;
+    let singleContext: boolean;
     try {
-      browser = await withTimeout(launched, this.launchTimeoutMs);
+      ({ browser, singleContext } = await withTimeout(launched, this.launchTimeoutMs));
     } catch (err) {
       // A launch that completes after its timeout must not leave an orphan process behind.
-      launched.then((late) => late.close()).catch(() => undefined);
+      launched.then((late) => late.browser.close()).catch(() => undefined);
       throw new BrowserMonitoringError(`browser failed to start: ${messageOf(err)}`, { cause: err });
     }
-    const slot: BrowserSlot = { browser, pid: undefined, disconnected: false, listeners: new Set(), retiring: false };
+    const slot: BrowserSlot = {
+      browser,
+      pid: undefined,
+      disconnected: false,
+      listeners: new Set(),
+      retiring: false,
+      singleContext,
+      claimed: false,
+    };
     browser.on('disconnected', () => {
       slot.disconnected = true;
       if (this.slot === slot) this.slot = undefined;
@@ -239,6 +269,7 @@ export class BrowserPool {
   private async retire(slot: BrowserSlot): Promise<void> {
     slot.retiring = true;
     if (this.slot === slot) this.slot = undefined;
+    this.claimed.delete(slot);
     if (slot.disconnected) return;
     const closed = await withTimeout(slot.browser.close(), this.closeTimeoutMs).then(
       () => true,

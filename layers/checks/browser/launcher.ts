@@ -4,7 +4,18 @@ import * as z from 'zod';
 /** Starts one Chromium process. The pool owns its lifetime. */
 export interface BrowserLauncher {
   readonly name: string;
-  launch(): Promise<Browser>;
+  launch(): Promise<LaunchedBrowser>;
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  /** Chromium in --single-process mode hosts one browser context in its lifetime: a page in a second one kills it. */
+  singleContext: boolean;
+}
+
+async function launchChromium(executablePath: string, args: string[]): Promise<LaunchedBrowser> {
+  const browser = await chromium.launch({ executablePath, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  return { browser, singleContext: args.includes('--single-process') };
 }
 
 /**
@@ -34,14 +45,7 @@ export interface SystemChromiumOptions {
 export function createSystemChromiumLauncher(options: SystemChromiumOptions): BrowserLauncher {
   return {
     name: `chromium:${options.executablePath}`,
-    launch: () =>
-      chromium.launch({
-        executablePath: options.executablePath,
-        args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      }),
+    launch: () => launchChromium(options.executablePath, [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])]),
   };
 }
 
@@ -80,7 +84,8 @@ export function createLambdaChromiumLauncher(options: LambdaChromiumOptions = {}
       const sparticuz = readSparticuz(await import(/* @vite-ignore */ moduleName));
       const executablePath = z.string().min(1).parse(await sparticuz.executablePath());
       const args = [...new Set([...sparticuz.args, ...CHROMIUM_ARGS, ...(options.extraArgs ?? [])])];
-      return chromium.launch({ executablePath, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+      // The package's arguments include --single-process (Chromium hangs on Lambda without it).
+      return launchChromium(executablePath, args);
     },
   };
 }

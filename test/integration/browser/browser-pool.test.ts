@@ -101,7 +101,7 @@ describe('browser pool', () => {
 
   it('launches through the @sparticuz/chromium interface when running on Lambda', async () => {
     const lambdaPool = new BrowserPool({
-      launcher: createLambdaChromiumLauncher({ moduleName: new URL('../../support/pages/fake-sparticuz.ts', import.meta.url).href }),
+      launcher: createLambdaChromiumLauncher({ moduleName: new URL('../../support/pages/system-sparticuz.ts', import.meta.url).href }),
       concurrency: 1,
     });
     try {
