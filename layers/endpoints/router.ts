@@ -5,6 +5,7 @@ import { authenticate, verifyToken } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
 import { hasRole, type Actor, type Role, type ServiceContext } from '../services/context.ts';
 import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Access = 'public' | Role;
@@ -79,6 +80,15 @@ function findNul(root: unknown): string[] | undefined {
   return undefined;
 }
 
+/** A body key the schema does not declare is a 400 naming it, never silently dropped. */
+function refuseUnknownFields(schema: ZodType, value: unknown): void {
+  const unknown = findUnknownFields(schema, value).map((p) => p.map(String).join('.'));
+  if (unknown.length === 0) return;
+  throw new DomainError('VALIDATION', `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+    errors: unknown.map((field) => ({ field, message: 'unknown field' })),
+  });
+}
+
 function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
   if (!schema) return (where === 'body' ? undefined : {}) as z.output<T>;
   const nul = findNul(value);
@@ -88,6 +98,7 @@ function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, whe
       errors: [{ field, message: 'must not contain NUL characters' }],
     });
   }
+  if (where === 'body') refuseUnknownFields(schema, value);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const errors = fieldErrors(r.error, where);

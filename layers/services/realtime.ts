@@ -17,9 +17,11 @@ export async function disconnect(ctx: ServiceContext, connectionId: string): Pro
   await ctx.connections.remove(connectionId);
 }
 
+// Project ids are PostgreSQL integers: a larger one would fail in SQL instead of as a bad message.
+const projectId = z.number().int().positive().max(2_147_483_647);
 const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), project_id: z.number().int().positive() }),
-  z.object({ type: z.literal('unsubscribe'), project_id: z.number().int().positive() }),
+  z.object({ type: z.literal('subscribe'), project_id: projectId }),
+  z.object({ type: z.literal('unsubscribe'), project_id: projectId }),
   z.object({ type: z.literal('ping') }),
 ]);
 

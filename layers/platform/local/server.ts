@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
+import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
 import type { Logger } from '../ports.ts';
 import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-adapter.ts';
@@ -68,10 +68,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
       try {
         result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
       } catch (err) {
-        result = errorResponse(
-          err instanceof BodyTooLargeError ? new DomainError('VALIDATION', err.message, { errors: [{ field: 'body', message: err.message }] }) : err,
-          opts.log,
-        );
+        result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge() : err, opts.log);
+        // The rest of an oversized body is not read: close the connection after the answer.
+        if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';
       }
       writeApiGatewayResult(res, result);
       return;
