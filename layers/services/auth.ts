@@ -161,6 +161,8 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
     const { payload } = await jwtVerify(token, ctx.jwtSecret, {
       issuer: 'py-monitor',
       algorithms: ['HS256'],
+      // A token without an expiry would work for ever: every token this API issues has one.
+      requiredClaims: ['exp'],
       currentDate: now,
     });
     const userId = Number(payload.sub);
