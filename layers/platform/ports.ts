@@ -84,7 +84,7 @@ export interface Logger {
 
 /**
  * Remembers which outbox deliveries already went out, so a redelivered queue message is not sent
- * twice (DynamoDB on AWS, where the notifier has no database; memory locally).
+ * twice (DynamoDB on AWS, where the notifier has no database; the database locally, so it survives a crash).
  */
 export interface DeliveryLog {
   wasDelivered(outboxId: number): Promise<boolean>;

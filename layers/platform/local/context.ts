@@ -14,7 +14,7 @@ import { FsBlobs } from './fs-blobs.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
 import { createLocalMailer } from './mailer.ts';
-import { MemoryDeliveryLog } from './memory-delivery-log.ts';
+import { DbDeliveryLog } from './db-delivery-log.ts';
 import { LocalBrowserRunner } from './browser-runner.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE, tightenTree, usePrivateUmask } from './private-files.ts';
 import { runTool } from '../../checks/index.ts';
@@ -120,7 +120,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     browser,
     push: new LocalPush(),
     connections: new MemoryConnectionStore(),
-    deliveries: new MemoryDeliveryLog(),
+    deliveries: new DbDeliveryLog(sql, systemClock),
     prober: { probe: (message) => runCheck(checker, checkMessageSchema.parse(message)) },
     tools: { run: runTool },
     clock: systemClock,
