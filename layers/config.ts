@@ -73,6 +73,8 @@ export const configSchema = z.object({
   SES_FROM: optionalString,
   /** The checker function, invoked synchronously for "check now" from inside the VPC. */
   CHECKER_FUNCTION_NAME: optionalString,
+  /** The tools function (outside the VPC), invoked synchronously for the tools routes. */
+  TOOLS_FUNCTION_NAME: optionalString,
   /** The browser container function, invoked synchronously for on-demand browser checks. */
   BROWSER_FUNCTION_NAME: optionalString,
 });

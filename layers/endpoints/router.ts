@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { DomainError, forbidden, type FieldError } from '../errors.ts';
-import { authenticate, verifyToken } from '../services/auth.ts';
+import { authenticate } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
 import { hasRole, type Actor, type Role, type ServiceContext } from '../services/context.ts';
 import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
@@ -28,8 +28,6 @@ export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodTyp
   tag: string;
   /** The least role allowed; `public` needs no token. */
   access: A;
-  /** Authenticate from the token's claims alone, with no database (functions outside the VPC). */
-  tokenOnly?: boolean;
   /** Below manager, the caller must own the project named by the `id` path parameter. */
   owner?: 'project';
   params?: P;
@@ -107,11 +105,6 @@ function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, whe
   throw new DomainError('VALIDATION', detail, { errors });
 }
 
-async function actorFromClaims(ctx: ServiceContext, token: string): Promise<Actor> {
-  const c = await verifyToken(ctx, token);
-  return { id: c.userId, email: c.email, name: '', role: c.role };
-}
-
 interface Compiled {
   route: AnyRoute;
   regex: RegExp;
@@ -174,7 +167,7 @@ export class Router {
       let actor: Actor | null = null;
       if (route.access !== 'public') {
         if (!token) throw new DomainError('UNAUTHORIZED', 'not authenticated');
-        actor = route.tokenOnly ? await actorFromClaims(ctx, token) : await authenticate(ctx, token);
+        actor = await authenticate(ctx, token);
         if (!hasRole(actor, route.access)) throw forbidden();
       } else if (token) {
         actor = await authenticate(ctx, token).catch(() => null);

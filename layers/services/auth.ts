@@ -187,19 +187,41 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
   }
 }
 
+type SessionUser = Actor & { is_active: boolean; token_version: number };
+
+/** The user as sessions see it (role, active flag, token version), read fresh and cached briefly. */
+async function sessionUser(ctx: ServiceContext, userId: number): Promise<SessionUser | undefined> {
+  const cached = await ctx.cache.get<SessionUser>(userCacheKey(userId));
+  if (cached && cached.token_version !== undefined) return cached;
+  const row = await users.findUserById(ctx.sql, userId);
+  if (!row) return undefined;
+  const user = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active, token_version: row.token_version };
+  await ctx.cache.set(userCacheKey(row.id), user, USER_CACHE_TTL);
+  return user;
+}
+
+/** Why a session of `userId` at `version` no longer holds (deleted, disabled, password changed), if it does not. */
+export async function sessionEndReason(ctx: ServiceContext, userId: number, version: number): Promise<string | undefined> {
+  const user = await sessionUser(ctx, userId);
+  if (!user) return 'account deleted';
+  if (!user.is_active) return 'account disabled';
+  if (version !== user.token_version) return 'token revoked: the password was changed, sign in again';
+  return undefined;
+}
+
 /** Resolves a bearer token to the current user (role and active flag read fresh, cached briefly). */
 export async function authenticate(ctx: ServiceContext, token: string): Promise<Actor> {
+  return (await authenticateSession(ctx, token)).actor;
+}
+
+/** `authenticate`, also giving the session's token version (WebSocket connections keep it). */
+export async function authenticateSession(ctx: ServiceContext, token: string): Promise<{ actor: Actor; version: number }> {
   const claims = await verifyToken(ctx, token);
-  let actor = await ctx.cache.get<Actor & { is_active: boolean; token_version: number }>(userCacheKey(claims.userId));
-  if (!actor || actor.token_version === undefined) {
-    const row = await users.findUserById(ctx.sql, claims.userId);
-    if (!row) throw unauthorized();
-    actor = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active, token_version: row.token_version };
-    await ctx.cache.set(userCacheKey(row.id), actor, USER_CACHE_TTL);
-  }
-  if (!actor.is_active) throw unauthorized('account disabled');
-  if (claims.version !== actor.token_version) throw unauthorized('token revoked: the password was changed, sign in again');
-  return { id: actor.id, email: actor.email, name: actor.name, role: actor.role };
+  const user = await sessionUser(ctx, claims.userId);
+  if (!user) throw unauthorized();
+  if (!user.is_active) throw unauthorized('account disabled');
+  if (claims.version !== user.token_version) throw unauthorized('token revoked: the password was changed, sign in again');
+  return { actor: { id: user.id, email: user.email, name: user.name, role: user.role }, version: claims.version };
 }
 
 export async function forgetCachedUser(ctx: ServiceContext, id: number): Promise<void> {

@@ -3,6 +3,7 @@ import * as users from '../repositories/users.ts';
 import type { UserSettings } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { hitRateLimit } from './rate-limit.ts';
+import { closeSessions } from './realtime.ts';
 import { forgetCachedUser, grantToken, publicUser, type PublicUser, type TokenGrant } from './auth.ts';
 import type { Actor, Role, ServiceContext } from './context.ts';
 
@@ -65,6 +66,7 @@ export async function changePassword(
   const updated = await users.updatePasswordHash(ctx.sql, actor.id, await hashPassword(input.new_password, ctx.config.PASSWORD_SCRYPT_LOG_N));
   if (!updated) throw notFound('user');
   await forgetCachedUser(ctx, actor.id);
+  await closeSessions(ctx, actor.id, updated.token_version);
   return grantToken(ctx, updated);
 }
 
