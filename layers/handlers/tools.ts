@@ -2,16 +2,13 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ToolInputError, TOOL_NAMES } from '../checks/schemas.ts';
-import type { ToolResult } from '../checks/index.ts';
+import type { ToolAnswer } from '../platform/ports.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { toolEnvFor } from '../services/tools.ts';
 
 /** What the API invokes the tools function with (the caller was authenticated and rate-limited there). */
 export const toolInvocationSchema = z.object({ tool: z.object({ name: z.enum(TOOL_NAMES), input: z.unknown() }) });
 export type ToolInvocation = z.input<typeof toolInvocationSchema>;
-
-/** The answer: the probe's result, or why its input was refused (a 400 at the API). */
-export type ToolAnswer = { ok: true; result: ToolResult } | { ok: false; message: string; errors: { field: string; message: string }[] };
 
 /**
  * The tools function (outside the VPC, where probes reach the internet). The in-VPC API checks the

@@ -111,6 +111,9 @@ export interface ToolRunner {
   run(name: ToolName, input: unknown, env: ToolEnv): Promise<ToolResult>;
 }
 
+/** The tools function's answer to the API: the probe's result, or why its input was refused (a 400). */
+export type ToolAnswer = { ok: true; result: ToolResult } | { ok: false; message: string; errors: { field: string; message: string }[] };
+
 /**
  * Runs one browser job (deep check, screenshot, journey) and returns its result message: the local
  * Chromium pool, or on AWS a synchronous invocation of the browser container function.

@@ -1,8 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ToolEnv, ToolResult } from '../../checks/index.ts';
 import { ToolInputError, type ToolName } from '../../checks/schemas.ts';
-import type { ToolAnswer } from '../../handlers/tools.ts';
-import type { BrowserRunner, Prober, ToolRunner } from '../ports.ts';
+import type { BrowserRunner, Prober, ToolAnswer, ToolRunner } from '../ports.ts';
 
 /** Invokes a function synchronously with `{ [key]: payload }` and returns its JSON answer. */
 async function invoke(client: LambdaClient, functionName: string, key: string, payload: unknown): Promise<unknown> {
