@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
 import { createApiHandler } from '../layers/endpoints/api-handler.ts';
-import { createToolsHandler } from '../layers/endpoints/tools-handler.ts';
+import { createToolsHandler } from '../layers/handlers/tools.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/platform/local/context.ts';
 import {
   createCheckerHandler,

@@ -1,5 +1,5 @@
-// Tools routes /api/v1/tools/* (outside the VPC: probes reach the internet; token-only auth).
-import { createToolsHandler } from '../layers/endpoints/tools-handler.ts';
+// Tools function (outside the VPC: probes reach the internet), invoked by the API for /api/v1/tools/*.
+import { createToolsHandler } from '../layers/handlers/tools.ts';
 import { awsToolsContext } from '../layers/platform/aws-context/tools.ts';
 
 export const handler = createToolsHandler(awsToolsContext);

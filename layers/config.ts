@@ -19,6 +19,10 @@ export const configSchema = z.object({
   MODE: z.enum(['local', 'aws']).default('local'),
   HOST: z.string().default('127.0.0.1'),
   PORT: int(8000, 0, 65535),
+  /** Open connections (WebSockets included) the local server accepts; more are closed at once. */
+  HTTP_MAX_CONNECTIONS: int(1000, 1, 100_000),
+  /** Time a client has to send a request's headers to the local server. */
+  HTTP_HEADERS_TIMEOUT_SECONDS: int(10, 1, 300),
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optionalString,
   /** Set on AWS: the Secrets Manager secret holding the Aurora credentials. */
@@ -27,7 +31,8 @@ export const configSchema = z.object({
   REDIS_URL: optionalString,
   /** Prefix of every cache key, so installations (or test runs) can share one Redis. */
   CACHE_PREFIX: z.string().default('pym:'),
-  JWT_SECRET: optionalString,
+  /** HS256 key: at least 32 bytes (RFC 7518 3.2: a key as long as the hash). */
+  JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
   JWT_SECRET_ARN: optionalString,
   ACCESS_TOKEN_EXPIRE_MINUTES: int(60 * 24, 1, 60 * 24 * 365),
   /** scrypt cost as log2(N); 15 = 32 MiB per hash. Stored in each hash, so it can change later. */
@@ -68,6 +73,8 @@ export const configSchema = z.object({
   SES_FROM: optionalString,
   /** The checker function, invoked synchronously for "check now" from inside the VPC. */
   CHECKER_FUNCTION_NAME: optionalString,
+  /** The tools function (outside the VPC), invoked synchronously for the tools routes. */
+  TOOLS_FUNCTION_NAME: optionalString,
   /** The browser container function, invoked synchronously for on-demand browser checks. */
   BROWSER_FUNCTION_NAME: optionalString,
 });

@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -10,11 +10,10 @@ import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
 
-export const TOOLS_ROUTE = '/api/v1/tools/{proxy+}';
-
 /**
- * HTTP API: every route goes to `functions/api.ts` (in the VPC) except the tools routes, which probe
- * arbitrary targets and so run in `functions/tools.ts` outside it, authenticated by the JWT alone.
+ * HTTP API: every route goes to `functions/api.ts` (in the VPC), which checks the session (token
+ * version, active account) on each. The tools routes probe arbitrary targets, so the API invokes
+ * `functions/tools.ts`, outside the VPC, to run the probe.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -32,6 +31,15 @@ export class Api extends Construct {
   ) {
     super(scope, id);
     const { config, data, queues } = props;
+    this.toolsFunction = new HouseFunction(this, 'ToolsFunction', {
+      entry: 'functions/tools.ts',
+      description: 'Ad-hoc probing tools (/api/v1/tools/*, invoked by the API)',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      logRetentionDays: config.logRetentionDays,
+      ...forProbes(data, config),
+    });
+
     this.apiFunction = new HouseFunction(this, 'ApiFunction', {
       entry: 'functions/api.ts',
       description: 'REST API (spec sections 3-13)',
@@ -51,30 +59,17 @@ export class Api extends Construct {
       .bindFunctionInvoke(props.checker, 'CHECKER_FUNCTION_NAME')
       // Deep check now, screenshots and journey runs go to the Chromium function and wait for it.
       .bindFunctionInvoke(props.browser, 'BROWSER_FUNCTION_NAME')
+      // The tools routes: the session is checked here, the probe runs outside the VPC.
+      .bindFunctionInvoke(this.toolsFunction, 'TOOLS_FUNCTION_NAME')
       // Screenshots are served from the blob bucket; subscribers decide whether a status push is sent.
       .bindBucket(data.blobBucket, 'read')
       .bindTable(data.connectionsTable, 'read');
-
-    this.toolsFunction = new HouseFunction(this, 'ToolsFunction', {
-      entry: 'functions/tools.ts',
-      description: 'Ad-hoc probing tools (/api/v1/tools/*)',
-      memorySize: 512,
-      timeout: Duration.seconds(29),
-      logRetentionDays: config.logRetentionDays,
-      ...forProbes(data, config),
-    }).bindSecret(data.jwtSecret, 'JWT_SECRET_ARN');
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Py_Monitor REST API',
       defaultIntegration: new HttpLambdaIntegration('Api', this.apiFunction),
       createDefaultStage: false,
     });
-    this.httpApi.addRoutes({
-      path: TOOLS_ROUTE,
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('Tools', this.toolsFunction),
-    });
-    // Tools cannot reach the cache (outside the VPC), so the stage throttle is their shared rate limit.
     this.accessLog = new AccessLog(this, 'AccessLog', { kind: 'http', retentionDays: config.logRetentionDays });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,

@@ -26,7 +26,9 @@ const statusOf: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -73,6 +75,12 @@ export function toResponse(result: unknown, defaultStatus: number): HttpResponse
   };
 }
 
+/** Bodies above this are refused with 413; no route needs more (API Gateway would pass up to 10 MB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const bodyTooLarge = () =>
+  new DomainError('PAYLOAD_TOO_LARGE', 'request body larger than 1 MiB', { errors: [{ field: 'body', message: 'larger than 1 MiB' }] });
+
 export function bodyText(event: HttpEvent): string {
   if (event.body === undefined || event.body === null) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -81,6 +89,7 @@ export function bodyText(event: HttpEvent): string {
 /** Parses the request body by content type: JSON, or an urlencoded form (OAuth2 password flow). */
 export function parseBody(event: HttpEvent): unknown {
   const text = bodyText(event);
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyTooLarge();
   const type = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') {
     return Object.fromEntries(new URLSearchParams(text));

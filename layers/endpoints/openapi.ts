@@ -66,6 +66,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       responses['403'] = errorResponse('The role (or ownership) does not allow this');
     }
     if (r.params) responses['404'] = errorResponse('Not found');
+    if (r.body) responses['413'] = errorResponse('Request body larger than the limit (1 MiB)');
     responses['429'] = errorResponse('Too many requests (see Retry-After)');
     op['responses'] = responses;
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;

@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { DomainError, forbidden, type FieldError } from '../errors.ts';
-import { authenticate, verifyToken } from '../services/auth.ts';
+import { authenticate } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
 import { hasRole, type Actor, type Role, type ServiceContext } from '../services/context.ts';
 import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Access = 'public' | Role;
@@ -27,8 +28,6 @@ export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodTyp
   tag: string;
   /** The least role allowed; `public` needs no token. */
   access: A;
-  /** Authenticate from the token's claims alone, with no database (functions outside the VPC). */
-  tokenOnly?: boolean;
   /** Below manager, the caller must own the project named by the `id` path parameter. */
   owner?: 'project';
   params?: P;
@@ -79,6 +78,15 @@ function findNul(root: unknown): string[] | undefined {
   return undefined;
 }
 
+/** A body key the schema does not declare is a 400 naming it, never silently dropped. */
+function refuseUnknownFields(schema: ZodType, value: unknown): void {
+  const unknown = findUnknownFields(schema, value).map((p) => p.map(String).join('.'));
+  if (unknown.length === 0) return;
+  throw new DomainError('VALIDATION', `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+    errors: unknown.map((field) => ({ field, message: 'unknown field' })),
+  });
+}
+
 function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
   if (!schema) return (where === 'body' ? undefined : {}) as z.output<T>;
   const nul = findNul(value);
@@ -88,17 +96,13 @@ function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, whe
       errors: [{ field, message: 'must not contain NUL characters' }],
     });
   }
+  if (where === 'body') refuseUnknownFields(schema, value);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const errors = fieldErrors(r.error, where);
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : `invalid ${where}`;
   throw new DomainError('VALIDATION', detail, { errors });
-}
-
-async function actorFromClaims(ctx: ServiceContext, token: string): Promise<Actor> {
-  const c = await verifyToken(ctx, token);
-  return { id: c.userId, email: c.email, name: '', role: c.role };
 }
 
 interface Compiled {
@@ -163,7 +167,7 @@ export class Router {
       let actor: Actor | null = null;
       if (route.access !== 'public') {
         if (!token) throw new DomainError('UNAUTHORIZED', 'not authenticated');
-        actor = route.tokenOnly ? await actorFromClaims(ctx, token) : await authenticate(ctx, token);
+        actor = await authenticate(ctx, token);
         if (!hasRole(actor, route.access)) throw forbidden();
       } else if (token) {
         actor = await authenticate(ctx, token).catch(() => null);

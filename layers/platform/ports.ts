@@ -23,12 +23,16 @@ export type PushOutcome = 'ok' | 'gone';
 
 export interface Push {
   post(connectionId: string, data: unknown): Promise<PushOutcome>;
+  /** Closes the connection from the server's side (its session ended); a gone one is not an error. */
+  close(connectionId: string): Promise<void>;
 }
 
 export interface WsConnection {
   connectionId: string;
   userId: number;
   connectedAt: string;
+  /** The token version of the session that opened it (absent on records from before: 0). */
+  tokenVersion?: number | undefined;
 }
 
 /** Where WebSocket connections and their project subscriptions live (DynamoDB on AWS, memory locally). */
@@ -84,7 +88,7 @@ export interface Logger {
 
 /**
  * Remembers which outbox deliveries already went out, so a redelivered queue message is not sent
- * twice (DynamoDB on AWS, where the notifier has no database; memory locally).
+ * twice (DynamoDB on AWS, where the notifier has no database; the database locally, so it survives a crash).
  */
 export interface DeliveryLog {
   wasDelivered(outboxId: number): Promise<boolean>;
@@ -100,13 +104,15 @@ export interface Prober {
 }
 
 /**
- * Runs one tools-page probe (layers/checks runTool) in-process, where the internet is reachable:
- * locally and in the tools function on AWS. The in-VPC API function is not bound to it, since API
- * Gateway sends the tools routes to the tools function.
+ * Runs one tools-page probe (layers/checks runTool) where the internet is reachable: in-process
+ * locally and in the tools function; the in-VPC API invokes the tools function with it.
  */
 export interface ToolRunner {
   run(name: ToolName, input: unknown, env: ToolEnv): Promise<ToolResult>;
 }
+
+/** The tools function's answer to the API: the probe's result, or why its input was refused (a 400). */
+export type ToolAnswer = { ok: true; result: ToolResult } | { ok: false; message: string; errors: { field: string; message: string }[] };
 
 /**
  * Runs one browser job (deep check, screenshot, journey) and returns its result message: the local

@@ -9,6 +9,8 @@ export interface ConnectOptions {
   url?: string;
   host?: string;
   port?: number;
+  /** A Unix socket (the embedded database), instead of host and port. */
+  path?: string;
   user?: string;
   password?: string;
   database?: string;
@@ -38,6 +40,7 @@ export function connect(opts: ConnectOptions): Sql {
     ...common,
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5432,
+    ...(opts.path ? { path: opts.path } : {}),
     username: opts.user ?? 'postgres',
     password: opts.password ?? '',
     database: opts.database ?? 'postgres',

@@ -197,6 +197,21 @@ export async function openIncident(db: Db, projectId: number, kind: string, star
   return row!.id;
 }
 
+/** The first failed HTTP check after the last successful one, up to `until`: when the streak began. */
+export async function failureStreakStart(db: Db, projectId: number, until: Date): Promise<Date | undefined> {
+  const [row] = await db<{ start: Date | null }[]>`
+    SELECT min(checked_at) AS start FROM check_results
+    WHERE project_id = ${projectId} AND kind = 'http' AND NOT is_available AND checked_at <= ${until}
+      AND checked_at > coalesce((
+        SELECT max(checked_at) FROM check_results
+        WHERE project_id = ${projectId} AND kind = 'http' AND is_available AND checked_at <= ${until}), '-infinity')`;
+  return row?.start ?? undefined;
+}
+
+export async function moveIncidentStart(db: Db, id: number, startedAt: Date): Promise<void> {
+  await db`UPDATE incidents SET started_at = ${startedAt} WHERE id = ${id} AND ended_at IS NULL`;
+}
+
 export async function closeIncident(db: Db, id: number, endedAt: Date): Promise<{ started_at: Date; duration_seconds: number } | undefined> {
   const [row] = await db<{ started_at: Date; duration_seconds: number }[]>`
     UPDATE incidents SET ended_at = ${endedAt}, duration_seconds = EXTRACT(EPOCH FROM (${endedAt}::timestamptz - started_at))

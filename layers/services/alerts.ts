@@ -3,6 +3,11 @@ import * as repo from '../repositories/alerts.ts';
 import type { AlertFilter, AlertRow, Severity } from '../repositories/alerts.ts';
 import { findProject } from '../repositories/projects.ts';
 import type { Actor, ServiceContext } from './context.ts';
+import { notificationKinds } from './notifications/kinds.ts';
+
+/** What an alert's `type` may be: the kinds the monitoring raises, and a note made by hand. */
+export const alertTypes = [...notificationKinds, 'manual'] as const;
+export type AlertType = (typeof alertTypes)[number];
 
 export function alertView(a: AlertRow) {
   return a;
@@ -13,9 +18,16 @@ export async function listAlerts(ctx: ServiceContext, actor: Actor, f: Omit<Aler
   return { items: rows.map(alertView), total, page, size, pages: Math.ceil(total / size) };
 }
 
-export async function listProjectAlerts(ctx: ServiceContext, actor: Actor, projectId: number, page: number, size: number) {
+export async function listProjectAlerts(
+  ctx: ServiceContext,
+  actor: Actor,
+  projectId: number,
+  f: Omit<AlertFilter, 'user_id' | 'project_id'>,
+  page: number,
+  size: number,
+) {
   if (!(await findProject(ctx.sql, projectId))) throw notFound('project');
-  return listAlerts(ctx, actor, { project_id: projectId }, page, size);
+  return listAlerts(ctx, actor, { ...f, project_id: projectId }, page, size);
 }
 
 export async function getAlert(ctx: ServiceContext, actor: Actor, id: number) {
@@ -42,7 +54,7 @@ export async function markAllRead(ctx: ServiceContext, actor: Actor) {
 export async function createAlert(
   ctx: ServiceContext,
   actor: Actor,
-  input: { project_id?: number | null | undefined; type: string; severity: Severity; title: string; message: string },
+  input: { project_id?: number | null | undefined; type: AlertType; severity: Severity; title: string; message: string },
 ) {
   if (input.project_id != null && !(await findProject(ctx.sql, input.project_id))) throw notFound('project');
   const a = await repo.insertAlert(ctx.sql, {

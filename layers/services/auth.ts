@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts';
 import * as users from '../repositories/users.ts';
 import type { UserRow } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { hitRateLimit } from './rate-limit.ts';
+import { countedHits, countHit, forgetHits, hitRateLimit, rateLimited } from './rate-limit.ts';
 import { roles, type Actor, type Role, type ServiceContext } from './context.ts';
 
 const USER_CACHE_TTL = 60;
@@ -28,10 +28,38 @@ export type PublicUser = ReturnType<typeof publicUser>;
 
 const unauthorized = (message = 'could not validate credentials') => new DomainError('UNAUTHORIZED', message);
 
-async function limitAuthAttempt(ctx: ServiceContext, ip: string, email?: string): Promise<void> {
-  const { AUTH_RATE_LIMIT_PER_IP, AUTH_RATE_LIMIT_PER_ACCOUNT, AUTH_RATE_LIMIT_WINDOW_SECONDS: w } = ctx.config;
-  await hitRateLimit(ctx.cache, `auth:ip:${ip}`, AUTH_RATE_LIMIT_PER_IP, w);
-  if (email) await hitRateLimit(ctx.cache, `auth:acct:${email.toLowerCase()}`, AUTH_RATE_LIMIT_PER_ACCOUNT, w);
+// Sign-in failures are counted per address and per (account, address), never per account alone, so
+// nobody can lock an owner out from elsewhere (OWASP, account lockout). Registrations count per address.
+const loginKeys = (ip: string, email: string) => ({
+  ip: `auth:ip:${ip}`,
+  pair: `auth:fail:${email.toLowerCase()}:${ip}`,
+  account: `auth:fail:${email.toLowerCase()}`,
+});
+
+/**
+ * Refuses a sign-in before its password is hashed when its address failed too often, on any account
+ * or on this one; or, once this account failed too often from all addresses together, when this
+ * address is one of those that failed on it. An address without failures always gets through.
+ */
+async function refuseThrottledLogin(ctx: ServiceContext, ip: string, email: string): Promise<void> {
+  const { AUTH_RATE_LIMIT_PER_IP: perIp, AUTH_RATE_LIMIT_PER_ACCOUNT: perAccount, AUTH_RATE_LIMIT_WINDOW_SECONDS: w } = ctx.config;
+  const keys = loginKeys(ip, email);
+  const [ipFailures, pairFailures, accountFailures] = await Promise.all([
+    countedHits(ctx.cache, keys.ip),
+    countedHits(ctx.cache, keys.pair),
+    countedHits(ctx.cache, keys.account),
+  ]);
+  const blocking =
+    ipFailures >= perIp ? keys.ip : pairFailures >= perAccount || (accountFailures >= perAccount && pairFailures > 0) ? keys.pair : undefined;
+  if (!blocking) return;
+  // Counting the refused attempt too gives the window's remaining seconds for Retry-After.
+  throw rateLimited((await countHit(ctx.cache, blocking, w)).ttlSeconds);
+}
+
+async function countLoginFailure(ctx: ServiceContext, ip: string, email: string): Promise<void> {
+  const w = ctx.config.AUTH_RATE_LIMIT_WINDOW_SECONDS;
+  const keys = loginKeys(ip, email);
+  await Promise.all([keys.ip, keys.pair, keys.account].map((k) => countHit(ctx.cache, k, w)));
 }
 
 export async function register(
@@ -39,7 +67,7 @@ export async function register(
   input: { email: string; password: string; name: string },
   ip: string,
 ): Promise<PublicUser> {
-  await limitAuthAttempt(ctx, ip);
+  await hitRateLimit(ctx.cache, `auth:ip:${ip}`, ctx.config.AUTH_RATE_LIMIT_PER_IP, ctx.config.AUTH_RATE_LIMIT_WINDOW_SECONDS);
   const hash = await hashPassword(input.password, ctx.config.PASSWORD_SCRYPT_LOG_N);
   const row = await ctx.sql.begin(async (tx) => {
     await users.lockUserRegistration(tx);
@@ -71,11 +99,15 @@ export async function login(
   input: { email: string; password: string },
   ip: string,
 ): Promise<TokenGrant> {
-  await limitAuthAttempt(ctx, ip, input.email);
+  await refuseThrottledLogin(ctx, ip, input.email);
   const user = await users.findUserByEmail(ctx.sql, input.email);
   dummyHash ??= hashPassword('not-a-password', ctx.config.PASSWORD_SCRYPT_LOG_N);
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash));
-  if (!user || !ok || !user.is_active) throw unauthorized('incorrect email or password');
+  if (!user || !ok || !user.is_active) {
+    await countLoginFailure(ctx, ip, input.email);
+    throw unauthorized('incorrect email or password');
+  }
+  await forgetHits(ctx.cache, loginKeys(ip, input.email).pair);
   await users.touchLastLogin(ctx.sql, user.id, ctx.clock.now());
   return grantToken(ctx, user);
 }
@@ -129,6 +161,8 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
     const { payload } = await jwtVerify(token, ctx.jwtSecret, {
       issuer: 'py-monitor',
       algorithms: ['HS256'],
+      // A token without an expiry would work for ever: every token this API issues has one.
+      requiredClaims: ['exp'],
       currentDate: now,
     });
     const userId = Number(payload.sub);
@@ -153,19 +187,41 @@ export async function verifyToken(ctx: Pick<ServiceContext, 'jwtSecret' | 'clock
   }
 }
 
+type SessionUser = Actor & { is_active: boolean; token_version: number };
+
+/** The user as sessions see it (role, active flag, token version), read fresh and cached briefly. */
+async function sessionUser(ctx: ServiceContext, userId: number): Promise<SessionUser | undefined> {
+  const cached = await ctx.cache.get<SessionUser>(userCacheKey(userId));
+  if (cached && cached.token_version !== undefined) return cached;
+  const row = await users.findUserById(ctx.sql, userId);
+  if (!row) return undefined;
+  const user = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active, token_version: row.token_version };
+  await ctx.cache.set(userCacheKey(row.id), user, USER_CACHE_TTL);
+  return user;
+}
+
+/** Why a session of `userId` at `version` no longer holds (deleted, disabled, password changed), if it does not. */
+export async function sessionEndReason(ctx: ServiceContext, userId: number, version: number): Promise<string | undefined> {
+  const user = await sessionUser(ctx, userId);
+  if (!user) return 'account deleted';
+  if (!user.is_active) return 'account disabled';
+  if (version !== user.token_version) return 'token revoked: the password was changed, sign in again';
+  return undefined;
+}
+
 /** Resolves a bearer token to the current user (role and active flag read fresh, cached briefly). */
 export async function authenticate(ctx: ServiceContext, token: string): Promise<Actor> {
+  return (await authenticateSession(ctx, token)).actor;
+}
+
+/** `authenticate`, also giving the session's token version (WebSocket connections keep it). */
+export async function authenticateSession(ctx: ServiceContext, token: string): Promise<{ actor: Actor; version: number }> {
   const claims = await verifyToken(ctx, token);
-  let actor = await ctx.cache.get<Actor & { is_active: boolean; token_version: number }>(userCacheKey(claims.userId));
-  if (!actor || actor.token_version === undefined) {
-    const row = await users.findUserById(ctx.sql, claims.userId);
-    if (!row) throw unauthorized();
-    actor = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active, token_version: row.token_version };
-    await ctx.cache.set(userCacheKey(row.id), actor, USER_CACHE_TTL);
-  }
-  if (!actor.is_active) throw unauthorized('account disabled');
-  if (claims.version !== actor.token_version) throw unauthorized('token revoked: the password was changed, sign in again');
-  return { id: actor.id, email: actor.email, name: actor.name, role: actor.role };
+  const user = await sessionUser(ctx, claims.userId);
+  if (!user) throw unauthorized();
+  if (!user.is_active) throw unauthorized('account disabled');
+  if (claims.version !== user.token_version) throw unauthorized('token revoked: the password was changed, sign in again');
+  return { actor: { id: user.id, email: user.email, name: user.name, role: user.role }, version: claims.version };
 }
 
 export async function forgetCachedUser(ctx: ServiceContext, id: number): Promise<void> {

@@ -115,6 +115,12 @@ export const notifyMessageSchema = z.discriminatedUnion('type', [
     project_id: z.number().int().positive(),
     payload: z.record(z.string(), z.unknown()),
   }),
+  /** A user's sessions ended: close their WebSockets opened below `below_version` (null: all). */
+  z.object({
+    type: z.literal('close_sessions'),
+    user_id: z.number().int().positive(),
+    below_version: z.number().int().nullable(),
+  }),
 ]);
 export type NotifyMessage = z.output<typeof notifyMessageSchema>;
 export type NotifyMessageInput = z.input<typeof notifyMessageSchema>;

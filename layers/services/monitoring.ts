@@ -35,6 +35,18 @@ export async function inMaintenance(tx: Db, p: AlertContextRow, at: Date): Promi
 }
 
 /**
+ * A late result (retried after a database outage, behind the catch-up check) can move the start of
+ * the current failure streak: the outage counts from its first failed check, not the first recorded.
+ */
+async function realignStreakStart(tx: Db, state: MonitorStateRow): Promise<void> {
+  if (!state.down_since || !state.last_checked_at) return;
+  const start = await mon.failureStreakStart(tx, state.project_id, state.last_checked_at);
+  if (!start || start.getTime() === state.down_since.getTime()) return;
+  await mon.updateMonitorState(tx, state.project_id, { down_since: start });
+  if (state.open_incident_id) await mon.moveIncidentStart(tx, state.open_incident_id, start);
+}
+
+/**
  * Records one HTTP check and runs the alert state machine, in one transaction: the result row, the
  * rollups, the project's state, the incident, and any notification (alert + outbox rows).
  */
@@ -62,6 +74,7 @@ async function recordHttpResult(ctx: ServiceContext, m: HttpResult): Promise<voi
     // A result older than the last one evaluated (queues do not keep order) is kept but not judged.
     if (state.last_checked_at && r.checked_at < state.last_checked_at) {
       stale = true;
+      if (state.consecutive_failures > 0) await realignStreakStart(tx, state);
       return [];
     }
     const notify = project.is_alert_enabled && !(await inMaintenance(tx, project, r.checked_at));

@@ -88,11 +88,25 @@ async function deliver(c: NotifierContext, m: Deliver): Promise<DeliveryOutcome>
   );
 }
 
+/** Closes the WebSockets of sessions that ended and forgets them, so nothing more is pushed to them. */
+async function closeSessions(c: NotifierContext, userId: number, belowVersion: number | null): Promise<void> {
+  const ended = (await c.connections.byUser(userId)).filter((conn) => belowVersion === null || (conn.tokenVersion ?? 0) < belowVersion);
+  await Promise.all(
+    ended.map(async ({ connectionId }) => {
+      await c.connections.remove(connectionId);
+      await c.push.close(connectionId).catch((err: unknown) =>
+        c.log.warn('closing a WebSocket failed', { connectionId, error: err instanceof Error ? err.message : String(err) }),
+      );
+    }),
+  );
+}
+
 async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
   if (m.type === 'status') {
     await pushTo(c, await c.connections.byProject(m.project_id), m.payload);
     return;
   }
+  if (m.type === 'close_sessions') return closeSessions(c, m.user_id, m.below_version);
   let outcome: DeliveryOutcome;
   if (await c.deliveries.wasDelivered(m.outbox_id)) {
     outcome = { ok: true };

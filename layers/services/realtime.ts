@@ -1,25 +1,42 @@
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { findProject } from '../repositories/projects.ts';
-import { authenticate } from './auth.ts';
+import { authenticateSession, sessionEndReason } from './auth.ts';
 import type { ServiceContext } from './context.ts';
+import type { NotifyMessageInput } from './messages.ts';
 
 // WebSocket protocol of spec 11: client subscribe/unsubscribe/ping; server status/alert/pong.
 
 export async function connect(ctx: ServiceContext, c: { connectionId: string; token: string | undefined; userId: string | undefined }): Promise<void> {
   if (!c.token) throw new DomainError('UNAUTHORIZED', 'a token is required (?token=)');
-  const actor = await authenticate(ctx, c.token);
+  const { actor, version } = await authenticateSession(ctx, c.token);
   if (String(actor.id) !== c.userId) throw new DomainError('FORBIDDEN', "the path's user id is not the token's user");
-  await ctx.connections.add({ connectionId: c.connectionId, userId: actor.id, connectedAt: ctx.clock.now().toISOString() });
+  await ctx.connections.add({ connectionId: c.connectionId, userId: actor.id, connectedAt: ctx.clock.now().toISOString(), tokenVersion: version });
+}
+
+/**
+ * Ends a user's WebSocket sessions opened before `belowVersion` (null: all of them, for a disabled or
+ * deleted account). The notifier closes them: on AWS it is the function that may manage connections.
+ */
+export async function closeSessions(ctx: ServiceContext, userId: number, belowVersion: number | null): Promise<void> {
+  const message: NotifyMessageInput = { type: 'close_sessions', user_id: userId, below_version: belowVersion };
+  try {
+    await ctx.queue.send('notifications', [{ body: message }]);
+  } catch (err) {
+    // Their next message finds the session ended (onMessage) and stops their pushes.
+    ctx.log.error('could not ask to close ended WebSocket sessions', { userId, error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 export async function disconnect(ctx: ServiceContext, connectionId: string): Promise<void> {
   await ctx.connections.remove(connectionId);
 }
 
+// Project ids are PostgreSQL integers: a larger one would fail in SQL instead of as a bad message.
+const projectId = z.number().int().positive().max(2_147_483_647);
 const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), project_id: z.number().int().positive() }),
-  z.object({ type: z.literal('unsubscribe'), project_id: z.number().int().positive() }),
+  z.object({ type: z.literal('subscribe'), project_id: projectId }),
+  z.object({ type: z.literal('unsubscribe'), project_id: projectId }),
   z.object({ type: z.literal('ping') }),
 ]);
 
@@ -48,6 +65,12 @@ export async function onMessage(ctx: ServiceContext, connectionId: string, raw: 
   if (m.type === 'ping') return { type: 'pong', time: ctx.clock.now().toISOString() };
   const conn = await ctx.connections.get(connectionId);
   if (!conn) return { type: 'error', message: 'unknown connection; reconnect' };
+  const ended = await sessionEndReason(ctx, conn.userId, conn.tokenVersion ?? 0);
+  if (ended) {
+    // Forgotten, it gets no more pushes; the notifier closes it if the session end was announced.
+    await ctx.connections.remove(connectionId);
+    return { type: 'error', message: `session ended (${ended}); reconnect with a new token` };
+  }
   if (m.type === 'subscribe') {
     if (!(await findProject(ctx.sql, m.project_id))) return { type: 'error', message: `project ${m.project_id} not found` };
     await ctx.connections.subscribe(connectionId, m.project_id);

@@ -1,3 +1,4 @@
+import type { ToolEnv } from '../checks/index.ts';
 import { ToolInputError, type ToolName } from '../checks/schemas.ts';
 import { DomainError } from '../errors.ts';
 import { hitRateLimit } from './rate-limit.ts';
@@ -5,17 +6,22 @@ import type { Actor, ServiceContext } from './context.ts';
 
 export type ToolsContext = Pick<ServiceContext, 'config' | 'cache' | 'log' | 'tools'>;
 
+/** Where probes may go and how names resolve, from this function's configuration. */
+export function toolEnvFor(ctx: Pick<ServiceContext, 'config' | 'cache'>): ToolEnv {
+  return {
+    allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
+    ...(ctx.config.DNS_SERVERS ? { dnsServers: ctx.config.DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(ctx.config.RDAP_BOOTSTRAP_URL ? { rdapBootstrapUrl: ctx.config.RDAP_BOOTSTRAP_URL } : {}),
+    ...(ctx.config.WHOIS_SERVER ? { whoisServer: ctx.config.WHOIS_SERVER } : {}),
+    cache: ctx.cache,
+  };
+}
+
 /** One run of a tools-page probe (spec 14 tools.html), rate-limited per user. */
 export async function runToolFor(ctx: ToolsContext, actor: Actor, name: ToolName, input: unknown) {
   await hitRateLimit(ctx.cache, `tools:${actor.id}`, ctx.config.TOOLS_RATE_LIMIT_PER_MINUTE, 60);
   try {
-    return await ctx.tools.run(name, input, {
-      allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
-      ...(ctx.config.DNS_SERVERS ? { dnsServers: ctx.config.DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-      ...(ctx.config.RDAP_BOOTSTRAP_URL ? { rdapBootstrapUrl: ctx.config.RDAP_BOOTSTRAP_URL } : {}),
-      ...(ctx.config.WHOIS_SERVER ? { whoisServer: ctx.config.WHOIS_SERVER } : {}),
-      cache: ctx.cache,
-    });
+    return await ctx.tools.run(name, input, toolEnvFor(ctx));
   } catch (err) {
     if (err instanceof ToolInputError) throw new DomainError('VALIDATION', err.message, { errors: err.errors });
     throw err;

@@ -2,6 +2,8 @@ import { DomainError, notFound } from '../errors.ts';
 import * as users from '../repositories/users.ts';
 import type { UserSettings } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import { hitRateLimit } from './rate-limit.ts';
+import { closeSessions } from './realtime.ts';
 import { forgetCachedUser, grantToken, publicUser, type PublicUser, type TokenGrant } from './auth.ts';
 import type { Actor, Role, ServiceContext } from './context.ts';
 
@@ -51,6 +53,9 @@ export async function changePassword(
   actor: Actor,
   input: { current_password: string; new_password: string },
 ): Promise<TokenGrant> {
+  // Each attempt costs a scrypt hash (32 MiB by default), and a stolen token must not buy guesses.
+  const { AUTH_RATE_LIMIT_PER_ACCOUNT, AUTH_RATE_LIMIT_WINDOW_SECONDS } = ctx.config;
+  await hitRateLimit(ctx.cache, `password-change:${actor.id}`, AUTH_RATE_LIMIT_PER_ACCOUNT, AUTH_RATE_LIMIT_WINDOW_SECONDS);
   const row = await users.findUserById(ctx.sql, actor.id);
   if (!row) throw notFound('user');
   if (!(await verifyPassword(input.current_password, row.password_hash))) {
@@ -61,6 +66,7 @@ export async function changePassword(
   const updated = await users.updatePasswordHash(ctx.sql, actor.id, await hashPassword(input.new_password, ctx.config.PASSWORD_SCRYPT_LOG_N));
   if (!updated) throw notFound('user');
   await forgetCachedUser(ctx, actor.id);
+  await closeSessions(ctx, actor.id, updated.token_version);
   return grantToken(ctx, updated);
 }
 

@@ -8,18 +8,21 @@ beforeAll(() => {
 });
 
 describe('HTTP API', () => {
-  it('sends every route to the api function and /api/v1/tools/* to the tools function', () => {
+  it('sends every route to the api function, the tools routes included (it checks every session)', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/v1/tools/{proxy+}' });
+    const httpRoutes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).filter((r) => !String(r.Properties?.['RouteKey']).startsWith('$'));
+    expect(httpRoutes).toEqual([]);
 
     const integrationTarget = (fnId: string) =>
       Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Integration')).filter((r) =>
         JSON.stringify(r.Properties?.['IntegrationUri']).includes(fnId),
       );
     expect(integrationTarget(functionId(template, 'REST API'))).toHaveLength(1);
-    expect(integrationTarget(functionId(template, 'Ad-hoc probing tools'))).toHaveLength(1);
+    expect(integrationTarget(functionId(template, 'Ad-hoc probing tools'))).toHaveLength(0);
+    const api = resourcesOf(template)[functionId(template, 'REST API')];
+    expect(JSON.stringify(api?.Properties?.['Environment'])).toContain('TOOLS_FUNCTION_NAME');
   });
 
   it('throttles the default stage', () => {

@@ -40,11 +40,14 @@ describe('least privilege', () => {
     expect(actions).toContain('sqs:ReceiveMessage');
   });
 
-  it('lets the tools function read the JWT secret and nothing else', () => {
+  it('gives the tools function no secret and no data: the API authenticates, then invokes it', () => {
     const tools = functionId(template, 'Ad-hoc probing tools');
     const data = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => DATA_ACTION.test(a)));
-    expect(data).toHaveLength(1);
-    expect(JSON.stringify(data[0]?.Resource)).toContain(secretArnFor('Jwt'));
+    expect(data).toEqual([]);
+    const invokers = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) =>
+      statementsOf(template, id).some((s) => [s.Action].flat().includes('lambda:InvokeFunction') && JSON.stringify(s.Resource).includes(tools)),
+    );
+    expect(invokers).toEqual([functionId(template, 'REST API')]);
   });
 
   it('limits SES to the configured sender', () => {
@@ -78,7 +81,7 @@ describe('least privilege', () => {
       }
     });
     const descriptions = readers.map((id) => String(resourcesOf(template)[id]?.Properties?.['Description']).split(' ')[0]);
-    expect(descriptions.sort()).toEqual(['Ad-hoc', 'REST', 'WebSocket'].sort());
+    expect(descriptions.sort()).toEqual(['REST', 'WebSocket']);
   });
 
   it('lets the browser function write screenshots and results but not read the bucket', () => {
@@ -146,7 +149,8 @@ describe('function environment', () => {
       'NOTIFY_QUEUE_URL',
       'PUBLIC_URL',
       'REDIS_URL',
+      'TOOLS_FUNCTION_NAME',
     ]);
-    expect(env('Ad-hoc probing tools')).toEqual(['JWT_SECRET_ARN', 'MODE', 'NODE_OPTIONS']);
+    expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);
   });
 });

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import * as alerts from '../../services/alerts.ts';
 import { route } from '../router.ts';
 import { idParam, pageOf, pagination } from '../schemas/common.ts';
-import { alertCreateBody, alertListQuery, alertPatchBody, alertResponse } from '../schemas/monitoring.ts';
+import { alertCreateBody, alertListQuery, alertPatchBody, alertResponse, projectAlertListQuery } from '../schemas/monitoring.ts';
 
 export const alertRoutes = [
   route({
@@ -83,12 +83,15 @@ export const alertRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/projects/{id}/alerts',
-    summary: "Your alerts about one project",
+    summary: 'Your alerts about one project (filters: unread, type, severity, resolved)',
     tag: 'alerts',
     access: 'viewer',
     params: idParam,
-    query: z.object(pagination),
+    query: projectAlertListQuery,
     response: pageOf(alertResponse),
-    handler: ({ ctx, actor, params, query }) => alerts.listProjectAlerts(ctx, actor, params.id, query.page, query.size),
+    handler: ({ ctx, actor, params, query }) => {
+      const { page, size, ...f } = query;
+      return alerts.listProjectAlerts(ctx, actor, params.id, f, page, size);
+    },
   }),
 ];

@@ -14,7 +14,10 @@ const summaries: Record<(typeof TOOL_NAMES)[number], string> = {
   domain: 'Domain expiry via RDAP, WHOIS as fallback (spec 4.4)',
 };
 
-/** The tools page's probes. They need only the token (on AWS they run outside the VPC). */
+/**
+ * The tools page's probes. The session is checked like on every route; on AWS the API then invokes
+ * the tools function, outside the VPC, to probe (the ToolRunner port).
+ */
 export const toolRoutes: AnyRoute[] = TOOL_NAMES.map((name) =>
   route({
     method: 'POST',
@@ -22,7 +25,6 @@ export const toolRoutes: AnyRoute[] = TOOL_NAMES.map((name) =>
     summary: summaries[name],
     tag: 'tools',
     access: 'viewer',
-    tokenOnly: true,
     body: toolSchemas[name],
     handler: ({ ctx, actor, body }) => runToolFor(ctx, actor, name, body),
   }),

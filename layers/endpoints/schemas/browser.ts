@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { journeySettingsSchema, journeyStepSchema } from '../../checks/browser/journey.ts';
 import { journeyStepResultMessageSchema } from '../../checks/browser/messages.ts';
-import { queryBool, timestamp } from './common.ts';
+import { idText, queryBool, timestamp } from './common.ts';
 
 export const browserCheckResponse = z.object({
   id: z.number().int(),
@@ -22,10 +22,7 @@ export const syntheticTestBody = z.object({
   is_active: z.boolean().default(true),
 });
 
-export const testParams = z.object({
-  id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer').transform(Number),
-  test_id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer').transform(Number),
-});
+export const testParams = z.object({ id: idText, test_id: idText });
 
 export const stepScreenshotParams = testParams.extend({
   run_id: z.string().regex(/^[1-9]\d{0,12}$/, 'must be a positive integer').transform(Number),

@@ -1,9 +1,20 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
 
-export const idParam = z.object({
-  id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer').transform(Number).pipe(z.number().max(2_147_483_647, 'too large')),
-});
+/** Ids are PostgreSQL integers: anything above this is refused before it reaches SQL (a 500 there). */
+export const MAX_ID = 2_147_483_647;
+
+/** An id in a path or query string. */
+export const idText = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.number().max(MAX_ID, `must be at most ${MAX_ID}`));
+
+/** An id in a JSON body or message. */
+export const idNumber = z.number().int('must be an integer').positive('must be a positive integer').max(MAX_ID, `must be at most ${MAX_ID}`);
+
+export const idParam = z.object({ id: idText });
 
 /** Query booleans: true/false/1/0. */
 export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -18,7 +29,7 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 export const errorBodySchema = z.object({
   detail: z.string(),
-  code: z.enum(['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL']),
+  code: z.enum(['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
   errors: z.array(z.object({ field: z.string(), message: z.string() })),
 });
 

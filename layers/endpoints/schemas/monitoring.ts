@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { isoDateTime, pagination, queryBool, timestamp } from './common.ts';
+import { alertTypes } from '../../services/alerts.ts';
+import { idNumber, idText, isoDateTime, pagination, queryBool, timestamp } from './common.ts';
 
 export const lastResult = z
   .object({
@@ -83,22 +84,25 @@ export const alertResponse = z.object({
   created_at: timestamp,
 });
 
-export const alertListQuery = z.object({
-  ...pagination,
+/** Filters of an alert list; `/projects/{id}/alerts` takes them all but project_id. */
+export const alertFilters = {
   unread: queryBool.optional(),
-  project_id: z.coerce.number().int().positive().optional(),
-  type: z.string().max(50).optional(),
+  type: z.enum(alertTypes).optional(),
   severity: severity.optional(),
   resolved: queryBool.optional(),
-});
+};
+
+export const alertListQuery = z.object({ ...pagination, ...alertFilters, project_id: idText.optional() });
+
+export const projectAlertListQuery = z.object({ ...pagination, ...alertFilters });
 
 export const alertPatchBody = z
   .object({ is_read: z.boolean().optional(), is_resolved: z.boolean().optional() })
   .refine((b) => b.is_read !== undefined || b.is_resolved !== undefined, { message: 'set is_read or is_resolved', path: ['body'] });
 
 export const alertCreateBody = z.object({
-  project_id: z.number().int().positive().nullable().optional(),
-  type: z.string().trim().min(1).max(50).default('manual'),
+  project_id: idNumber.nullable().optional(),
+  type: z.enum(alertTypes).default('manual'),
   severity: severity.default('info'),
   title: z.string().trim().min(1).max(200),
   message: z.string().trim().min(1).max(5000),

@@ -10,9 +10,14 @@ export const registerBody = z.object({ email, password, name });
 /** OAuth2 password flow (`username`) or JSON (`email`). */
 export const loginBody = z
   .object({
-    username: z.string().optional(),
-    email: z.string().optional(),
+    username: z.string().max(254).optional(),
+    email: z.string().max(254).optional(),
     password: z.string().min(1, 'required').max(128),
+    // The rest of an OAuth2 password-grant form (RFC 6749 4.3.2): accepted and not used.
+    grant_type: z.literal('password').optional(),
+    scope: z.string().max(1000).optional(),
+    client_id: z.string().max(200).optional(),
+    client_secret: z.string().max(200).optional(),
   })
   .transform((b, ctx) => {
     const id = (b.email ?? b.username ?? '').trim().toLowerCase();

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../services/context.ts';
-import type { BrowserRunner, Blobs, ConnectionStore, DeliveryLog, Prober } from '../ports.ts';
+import type { BrowserRunner, Blobs, ConnectionStore, DeliveryLog, Prober, ToolRunner } from '../ports.ts';
 import { createAwsSecrets } from '../aws/secrets.ts';
 import { createSqsQueue } from '../aws/sqs-queue.ts';
 import { awsConfig, awsJwtSecret, lazy, memo, serviceContext } from './base.ts';
@@ -7,8 +7,8 @@ import { awsCache } from './cache.ts';
 import { awsDatabase } from './database.ts';
 
 /**
- * The HTTP API (in the VPC): database, cache, queues; blobs, subscriptions and the checker/browser
- * invocations are used by a few routes only, so their SDK clients load on first use.
+ * The HTTP API (in the VPC): database, cache, queues; blobs, subscriptions and the checker/browser/
+ * tools invocations are used by a few routes only, so their SDK clients load on first use.
  */
 export const awsApiContext = memo(async (): Promise<ServiceContext> => {
   const config = awsConfig();
@@ -17,6 +17,7 @@ export const awsApiContext = memo(async (): Promise<ServiceContext> => {
   const table = config.CONNECTIONS_TABLE;
   const checker = config.CHECKER_FUNCTION_NAME;
   const browserFn = config.BROWSER_FUNCTION_NAME;
+  const toolsFn = config.TOOLS_FUNCTION_NAME;
   const stores = () => import('../aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
   return serviceContext(config, {
     blobs: bucket ? lazy<Blobs>(() => import('../aws/s3-blobs.ts').then((m) => m.createS3Blobs(config)!)) : undefined,
@@ -29,6 +30,7 @@ export const awsApiContext = memo(async (): Promise<ServiceContext> => {
     browser: browserFn
       ? lazy<BrowserRunner>(() => import('../aws/lambda-prober.ts').then((m) => m.createLambdaBrowserRunner(browserFn, config.AWS_REGION)))
       : undefined,
+    tools: toolsFn ? lazy<ToolRunner>(() => import('../aws/lambda-prober.ts').then((m) => m.createLambdaToolRunner(toolsFn, config.AWS_REGION))) : undefined,
     jwtSecret: await awsJwtSecret(config, secrets),
   });
 });

@@ -77,6 +77,7 @@ const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
   connections: ['CONNECTIONS_TABLE'],
   prober: ['CHECKER_FUNCTION_NAME'],
   browser: ['BROWSER_FUNCTION_NAME'],
+  tools: ['TOOLS_FUNCTION_NAME'],
   jwtSecret: ['JWT_SECRET_ARN', 'JWT_SECRET'],
 };
 

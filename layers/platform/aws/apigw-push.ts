@@ -1,4 +1,9 @@
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Config } from '../../config.ts';
 import type { Push, PushOutcome } from '../ports.ts';
 import { clientOptions } from './client-options.ts';
@@ -16,11 +21,21 @@ export class ApiGatewayPush implements Push {
       await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(text) }));
       return 'ok';
     } catch (err) {
-      if (err instanceof GoneException || (err instanceof Error && err.name === 'GoneException')) return 'gone';
+      if (isGone(err)) return 'gone';
       throw err;
     }
   }
+
+  async close(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
 }
+
+const isGone = (err: unknown) => err instanceof GoneException || (err instanceof Error && err.name === 'GoneException');
 
 /** Present with WS_ENDPOINT. */
 export function createApiGatewayPush(config: Config): ApiGatewayPush | undefined {

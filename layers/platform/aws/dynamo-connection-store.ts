@@ -25,7 +25,14 @@ const connectionItemSchema = z.object({
   connectionId: z.string(),
   userId: z.number().int(),
   connectedAt: z.string(),
+  tokenVersion: z.number().int().optional(),
   expiresAt: z.number(),
+});
+const connectionOf = (item: z.output<typeof connectionItemSchema>): WsConnection => ({
+  connectionId: item.connectionId,
+  userId: item.userId,
+  connectedAt: item.connectedAt,
+  ...(item.tokenVersion !== undefined ? { tokenVersion: item.tokenVersion } : {}),
 });
 const subscriptionItemSchema = z.object({ connectionId: z.string(), expiresAt: z.number() });
 
@@ -69,6 +76,7 @@ export class DynamoConnectionStore implements ConnectionStore {
           connectionId: c.connectionId,
           userId: c.userId,
           connectedAt: c.connectedAt,
+          tokenVersion: c.tokenVersion,
           expiresAt: this.nowSeconds() + this.ttlSeconds,
         },
       }),
@@ -79,7 +87,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: connKey(connectionId), ConsistentRead: true }));
     const item = connectionItemSchema.safeParse(out.Item);
     if (!item.success || item.data.expiresAt <= this.nowSeconds()) return undefined;
-    return { connectionId: item.data.connectionId, userId: item.data.userId, connectedAt: item.data.connectedAt };
+    return connectionOf(item.data);
   }
 
   /** Deletes the connection and all its subscriptions. */
@@ -133,9 +141,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     const now = this.nowSeconds();
     return items.flatMap((raw) => {
       const item = connectionItemSchema.safeParse(raw);
-      return item.success && item.data.expiresAt > now
-        ? [{ connectionId: item.data.connectionId, userId: item.data.userId, connectedAt: item.data.connectedAt }]
-        : [];
+      return item.success && item.data.expiresAt > now ? [connectionOf(item.data)] : [];
     });
   }
 

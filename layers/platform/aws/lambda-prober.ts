@@ -1,5 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { BrowserRunner, Prober } from '../ports.ts';
+import type { ToolEnv, ToolResult } from '../../checks/index.ts';
+import { ToolInputError, type ToolName } from '../../checks/schemas.ts';
+import type { BrowserRunner, Prober, ToolAnswer, ToolRunner } from '../ports.ts';
 
 /** Invokes a function synchronously with `{ [key]: payload }` and returns its JSON answer. */
 async function invoke(client: LambdaClient, functionName: string, key: string, payload: unknown): Promise<unknown> {
@@ -37,6 +39,25 @@ export class LambdaBrowserRunner implements BrowserRunner {
   run(job: unknown): Promise<unknown> {
     return invoke(this.client, this.functionName, 'job', job);
   }
+}
+
+/** The tools routes from the in-VPC API: invokes the tools function (outside the VPC) with `{ tool }`. */
+export class LambdaToolRunner implements ToolRunner {
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  /** `env` is the tools function's own (its configuration), not the caller's. */
+  async run(name: ToolName, input: unknown, _env: ToolEnv): Promise<ToolResult> {
+    const answer = (await invoke(this.client, this.functionName, 'tool', { name, input })) as ToolAnswer;
+    if (!answer.ok) throw new ToolInputError(answer.message, answer.errors);
+    return answer.result;
+  }
+}
+
+export function createLambdaToolRunner(functionName: string, region?: string): LambdaToolRunner {
+  return new LambdaToolRunner(new LambdaClient(region ? { region } : {}), functionName);
 }
 
 export function createLambdaBrowserRunner(functionName: string, region?: string): LambdaBrowserRunner {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config.ts';
 import { connect, type Sql } from '../../repositories/db.ts';
@@ -14,8 +14,9 @@ import { FsBlobs } from './fs-blobs.ts';
 import { LocalQueue } from './local-queue.ts';
 import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
 import { createLocalMailer } from './mailer.ts';
-import { MemoryDeliveryLog } from './memory-delivery-log.ts';
+import { DbDeliveryLog } from './db-delivery-log.ts';
 import { LocalBrowserRunner } from './browser-runner.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE, tightenTree, usePrivateUmask } from './private-files.ts';
 import { runTool } from '../../checks/index.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
@@ -31,6 +32,9 @@ export interface LocalContext extends ServiceContext {
   close(): Promise<void>;
 }
 
+/** What the local server keeps in DATA_DIR. */
+const DATA_DIR_ENTRIES = ['pgdata', 'pgsocket', 'jwt-secret', 'blobs', 'outbox.log'];
+
 /** Reads the token key from config, or keeps a generated one in DATA_DIR so tokens survive restarts. */
 async function localJwtSecret(config: Config): Promise<Uint8Array> {
   if (config.JWT_SECRET) return new TextEncoder().encode(config.JWT_SECRET);
@@ -38,9 +42,8 @@ async function localJwtSecret(config: Config): Promise<Uint8Array> {
   try {
     return new TextEncoder().encode((await readFile(file, 'utf8')).trim());
   } catch {
-    await mkdir(config.DATA_DIR, { recursive: true });
     const secret = randomBytes(48).toString('base64url');
-    await writeFile(file, secret, { mode: 0o600 });
+    await writeFile(file, secret, { mode: PRIVATE_FILE_MODE });
     return new TextEncoder().encode(secret);
   }
 }
@@ -84,6 +87,11 @@ export interface LocalContextOptions {
 /** Builds the whole local platform: database (embedded or DATABASE_URL), cache, queue, push, mail, blobs. */
 export async function createLocalContext(config: Config, opts: LocalContextOptions = {}): Promise<LocalContext> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  // What the server keeps in DATA_DIR is private, including what an older version left readable;
+  // only its own entries are touched, in case DATA_DIR is a folder shared with other things.
+  usePrivateUmask();
+  await makePrivateDir(config.DATA_DIR);
+  for (const entry of DATA_DIR_ENTRIES) await tightenTree(join(config.DATA_DIR, entry));
   let embedded: EmbeddedPostgres | undefined;
   let sql: Sql;
   let databaseLabel: string;
@@ -92,9 +100,9 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     databaseLabel = config.DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@');
   } else {
     const dir = opts.inMemoryDatabase ? undefined : join(config.DATA_DIR, 'pgdata');
-    embedded = await startEmbeddedPostgres(dir);
+    embedded = await startEmbeddedPostgres({ dataDir: dir, socketDir: dir && join(config.DATA_DIR, 'pgsocket') });
     // PGlite runs one query at a time and shares session state: one connection.
-    sql = connect({ host: embedded.host, port: embedded.port, max: 1 });
+    sql = connect({ path: embedded.socketPath, max: 1 });
     databaseLabel = dir ? `embedded PGlite (${dir})` : 'embedded PGlite (in memory)';
   }
   if (opts.migrate !== false) await migrate(sql);
@@ -113,7 +121,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     browser,
     push: new LocalPush(),
     connections: new MemoryConnectionStore(),
-    deliveries: new MemoryDeliveryLog(),
+    deliveries: new DbDeliveryLog(sql, systemClock),
     prober: { probe: (message) => runCheck(checker, checkMessageSchema.parse(message)) },
     tools: { run: runTool },
     clock: systemClock,

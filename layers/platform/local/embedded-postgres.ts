@@ -1,30 +1,47 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { makePrivateDir, tightenTree } from './private-files.ts';
 
 export interface EmbeddedPostgres {
-  host: string;
-  port: number;
+  /** The Unix socket postgres.js connects to (its `path` option). */
+  socketPath: string;
   close(): Promise<void>;
 }
 
+// Unix socket paths are limited to 104-108 bytes depending on the system.
+const MAX_SOCKET_PATH = 100;
+
 /**
- * Runs PGlite behind a loopback socket so the same postgres.js driver serves both modes.
- * `dataDir` undefined keeps the database in memory (tests).
+ * Runs PGlite behind a socket so the same postgres.js driver serves both modes. PGlite has no
+ * authentication, so the socket is a Unix socket in a directory only this user can enter (0700),
+ * never a TCP port. `dataDir` undefined keeps the database in memory (tests); `socketDir` undefined,
+ * or too long a path, uses a fresh private directory under the system's temporary folder.
  */
-export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
+export async function startEmbeddedPostgres(opts: { dataDir?: string | undefined; socketDir?: string | undefined } = {}): Promise<EmbeddedPostgres> {
+  const { dataDir } = opts;
+  let socketDir = opts.socketDir && join(opts.socketDir, '.s.PGSQL.5432').length <= MAX_SOCKET_PATH ? opts.socketDir : undefined;
+  const ownsSocketDir = socketDir === undefined;
+  if (socketDir) await makePrivateDir(socketDir);
+  else socketDir = await mkdtemp(join(tmpdir(), 'pym-pg-'));
+  const socketPath = join(socketDir, '.s.PGSQL.5432');
+  // A socket left by a run that was killed would make listen fail.
+  await unlink(socketPath).catch(() => undefined);
+  if (dataDir) await makePrivateDir(dataDir);
   const db = await PGlite.create(dataDir ? { dataDir } : {});
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  if (dataDir) await tightenTree(dataDir);
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 64 });
   await server.start();
-  // getServerConn() is "host:port" once listening (port 0 picks a free one).
-  const port = Number(server.getServerConn().split(':').pop());
   return {
-    host: '127.0.0.1',
-    port,
+    socketPath,
     async close() {
       await server.stop();
       await db.close();
+      // PGlite rewrites some files (its relation cache) wider than the umask allows.
+      if (dataDir) await tightenTree(dataDir);
+      if (ownsSocketDir) await rm(socketDir, { recursive: true, force: true });
     },
   };
 }

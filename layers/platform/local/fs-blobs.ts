@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Blobs } from '../ports.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 
 /** Blobs (screenshots) under a folder; the content type sits beside each file. */
 export class FsBlobs implements Blobs {
@@ -17,9 +18,9 @@ export class FsBlobs implements Blobs {
 
   async put(key: string, data: Uint8Array, contentType: string): Promise<void> {
     const p = this.path(key);
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, data);
-    await writeFile(`${p}.type`, contentType);
+    await mkdir(dirname(p), { recursive: true, mode: PRIVATE_DIR_MODE });
+    await writeFile(p, data, { mode: PRIVATE_FILE_MODE });
+    await writeFile(`${p}.type`, contentType, { mode: PRIVATE_FILE_MODE });
   }
 
   async get(key: string): Promise<{ data: Uint8Array; contentType: string } | undefined> {

@@ -35,7 +35,11 @@ export class MemoryConnectionStore implements ConnectionStore {
 export interface SocketLike {
   readyState: number;
   send(data: string): void;
+  close(code?: number, reason?: string): void;
 }
+
+/** Close code of a WebSocket whose session ended (4000-4999 are the application's). */
+export const SESSION_ENDED_CLOSE_CODE = 4001;
 
 /** Pushes to the sockets the local WebSocket server registered; a closed socket is `gone`. */
 export class LocalPush implements Push {
@@ -46,5 +50,11 @@ export class LocalPush implements Push {
     if (!s || s.readyState !== 1) return 'gone';
     s.send(typeof data === 'string' ? data : JSON.stringify(data));
     return 'ok';
+  }
+
+  async close(connectionId: string): Promise<void> {
+    const s = this.sockets.get(connectionId);
+    this.sockets.delete(connectionId);
+    s?.close(SESSION_ENDED_CLOSE_CODE, 'session ended: sign in again');
   }
 }

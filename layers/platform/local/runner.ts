@@ -109,6 +109,8 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
     host: config.HOST,
     port: config.PORT,
     log: ctx.log,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
     onServer: (server) => {
       detachWs = attachWebSocketServer(server, ws, ctx.push, ctx.log);
     },

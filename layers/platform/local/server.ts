@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
+import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
 import type { Logger } from '../ports.ts';
 import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-adapter.ts';
@@ -18,6 +18,30 @@ export interface LocalServerOptions {
   log: Logger;
   /** Extra setup on the node:http server (the WebSocket upgrade handler). */
   onServer?: (server: Server) => void;
+  /** Open connections accepted at once (default 1000). */
+  maxConnections?: number;
+  /** Time allowed for a request's headers (default 10 s). */
+  headersTimeoutMs?: number;
+}
+
+// What CloudFront's response headers policy adds on AWS (lib/web.ts), for the local server.
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+function setSecurityHeaders(res: ServerResponse, path: string): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+  // The API docs page runs an inline script, so the API gets the framing rule only.
+  res.setHeader('content-security-policy', path.startsWith('/frontend/') ? DASHBOARD_CSP : "frame-ancestors 'none'");
 }
 
 const mime: Record<string, string> = {
@@ -50,7 +74,6 @@ async function serveStatic(root: string, urlPath: string, res: ServerResponse): 
       'content-type': mime[extname(file)] ?? 'application/octet-stream',
       'content-length': data.length,
       'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
     });
     res.end(data);
     return true;
@@ -63,15 +86,15 @@ async function serveStatic(root: string, urlPath: string, res: ServerResponse): 
 export async function startLocalServer(opts: LocalServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    setSecurityHeaders(res, path);
     if (path.startsWith('/api/')) {
       let result: HttpResponse;
       try {
         result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
       } catch (err) {
-        result = errorResponse(
-          err instanceof BodyTooLargeError ? new DomainError('VALIDATION', err.message, { errors: [{ field: 'body', message: err.message }] }) : err,
-          opts.log,
-        );
+        result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge() : err, opts.log);
+        // The rest of an oversized body is not read: close the connection after the answer.
+        if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';
       }
       writeApiGatewayResult(res, result);
       return;
@@ -83,7 +106,14 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     if (path.startsWith('/frontend/') && (await serveStatic(opts.frontendDir, path, res))) return;
     writeApiGatewayResult(res, errorResponse(new DomainError('NOT_FOUND', `nothing at ${path}`)));
   };
-  const server = createServer((req, res) => {
+  const headersTimeoutMs = opts.headersTimeoutMs ?? 10_000;
+  // Slow senders are checked every second, not every 30 s (Node's default), so the timeout holds.
+  const limits = {
+    connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: Math.max(60_000, headersTimeoutMs),
+  };
+  const server = createServer(limits, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) writeApiGatewayResult(res, errorResponse(err));
@@ -91,6 +121,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.maxConnections = opts.maxConnections ?? 1000;
   opts.onServer?.(server);
   await new Promise<void>((r, reject) => {
     server.once('error', reject);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { SignJWT, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
@@ -203,29 +204,86 @@ describe('login rate limit per client IP', () => {
   });
 });
 
-describe('login rate limit per account', () => {
+/** A JSON POST whose client socket is bound to `from`, another loopback address (127.0.0.2). */
+function postFrom(app: TestApp, from: string, path: string, body: unknown): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
+  const url = new URL(app.url + path);
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => {
+          const retry = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(retry) ? retry[0] : retry, text });
+        });
+      },
+    );
+    req.once('error', reject).end(data);
+  });
+}
+
+describe('login failures per account and address (no lockout of the owner)', () => {
   let limited: TestApp;
-  let target: Awaited<ReturnType<typeof signUp>>;
+  let owner: Awaited<ReturnType<typeof signUp>>;
   let bystander: Awaited<ReturnType<typeof signUp>>;
+  const ATTACKER = '127.0.0.2';
   beforeAll(async () => {
     limited = await startTestApp({ AUTH_RATE_LIMIT_PER_IP: '100000', AUTH_RATE_LIMIT_PER_ACCOUNT: '3' });
-    // signUp logs in once: each account starts with one attempt counted.
-    target = await signUp(limited);
+    owner = await signUp(limited);
     bystander = await signUp(limited);
   });
   afterAll(async () => limited?.close());
 
-  it('answers 429 with Retry-After past AUTH_RATE_LIMIT_PER_ACCOUNT attempts on one account, even with the right password', async () => {
-    const a = await limited.request('POST', '/api/v1/auth/login', { body: { email: target.email, password: 'wrong-password' } });
-    const b = await limited.request('POST', '/api/v1/auth/login', { form: { username: target.email.toUpperCase(), password: 'wrong-password' } });
-    expect([a.status, b.status]).toEqual([401, 401]);
-    const locked = await limited.request('POST', '/api/v1/auth/login', { body: { email: target.email, password: PASSWORD } });
-    expectErrorBody(locked, 429);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  it('does not count successful sign-ins', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await limited.request('POST', '/api/v1/auth/login', { body: { email: bystander.email, password: PASSWORD } });
+      expect(res.status, res.text).toBe(200);
+    }
   });
 
-  it('leaves other accounts free to log in', async () => {
-    const res = await limited.request('POST', '/api/v1/auth/login', { body: { email: bystander.email, password: PASSWORD } });
+  it('answers 429 with Retry-After to the address that failed too often on the account, even with the right password', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await postFrom(limited, ATTACKER, '/api/v1/auth/login', { email: owner.email, password: 'wrong-password' })).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const locked = await postFrom(limited, ATTACKER, '/api/v1/auth/login', { email: owner.email, password: PASSWORD });
+    expect(locked.status, locked.text).toBe(429);
+    expect(Number(locked.retryAfter)).toBeGreaterThan(0);
+    expect(Number(locked.retryAfter)).toBeLessThanOrEqual(limited.config.AUTH_RATE_LIMIT_WINDOW_SECONDS);
+  });
+
+  it('lets the owner in with the right password from an address without failures', async () => {
+    const res = await limited.request('POST', '/api/v1/auth/login', { body: { email: owner.email, password: PASSWORD } });
     expect(res.status, res.text).toBe(200);
+  });
+
+  it('refuses, while the account is under attack, an address that failed on it; other accounts are free', async () => {
+    const typo = await limited.request('POST', '/api/v1/auth/login', { body: { email: owner.email, password: 'typo-password' } });
+    expect(typo.status).toBe(401);
+    expectErrorBody(await limited.request('POST', '/api/v1/auth/login', { body: { email: owner.email, password: PASSWORD } }), 429);
+    const other = await limited.request('POST', '/api/v1/auth/login', { body: { email: bystander.email, password: PASSWORD } });
+    expect(other.status, other.text).toBe(200);
+  });
+});
+
+describe('password change rate limit', () => {
+  let limited: TestApp;
+  let who: Awaited<ReturnType<typeof signUp>>;
+  beforeAll(async () => {
+    limited = await startTestApp({ AUTH_RATE_LIMIT_PER_IP: '100000', AUTH_RATE_LIMIT_PER_ACCOUNT: '3' });
+    who = await signUp(limited);
+  });
+  afterAll(async () => limited?.close());
+
+  it('answers 429 past AUTH_RATE_LIMIT_PER_ACCOUNT attempts per user, before hashing anything', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await limited.request('POST', '/api/v1/users/me/password', { token: who.token, body: { current_password: `guess-${i}`, new_password: 'brand-new-pass' } });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    const right = await limited.request('POST', '/api/v1/users/me/password', { token: who.token, body: { current_password: PASSWORD, new_password: 'brand-new-pass' } });
+    expectErrorBody(right, 429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

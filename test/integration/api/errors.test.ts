@@ -49,9 +49,11 @@ describe('400: the request cannot be read', () => {
     expectInvalid(await app.request('GET', '/api/v1/projects/%E0%A4%A', { token: admin.token }), 'id');
   });
 
-  it('answers a body over 1 MiB with 400', async () => {
+  it('answers a body over 1 MiB with 413 naming the body', async () => {
     const raw = JSON.stringify({ title: 'big', url: 'https://example.com', description: 'x'.repeat(1024 * 1024) });
-    expectInvalid(await app.request('POST', '/api/v1/projects', { token: admin.token, raw }), 'body');
+    const res = await app.request('POST', '/api/v1/projects', { token: admin.token, raw });
+    expectErrorBody(res, 413, 'body');
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('reads a body just under 1 MiB and judges its fields', async () => {

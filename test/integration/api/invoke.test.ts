@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../layers/endpoints/api-handler.ts';
-import { createToolsHandler } from '../../../layers/endpoints/tools-handler.ts';
+import { createToolsHandler } from '../../../layers/handlers/tools.ts';
 import type { HttpEvent } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -67,17 +67,15 @@ describe('sample API events (events/api)', () => {
     expect(statuses).toEqual(expected);
   });
 
-  it('the tools function answers the tools routes as the API does, and no other route', async () => {
+  it('the tools function runs the tool the API invokes it with, and reports refused input', async () => {
     const tools = createToolsHandler(async () => app.system.ctx);
     const lambda = { functionName: 'tools', awsRequestId: 'tools' } as Context;
-    expect((await tools(await readEvent('get-health.json'), lambda)).statusCode).toBe(404);
-    const base = await readEvent('get-projects-unauthenticated.json');
-    const path = '/api/v1/tools/tcp';
-    const toolEvent: HttpEvent = { ...base, rawPath: path, requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method: 'POST', path } } };
-    const viaTools = await tools(toolEvent, lambda);
-    const viaApi = await createApiHandler(async () => app.system.ctx)(toolEvent, lambda);
-    expect(viaTools.statusCode).toBe(401);
-    expect(viaTools).toEqual(viaApi);
+    const port = Number(new URL(app.url).port);
+    const ran = await tools({ tool: { name: 'tcp', input: { host: '127.0.0.1', port } } }, lambda);
+    expect(ran).toMatchObject({ ok: true, result: { port } });
+    const refused = await tools({ tool: { name: 'tcp', input: { host: '127.0.0.1', port: 70_000 } } }, lambda);
+    expect(refused).toMatchObject({ ok: false, errors: [{ field: 'port' }] });
+    await expect(tools({ tool: { name: 'nope', input: {} } } as never, lambda)).rejects.toThrow();
   });
 });
 

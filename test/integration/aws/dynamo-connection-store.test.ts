@@ -68,6 +68,14 @@ describe('DynamoDB connection store', () => {
     expect(await s.get('c1')).toBeUndefined();
   });
 
+  it('keeps the token version of the session that opened a connection', async () => {
+    const s = store();
+    await s.add({ ...conn('c9', 7), tokenVersion: 3 });
+    expect(await s.get('c9')).toEqual({ ...conn('c9', 7), tokenVersion: 3 });
+    expect((await s.byUser(7)).find((c) => c.connectionId === 'c9')?.tokenVersion).toBe(3);
+    await s.remove('c9');
+  });
+
   it('lists a user’s connections', async () => {
     const s = store();
     await s.add(conn('c1', 7));

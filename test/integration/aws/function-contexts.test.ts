@@ -56,25 +56,25 @@ describe('function contexts on AWS', () => {
   });
 
   it('loads the JWT key for the API from its secret, once', async () => {
-    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', NOTIFY_QUEUE_URL: 'https://sqs/notify', CHECKER_FUNCTION_NAME: 'checker' });
+    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', NOTIFY_QUEUE_URL: 'https://sqs/notify', CHECKER_FUNCTION_NAME: 'checker', TOOLS_FUNCTION_NAME: 'tools' });
     const ctx = await contextOf('api');
     expect(new TextDecoder().decode(ctx.jwtSecret)).toBe(JWT);
     expect(adapter(ctx.queue)).toBe('SqsQueue');
     expect(typeof ctx.prober.probe).toBe('function');
     expect(() => ctx.browser.run).toThrow(/browser is not available/);
     expect(() => ctx.blobs.get).toThrow(/blobs is not available/);
-    // API Gateway sends the tools routes to the tools function: the API carries no probes.
-    expect(() => ctx.tools.run).toThrow(/tools is not available/);
+    // The tools routes invoke the tools function; the API bundles no probes.
+    expect(typeof ctx.tools.run).toBe('function');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     await ctx.sql.end();
   });
 
-  it('gives the tools function the probes and the JWT key: no database', async () => {
-    lambdaEnv({ JWT_SECRET_ARN: 'arn:jwt' });
+  it('gives the tools function the probes only: no database and no token key', async () => {
+    lambdaEnv({});
     const ctx = await contextOf('tools');
-    expect(new TextDecoder().decode(ctx.jwtSecret)).toBe(JWT);
     expect(typeof ctx.tools.run).toBe('function');
     expect(() => ctx.sql.begin).toThrow(/database is not available/);
+    expect(() => ctx.jwtSecret.length).toThrow(/jwtSecret is not available/);
   });
 
   it('refuses to run without a port the stack bound it to', async () => {

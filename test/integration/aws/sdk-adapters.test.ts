@@ -1,10 +1,13 @@
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { ApiGatewayPush } from '../../../layers/platform/aws/apigw-push.ts';
+import { LambdaToolRunner } from '../../../layers/platform/aws/lambda-prober.ts';
 import { createAwsPorts } from '../../../layers/platform/aws/index.ts';
 import { S3Blobs } from '../../../layers/platform/aws/s3-blobs.ts';
 import { databaseSecretSchema, JsonSecrets, jwtSecretSchema, SecretError } from '../../../layers/platform/aws/secrets.ts';
@@ -74,6 +77,37 @@ describe('API Gateway push', () => {
   it('throws any other failure', async () => {
     apigw.on(PostToConnectionCommand).rejects(Object.assign(new Error('rate exceeded'), { name: 'LimitExceededException' }));
     await expect(push().post('conn-3', {})).rejects.toThrow(/rate exceeded/);
+  });
+
+  it('closes a connection whose session ended; one already gone is not an error', async () => {
+    apigw.on(DeleteConnectionCommand, { ConnectionId: 'conn-4' }).resolves({});
+    apigw.on(DeleteConnectionCommand, { ConnectionId: 'conn-5' }).rejects(new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } }));
+    await push().close('conn-4');
+    await push().close('conn-5');
+    expect(apigw.commandCalls(DeleteConnectionCommand).map((c) => c.args[0].input.ConnectionId)).toEqual(['conn-4', 'conn-5']);
+  });
+});
+
+describe('tools function invocation', () => {
+  const lambda = mockClient(LambdaClient);
+  beforeEach(() => lambda.reset());
+  const runner = () => new LambdaToolRunner(new LambdaClient({ region, credentials }), 'py-tools');
+  const answer = (value: unknown) => ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) as never });
+
+  it('invokes the tools function with the tool and its input, and returns the result', async () => {
+    lambda.on(InvokeCommand).resolves(answer({ ok: true, result: { host: '127.0.0.1', port: 9, is_open: false } }));
+    expect(await runner().run('tcp', { host: '127.0.0.1', port: 9 }, { allowPrivateTargets: false })).toEqual({ host: '127.0.0.1', port: 9, is_open: false });
+    const input = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(input?.FunctionName).toBe('py-tools');
+    expect(input?.InvocationType).toBe('RequestResponse');
+    expect(JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array))).toEqual({ tool: { name: 'tcp', input: { host: '127.0.0.1', port: 9 } } });
+  });
+
+  it('turns refused input into the same error the probes raise in-process (a 400 at the API)', async () => {
+    lambda.on(InvokeCommand).resolves(answer({ ok: false, message: 'port: too big', errors: [{ field: 'port', message: 'too big' }] }));
+    const err = await runner().run('tcp', { host: 'h', port: 1e9 }, { allowPrivateTargets: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolInputError);
+    expect((err as ToolInputError).errors).toEqual([{ field: 'port', message: 'too big' }]);
   });
 });
 

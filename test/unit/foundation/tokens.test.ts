@@ -1,4 +1,6 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../layers/config.ts';
 import { DomainError } from '../../../layers/errors.ts';
 import { issueToken, verifyToken } from '../../../layers/services/auth.ts';
 
@@ -47,5 +49,28 @@ describe('access tokens', () => {
     await verifyToken({ jwtSecret: secret, clock: clockAt(t0) }, token);
     const flipped = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
     expect(await reason(verifyToken({ jwtSecret: secret, clock: clockAt(t0) }, flipped))).toMatch(/^UNAUTHORIZED/);
+  });
+
+  it('rejects a well-signed token without an expiry', async () => {
+    const t0 = Date.UTC(2030, 0, 5);
+    const forever = await new SignJWT({ role: 'admin', email: user.email, ver: 0 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(user.id))
+      .setIssuedAt(t0 / 1000)
+      .setIssuer('py-monitor')
+      .sign(secret);
+    expect(await reason(verifyToken({ jwtSecret: secret, clock: clockAt(t0 + 1000) }, forever))).toMatch(/^UNAUTHORIZED/);
+  });
+});
+
+describe('the token key (JWT_SECRET)', () => {
+  it('must be at least 32 bytes: a shorter one stops the start naming the variable', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(31) })).toThrow(ConfigError);
+    expect(() => loadConfig({ JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET: must be at least 32 bytes/);
+    // Bytes, not characters: 11 Hangul syllables are 33 bytes.
+    expect(loadConfig({ JWT_SECRET: '가'.repeat(11) }).JWT_SECRET).toBe('가'.repeat(11));
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+    // Unset or empty: the local runner generates one into DATA_DIR.
+    expect(loadConfig({ JWT_SECRET: '' }).JWT_SECRET).toBeUndefined();
   });
 });

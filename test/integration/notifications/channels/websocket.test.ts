@@ -5,7 +5,7 @@ import { channelEnv, delivery, outage } from '../../../support/deliveries.ts';
 
 function socket() {
   const sent: unknown[] = [];
-  return { readyState: 1, sent, send: (data: string) => sent.push(JSON.parse(data)) };
+  return { readyState: 1, sent, send: (data: string) => sent.push(JSON.parse(data)), close: () => undefined };
 }
 
 describe('the WebSocket channel pushes alerts to open dashboards', () => {

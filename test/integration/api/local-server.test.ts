@@ -1,0 +1,139 @@
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../layers/platform/local/embedded-postgres.ts';
+import { freshDatabaseUrl, startTestApp, type TestApp } from '../../support/app.ts';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
+import { expectErrorBody } from './helpers.ts';
+
+// Issue 16, point 12: what CloudFront and API Gateway give the AWS deployment, the local server
+// does itself: security headers, a cap on connections, a short header timeout, an honest /health.
+
+function openSocket(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: hostname, port: Number(port) });
+    s.once('connect', () => resolve(s)).once('error', reject);
+  });
+}
+
+/** Sends `text` and collects what comes back until the server closes the connection. */
+function exchange(socket: Socket, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    socket.setEncoding('utf8').on('data', (c: string) => (got += c));
+    socket.on('error', () => undefined).once('close', () => resolve(got));
+    socket.write(text);
+  });
+}
+
+describe('security headers', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => app?.close());
+
+  it.each([
+    ['an API answer', '/api/v1/health', 200],
+    ['an API error', '/api/v1/projects', 401],
+    ['the API docs page', '/api/v1/docs', 200],
+    ['a dashboard page', '/frontend/html/index.html', 200],
+    ['a dashboard script', '/frontend/js/api.js', 200],
+    ['the root redirect', '/', 302],
+    ['nothing there', '/nothing', 404],
+  ])('sends nosniff and frame-ancestors none with %s', async (_what, path, status) => {
+    const res = await fetch(app.url + path, { redirect: 'manual' });
+    await res.arrayBuffer();
+    expect(res.status).toBe(status);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it("gives dashboard pages the deployment's content security policy: scripts from the site only", async () => {
+    const res = await fetch(`${app.url}/frontend/html/index.html`);
+    await res.arrayBuffer();
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe('connection limits', () => {
+  let app: TestApp;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    app = await startTestApp({ HTTP_MAX_CONNECTIONS: '3', HTTP_HEADERS_TIMEOUT_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await app?.close();
+  });
+
+  it('closes a connection that sends its headers too slowly, with 408', async () => {
+    const s = await openSocket(app.url);
+    const answer = await exchange(s, 'GET /api/v1/health HTTP/1.1\r\nHost: local\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('closes connections beyond the cap unanswered, and serves again once one ends', async () => {
+    for (let i = 0; i < 3; i++) sockets.push(await openSocket(app.url));
+    const extra = await openSocket(app.url);
+    expect(await exchange(extra, 'GET /api/v1/health HTTP/1.1\r\nHost: local\r\nConnection: close\r\n\r\n')).toBe('');
+    sockets.pop()!.destroy();
+    let answer = '';
+    for (let i = 0; i < 50 && !answer; i++) {
+      answer = await exchange(await openSocket(app.url), 'GET /api/v1/health HTTP/1.1\r\nHost: local\r\nConnection: close\r\n\r\n');
+      if (!answer) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
+
+describe('/health while the database is down', () => {
+  let app: TestApp;
+  let proxy: TcpProxy;
+  let embedded: EmbeddedPostgres | undefined;
+  let database: Awaited<ReturnType<typeof freshDatabaseUrl>>;
+
+  beforeAll(async () => {
+    // The server reaches its database through a proxy the test can cut: a real outage.
+    database = await freshDatabaseUrl();
+    let target: NetConnectOpts;
+    if (database.url) {
+      const u = new URL(database.url);
+      target = { host: u.hostname, port: Number(u.port || 5432) };
+    } else {
+      embedded = await startEmbeddedPostgres();
+      target = { path: embedded.socketPath };
+    }
+    proxy = await startTcpProxy(target);
+    const url = new URL(database.url ?? 'postgres://postgres@localhost/postgres');
+    url.hostname = proxy.host;
+    url.port = String(proxy.port);
+    app = await startTestApp({ DATABASE_URL: url.toString(), DATABASE_POOL_MAX: '1' });
+  });
+  afterAll(async () => {
+    await proxy?.restore().catch(() => undefined);
+    await app?.close();
+    await proxy?.close();
+    await embedded?.close();
+    await database?.drop();
+  });
+
+  it('answers 200, then 503 (not 500) during the outage, then 200 again', async () => {
+    expect((await app.request('GET', '/api/v1/health')).status).toBe(200);
+    await proxy.cut();
+    const down = await app.request('GET', '/api/v1/health');
+    expectErrorBody(down, 503);
+    expect(down.body.code).toBe('UNAVAILABLE');
+    await proxy.restore();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await app.request('GET', '/api/v1/health')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(200);
+  });
+});
