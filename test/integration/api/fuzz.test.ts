@@ -75,6 +75,8 @@ const validBodies = (ctx: { projectId: number }): Record<string, Json> => ({
   'POST /api/v1/tools/api': { url: 'http://127.0.0.1:9/', method: 'GET' },
   'POST /api/v1/tools/ssl': { host: '127.0.0.1', port: 9 },
   'POST /api/v1/tools/domain': { domain: 'fuzz.invalid' },
+  'POST /api/v1/notification-channels': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
+  'PUT /api/v1/notification-channels/{id}': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
 });
 
 /** JSON types a property accepts, from its JSON Schema (`integer` counts as `number`); undefined: anything. */
@@ -128,7 +130,7 @@ const PATH_IDS = ['0', '-1', '2147483648', '99999999999999999999', 'abc', '1.5',
 
 let app: TestApp;
 const tokens = {} as Record<Role | 'stranger', string>;
-let ids: { project: number; test: number; alert: number; user: number };
+let ids: { project: number; test: number; alert: number; user: number; channel: number };
 let operations: Operation[];
 let bodies: Record<string, Json>;
 
@@ -142,8 +144,9 @@ beforeAll(async () => {
   bodies = validBodies({ projectId: project });
   const test = await app.request('POST', `/api/v1/projects/${project}/synthetic-tests`, { token: tokens.user, body: bodies['POST /api/v1/projects/{id}/synthetic-tests'] });
   const alert = await app.request('POST', '/api/v1/alerts', { token: tokens.user, body: bodies['POST /api/v1/alerts'] });
-  expect([test.status, alert.status]).toEqual([201, 201]);
-  ids = { project, test: test.body.id, alert: alert.body.id, user: target.id };
+  const channel = await app.request('POST', '/api/v1/notification-channels', { token: tokens.manager, body: bodies['POST /api/v1/notification-channels'] });
+  expect([test.status, alert.status, channel.status]).toEqual([201, 201, 201]);
+  ids = { project, test: test.body.id, alert: alert.body.id, user: target.id, channel: channel.body.id };
 
   const doc = (await app.request('GET', '/api/v1/openapi.json')).body as Json;
   operations = [];
@@ -173,6 +176,7 @@ function validPathValues(op: Operation): Record<string, string> {
       : name === 'index' ? '0'
       : op.path.startsWith('/api/v1/users/') ? String(ids.user)
       : op.path.startsWith('/api/v1/alerts/') ? String(ids.alert)
+      : op.path.startsWith('/api/v1/notification-channels/') ? String(ids.channel)
       : String(ids.project);
   }
   return out;

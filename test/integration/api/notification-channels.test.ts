@@ -92,7 +92,7 @@ describe('notification channels are their own entity', () => {
       [{ name: 'x', type: 'telegram', settings: { bot_token: BOT } }, 'settings.chat_id'],
       [{ name: 'x', type: 'slack', settings: { webhook_url: 'http://169.254.169.254/latest' } }, 'settings.webhook_url'],
       [{ name: 'x', type: 'carrier-pigeon', settings: {} }, 'type'],
-      [{ ...pagerDuty(), owner: 'me' }, 'body'],
+      [{ ...pagerDuty(), owner: 'me' }, 'owner'],
     ];
     for (const [body, field] of cases) {
       const r = await app.request('POST', '/api/v1/notification-channels', { token: manager.token, body });
