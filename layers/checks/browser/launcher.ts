@@ -8,8 +8,9 @@ export interface BrowserLauncher {
 }
 
 /**
- * Flags for a headless, quiet, container-friendly Chromium. WebRTC is limited to proxied UDP (there is no
- * proxy, so none), because ICE candidates would reach addresses the request router never sees.
+ * Flags for a headless, quiet, container-friendly Chromium. WebRTC may not use UDP that bypasses the proxy
+ * (so none at all: the policy proxy carries no UDP), because its STUN/TURN and peer traffic would reach
+ * addresses the address policy never sees. (`--force-webrtc-ip-handling-policy` has no effect.)
  */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
@@ -21,7 +22,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
-  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 export interface SystemChromiumOptions {

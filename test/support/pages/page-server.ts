@@ -99,6 +99,22 @@ new SharedWorker(blobUrl("fetch('http://" + base + "/from-shared-worker').catch(
 </script>`),
     ),
 
+  // WebRTC to a STUN server on this machine (?port=): UDP the policy proxy would never see.
+  '/webrtc': (_req, res, url) =>
+    send(
+      res,
+      200,
+      html(`<h1>WebRTC</h1><p id="state">starting</p>
+<script>
+(async () => {
+  const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${Number(url.searchParams.get('port'))}' }] });
+  pc.createDataChannel('probe');
+  await pc.setLocalDescription(await pc.createOffer());
+  document.getElementById('state').textContent = 'gathering';
+})().catch((e) => { document.getElementById('state').textContent = 'failed: ' + e; });
+</script>`),
+    ),
+
   // A script that never yields: the page never reaches DOMContentLoaded.
   '/infinite-loop': (_req, res) => send(res, 200, html('<h1>Stuck</h1><script>for (;;) {}</script>')),
 
