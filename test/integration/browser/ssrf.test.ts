@@ -34,7 +34,7 @@ describe('SSRF policy in the browser', () => {
   });
 
   it('blocks every request of the page to refused hosts: subresources and fetch to cloud metadata', async () => {
-    const result = await runDeepCheck(pool, pages.url('/ssrf-subresources'), { allowPrivateTargets: true, settleMs: 300 });
+    const result = await runDeepCheck(pool, pages.url('/ssrf-subresources'), { allowPrivateTargets: true, quietMs: 300 });
     expect(result.error_kind).toBeNull();
     expect(result.status_code).toBe(200);
     const blocked = result.blocked_requests.map((b) => b.url);
@@ -106,7 +106,7 @@ describe('SSRF policy in the browser', () => {
     try {
       const port = new URL(pages.origin).port;
       const before = pages.hits('/plain');
-      const result = await runDeepCheck(pool, `http://site.test:${port}/plain`, { allowPrivateTargets: true, settleMs: 100, resolveHost: dnsServersResolver([dns.server]) });
+      const result = await runDeepCheck(pool, `http://site.test:${port}/plain`, { allowPrivateTargets: true, quietMs: 100, resolveHost: dnsServersResolver([dns.server]) });
       expect(result).toMatchObject({ error_kind: null, status_code: 200 });
       expect(pages.hits('/plain')).toBeGreaterThan(before);
       expect(dns.queries).toContain('site.test A');
@@ -121,7 +121,7 @@ describe('SSRF policy in the browser', () => {
   it('holds worker and shared-worker traffic to the policy (it never reaches the refused host)', async () => {
     const result = await runDeepCheck(pool, pages.url('/workers'), {
       allowPrivateTargets: true,
-      settleMs: 800,
+      quietMs: 800,
       resolveHost: async (host) => (host === 'inner.test' ? ['169.254.169.254'] : systemResolver(host)),
     });
     expect(result.error_kind).toBeNull();
@@ -143,7 +143,7 @@ describe('SSRF policy in the browser', () => {
     const result = await runDeepCheck(pool, `http://rebind.example.com:${port}/plain`, {
       allowPrivateTargets: false,
       screenshot: true,
-      settleMs: 100,
+      quietMs: 100,
       resolveHost: rebinding,
     });
     expect(lookups).toBeGreaterThanOrEqual(2);
