@@ -4,9 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
 import { createSystemChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { testCertificates } from '../../test/support/servers/certs.ts';
-import { startHttpServer, startHttpsServer } from '../../test/support/servers/http-server.ts';
+import { spawn } from 'node:child_process';
+import * as z from 'zod';
 
 // What the SSRF guard (policy proxy, and in older versions a per-request router) adds to TTFB and FCP:
 // the same loopback page loaded in a bare context and in guarded ones, in turn, over HTTP and HTTPS.
@@ -38,12 +37,20 @@ const p90 = (xs: number[]) => {
   return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)] ?? Number.NaN;
 };
 
-const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body><h1>Plain page</h1><p>${'Some text. '.repeat(30)}</p><img src="/pixel.png" alt=""></body></html>`;
-const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const handler = (req: IncomingMessage, res: ServerResponse) => {
-  if ((req.url ?? '').startsWith('/pixel.png')) res.writeHead(200, { 'content-type': 'image/png' }).end(PIXEL);
-  else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-};
+/** Starts bench/browser/origin-server.ts in a child process and returns its URLs. */
+async function startOrigin(): Promise<{ http: string; https: string; stop: () => void }> {
+  const child = spawn(process.execPath, [...process.execArgv, new URL('./origin-server.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolveLine, reject) => {
+    let buf = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      if (buf.includes('\n')) resolveLine(buf.slice(0, buf.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`origin server exited (${code})`)));
+  });
+  const urls = z.object({ http: z.string(), https: z.string() }).parse(JSON.parse(line));
+  return { ...urls, stop: () => child.stdin.end() };
+}
 
 async function main(): Promise<void> {
   const guards: Array<[string, OpenGuard | undefined]> = [
@@ -51,9 +58,9 @@ async function main(): Promise<void> {
     ['guarded', ((await import(pathToFileURL(guardPath).href)) as { openTargetGuard: OpenGuard }).openTargetGuard],
   ];
   if (comparePath) guards.push(['compared', ((await import(pathToFileURL(comparePath).href)) as { openTargetGuard: OpenGuard }).openTargetGuard]);
-  const plain = await startHttpServer(handler);
-  // The same page over HTTPS: the guard tunnels it (CONNECT) instead of forwarding requests.
-  const secure = await startHttpsServer((await testCertificates()).valid, handler);
+  // The site runs in its own process, as a real one does, so this process holds only Playwright and the proxy.
+  // Over HTTPS the guard tunnels (CONNECT) instead of forwarding requests.
+  const origin = await startOrigin();
   const pool = new BrowserPool({ launcher: createSystemChromiumLauncher({ executablePath: chromiumPath }), concurrency: 1 });
   await pool.warm();
   const version = await pool.run(async (context) => context.browser()?.version() ?? 'unknown', { watchdogMs: 10_000 });
@@ -88,8 +95,8 @@ async function main(): Promise<void> {
   if (comparePath) console.log(`  compared  ${comparePath}`);
   console.log(`  workload  ${samples} rounds; each round loads a page (HTML + one image) once per case, in turn`);
   for (const [label, url] of [
-    ['http ', `${plain.url}/plain`],
-    ['https', `${secure.url}/plain`],
+    ['http ', `${origin.http}/plain`],
+    ['https', `${origin.https}/plain`],
   ] as const) {
     for (let i = 0; i < 3; i++) for (const [, open] of guards) await load(url, open);
     const figures = guards.map(() => ({ ttfb: [] as number[], fcp: [] as number[] }));
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
   }
   console.log(`  load avg  ${loadavg().map((l) => l.toFixed(2)).join(' ')} at end`);
   await pool.close();
-  await Promise.all([plain.close(), secure.close()]);
+  origin.stop();
 }
 
 await main();
