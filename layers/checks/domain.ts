@@ -246,6 +246,7 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
   let answeredBy: string | undefined;
   let lastError: { kind: ErrorKind; message: string } | undefined;
   const problems: string[] = [];
+  let registryAnswered = false;
   for (let hop = 0; hop < 3; hop++) {
     const label = `${server.host}:${server.port}`;
     seen.add(label.toLowerCase());
@@ -254,7 +255,9 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
       lastError = res;
       break;
     }
-    const facts = readWhoisAnswer(res.text, domain);
+    // The first answer that is not an IANA referral is the registry's; later ones are registrars'.
+    const facts = readWhoisAnswer(res.text, domain, registryAnswered ? 'registrar' : 'registry');
+    if (!facts.referralOnly) registryAnswered = true;
     if (facts.notFound) return { ok: false, kind: 'no_data', message: `${domain} is not registered (WHOIS ${server.host})` };
     // The registry's date is authoritative; a registrar's answer only fills gaps.
     if (!expires && facts.expires) {

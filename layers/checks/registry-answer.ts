@@ -169,14 +169,17 @@ function registrarName(value: string): string | undefined {
   return /^(name|organi[sz]ation|registrar)$/i.test(kv[1]?.trim() ?? '') && kv[2] ? kv[2].trim() : undefined;
 }
 
-/** Reads one WHOIS answer for `domain`; the domain's TLD decides how all-numeric dates are read. */
-export function readWhoisAnswer(text: string, domain: string): WhoisFacts {
+/**
+ * Reads one WHOIS answer for `domain`. The registry's answer reads all-numeric dates by the TLD's
+ * convention; a registrar's (`from: 'registrar'`, any country's layout) is held to no convention.
+ */
+export function readWhoisAnswer(text: string, domain: string, from: 'registry' | 'registrar' = 'registry'): WhoisFacts {
   const entries = whoisEntries(text);
   const refer = entries.find((e) => e.key === 'refer')?.value;
   if (refer) {
     return { expires: null, expiryProblem: null, registered: null, registrar: null, referral: refer, notFound: false, referralOnly: true };
   }
-  const convention = dateConventionFor(domain);
+  const convention = from === 'registry' ? dateConventionFor(domain) : {};
   let { date: expires, problem } = firstDate(entries, EXPIRY_KEYS, convention);
   if (!expires) {
     // Some registries put it in the status line: `Status: OK-UNTIL 20260822`.

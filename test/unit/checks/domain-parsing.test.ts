@@ -47,6 +47,14 @@ describe('domain expiry parsing', () => {
     expect(facts).toMatchObject({ referralOnly: true, referral: 'whois.kr', registered: null, expires: null });
   });
 
+  it("reads a registrar's all-numeric dates by no country's convention, the registry's by its TLD's", () => {
+    const answer = 'Domain Name: example.io\nExpiration Date: 03/08/2027\n';
+    expect(readWhoisAnswer(answer, 'example.io').expires).toEqual(new Date('2027-08-03T00:00:00Z'));
+    const fromRegistrar = readWhoisAnswer(answer, 'example.io', 'registrar');
+    expect(fromRegistrar.expires).toBeNull();
+    expect(fromRegistrar.expiryProblem).toContain('ambiguous');
+  });
+
   it('reads the registrar from a Name line under a Registrar block', () => {
     expect(readWhoisAnswer('Domain: example.eu\nRegistrar:\n        Name: Example Registrar BV\n        Website: https://registrar.example\n', 'example.eu').registrar).toBe('Example Registrar BV');
   });
