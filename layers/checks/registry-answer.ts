@@ -87,6 +87,7 @@ const CREATED_KEYS = [
 ];
 const REGISTRAR_KEYS = ['registrar', 'registrar name', 'sponsoring registrar', 'registrar organization', 'registrar organization name', 'authorized agency', '등록대행자', '注册商'];
 const REFERRAL_KEYS = ['registrar whois server', 'refer', 'whois', 'whois server'];
+const STATUS_KEYS = new Set(['status', 'state', 'domain status', 'registration status', '状態']);
 // A WHOIS key may be written without its colon (`Valid-date 2026-08-22`, `Record expires on 2026-...`).
 const KEYS_WITHOUT_COLON = [...EXPIRY_KEYS, ...CREATED_KEYS]
   .filter((k) => !/[^\x20-\x7e]/.test(k))
@@ -182,9 +183,10 @@ export function readWhoisAnswer(text: string, domain: string, from: 'registry' |
   const convention = from === 'registry' ? dateConventionFor(domain) : {};
   let { date: expires, problem } = firstDate(entries, EXPIRY_KEYS, convention);
   if (!expires) {
-    // Some registries put it in the status line: `Status: OK-UNTIL 20260822`.
+    // Some registries put it in the status line: `Status: OK-UNTIL 20260822`, `[状態] Connected (2026/08/31)`.
     for (const e of entries) {
-      const m = /\bok-until\s+(\S+(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)/i.exec(e.value);
+      if (!STATUS_KEYS.has(e.key)) continue;
+      const m = /\bok-until\s+(\S+(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)/i.exec(e.value) ?? /\bconnected\s*\((\d{4}\/\d{1,2}\/\d{1,2})\)/i.exec(e.value);
       if (!m) continue;
       const parsed = parseRegistryDate(m[1] ?? '', convention);
       if (parsed.ok) {
@@ -192,7 +194,7 @@ export function readWhoisAnswer(text: string, domain: string, from: 'registry' |
         problem = null;
         break;
       }
-      problem ??= `status OK-UNTIL: ${parsed.reason}`;
+      problem ??= `status ${JSON.stringify(e.value.slice(0, 40))}: ${parsed.reason}`;
     }
   }
   const registered = firstDate(entries, CREATED_KEYS, convention).date;

@@ -213,6 +213,8 @@ export function parseRegistryDate(raw: string, convention: DateConvention = {}):
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^(?:on|at|before|until)\s+/i, '')
+    // A format hint after the date, `2026-08-22 (YYYY-MM-DD)`, is not a zone.
+    .replace(/\s*\((?=[^)]*[ymd])[ymdhs\-/.: ]+\)$/i, '')
     .replace(/[.,;]$/, '')
     .trim();
   if (s === '') return fail('empty date');

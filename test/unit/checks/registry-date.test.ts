@@ -47,6 +47,7 @@ describe('registry date formats', () => {
     ['2014-08-22 10:32:43 CLST', '2014-08-22T13:32:43.000Z'],
     ['2014-08-22 10:32:43 (UTC+8)', '2014-08-22T02:32:43.000Z'],
     ['2014-08-22 10:32:43 GMT+03:00', '2014-08-22T07:32:43.000Z'],
+    ['2014-08-22 (YYYY-MM-DD)', '2014-08-22T00:00:00.000Z'],
   ])('reads %s (day first where numeric)', (text, expected) => {
     expect(iso(text, dayFirst)).toBe(expected);
   });
