@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../layers/config.ts';
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
 import { runBrowserJob } from '../../layers/checks/browser/jobs.ts';
+import { dnsServersResolver } from '../../layers/checks/browser/address-policy.ts';
 import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
 import { browserJobSchema } from '../../layers/checks/browser/messages.ts';
 import { createBrowserHandler, type BrowserHandler } from '../../layers/checks/browser/queue-handler.ts';
@@ -24,7 +25,7 @@ async function wire() {
     logger,
   });
   const { queue, blobs } = createAwsPorts(config);
-  const deps = { pool, ...(blobs ? { blobs } : {}), allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger };
+  const deps = { pool, ...(blobs ? { blobs } : {}), allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger, resolveHost: dnsServersResolver(config.DNS_SERVERS?.split(',')) };
   return {
     batch: createBrowserHandler({ ...deps, sink: queue }),
     direct: (job: unknown) => runBrowserJob(deps, browserJobSchema.parse(job)),

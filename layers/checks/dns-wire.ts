@@ -45,7 +45,8 @@ export type RecordData =
   | { kind: 'address'; address: string }
   | { kind: 'name'; name: string }
   | { kind: 'mx'; priority: number; exchange: string }
-  | { kind: 'txt'; strings: string[] }
+  /** Character-strings as raw bytes: one UTF-8 character may be split across two of them. */
+  | { kind: 'txt'; strings: Buffer[] }
   | { kind: 'soa'; soa: SoaData }
   | { kind: 'raw'; hex: string };
 
@@ -60,6 +61,10 @@ export interface WireRecord {
 export interface WireResponse {
   id: number;
   truncated: boolean;
+  /** AA: the server is authoritative for the name. */
+  authoritative: boolean;
+  /** RA: the server resolves recursively (a resolver, not only an authoritative server). */
+  recursionAvailable: boolean;
   rcode: number;
   rcodeName: string;
   answers: WireRecord[];
@@ -174,10 +179,10 @@ function readRecord(r: Reader): WireRecord {
       break;
     }
     case RECORD_TYPES.TXT: {
-      const strings: string[] = [];
+      const strings: Buffer[] = [];
       while (r.pos < end) {
         const len = r.u8();
-        strings.push(r.bytes(len).toString('utf8'));
+        strings.push(Buffer.from(r.bytes(len)));
       }
       data = { kind: 'txt', strings };
       break;
@@ -221,6 +226,8 @@ export function decodeResponse(buf: Buffer): WireResponse {
   return {
     id,
     truncated: (flags & 0x0200) !== 0,
+    authoritative: (flags & 0x0400) !== 0,
+    recursionAvailable: (flags & 0x0080) !== 0,
     rcode,
     rcodeName: RCODES[rcode] ?? `RCODE${rcode}`,
     answers,

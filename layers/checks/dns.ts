@@ -29,8 +29,12 @@ export interface DnsResult {
   record_type: RecordType;
   resolved: boolean;
   records: DnsRecord[];
-  /** Smallest TTL among the records (what a cache would honour), null without records. */
+  /** Smallest TTL among the records and the CNAME chain leading to them (what a cache would honour). */
   ttl: number | null;
+  /** The aliases from the name asked to the name that holds the records; empty without a CNAME. */
+  cname_chain: CnameLink[];
+  /** The chain ends at a name that does not exist: the alias dangles (a subdomain-takeover risk). */
+  dangling_cname: { name: string; target: string } | null;
   rcode: string | null;
   server: string | null;
   response_time: number;
@@ -39,10 +43,20 @@ export interface DnsResult {
   checked_at: string;
 }
 
+export interface CnameLink {
+  name: string;
+  target: string;
+  ttl: number;
+}
+
 interface Server {
   address: string;
   port: number;
 }
+
+const MAX_CHAIN = 16;
+/** Extra queries for the chain's end when the server answers only for its own zone (no recursion). */
+const MAX_FOLLOW_UPS = 4;
 
 /** Parses `1.2.3.4`, `1.2.3.4:53`, `::1`, `[::1]:5353`. */
 export function parseServer(s: string): Server | undefined {
@@ -143,7 +157,8 @@ function present(r: WireRecord): DnsRecord {
     case 'mx':
       return { ...base, value: `${r.data.priority} ${r.data.exchange}`, priority: r.data.priority, exchange: r.data.exchange };
     case 'txt':
-      return { ...base, value: r.data.strings.join('') };
+      // Joined before decoding: a character may be split across two character-strings.
+      return { ...base, value: Buffer.concat(r.data.strings).toString('utf8') };
     case 'soa': {
       const s = r.data.soa;
       return { ...base, value: `${s.mname} ${s.rname} ${s.serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`, soa: s };
@@ -169,6 +184,8 @@ export async function probeDns(domain: string, recordType: RecordType, opts: Dns
     ttl: null,
     rcode: null,
     server: null,
+    cname_chain: [],
+    dangling_cname: null,
     response_time: roundMs(performance.now() - started),
     error_kind: null,
     error_message: null,
@@ -187,44 +204,115 @@ export async function probeDns(domain: string, recordType: RecordType, opts: Dns
   const perServer = Math.max(200, Math.floor(timeoutMs / servers.length));
   const problems: string[] = [];
   let allTimedOut = true;
+  let failedRcode: { rcode: string; server: string } | undefined;
   for (const server of servers) {
-    const left = deadline - performance.now();
-    if (left <= 0) break;
     const label = net.isIPv6(server.address) ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
-    const id = randomInt(0, 65536);
-    const packet = encodeQuery(id, name, recordType);
+    const ask = async (qname: string): Promise<WireResponse | undefined> => {
+      const left = deadline - performance.now();
+      if (left <= 0) return undefined;
+      const id = randomInt(0, 65536);
+      const packet = encodeQuery(id, qname, recordType);
+      const res = await queryUdp(server, packet, id, Math.min(perServer, left));
+      return res.truncated ? queryTcp(server, packet, id, Math.max(1, Math.min(perServer, deadline - performance.now()))) : res;
+    };
     try {
-      let res = await queryUdp(server, packet, id, Math.min(perServer, left));
-      if (res.truncated) res = await queryTcp(server, packet, id, Math.max(1, Math.min(perServer, deadline - performance.now())));
+      const res = await ask(name);
+      if (!res) break;
       if (res.rcode === 2 || res.rcode === 5) {
         allTimedOut = false;
+        failedRcode ??= { rcode: res.rcodeName, server: label };
         problems.push(`${label}: ${res.rcodeName}`);
         continue; // SERVFAIL/REFUSED: another resolver may do better
       }
-      if (res.rcode === 3) {
-        return result({ rcode: res.rcodeName, server: label, error_kind: 'dns', error_message: `${name} does not exist (NXDOMAIN)` });
-      }
-      if (res.rcode !== 0) {
-        return result({ rcode: res.rcodeName, server: label, error_kind: 'dns', error_message: `resolver answered ${res.rcodeName}` });
-      }
-      const records = res.answers.filter((a) => a.type === recordType).map(present);
-      if (records.length === 0) {
-        return result({ rcode: res.rcodeName, server: label, error_kind: 'no_data', error_message: `${name} has no ${recordType} records` });
-      }
-      return result({
-        resolved: true,
-        records,
-        ttl: Math.min(...records.map((r) => r.ttl)),
-        rcode: res.rcodeName,
-        server: label,
-      });
+      return result({ ...(await readAnswer(name, recordType, res, ask)), server: label });
     } catch (err) {
       if (!(err instanceof QueryError && err.timedOut)) allTimedOut = false;
       problems.push(`${label}: ${errorText(err)}`);
     }
   }
+  if (failedRcode) {
+    return result({
+      rcode: failedRcode.rcode,
+      server: failedRcode.server,
+      error_kind: 'dns',
+      error_message: `resolver ${failedRcode.server} answered ${failedRcode.rcode}${problems.length > 1 ? ` (${problems.join('; ')})` : ''}`,
+    });
+  }
   return result({
     error_kind: allTimedOut ? 'timeout' : 'dns',
     error_message: `no resolver answered (${problems.join('; ') || 'time budget exhausted'})`,
   });
+}
+
+type AnswerFields = Pick<DnsResult, 'resolved' | 'records' | 'ttl' | 'rcode' | 'cname_chain' | 'dangling_cname' | 'error_kind' | 'error_message'>;
+
+/** Walks the CNAME chain from `name` through the answer section, owner by owner. */
+function walkChain(start: string, answers: WireRecord[], chain: CnameLink[]): string {
+  let current = start;
+  while (chain.length < MAX_CHAIN) {
+    const link = answers.find((a) => a.type === 'CNAME' && a.data.kind === 'name' && a.name.toLowerCase() === current.toLowerCase());
+    if (!link || link.data.kind !== 'name') break;
+    chain.push({ name: current, target: link.data.name, ttl: link.ttl });
+    current = link.data.name;
+  }
+  return current;
+}
+
+/**
+ * Turns one answer into the result: the records at the end of the CNAME chain, the chain itself with
+ * the lowest TTL along it, and a dangling alias told apart from a name that does not exist. A server
+ * that does not recurse is asked for the chain's end itself.
+ */
+async function readAnswer(
+  name: string,
+  recordType: RecordType,
+  first: WireResponse,
+  ask: (qname: string) => Promise<WireResponse | undefined>,
+): Promise<AnswerFields> {
+  const base = { resolved: false, records: [] as DnsRecord[], ttl: null, dangling_cname: null };
+  if (recordType === 'CNAME') {
+    if (first.rcode === 3) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'dns', error_message: `${name} does not exist (NXDOMAIN)` };
+    const records = first.answers.filter((a) => a.type === 'CNAME' && a.name.toLowerCase() === name).map(present);
+    if (first.rcode !== 0) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'dns', error_message: `resolver answered ${first.rcodeName}` };
+    if (records.length === 0) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'no_data', error_message: `${name} has no CNAME records` };
+    return { ...base, resolved: true, records, ttl: Math.min(...records.map((r) => r.ttl)), rcode: first.rcodeName, cname_chain: [], error_kind: null, error_message: null };
+  }
+  const chain: CnameLink[] = [];
+  let res = first;
+  let end = walkChain(name, res.answers, chain);
+  let finals = res.answers.filter((a) => a.type === recordType && a.name.toLowerCase() === end.toLowerCase());
+  for (let i = 0; i < MAX_FOLLOW_UPS && finals.length === 0 && chain.length > 0 && res.rcode === 0 && !res.recursionAvailable; i++) {
+    const next = await ask(end);
+    if (!next) break;
+    res = next;
+    end = walkChain(end, res.answers, chain);
+    finals = res.answers.filter((a) => a.type === recordType && a.name.toLowerCase() === end.toLowerCase());
+  }
+  // A server that names records oddly (another owner) still answered them.
+  if (finals.length === 0 && chain.length === 0) finals = res.answers.filter((a) => a.type === recordType);
+  const chainTtl = chain.length > 0 ? Math.min(...chain.map((c) => c.ttl)) : Number.POSITIVE_INFINITY;
+  const fields = { cname_chain: chain, rcode: res.rcodeName };
+  const last = chain.at(-1);
+  if (res.rcode === 3) {
+    if (last) {
+      return {
+        ...base,
+        ...fields,
+        dangling_cname: { name: last.name, target: last.target },
+        error_kind: 'dns',
+        error_message: `dangling CNAME: ${last.name} points to ${last.target}, which does not exist (NXDOMAIN); whoever registers that name can serve content for ${name}`,
+      };
+    }
+    return { ...base, ...fields, error_kind: 'dns', error_message: `${name} does not exist (NXDOMAIN)` };
+  }
+  if (res.rcode === 2 || res.rcode === 5) {
+    return { ...base, ...fields, error_kind: 'dns', error_message: `resolver answered ${res.rcodeName} for ${end}, the end of the CNAME chain of ${name}` };
+  }
+  if (res.rcode !== 0) return { ...base, ...fields, error_kind: 'dns', error_message: `resolver answered ${res.rcodeName}` };
+  const records = finals.map(present);
+  if (records.length === 0) {
+    const message = last ? `${name} is an alias (CNAME) of ${end}, which has no ${recordType} records` : `${name} has no ${recordType} records`;
+    return { ...base, ...fields, error_kind: 'no_data', error_message: message };
+  }
+  return { ...base, ...fields, resolved: true, records, ttl: Math.min(chainTtl, ...records.map((r) => r.ttl)), error_kind: null, error_message: null };
 }

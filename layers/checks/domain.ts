@@ -4,6 +4,7 @@ import { parse as parseDomain } from 'tldts';
 import * as z from 'zod';
 import shippedBootstrap from './data/rdap-dns.json' with { type: 'json' };
 import { probeHttp } from './http.ts';
+import { readRdapAnswer, readWhoisAnswer } from './registry-answer.ts';
 import { resolveTarget } from './resolve.ts';
 import { classifySocketError, daysUntil, errorText, roundMs, type ErrorKind, type NetworkOptions, type ProbeCache } from './types.ts';
 
@@ -113,36 +114,6 @@ export function rdapBaseFor(domain: string, bootstrap: RdapBootstrap): string | 
   return undefined;
 }
 
-const vcardSchema = z.tuple([z.literal('vcard'), z.array(z.array(z.unknown()))]);
-const rdapEntitySchema: z.ZodType<RdapEntity> = z.lazy(() =>
-  z.object({
-    roles: z.array(z.string()).optional(),
-    vcardArray: z.unknown().optional(),
-    entities: z.array(rdapEntitySchema).optional(),
-    handle: z.string().optional(),
-  }),
-);
-interface RdapEntity {
-  roles?: string[];
-  vcardArray?: unknown;
-  entities?: RdapEntity[];
-  handle?: string;
-}
-const rdapDomainSchema = z.object({
-  ldhName: z.string().optional(),
-  events: z.array(z.object({ eventAction: z.string(), eventDate: z.string() })).optional(),
-  entities: z.array(rdapEntitySchema).optional(),
-});
-
-function vcardName(v: unknown): string | undefined {
-  const card = vcardSchema.safeParse(v);
-  if (!card.success) return undefined;
-  for (const prop of card.data[1]) {
-    if (prop[0] === 'fn' && typeof prop[3] === 'string' && prop[3].trim() !== '') return prop[3].trim();
-  }
-  return undefined;
-}
-
 interface Answer {
   expires: Date;
   registered: Date | null;
@@ -152,115 +123,68 @@ interface Answer {
 
 type Attempt = { ok: true; answer: Answer } | { ok: false; kind: ErrorKind; message: string };
 
+const MAX_RDAP_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * RDAP services redirect (RFC 7480 5.2: bootstrap-style services send clients on to the registry). Each
+ * hop is held to the SSRF policy; only the first, when it comes from a bootstrap the operator configured,
+ * may reach private addresses, as the configured WHOIS server may.
+ */
+async function fetchRdap(url: string, opts: DomainProbeOptions, firstHopTrusted: boolean) {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const res = await probeHttp(current, {
+      allowPrivateTargets: hop === 0 && firstHopTrusted ? true : opts.allowPrivateTargets,
+      dnsServers: opts.dnsServers,
+      captureBody: true,
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      followRedirects: false,
+      expectedStatus: 200,
+      headers: { accept: 'application/rdap+json, application/json' },
+    });
+    const location = res.status_code !== null && REDIRECTS.has(res.status_code) ? res.headers.location : undefined;
+    if (!location) return { res, url: current };
+    if (hop >= MAX_RDAP_REDIRECTS) return { res: { ...res, is_available: false, error_kind: 'protocol' as const, error_message: `more than ${MAX_RDAP_REDIRECTS} redirects` }, url: current };
+    let next: URL;
+    try {
+      next = new URL(location, current);
+    } catch {
+      return { res: { ...res, is_available: false, error_kind: 'protocol' as const, error_message: `invalid redirect location ${location}` }, url: current };
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+      return { res: { ...res, is_available: false, error_kind: 'blocked' as const, error_message: `redirect to ${next.protocol} refused` }, url: current };
+    }
+    current = next.href;
+  }
+}
+
 async function queryRdap(domain: string, opts: DomainProbeOptions): Promise<Attempt> {
-  const { bootstrap } = await loadRdapBootstrap(opts.rdapBootstrapUrl, { timeoutMs: opts.timeoutMs ?? 10_000 });
+  const { bootstrap, source } = await loadRdapBootstrap(opts.rdapBootstrapUrl, { timeoutMs: opts.timeoutMs ?? 10_000 });
   const base = rdapBaseFor(domain, bootstrap);
   if (!base) return { ok: false, kind: 'no_data', message: `no RDAP service for ${domain}` };
-  const url = `${base}domain/${encodeURIComponent(domain)}`;
-  // RDAP services come from the bootstrap (IANA or the operator), so they count as infrastructure.
-  const res = await probeHttp(url, {
-    allowPrivateTargets: true,
-    dnsServers: opts.dnsServers,
-    captureBody: true,
-    timeoutMs: opts.timeoutMs ?? 10_000,
-    expectedStatus: 200,
-    headers: { accept: 'application/rdap+json, application/json' },
-  });
+  const first = `${base}domain/${encodeURIComponent(domain)}`;
+  const { res, url } = await fetchRdap(first, opts, opts.rdapBootstrapUrl !== undefined && source === 'remote');
   if (res.status_code === 404) return { ok: false, kind: 'no_data', message: `${domain} is not registered (RDAP 404)` };
   if (!res.is_available || res.body === undefined) {
     return { ok: false, kind: res.error_kind ?? 'network', message: `RDAP ${url}: ${res.error_message ?? 'no answer'}` };
   }
-  let doc: z.infer<typeof rdapDomainSchema>;
+  let doc: unknown;
   try {
-    const r = rdapDomainSchema.safeParse(JSON.parse(res.body));
-    if (!r.success) return { ok: false, kind: 'protocol', message: `RDAP ${url}: unexpected answer` };
-    doc = r.data;
+    doc = JSON.parse(res.body);
   } catch {
     return { ok: false, kind: 'protocol', message: `RDAP ${url}: answer is not JSON` };
   }
-  const event = (action: string) => doc.events?.find((e) => e.eventAction.toLowerCase() === action)?.eventDate;
-  const expiry = event('expiration');
-  const expires = expiry ? new Date(expiry) : undefined;
-  if (!expires || Number.isNaN(expires.getTime())) return { ok: false, kind: 'no_data', message: `RDAP ${url}: no expiration event` };
-  const reg = event('registration');
-  const registrarEntity = doc.entities?.find((e) => e.roles?.includes('registrar'));
-  return {
-    ok: true,
-    answer: {
-      expires,
-      registered: reg && !Number.isNaN(new Date(reg).getTime()) ? new Date(reg) : null,
-      registrar: registrarEntity ? (vcardName(registrarEntity.vcardArray) ?? registrarEntity.handle ?? null) : null,
-      server: url,
-    },
-  };
+  const facts = readRdapAnswer(doc, domain);
+  if (!facts.ok) return { ok: false, kind: 'protocol', message: `RDAP ${url}: ${facts.reason}` };
+  if (!facts.expires) {
+    return { ok: false, kind: 'no_data', message: `RDAP ${url}: ${facts.expiryProblem ?? 'no expiration event'}` };
+  }
+  return { ok: true, answer: { expires: facts.expires, registered: facts.registered, registrar: facts.registrar, server: url } };
 }
 
 // ---------------------------------------------------------------------------------------------
 // WHOIS (RFC 3912)
-
-const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
-
-/** Parses the date spellings registries use: ISO 8601, `2026. 03. 01.`, `01-Mar-2026`, `2026/03/01`. */
-export function parseWhoisDate(raw: string): Date | undefined {
-  const s = raw.trim().replace(/\s*\(.*\)$/, '');
-  let m = /^(\d{4})[-./]\s*(\d{1,2})[-./]\s*(\d{1,2})\.?(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?/i.exec(s);
-  if (m) {
-    const [, y, mo, d, h = '0', mi = '0', se = '0', tz] = m;
-    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se));
-    if (tz && /^[+-]/.test(tz)) {
-      const sign = tz.startsWith('-') ? -1 : 1;
-      const digits = tz.replace(/[^\d]/g, '');
-      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
-    }
-    return new Date(ms);
-  }
-  m = /^(\d{1,2})[-\s.]([a-z]{3})[a-z]*[-\s.](\d{4})/i.exec(s);
-  if (m) {
-    const month = MONTHS[(m[2] ?? '').toLowerCase()];
-    if (month !== undefined) return new Date(Date.UTC(Number(m[3]), month, Number(m[1])));
-  }
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : new Date(t);
-}
-
-const EXPIRY_KEYS = [
-  'registry expiry date',
-  'registrar registration expiration date',
-  'expiration date',
-  'expiry date',
-  'expiration time',
-  'expires on',
-  'expires',
-  'expire',
-  'paid-till',
-  'valid until',
-  'renewal date',
-  '사용 종료일',
-];
-const CREATED_KEYS = ['creation date', 'created', 'registered on', 'registration time', 'registered', '등록일'];
-const REGISTRAR_KEYS = ['registrar', 'registrar name', 'sponsoring registrar', 'registrar organization', '등록대행자'];
-const REFERRAL_KEYS = ['registrar whois server', 'refer', 'whois', 'whois server'];
-
-/** `key: value` fields of a WHOIS answer, keys lower-cased, first occurrence kept. */
-export function whoisFields(text: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*[%#>]/.test(line)) continue;
-    const m = /^\s*([^:]{1,60}?)\s*:\s*(.+?)\s*$/.exec(line);
-    if (!m) continue;
-    const key = (m[1] ?? '').toLowerCase();
-    if (!fields.has(key) && m[2]) fields.set(key, m[2]);
-  }
-  return fields;
-}
-
-const firstField = (fields: Map<string, string>, keys: string[]) => {
-  for (const k of keys) {
-    const v = fields.get(k);
-    if (v) return v;
-  }
-  return undefined;
-};
 
 function parseHostPort(s: string): { host: string; port: number } | undefined {
   const t = s.trim().replace(/^whois:\/\//i, '').replace(/\/.*$/, '');
@@ -321,6 +245,8 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
   let registrar: string | undefined;
   let answeredBy: string | undefined;
   let lastError: { kind: ErrorKind; message: string } | undefined;
+  const problems: string[] = [];
+  let registryAnswered = false;
   for (let hop = 0; hop < 3; hop++) {
     const label = `${server.host}:${server.port}`;
     seen.add(label.toLowerCase());
@@ -329,23 +255,19 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
       lastError = res;
       break;
     }
-    const fields = whoisFields(res.text);
-    if (/no match|not found|no data found|no entries found|status:\s*free|available for registration/i.test(res.text) && fields.size < 3) {
-      return { ok: false, kind: 'no_data', message: `${domain} is not registered (WHOIS ${server.host})` };
-    }
-    const exp = firstField(fields, EXPIRY_KEYS);
-    const parsedExp = exp ? parseWhoisDate(exp) : undefined;
+    // The first answer that is not an IANA referral is the registry's; later ones are registrars'.
+    const facts = readWhoisAnswer(res.text, domain, registryAnswered ? 'registrar' : 'registry');
+    if (!facts.referralOnly) registryAnswered = true;
+    if (facts.notFound) return { ok: false, kind: 'no_data', message: `${domain} is not registered (WHOIS ${server.host})` };
     // The registry's date is authoritative; a registrar's answer only fills gaps.
-    if (!expires && parsedExp) {
-      expires = parsedExp;
+    if (!expires && facts.expires) {
+      expires = facts.expires;
       answeredBy = label;
     }
-    const created = firstField(fields, CREATED_KEYS);
-    registered ??= created ? parseWhoisDate(created) : undefined;
-    const reg = firstField(fields, REGISTRAR_KEYS);
-    if (!registrar && reg && !/^https?:/i.test(reg)) registrar = reg;
-    const referral = firstField(fields, REFERRAL_KEYS);
-    const next = referral ? parseHostPort(referral) : undefined;
+    if (!expires && facts.expiryProblem) problems.push(`WHOIS ${label}: ${facts.expiryProblem}`);
+    registered ??= facts.registered ?? undefined;
+    registrar ??= facts.registrar ?? undefined;
+    const next = facts.referral ? parseHostPort(facts.referral) : undefined;
     if (!next || seen.has(`${next.host}:${next.port}`.toLowerCase())) break;
     if (expires && registrar) break;
     server = next;
@@ -355,6 +277,7 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
   if (expires && answeredBy) {
     return { ok: true, answer: { expires, registered: registered ?? null, registrar: registrar ?? null, server: `whois://${answeredBy}` } };
   }
+  if (problems.length > 0) return { ok: false, kind: 'no_data', message: `no expiry date taken: ${problems.join('; ')}` };
   return lastError ? { ok: false, ...lastError } : { ok: false, kind: 'no_data', message: `WHOIS gave no expiry date for ${domain}` };
 }
 
@@ -424,7 +347,8 @@ export async function probeDomain(input: string, opts: DomainProbeOptions): Prom
     };
   };
 
-  const cacheKey = `checks:domain-expiry:v1:${domain}`;
+  // v2: dates are read by registry convention and in UTC; v1 entries may hold swapped or shifted dates.
+  const cacheKey = `checks:domain-expiry:v2:${domain}`;
   if (opts.cache) {
     try {
       const hit = await opts.cache.get<CachedAnswer>(cacheKey);

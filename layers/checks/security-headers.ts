@@ -2,17 +2,9 @@ import { probeHttp, type HttpProbeOptions } from './http.ts';
 import type { ErrorKind } from './types.ts';
 
 /**
- * Score weights (sum 100). A header earns its full weight when set well, part of it when set weakly:
- *
- * | header                     | weight | full marks                                  | partial                                         |
- * |----------------------------|--------|---------------------------------------------|-------------------------------------------------|
- * | Content-Security-Policy    | 25     | enforced, no unsafe-inline/eval, no wildcard | -8 per weakness, -5 without default/script-src, floor 5 |
- * | Strict-Transport-Security  | 20     | max-age >= 180 days + includeSubDomains     | 15 without includeSubDomains, 7 if max-age short |
- * | X-Content-Type-Options     | 15     | nosniff                                     | -                                               |
- * | X-Frame-Options            | 15     | DENY / SAMEORIGIN (or CSP frame-ancestors)  | 5 for obsolete ALLOW-FROM                       |
- * | Referrer-Policy            | 10     | no-referrer, same-origin, strict-origin(-when-cross-origin) | 7 origin*, 5 no-referrer-when-downgrade, 2 unsafe-url |
- * | Permissions-Policy         | 10     | present, no powerful feature open to *       | 6 with camera/mic/geolocation/... = *           |
- * | X-XSS-Protection           | 5      | "0" (legacy filter disabled, as advised)     | 3 for "1; mode=block", 2 for "1"                |
+ * Score weights (sum 100). Each header earns its full weight when set well and part of it when set
+ * weakly; the rules follow MDN HTTP Observatory's where it has one (CSP, HSTS, X-Frame-Options). The
+ * table of what earns what is in the README ("Security header score").
  */
 export const SECURITY_HEADER_WEIGHTS = {
   'content-security-policy': 25,
@@ -60,71 +52,241 @@ export interface SecurityHeadersResult extends SecurityHeadersReport {
   checked_at: string;
 }
 
-const HSTS_MIN_SECONDS = 180 * 86_400;
+/** Observatory's "six months", as most sites write it. */
+const HSTS_MIN_SECONDS = 15_552_000;
 const POWERFUL_FEATURES = ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'display-capture', 'serial', 'hid'];
 
-type Evaluator = (value: string, all: Record<string, string>) => { score: number; findings: [FindingSeverity, string][] };
+/** Where the response came from: HSTS only counts over HTTPS with a certificate the browser accepts. */
+export interface ResponseContext {
+  https: boolean;
+  certificateValid: boolean;
+}
 
-const evaluators: Record<SecurityHeaderName, Evaluator> = {
-  'content-security-policy': (value) => {
-    const findings: [FindingSeverity, string][] = [];
-    const directives = new Map<string, string[]>();
-    for (const part of value.split(';')) {
-      const [name, ...sources] = part.trim().split(/\s+/);
-      if (name) directives.set(name.toLowerCase(), sources.map((s) => s.toLowerCase()));
+type Finding = [FindingSeverity, string];
+type Verdict = { score: number; findings: Finding[] };
+
+// ---- Content-Security-Policy (Observatory's CSP test) ------------------------------------------
+
+const BROAD = new Set(['ftp:', 'http:', 'https:', '*', 'http://*', 'http://*.*', 'https://*', 'https://*.*']);
+const UNSAFE_INLINE = new Set(["'unsafe-inline'", 'data:']);
+const PASSIVE_DIRECTIVES = new Set(['img-src', 'media-src']);
+const DUPLICATES_ALLOWED = new Set(['report-uri', 'report-to']);
+const isNonceOrHash = (s: string) => /^'(nonce-|sha256-|sha384-|sha512-)/.test(s);
+const insecureScheme = (s: string) => s.startsWith('http:') || s.startsWith('ftp:');
+
+/** What one enforced policy allows; several policies are all enforced, so a weakness needs every one of them. */
+interface PolicyTraits {
+  unsafeInline: boolean;
+  noScriptRestriction: boolean;
+  unsafeObjects: boolean;
+  objectsNotNone: boolean;
+  insecureActive: boolean;
+  unsafeEval: boolean;
+  insecurePassive: boolean;
+  unsafeInlineStyle: boolean;
+  defaultNone: boolean;
+  antiClickjacking: boolean;
+  hasFrameAncestors: boolean;
+}
+
+type ParsedPolicy = { ok: true; directives: Map<string, string[]> } | { ok: false; reason: string };
+
+function parsePolicy(text: string): ParsedPolicy {
+  const directives = new Map<string, string[]>();
+  const policy = text.replace(/[\r\n]/g, '').trim();
+  if (policy.length < 6) return { ok: false, reason: `policy ${JSON.stringify(policy)} is not a policy` };
+  for (const part of policy.split(';')) {
+    const [rawName, ...sources] = part.trim().split(/\s+/);
+    if (!rawName) continue;
+    const name = rawName.toLowerCase();
+    if (directives.has(name)) {
+      // Browsers use the first and ignore the rest, which hides a mistake: Observatory calls it invalid.
+      if (DUPLICATES_ALLOWED.has(name)) continue;
+      return { ok: false, reason: `directive ${name} appears twice` };
     }
-    let score = 25;
-    const scriptSources = directives.get('script-src') ?? directives.get('default-src');
-    if (!scriptSources) {
-      score -= 5;
-      findings.push(['warning', 'no default-src or script-src directive: scripts are not restricted']);
-    }
-    const sources = scriptSources ?? [];
-    if (sources.includes("'unsafe-inline'") && !sources.some((s) => s.startsWith("'nonce-") || s.startsWith("'sha"))) {
-      score -= 8;
-      findings.push(['warning', "'unsafe-inline' allows inline scripts, which defeats most XSS protection"]);
-    }
-    if (sources.includes("'unsafe-eval'")) {
-      score -= 8;
-      findings.push(['warning', "'unsafe-eval' allows eval() and similar"]);
-    }
-    if (sources.some((s) => s === '*' || s === 'http:' || s === 'https:' || s === 'data:')) {
-      score -= 8;
-      findings.push(['warning', 'a wildcard or scheme-only source (*, http:, https:, data:) lets scripts load from anywhere']);
-    }
-    if (!directives.has('object-src') && !directives.has('default-src')) {
-      findings.push(['info', "consider object-src 'none'"]);
-    }
-    return { score: Math.max(5, score), findings };
-  },
-  'strict-transport-security': (value) => {
-    const findings: [FindingSeverity, string][] = [];
-    const m = /max-age\s*=\s*"?(\d+)"?/i.exec(value);
-    if (!m) return { score: 0, findings: [['critical', 'max-age is missing, so the header is ignored']] };
-    const maxAge = Number(m[1]);
-    if (maxAge === 0) return { score: 0, findings: [['critical', 'max-age=0 turns HSTS off']] };
-    let score = 15;
-    if (maxAge < HSTS_MIN_SECONDS) {
-      score = 7;
-      findings.push(['warning', `max-age is ${maxAge} s; use at least 15552000 (180 days)`]);
-    }
-    if (/includesubdomains/i.test(value)) score += 5;
-    else findings.push(['warning', 'includeSubDomains is missing: subdomains can still be reached over plain HTTP']);
-    if (!/preload/i.test(value)) findings.push(['info', 'not marked preload']);
-    return { score, findings };
-  },
+    const values = sources.map((v) => v.toLowerCase());
+    directives.set(name, values.length === 0 && name.endsWith('-src') ? ["'none'"] : values);
+  }
+  const script = directives.get('script-src') ?? directives.get('default-src') ?? [];
+  if (script.includes("'strict-dynamic'") && !script.some(isNonceOrHash)) {
+    return { ok: false, reason: "'strict-dynamic' without a nonce or hash allows no script at all (host sources and 'unsafe-inline' are ignored)" };
+  }
+  return { ok: true, directives };
+}
+
+function policyTraits(d: Map<string, string[]>, https: boolean): PolicyTraits {
+  const fallback = (name: string) => [...(d.get(name) ?? d.get('default-src') ?? ['*'])];
+  let script = fallback('script-src');
+  const style = fallback('style-src');
+  const object = fallback('object-src');
+  const dropInline = (list: string[]) => (list.some(isNonceOrHash) ? list.filter((s) => s !== "'unsafe-inline'") : list);
+  script = dropInline(script);
+  const styleEff = dropInline(style);
+  if (script.includes("'strict-dynamic'")) {
+    // With a nonce or hash, 'strict-dynamic' makes browsers ignore host, scheme, 'self' and 'unsafe-inline'.
+    script = script.filter((s) => !([...BROAD].some((b) => s.startsWith(b)) || s === "'self'" || s === "'unsafe-inline'"));
+  }
+  const active = [...d.entries()].filter(([name]) => !PASSIVE_DIRECTIVES.has(name) && name !== 'script-src').flatMap(([, v]) => v);
+  active.push(...script);
+  const passive = [...PASSIVE_DIRECTIVES].flatMap((name) => d.get(name) ?? d.get('default-src') ?? []);
+  const frameAncestors = d.get('frame-ancestors');
+  const defaultSrc = d.get('default-src');
+  return {
+    unsafeInline: script.some((s) => BROAD.has(s) || UNSAFE_INLINE.has(s)),
+    noScriptRestriction: !d.has('script-src') && !d.has('default-src'),
+    unsafeObjects: object.some((s) => BROAD.has(s)),
+    objectsNotNone: !(object.length === 1 && object[0] === "'none'"),
+    insecureActive: https && active.some(insecureScheme),
+    unsafeEval: script.includes("'unsafe-eval'") || styleEff.includes("'unsafe-eval'"),
+    insecurePassive: https && passive.some(insecureScheme),
+    unsafeInlineStyle: styleEff.some((s) => BROAD.has(s) || UNSAFE_INLINE.has(s)),
+    defaultNone: defaultSrc?.length === 1 && defaultSrc[0] === "'none'",
+    antiClickjacking: frameAncestors !== undefined && !frameAncestors.some((s) => BROAD.has(s)),
+    hasFrameAncestors: frameAncestors !== undefined,
+  };
+}
+
+/** Splits CSP header values into policies: commas separate policies (CSP3 2.2), repeated headers too. */
+const cspPolicies = (value: string | undefined) => (value ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+
+interface CspAnalysis {
+  valid: boolean;
+  invalidReason: string | null;
+  /** Combined over every enforced policy. */
+  traits: PolicyTraits | null;
+  policies: number;
+}
+
+function analyseCsp(value: string | undefined, https: boolean): CspAnalysis {
+  const texts = cspPolicies(value);
+  const parsed = texts.map(parsePolicy);
+  const bad = parsed.find((p): p is { ok: false; reason: string } => !p.ok);
+  if (bad) return { valid: false, invalidReason: bad.reason, traits: null, policies: texts.length };
+  const all = parsed.map((p) => policyTraits((p as { ok: true; directives: Map<string, string[]> }).directives, https));
+  if (all.length === 0) return { valid: false, invalidReason: 'empty policy', traits: null, policies: 0 };
+  const every = (k: keyof PolicyTraits) => all.every((t) => t[k]);
+  const some = (k: keyof PolicyTraits) => all.some((t) => t[k]);
+  return {
+    valid: true,
+    invalidReason: null,
+    policies: all.length,
+    traits: {
+      unsafeInline: every('unsafeInline'),
+      noScriptRestriction: every('noScriptRestriction'),
+      unsafeObjects: every('unsafeObjects'),
+      objectsNotNone: every('objectsNotNone'),
+      insecureActive: every('insecureActive'),
+      unsafeEval: every('unsafeEval'),
+      insecurePassive: every('insecurePassive'),
+      unsafeInlineStyle: every('unsafeInlineStyle'),
+      defaultNone: some('defaultNone'),
+      antiClickjacking: some('antiClickjacking'),
+      hasFrameAncestors: some('hasFrameAncestors'),
+    },
+  };
+}
+
+/** Points out of 25 per Observatory result class; the worst class present decides. */
+export const CSP_POINTS = {
+  no_unsafe: 25,
+  unsafe_inline_style_only: 20,
+  insecure_scheme_passive: 15,
+  unsafe_eval: 12,
+  insecure_scheme_active: 5,
+  unsafe_inline: 5,
+  invalid: 0,
+  missing: 0,
+} as const;
+
+function evaluateCsp(value: string, https: boolean): Verdict {
+  const csp = analyseCsp(value, https);
+  if (!csp.valid || !csp.traits) return { score: CSP_POINTS.invalid, findings: [['critical', `invalid policy, so it earns nothing: ${csp.invalidReason}`]] };
+  const t = csp.traits;
+  const findings: Finding[] = [];
+  let score: number = CSP_POINTS.no_unsafe;
+  const cap = (points: number, finding: Finding) => {
+    score = Math.min(score, points);
+    findings.push(finding);
+  };
+  if (t.noScriptRestriction) cap(CSP_POINTS.unsafe_inline, ['warning', 'no default-src or script-src: the policy does not restrict scripts at all']);
+  else if (t.unsafeInline) cap(CSP_POINTS.unsafe_inline, ['warning', "script-src allows 'unsafe-inline', data: or a wildcard or scheme-only source (*, https:, https://*): an injected script would run"]);
+  if (t.unsafeObjects) cap(CSP_POINTS.unsafe_inline, ['warning', 'object-src (or its default-src) is missing or allows any source: plugins can load from anywhere']);
+  if (t.insecureActive) cap(CSP_POINTS.insecure_scheme_active, ['warning', 'an HTTPS page allows scripts or other active content over http:']);
+  if (t.unsafeEval) cap(CSP_POINTS.unsafe_eval, ['warning', "'unsafe-eval' allows eval() and similar"]);
+  if (t.insecurePassive) cap(CSP_POINTS.insecure_scheme_passive, ['warning', 'an HTTPS page allows images or media over http:']);
+  if (t.unsafeInlineStyle) cap(CSP_POINTS.unsafe_inline_style_only, ['info', "style-src allows 'unsafe-inline', data: or a broad source"]);
+  if (score === CSP_POINTS.no_unsafe && t.objectsNotNone && !t.unsafeObjects) {
+    score -= 2;
+    findings.push(['info', "object-src is not 'none' (nor is default-src): set object-src 'none' unless the site embeds plugins"]);
+  }
+  if (csp.policies > 1) findings.push(['info', `${csp.policies} policies are enforced together: a weakness counts only when every policy has it`]);
+  return { score, findings };
+}
+
+// ---- Strict-Transport-Security (RFC 6797 6.1) ---------------------------------------------------
+
+function evaluateHsts(value: string, context: ResponseContext): Verdict {
+  if (!context.https) return { score: 0, findings: [['critical', 'sent over plain HTTP, where browsers ignore it: HSTS only counts on an HTTPS response']] };
+  if (!context.certificateValid) return { score: 0, findings: [['critical', 'the certificate is not valid, so browsers ignore HSTS from this response']] };
+  // Two headers joined by a comma (or a comma inside one) make the value invalid.
+  if (value.includes(',')) return { score: 0, findings: [['critical', 'the header is set more than once (values joined by a comma): invalid, browsers may ignore it']] };
+  const directives = new Map<string, string | null>();
+  for (const part of value.split(';')) {
+    const t = part.trim();
+    if (t === '') continue;
+    const eq = t.indexOf('=');
+    const name = (eq < 0 ? t : t.slice(0, eq)).trim().toLowerCase();
+    if (directives.has(name)) return { score: 0, findings: [['critical', `directive ${name} appears twice: invalid`]] };
+    directives.set(name, eq < 0 ? null : t.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+  }
+  const maxAge = directives.get('max-age');
+  if (maxAge === undefined || maxAge === null || !/^\d{1,12}$/.test(maxAge)) {
+    return { score: 0, findings: [['critical', 'max-age is missing or not a number, so the header is ignored']] };
+  }
+  const seconds = Number(maxAge);
+  if (seconds === 0) return { score: 0, findings: [['critical', 'max-age=0 turns HSTS off']] };
+  const findings: Finding[] = [];
+  let score = 15;
+  if (seconds < HSTS_MIN_SECONDS) {
+    score = 7;
+    findings.push(['warning', `max-age is ${seconds} s; use at least ${HSTS_MIN_SECONDS} (six months)`]);
+  }
+  if (directives.has('includesubdomains')) score += 5;
+  else findings.push(['warning', 'includeSubDomains is missing: subdomains can still be reached over plain HTTP']);
+  if (!directives.has('preload')) findings.push(['info', 'not marked preload']);
+  return { score, findings };
+}
+
+// ---- X-Frame-Options, superseded by CSP frame-ancestors ------------------------------------------
+
+function evaluateFraming(xfo: string | undefined, csp: string | undefined): Verdict & { present: boolean } {
+  const traits = csp ? analyseCsp(csp, true).traits : null;
+  if (traits?.hasFrameAncestors) {
+    // Browsers ignore X-Frame-Options when an enforced policy has frame-ancestors (CSP3).
+    const superseded: Finding[] = xfo ? [['info', 'X-Frame-Options is ignored: CSP frame-ancestors takes precedence']] : [];
+    if (traits.antiClickjacking) return { present: xfo !== undefined, score: 15, findings: [['info', 'CSP frame-ancestors restricts framing'], ...superseded] };
+    return { present: xfo !== undefined, score: 0, findings: [['warning', 'CSP frame-ancestors allows any origin (*, or a scheme): no clickjacking protection'], ...superseded] };
+  }
+  if (xfo === undefined) return { present: false, ...MISSING_VERDICT('x-frame-options') };
+  const values = [...new Set(xfo.split(',').map((v) => v.trim().toUpperCase()))];
+  if (values.length > 1) return { present: true, score: 0, findings: [['warning', `conflicting values ${JSON.stringify(xfo)}: browsers ignore the header`]] };
+  const v = values[0] ?? '';
+  if (v === 'DENY' || v === 'SAMEORIGIN') return { present: true, score: 15, findings: [] };
+  if (v.startsWith('ALLOW-FROM')) return { present: true, score: 5, findings: [['warning', 'ALLOW-FROM is obsolete and ignored by modern browsers; use CSP frame-ancestors']] };
+  return { present: true, score: 0, findings: [['warning', `invalid value ${JSON.stringify(xfo)}: use DENY or SAMEORIGIN`]] };
+}
+
+const MISSING_VERDICT = (name: SecurityHeaderName): Verdict => ({ score: 0, findings: [MISSING[name]] });
+
+type Evaluator = (value: string, context: ResponseContext) => Verdict;
+
+const evaluators: Record<Exclude<SecurityHeaderName, 'x-frame-options'>, Evaluator> = {
+  'content-security-policy': (value, context) => evaluateCsp(value, context.https),
+  'strict-transport-security': evaluateHsts,
   'x-content-type-options': (value) =>
     value.trim().toLowerCase() === 'nosniff'
       ? { score: 15, findings: [] }
       : { score: 0, findings: [['warning', `invalid value ${JSON.stringify(value)}: the only valid value is nosniff`]] },
-  'x-frame-options': (value) => {
-    const v = value.trim().toUpperCase();
-    if (v === 'DENY' || v === 'SAMEORIGIN') return { score: 15, findings: [] };
-    if (v.startsWith('ALLOW-FROM')) {
-      return { score: 5, findings: [['warning', 'ALLOW-FROM is obsolete and ignored by modern browsers; use CSP frame-ancestors']] };
-    }
-    return { score: 0, findings: [['warning', `invalid value ${JSON.stringify(value)}: use DENY or SAMEORIGIN`]] };
-  },
   'referrer-policy': (value) => {
     // Browsers use the last value they understand.
     const known = value
@@ -186,44 +348,45 @@ function gradeOf(score: number): SecurityHeadersReport['grade'] {
   return 'F';
 }
 
-/** Scores a response's headers (keys in any case); pure, so it is also usable on stored headers. */
-export function evaluateSecurityHeaders(rawHeaders: Record<string, string>): SecurityHeadersReport {
+/**
+ * Scores a response's headers (keys in any case); pure, so it is also usable on stored headers. Without
+ * a context the response is taken to be HTTPS with a valid certificate.
+ */
+export function evaluateSecurityHeaders(
+  rawHeaders: Record<string, string>,
+  context: ResponseContext = { https: true, certificateValid: true },
+): SecurityHeadersReport {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rawHeaders)) headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(rawHeaders)) {
+    const key = k.toLowerCase();
+    headers[key] = headers[key] === undefined ? v : `${headers[key]}, ${v}`;
+  }
   const out = {} as Record<SecurityHeaderName, HeaderEvaluation>;
   const all: HeaderFinding[] = [];
-  const csp = headers['content-security-policy'];
   for (const name of Object.keys(SECURITY_HEADER_WEIGHTS) as SecurityHeaderName[]) {
     const max = SECURITY_HEADER_WEIGHTS[name];
     const value = headers[name];
-    let evaluation: HeaderEvaluation;
-    if (value === undefined) {
-      if (name === 'x-frame-options' && csp && /(^|;)\s*frame-ancestors\s/i.test(csp)) {
-        evaluation = {
-          present: false,
-          value: null,
-          score: max,
-          max_score: max,
-          findings: [{ header: name, severity: 'info', message: 'not set, but CSP frame-ancestors covers clickjacking' }],
-        };
-      } else {
-        const [severity, message] = MISSING[name];
-        const extra: HeaderFinding[] =
-          name === 'content-security-policy' && headers['content-security-policy-report-only']
-            ? [{ header: name, severity: 'warning', message: 'only Content-Security-Policy-Report-Only is set: it reports but enforces nothing' }]
-            : [];
-        evaluation = { present: false, value: null, score: 0, max_score: max, findings: [{ header: name, severity, message }, ...extra] };
+    let verdict: Verdict;
+    let present = value !== undefined;
+    if (name === 'x-frame-options') {
+      const framing = evaluateFraming(value, headers['content-security-policy']);
+      verdict = framing;
+      present = framing.present;
+    } else if (value === undefined) {
+      verdict = MISSING_VERDICT(name);
+      if (name === 'content-security-policy' && headers['content-security-policy-report-only']) {
+        verdict.findings.push(['warning', 'only Content-Security-Policy-Report-Only is set: it reports but enforces nothing']);
       }
     } else {
-      const r = evaluators[name](value, headers);
-      evaluation = {
-        present: true,
-        value,
-        score: Math.min(max, Math.max(0, r.score)),
-        max_score: max,
-        findings: r.findings.map(([severity, message]) => ({ header: name, severity, message })),
-      };
+      verdict = evaluators[name](value, context);
     }
+    const evaluation: HeaderEvaluation = {
+      present,
+      value: value ?? null,
+      score: Math.min(max, Math.max(0, verdict.score)),
+      max_score: max,
+      findings: verdict.findings.map(([severity, message]) => ({ header: name, severity, message })),
+    };
     out[name] = evaluation;
     all.push(...evaluation.findings);
   }
@@ -234,7 +397,8 @@ export function evaluateSecurityHeaders(rawHeaders: Record<string, string>): Sec
 /** Security header check (spec 4.9): fetch the URL (following redirects) and score the final response. */
 export async function probeSecurityHeaders(url: string, opts: Omit<HttpProbeOptions, 'captureBody'>): Promise<SecurityHeadersResult> {
   const res = await probeHttp(url, { ...opts, expectedStatus: opts.expectedStatus ?? allStatuses });
-  const report = evaluateSecurityHeaders(res.status_code === null ? {} : res.headers);
+  const https = res.final_url.startsWith('https:');
+  const report = evaluateSecurityHeaders(res.status_code === null ? {} : res.headers, { https, certificateValid: https && res.tls?.authorized === true });
   return {
     url: res.url,
     final_url: res.final_url,

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { describeTlsError, displayName, secureContextWith } from './cert.ts';
+import { analyseChain, describeTlsError, displayName, secureContextWith, type ChainAnalysis, type ChainCertificate } from './cert.ts';
 import { bareHost, resolveTarget } from './resolve.ts';
 import { classifySocketError, daysUntil, errorCode, errorText, roundMs, type ErrorKind, type NetworkOptions } from './types.ts';
 
@@ -33,9 +33,22 @@ export interface SslResult {
   subject: string | null;
   subject_dn: string | null;
   san: string[];
+  /** The leaf's start of validity. */
   valid_from: string | null;
+  /** The earliest expiry among the certificates the server sent that are on the verified path. */
   expires_at: string | null;
   days_remaining: number | null;
+  /** Which certificate `expires_at` is: the leaf, or an intermediate (or a root the server sent). */
+  expiring_certificate: { position: ChainCertificate['position']; subject: string; depth: number } | null;
+  leaf_expires_at: string | null;
+  leaf_days_remaining: number | null;
+  /** The verified path, leaf first, ending at the trusted root when one was reached. */
+  chain: ChainCertificate[];
+  /**
+   * What is wrong with the chain: `missing_intermediate` (the server sent only its leaf), `untrusted_issuer`,
+   * `untrusted_root`, `self_signed`, `expired_intermediate`, or null.
+   */
+  chain_problem: ChainProblem | null;
   serial_number: string | null;
   fingerprint256: string | null;
   tls_version: string | null;
@@ -47,6 +60,55 @@ export interface SslResult {
   error_kind: ErrorKind | null;
   error_message: string | null;
   checked_at: string;
+}
+
+export type ChainProblem = 'missing_intermediate' | 'untrusted_issuer' | 'untrusted_root' | 'self_signed' | 'expired_intermediate' | 'intermediate_not_yet_valid';
+
+const ISSUER_NOT_FOUND = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+const describe = (c: ChainCertificate) => (c.position === 'leaf' ? 'certificate' : `${c.position} certificate "${c.subject}"`);
+
+/** Why a chain is not valid, in words and as a class; null when nothing is wrong with it. */
+function judgeChain(
+  authorized: boolean,
+  authErr: string | null,
+  chain: ChainAnalysis | null,
+  counted: ChainCertificate[],
+  now: Date,
+): { reason: string; problem: ChainProblem | null } | null {
+  const expired = counted.find((c) => new Date(c.expires_at).getTime() <= now.getTime());
+  const early = counted.find((c) => new Date(c.valid_from).getTime() > now.getTime());
+  const dateReason = (c: ChainCertificate, what: 'expired' | 'not yet valid') =>
+    c.position === 'leaf'
+      ? { reason: what === 'expired' ? 'certificate has expired' : 'certificate is not yet valid', problem: null }
+      : {
+          reason: what === 'expired' ? `${describe(c)} expired on ${c.expires_at.slice(0, 10)}` : `${describe(c)} is not valid before ${c.valid_from.slice(0, 10)}`,
+          problem: what === 'expired' ? ('expired_intermediate' as const) : ('intermediate_not_yet_valid' as const),
+        };
+  if (!authorized) {
+    if (authErr === 'CERT_HAS_EXPIRED' && expired) return dateReason(expired, 'expired');
+    if (authErr === 'CERT_NOT_YET_VALID' && early) return dateReason(early, 'not yet valid');
+    if (authErr === 'DEPTH_ZERO_SELF_SIGNED_CERT') return { reason: 'self-signed certificate', problem: 'self_signed' };
+    if (authErr === 'SELF_SIGNED_CERT_IN_CHAIN' || (chain?.endsAtUntrustedRoot && authErr && ISSUER_NOT_FOUND.has(authErr))) {
+      const root = chain?.path.at(-1)?.subject ?? 'unknown';
+      return { reason: `certificate issuer is not trusted: the chain ends at root "${root}", which is not a trusted CA`, problem: 'untrusted_root' };
+    }
+    if (authErr && ISSUER_NOT_FOUND.has(authErr) && chain) {
+      // Public CAs never sign leaves with their roots, and their leaves say where the issuer is published:
+      // a leaf alone with that pointer is a server that forgot its intermediate.
+      if (chain.leafOnly && chain.issuerFetchable) {
+        return {
+          reason: `the server did not send its intermediate certificate (issuer "${chain.lastIssuer}"): browsers may fetch it, most other clients fail`,
+          problem: 'missing_intermediate',
+        };
+      }
+      return { reason: `certificate issuer "${chain.lastIssuer}" is not trusted`, problem: 'untrusted_issuer' };
+    }
+    return { reason: describeTlsError(authErr ?? undefined, authErr ?? 'not trusted'), problem: null };
+  }
+  // Node's verification uses the real clock; an injected clock must judge the dates itself.
+  if (expired) return dateReason(expired, 'expired');
+  if (early) return dateReason(early, 'not yet valid');
+  return null;
 }
 
 const dnString = (fields: tls.PeerCertificate['subject'] | undefined) =>
@@ -82,6 +144,11 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
     valid_from: null,
     expires_at: null,
     days_remaining: null,
+    expiring_certificate: null,
+    leaf_expires_at: null,
+    leaf_days_remaining: null,
+    chain: [],
+    chain_problem: null,
     serial_number: null,
     fingerprint256: null,
     tls_version: null,
@@ -138,7 +205,7 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
       }
     });
     socket.once('secureConnect', () => {
-      const cert = socket.getPeerCertificate();
+      const cert = socket.getPeerCertificate(true);
       const now = opts.now ?? new Date();
       const authErr = socket.authorizationError ? String(socket.authorizationError) : null;
       if (!cert || Object.keys(cert).length === 0) {
@@ -147,12 +214,16 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
       }
       const validFrom = new Date(cert.valid_from);
       const validTo = new Date(cert.valid_to);
-      const days = daysUntil(validTo, now);
-      // Node's verification uses the real clock; an injected clock must judge the dates itself.
-      let reason: string | null = socket.authorized ? null : describeTlsError(authErr ?? undefined, authErr ?? 'not trusted');
-      if (reason === null && validTo.getTime() <= now.getTime()) reason = 'certificate has expired';
-      if (reason === null && validFrom.getTime() > now.getTime()) reason = 'certificate is not yet valid';
+      const leafDays = daysUntil(validTo, now);
+      const chain = analyseChain(cert, opts.ca, now);
+      // The trusted root from the local store is the client's business; everything the server sent on the path counts.
+      const counted = chain ? chain.path.filter((c) => c.sent || c.depth === 0) : [];
+      const earliest = counted.reduce<ChainCertificate | undefined>((a, c) => (!a || c.expires_at < a.expires_at ? c : a), undefined);
+      const days = earliest ? earliest.days_remaining : leafDays;
+      const judged = judgeChain(socket.authorized, authErr, chain, counted, now);
+      const reason = judged?.reason ?? null;
       const warning = days <= warningDays;
+      const which = earliest && earliest.position !== 'leaf' ? describe(earliest) : 'certificate';
       finish({
         ...base,
         resolved_ip: target.address,
@@ -166,8 +237,13 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
         subject_dn: dnString(cert.subject),
         san: cert.subjectaltname ? cert.subjectaltname.split(', ') : [],
         valid_from: validFrom.toISOString(),
-        expires_at: validTo.toISOString(),
+        expires_at: earliest?.expires_at ?? validTo.toISOString(),
         days_remaining: days,
+        expiring_certificate: earliest ? { position: earliest.position, subject: earliest.subject, depth: earliest.depth } : null,
+        leaf_expires_at: validTo.toISOString(),
+        leaf_days_remaining: leafDays,
+        chain: chain?.path ?? [],
+        chain_problem: judged?.problem ?? null,
         serial_number: cert.serialNumber,
         fingerprint256: cert.fingerprint256,
         tls_version: socket.getProtocol() ?? null,
@@ -175,8 +251,8 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
         warning_message: !warning
           ? null
           : days < 0
-            ? `certificate expired ${-days} day(s) ago`
-            : `certificate expires in ${days} day(s) (warning at ${warningDays})`,
+            ? `${which} expired ${-days} day(s) ago`
+            : `${which} expires in ${days} day(s) (warning at ${warningDays})`,
         response_time: roundMs(performance.now() - started),
         error_kind: reason === null ? null : 'tls',
         error_message: reason === null ? null : `certificate is not valid: ${reason}`,

@@ -1,10 +1,14 @@
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 // Targets are user input. Every probe checks the address it is about to connect to (after DNS and
 // after each redirect) with `checkAddress`; forms check URLs syntactically with `validateTargetUrl`.
 
 export interface TargetPolicy {
-  /** Loopback, RFC 1918, CGNAT and ULA targets are allowed only when the operator says so. */
+  /**
+   * Loopback, RFC 1918, CGNAT, ULA, documentation, benchmarking, local NAT64, Teredo and the host's own
+   * addresses are allowed only when the operator says so.
+   */
   allowPrivateTargets: boolean;
 }
 
@@ -18,6 +22,11 @@ export type AddressCategory =
   | 'unspecified'
   | 'multicast'
   | 'reserved'
+  | 'documentation'
+  | 'benchmarking'
+  | 'nat64'
+  | 'teredo'
+  | 'host'
   | 'invalid';
 
 const ALWAYS_REFUSED: ReadonlySet<AddressCategory> = new Set([
@@ -55,7 +64,10 @@ const V4_RANGES: readonly V4Range[] = [
   v4('192.168.0.0/16', 'private'),
   v4('100.64.0.0/10', 'private'),
   v4('192.0.0.0/24', 'private'), // IETF protocol assignments, never a public web host
-  v4('198.18.0.0/15', 'private'), // benchmarking networks
+  v4('198.18.0.0/15', 'benchmarking'),
+  v4('192.0.2.0/24', 'documentation'), // TEST-NET-1..3
+  v4('198.51.100.0/24', 'documentation'),
+  v4('203.0.113.0/24', 'documentation'),
 ];
 
 /** Parses dotted-quad IPv4 into an unsigned 32-bit number. */
@@ -125,13 +137,21 @@ function classifyV6(g: number[]): AddressCategory {
   if (allZero(0, 4) && g4 === 0xffff && g5 === 0) return classifyV4(embeddedV4(g6, g7)); // ::ffff:0:a.b.c.d
   if (allZero(0, 6)) return classifyV4(embeddedV4(g6, g7));
   if (g0 === 0x64 && g1 === 0xff9b && allZero(2, 6)) return classifyV4(embeddedV4(g6, g7));
+  if (prefixMatch(g, [0x64, 0xff9b, 0x0001], 48)) return 'nat64'; // local-use NAT64 (RFC 8215): the site's own translator
   if (g0 === 0x2002) return classifyV4(embeddedV4(g1, g2));
+  if (g0 === 0x2001 && g1 === 0) {
+    // Teredo carries the client's IPv4 address inverted; one that is never allowed stays never allowed.
+    const client = classifyV4(0xffffffff - embeddedV4(g6, g7));
+    return ALWAYS_REFUSED.has(client) ? client : 'teredo';
+  }
+  if (prefixMatch(g, [0x2001, 0x0002, 0], 48)) return 'benchmarking';
   if (g0 === 0xfd00 && g1 === 0x0ec2 && allZero(2, 7) && g7 === 0x254) return 'metadata'; // AWS IMDS over IPv6
   if (prefixMatch(g, [0xfe80], 10)) return 'link-local';
   if (prefixMatch(g, [0xff00], 8)) return 'multicast';
   if (prefixMatch(g, [0xfc00], 7)) return 'private';
   if (prefixMatch(g, [0xfec0], 10)) return 'private'; // deprecated site-local
-  if (prefixMatch(g, [0x2001, 0x0db8], 32)) return 'reserved'; // documentation
+  if (prefixMatch(g, [0x2001, 0x0db8], 32)) return 'documentation';
+  if (prefixMatch(g, [0x3fff], 20)) return 'documentation'; // RFC 9637
   if (prefixMatch(g, [0x0100, 0, 0, 0], 64)) return 'reserved'; // discard-only
   return 'public';
 }
@@ -147,9 +167,47 @@ export function classifyAddress(address: string): AddressCategory {
 
 export type AddressCheck = { ok: true; category: AddressCategory } | { ok: false; category: AddressCategory; reason: string };
 
+const HOST_ADDRESSES_TTL_MS = 30_000;
+let hostAddresses: { until: number; set: Set<string> } | undefined;
+
+/** Canonical text of an IP literal (IPv4-mapped IPv6 as IPv4), so spellings of one address compare equal. */
+function canonicalAddress(address: string): string | undefined {
+  const ip = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const n = parseIPv4(ip);
+  if (n !== undefined) return `v4:${n}`;
+  const g = parseIPv6(ip);
+  if (!g) return undefined;
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `v4:${embeddedV4(g[6], g[7])}`;
+  return `v6:${g.join(':')}`;
+}
+
+/** The machine's own interface addresses (re-read every 30 s): a check aimed at them reaches local services. */
+function isHostAddress(address: string): boolean {
+  const now = Date.now();
+  if (!hostAddresses || hostAddresses.until < now) {
+    const set = new Set<string>();
+    for (const list of Object.values(networkInterfaces())) {
+      for (const info of list ?? []) {
+        const c = canonicalAddress(info.address);
+        if (c) set.add(c);
+      }
+    }
+    hostAddresses = { until: now + HOST_ADDRESSES_TTL_MS, set };
+  }
+  const c = canonicalAddress(address);
+  return c !== undefined && hostAddresses.set.has(c);
+}
+
+/** `classifyAddress`, plus `host` for the machine's own (non-loopback) addresses. */
+export function classifyTarget(address: string): AddressCategory {
+  const category = classifyAddress(address);
+  if (ALWAYS_REFUSED.has(category) || category === 'loopback') return category;
+  return isHostAddress(address) ? 'host' : category;
+}
+
 /** The policy applied to the address actually connected to. */
 export function checkAddress(address: string, policy: TargetPolicy): AddressCheck {
-  const category = classifyAddress(address);
+  const category = classifyTarget(address);
   if (category === 'public') return { ok: true, category };
   if (!ALWAYS_REFUSED.has(category) && policy.allowPrivateTargets) return { ok: true, category };
   return { ok: false, category, reason: blockedMessage(address) };

@@ -97,7 +97,7 @@ export async function runExpiryCheck(c: CheckerContext, m: ExpiryCheck): Promise
         days_remaining: r.days_remaining,
         issuer: r.issuer,
         error_message: r.invalid_reason ?? r.error_message,
-        details: { subject: r.subject, san: r.san, valid_from: r.valid_from, authorization_error: r.authorization_error },
+        details: { subject: r.subject, san: r.san, valid_from: r.valid_from, authorization_error: r.authorization_error, expiring_certificate: r.expiring_certificate, chain_problem: r.chain_problem },
       },
     };
   }

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { checkAddress as checkTargetAddress, validateTargetHost, type TargetPolicy } from '../ssrf.ts';
 
@@ -16,6 +16,33 @@ export const systemResolver: HostResolver = async (hostname) => {
   const results = await lookup(hostname, { all: true, verbatim: true });
   return results.map((r) => r.address);
 };
+
+const serverResolvers = new Map<string, HostResolver>();
+
+/**
+ * A resolver asking the configured DNS servers (config DNS_SERVERS, `host[:port]`) for A and AAAA, as
+ * every other probe does; the system resolver when the list is empty. The policy proxy resolves for
+ * Chromium, so this is the resolver a browser check's traffic follows.
+ */
+export function dnsServersResolver(servers: readonly string[] | undefined): HostResolver {
+  const list = (servers ?? []).map((s) => s.trim()).filter((s) => s !== '');
+  if (list.length === 0) return systemResolver;
+  const key = list.join(',');
+  let resolve = serverResolvers.get(key);
+  if (!resolve) {
+    const resolver = new Resolver({ timeout: 2_000, tries: 2 });
+    resolver.setServers(list);
+    resolve = async (hostname) => {
+      const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+      const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+      if (addresses.length > 0) return addresses;
+      throw v4.status === 'rejected' ? v4.reason : v6.status === 'rejected' ? v6.reason : new Error(`no address for ${hostname}`);
+    };
+    if (serverResolvers.size > 16) serverResolvers.clear();
+    serverResolvers.set(key, resolve);
+  }
+  return resolve;
+}
 
 /** Decides whether a connection to this IP address is allowed. */
 export function checkAddress(address: string, policy: AddressPolicy): AddressVerdict {

@@ -13,18 +13,23 @@ import { openTargetGuard, type BlockedRequest, type TargetGuard } from './reques
 import { preflightTarget } from './target.ts';
 
 // Deep page check (spec 4.2). Timeline of one run:
-//   1. fresh context behind the SSRF guard (router + policy proxy), an init script that starts PerformanceObservers (LCP, layout shifts,
-//      long tasks, buffered) before any page script runs;
+//   1. fresh context behind the SSRF guard (policy proxy), an init script that starts PerformanceObservers
+//      (LCP, layout shifts, long tasks, buffered) before any page script runs;
 //   2. navigate and wait for the load event (or the timeout);
-//   3. settle for `settleMs` (default 1000 ms) after load, then read everything at once. LCP, CLS and TBT
-//      only count what happened up to this settle point, which stands in for Lighthouse's TTI.
+//   3. keep observing until the page is quiet: no new layout shift, long task or LCP candidate and no
+//      network activity for `quietMs` (3 s), at most `maxObserveMs` (10 s) after load; then read everything
+//      at once. LCP, CLS and TBT count what happened up to that point (`observed_until`).
 
 export interface DeepCheckOptions {
   /** Config ALLOW_PRIVATE_TARGETS: loopback and private ranges are reachable only when true. */
   allowPrivateTargets: boolean;
   /** Budget for navigation plus load event (spec 5 timeout, default 30 s). */
   timeoutMs?: number;
-  /** Observation window after the load event before metrics are read. */
+  /** Observation ends once nothing happened for this long (default 3000 ms). */
+  quietMs?: number;
+  /** Observation ends at the latest this long after the load event (default 10,000 ms). */
+  maxObserveMs?: number;
+  /** Observe at least this long after the load event, quiet or not (default 0). */
   settleMs?: number;
   viewport?: { width: number; height: number };
   /** Take a PNG screenshot at the settle point, in the same run. */
@@ -69,12 +74,21 @@ export interface DeepCheckResult extends DeepCheckMetrics {
   blocked_requests: BlockedRequest[];
   /** PNG bytes, when a screenshot was asked for and the page loaded. */
   screenshot: Uint8Array | null;
+  /** When observation ended, in ms from navigation start (the end of the window LCP, CLS and TBT cover). */
+  observed_until: number | null;
+  /** Why it ended: the page went `quiet`, or the `cap` after load was reached; `no_load` when load never fired. */
+  observation_end: ObservationEnd | null;
   error_kind: BrowserErrorKind | null;
   error_message: string | null;
 }
 
+export type ObservationEnd = 'quiet' | 'cap' | 'no_load';
+
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_SETTLE_MS = 1_000;
+/** WebPageTest calls a page fully loaded after 2 s without network activity; a margin over that. */
+const DEFAULT_QUIET_MS = 3_000;
+const DEFAULT_MAX_OBSERVE_MS = 10_000;
+const POLL_MS = 250;
 const DEFAULT_VIEWPORT = { width: 1280, height: 800 };
 /** Reading metrics from a page whose main thread never yields must not hang the check. */
 const READ_TIMEOUT_MS = 5_000;
@@ -83,7 +97,11 @@ export async function runDeepCheck(pool: BrowserPool, url: string, options: Deep
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  const observe: Observation = {
+    quietMs: options.quietMs ?? DEFAULT_QUIET_MS,
+    maxMs: Math.max(options.maxObserveMs ?? DEFAULT_MAX_OBSERVE_MS, options.settleMs ?? 0),
+    minMs: options.settleMs ?? 0,
+  };
   const base = emptyResult(url, started);
   const finish = (result: DeepCheckResult): DeepCheckResult => ({
     ...result,
@@ -100,8 +118,8 @@ export async function runDeepCheck(pool: BrowserPool, url: string, options: Deep
       ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
     });
     guard = opened;
-    const result = await pool.run((context) => deepCheckInContext(context, opened, preflight.url, options, base, timeoutMs, settleMs), {
-      watchdogMs: timeoutMs + settleMs + 30_000,
+    const result = await pool.run((context) => deepCheckInContext(context, opened, preflight.url, options, base, timeoutMs, observe), {
+      watchdogMs: timeoutMs + observe.maxMs + 30_000,
       contextOptions: {
         ...opened.contextOptions,
         viewport: options.viewport ?? DEFAULT_VIEWPORT,
@@ -126,7 +144,7 @@ async function deepCheckInContext(
   options: DeepCheckOptions,
   base: DeepCheckResult,
   timeoutMs: number,
-  settleMs: number,
+  observe: Observation,
 ): Promise<DeepCheckResult> {
   await guard.install(context);
   const key = `__pym_${randomBytes(8).toString('hex')}`;
@@ -134,6 +152,7 @@ async function deepCheckInContext(
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   const resources = trackResources(page);
+  const network = trackNetwork(page);
   let crashed = false;
   page.on('crash', () => {
     crashed = true;
@@ -161,7 +180,7 @@ async function deepCheckInContext(
       ? { kind: 'page_crashed', message: 'the page crashed while loading' }
       : classifyLoadFailure(err, timeoutMs);
   }
-  if (!loadError) await sleep(settleMs);
+  const observationEnd: ObservationEnd = loadError ? 'no_load' : await observeUntilQuiet(page, key, network, observe);
 
   const observed = await readPageMetrics(page, key);
   const heap = await readHeapSize(context, page).catch(() => null);
@@ -190,10 +209,73 @@ async function deepCheckInContext(
     failed_resource_urls: loaded.failedUrls,
     blocked_requests: guard.blocked(),
     screenshot,
+    observed_until: observed ? round(Math.max(0, observed.now - (observed.nav?.activationStart ?? 0))) : null,
+    observation_end: observationEnd,
     error_kind: error?.kind ?? null,
     error_message: error?.message ?? null,
   };
   return result;
+}
+
+interface Observation {
+  quietMs: number;
+  maxMs: number;
+  minMs: number;
+}
+
+/**
+ * Network activity of the page: when a request last started or ended, and which are still open. Requests
+ * that may stay open for good (fetch, XHR, event streams, media, WebSockets) stop counting as activity
+ * once they have been open for a quiet window; documents, scripts, styles, images and fonts never do.
+ */
+function trackNetwork(page: Page) {
+  const open = new Map<Request, { since: number; longLived: boolean }>();
+  let lastEvent = Date.now();
+  const longLived = new Set(['xhr', 'fetch', 'eventsource', 'websocket', 'media', 'other', 'manifest', 'texttrack']);
+  const done = (request: Request) => {
+    open.delete(request);
+    lastEvent = Date.now();
+  };
+  page.on('request', (request) => {
+    open.set(request, { since: Date.now(), longLived: longLived.has(request.resourceType()) });
+    lastEvent = Date.now();
+  });
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    /** The latest moment the network was active, counting requests still open as active now. */
+    lastActivity(now: number, quietMs: number): number {
+      let latest = lastEvent;
+      for (const { since, longLived: mayStayOpen } of open.values()) {
+        if (!mayStayOpen || now - since < quietMs) latest = now;
+      }
+      return latest;
+    },
+  };
+}
+
+/**
+ * Polls the page after load until nothing happened for `quietMs` (no new LCP candidate, layout shift or
+ * long task, no network activity) or the cap is reached. A main thread too busy to answer is activity.
+ */
+async function observeUntilQuiet(page: Page, key: string, network: ReturnType<typeof trackNetwork>, o: Observation): Promise<ObservationEnd> {
+  const loadedAt = Date.now();
+  let lastActivity = loadedAt;
+  let lastCount = -1;
+  for (;;) {
+    const now = Date.now();
+    if (now - loadedAt >= o.maxMs) return 'cap';
+    const count = await withTimeout(page.evaluate(`(window[${JSON.stringify(key)}] || (() => null)).count?.() ?? -1`), 1_000).catch(() => undefined);
+    const at = Date.now();
+    if (typeof count !== 'number') lastActivity = at;
+    else {
+      if (lastCount !== -1 && count !== lastCount) lastActivity = at;
+      lastCount = count;
+    }
+    lastActivity = Math.max(lastActivity, network.lastActivity(at, o.quietMs));
+    if (at - lastActivity >= o.quietMs && at - loadedAt >= o.minMs) return 'quiet';
+    await sleep(Math.min(POLL_MS, Math.max(1, o.maxMs - (Date.now() - loadedAt))));
+  }
 }
 
 /** Failures whose real cause the guard knows better than Chromium (which only sees the proxy or the router). */
@@ -228,7 +310,7 @@ function navigationFailure(
 function observerScript(key: string): string {
   return `(() => {
   if (window.top !== window) return;
-  const state = { lcp: null, shifts: [], longTasks: [] };
+  const state = { lcp: null, shifts: [], longTasks: [], count: 0 };
   const observers = [];
   const observe = (type, onEntry) => {
     try {
@@ -237,16 +319,17 @@ function observerScript(key: string): string {
       observers.push([observer, onEntry]);
     } catch (e) { /* entry type unsupported */ }
   };
-  observe('largest-contentful-paint', (e) => { state.lcp = e.startTime; });
-  observe('layout-shift', (e) => { if (!e.hadRecentInput && state.shifts.length < 5000) state.shifts.push([e.startTime, e.value]); });
-  observe('longtask', (e) => { if (state.longTasks.length < 5000) state.longTasks.push([e.startTime, e.duration]); });
-  Object.defineProperty(window, ${JSON.stringify(key)}, {
-    value: () => {
-      for (const [observer, onEntry] of observers) for (const entry of observer.takeRecords()) onEntry(entry);
-      return { lcp: state.lcp, shifts: state.shifts.slice(), longTasks: state.longTasks.slice() };
-    },
-    enumerable: false, configurable: false, writable: false,
-  });
+  observe('largest-contentful-paint', (e) => { state.count++; state.lcp = e.startTime; });
+  observe('layout-shift', (e) => { state.count++; if (!e.hadRecentInput && state.shifts.length < 5000) state.shifts.push([e.startTime, e.value]); });
+  observe('longtask', (e) => { state.count++; if (state.longTasks.length < 5000) state.longTasks.push([e.startTime, e.duration]); });
+  const flush = () => { for (const [observer, onEntry] of observers) for (const entry of observer.takeRecords()) onEntry(entry); };
+  const reader = () => {
+    flush();
+    return { lcp: state.lcp, shifts: state.shifts.slice(), longTasks: state.longTasks.slice() };
+  };
+  // How many entries so far: observation polls it to tell a quiet page from a busy one.
+  Object.defineProperty(reader, 'count', { value: () => { flush(); return state.count; } });
+  Object.defineProperty(window, ${JSON.stringify(key)}, { value: reader, enumerable: false, configurable: false, writable: false });
 })();`;
 }
 
@@ -445,6 +528,8 @@ function emptyResult(url: string, started: Date): DeepCheckResult {
     failed_resource_urls: [],
     blocked_requests: [],
     screenshot: null,
+    observed_until: null,
+    observation_end: null,
     error_kind: null,
     error_message: null,
   };

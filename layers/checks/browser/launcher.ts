@@ -19,8 +19,9 @@ async function launchChromium(executablePath: string, args: string[]): Promise<L
 }
 
 /**
- * Flags for a headless, quiet, container-friendly Chromium. WebRTC is limited to proxied UDP (there is no
- * proxy, so none), because ICE candidates would reach addresses the request router never sees.
+ * Flags for a headless, quiet, container-friendly Chromium. WebRTC may not use UDP that bypasses the proxy
+ * (so none at all: the policy proxy carries no UDP), because its STUN/TURN and peer traffic would reach
+ * addresses the address policy never sees. (`--force-webrtc-ip-handling-policy` has no effect.)
  */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
@@ -32,7 +33,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
-  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 export interface SystemChromiumOptions {

@@ -29,7 +29,7 @@ export function cumulativeLayoutShift(shifts: readonly LayoutShift[]): number {
 
 /**
  * TBT as Lighthouse computes it: each long task is clipped to [fcp, end]; whatever of the clipped part
- * exceeds 50 ms is blocking time. `end` is TTI in Lighthouse; we use the settle point (see deep-check.ts).
+ * exceeds 50 ms is blocking time. `end` is TTI in Lighthouse; we use the end of observation (see deep-check.ts).
  */
 export function totalBlockingTime(tasks: readonly LongTask[], fcp: number, end: number): number {
   let total = 0;

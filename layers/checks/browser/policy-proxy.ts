@@ -1,5 +1,5 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, Socket, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkHost, type AddressPolicy, type HostResolver } from './address-policy.ts';
 
@@ -76,17 +76,29 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
     if (refusals.length < MAX_RECORDED) refusals.push({ url, reason });
   };
 
+  // One verdict per host for the life of the check: a page asks for the same hosts many times, and a
+  // host pinned to the address first checked cannot be rebound to another one mid-check.
+  const pins = new Map<string, Promise<{ address: string } | { refused: string }>>();
   /** Resolves and checks the host; returns the checked address to connect to. */
-  const pin = async (host: string): Promise<{ address: string } | { refused: string }> => {
-    const verdict = await checkHost(host, options.policy, options.resolve);
-    if (!verdict.allowed) return { refused: verdict.reason };
-    const address = verdict.addresses[0];
-    return address ? { address } : { refused: `cannot resolve ${host}` };
+  const pin = (host: string): Promise<{ address: string } | { refused: string }> => {
+    const key = host.toLowerCase();
+    let pinned = pins.get(key);
+    if (!pinned) {
+      pinned = checkHost(host, options.policy, options.resolve).then((verdict) => {
+        if (!verdict.allowed) return { refused: verdict.reason };
+        const address = verdict.addresses[0];
+        return address ? { address } : { refused: `cannot resolve ${host}` };
+      });
+      if (pins.size > 500) pins.clear();
+      pins.set(key, pinned);
+    }
+    return pinned;
   };
 
   const openUpstream = (address: string, port: number): Promise<Socket> =>
     new Promise((resolve, reject) => {
-      const socket = connect({ host: address, port });
+      // No Nagle on tunnels: TLS handshakes are small writes that would otherwise wait for delayed ACKs.
+      const socket = connect({ host: address, port, noDelay: true });
       track(socket);
       const timer = setTimeout(
         () => socket.destroy(Object.assign(new Error(`connect to ${address}:${port} timed out`), { code: 'ETIMEDOUT' })),
@@ -146,6 +158,7 @@ export async function startPolicyProxy(options: PolicyProxyOptions): Promise<Pol
   // HTTPS and WebSockets arrive as CONNECT tunnels.
   server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
     track(client);
+    if (client instanceof Socket) client.setNoDelay(true);
     client.on('error', () => client.destroy());
     void (async () => {
       const { host, port } = splitHostPort(req.url ?? '');

@@ -1,15 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { checkHost, type AddressPolicy, type HostResolver, type HostVerdict } from './address-policy.ts';
 import { classifyBrowserError, type BrowserErrorKind } from './errors.ts';
 import { startPolicyProxy, type PolicyProxy } from './policy-proxy.ts';
 
-// Enforces the address policy on everything a browser context sends, in two layers:
-//  1. a router on every request of its pages (documents, redirects, subresources, fetch/XHR, dedicated
-//     workers) and WebSockets of its pages, which refuses early and says which URL was refused;
-//  2. a per-check proxy (policy-proxy.ts) that all of the context's traffic goes through. It re-resolves
-//     and connects to the address it checked, so DNS rebinding between (1) and the connection fails, and
-//     shared-worker or worker WebSocket traffic that (1) never sees is held to the same policy.
-// Residual risk: WebRTC UDP does not use the proxy; the launcher disables non-proxied UDP for it.
+// Enforces the address policy on everything a browser context sends:
+//  1. a per-check proxy (policy-proxy.ts) that all of the context's traffic goes through. It resolves,
+//     checks and connects to the address it checked, so DNS rebinding cannot slip a refused address in;
+//  2. the page's WebSockets are routed and refused early, naming the URL; failed requests whose host the
+//     proxy refused are recorded with their full URL (the proxy only sees host:port of HTTPS tunnels).
+// No per-request router: intercepting every request costs each one a round trip through this process
+// (15-40 ms on the document alone). WebRTC does not use the proxy: the launcher denies it UDP, and each
+// peer connection a page opens is recorded as blocked.
 
 export interface BlockedRequest {
   url: string;
@@ -68,21 +70,35 @@ export async function openTargetGuard(options: GuardOptions): Promise<TargetGuar
   const record = (url: string, reason: string) => {
     if (routed.length < MAX_RECORDED) routed.push({ url, reason });
   };
-  const blocked = () => [...routed, ...proxy.refusals];
+  // Proxy refusals of HTTPS tunnels say only host:port; drop them where a full URL was recorded.
+  const blocked = () => {
+    const hosts = new Set(routed.map((r) => hostOf(r.url)));
+    return [...routed, ...proxy.refusals.filter((r) => !(r.url.startsWith('https://') && hosts.has(hostOf(r.url))))];
+  };
+
+  /** The proxy's refusal for this URL's host and port, if it refused it. */
+  const proxyRefusal = (url: string) => {
+    const key = hostOf(url);
+    return key === undefined ? undefined : proxy.refusals.find((r) => hostOf(r.url) === key);
+  };
 
   return {
     contextOptions: { proxy: { server: proxy.server } },
     async install(context) {
-      await context.route('**/*', async (route) => {
-        const url = route.request().url();
-        const verdict = await judge(url);
-        if (verdict.allowed) {
-          await route.continue().catch(() => undefined);
-          return;
-        }
-        record(url, verdict.reason);
-        await route.abort(verdict.unresolvable ? 'namenotresolved' : 'blockedbyclient').catch(() => undefined);
+      context.on('requestfailed', (request) => {
+        const url = request.url();
+        if (!/^https:/.test(url) || !/ERR_TUNNEL_CONNECTION_FAILED/.test(request.failure()?.errorText ?? '')) return;
+        const refusal = proxyRefusal(url);
+        if (refusal && !routed.some((r) => r.url === url)) record(url, refusal.reason);
       });
+      const binding = `__pym_rtc_${randomBytes(6).toString('hex')}`;
+      await context.exposeBinding(binding, (_source, urls: unknown) => {
+        const list = Array.isArray(urls) ? urls.filter((u): u is string => typeof u === 'string').slice(0, 10) : [];
+        for (const url of list.length > 0 ? list : ['webrtc:peer-connection']) {
+          record(url.slice(0, 300), 'WebRTC is not allowed in checks: its UDP would bypass the address policy');
+        }
+      });
+      await context.addInitScript({ content: webrtcRecorder(binding) });
       await context.routeWebSocket(/.*/, async (ws) => {
         const verdict = await judge(ws.url());
         if (verdict.allowed) {
@@ -144,4 +160,29 @@ function hostOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Records every RTCPeerConnection a page creates, with its ICE servers (STUN/TURN URLs), through a
+ * binding; the connection itself still gets no UDP (see the launcher), so pages that use WebRTC do not throw.
+ */
+function webrtcRecorder(binding: string): string {
+  return `(() => {
+  const report = window[${JSON.stringify(binding)}];
+  if (typeof report !== 'function') return;
+  for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {
+    const Original = window[name];
+    if (typeof Original !== 'function') continue;
+    const Recorded = function (config, ...rest) {
+      try {
+        const servers = (config && Array.isArray(config.iceServers)) ? config.iceServers : [];
+        report(servers.flatMap((s) => [].concat((s && s.urls) || [])).map(String));
+      } catch (e) { /* recording must never break the page */ }
+      return new Original(config, ...rest);
+    };
+    Object.setPrototypeOf(Recorded, Original);
+    Recorded.prototype = Original.prototype;
+    Object.defineProperty(window, name, { value: Recorded, configurable: true, writable: true });
+  }
+})();`;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import { BrowserPool } from '../../checks/browser/browser-pool.ts';
 import { runBrowserJob, type BrowserJobDeps } from '../../checks/browser/jobs.ts';
+import { dnsServersResolver } from '../../checks/browser/address-policy.ts';
 import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
 import { browserJobSchema } from '../../checks/browser/messages.ts';
 import type { Blobs, BrowserRunner, Logger } from '../ports.ts';
@@ -21,7 +22,8 @@ export class LocalBrowserRunner implements BrowserRunner {
       concurrency: this.config.BROWSER_CONCURRENCY,
       logger: this.log,
     });
-    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS, logger: this.log };
+    const resolveHost = dnsServersResolver(this.config.DNS_SERVERS?.split(','));
+    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS, logger: this.log, resolveHost };
   }
 
   async run(job: unknown): Promise<unknown> {

@@ -61,7 +61,7 @@ describe('browser pool', () => {
     expect(result.error_kind).toBe('monitoring_error');
     expect(result.error_message).toMatch(/crashed or disconnected/);
 
-    const next = await runDeepCheck(pool, pages.url('/plain'), { allowPrivateTargets: true, settleMs: 100 });
+    const next = await runDeepCheck(pool, pages.url('/plain'), { allowPrivateTargets: true, quietMs: 100 });
     expect(next.error_kind).toBeNull();
     expect(pool.browserPid()).not.toBe(pid);
     expect(pool.stats().crashes).toBe(before.crashes + 1);
@@ -71,7 +71,7 @@ describe('browser pool', () => {
   it('times out a page whose script never yields, and the worker carries on', async () => {
     const result = await runDeepCheck(pool, pages.url('/infinite-loop'), { allowPrivateTargets: true, timeoutMs: 5_000 });
     expect(result.error_kind).toBe('timeout');
-    const next = await runDeepCheck(pool, pages.url('/plain'), { allowPrivateTargets: true, settleMs: 100 });
+    const next = await runDeepCheck(pool, pages.url('/plain'), { allowPrivateTargets: true, quietMs: 100 });
     expect(next.error_kind).toBeNull();
   });
 
@@ -105,7 +105,7 @@ describe('browser pool', () => {
       concurrency: 1,
     });
     try {
-      const result = await runDeepCheck(lambdaPool, pages.url('/plain'), { allowPrivateTargets: true, settleMs: 50 });
+      const result = await runDeepCheck(lambdaPool, pages.url('/plain'), { allowPrivateTargets: true, quietMs: 50 });
       expect(result.error_kind).toBeNull();
     } finally {
       await lambdaPool.close();

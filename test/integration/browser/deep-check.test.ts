@@ -7,7 +7,7 @@ import { createTestPool } from './browser-fixture.ts';
 
 let pool: BrowserPool;
 let pages: PageServer;
-const local: DeepCheckOptions = { allowPrivateTargets: true, settleMs: 1_000, timeoutMs: 15_000 };
+const local: DeepCheckOptions = { allowPrivateTargets: true, quietMs: 1_000, timeoutMs: 15_000 };
 
 beforeAll(async () => {
   pages = await startPageServer();
@@ -56,6 +56,26 @@ describe('deep page check (spec 4.2)', () => {
   it('measures a late layout shift', async () => {
     const result = await runDeepCheck(pool, pages.url('/shift'), local);
     expect(result.error_kind).toBeNull();
+    expect(result.cumulative_layout_shift).toBeGreaterThan(0);
+  });
+
+  it('keeps observing until the page is quiet, so a shift, a long task and the LCP image two seconds after load count', async () => {
+    const result = await runDeepCheck(pool, pages.url('/late'), { allowPrivateTargets: true, timeoutMs: 15_000 });
+    expect(result.error_kind).toBeNull();
+    expect(result.observation_end).toBe('quiet');
+    const load = result.page_load_time ?? Number.POSITIVE_INFINITY;
+    // The LCP candidate is the image that arrived after the two-second timer.
+    expect(result.largest_contentful_paint).toBeGreaterThanOrEqual(load + 2000);
+    expect(result.cumulative_layout_shift).toBeGreaterThan(0.02);
+    expect(result.total_blocking_time).toBeGreaterThanOrEqual(150);
+    expect(result.observed_until).toBeGreaterThan(result.largest_contentful_paint ?? Number.POSITIVE_INFINITY);
+  });
+
+  it('stops observing a page that is never quiet at the cap after load, and says so', async () => {
+    const result = await runDeepCheck(pool, pages.url('/restless'), { allowPrivateTargets: true, quietMs: 1_000, maxObserveMs: 2_000 });
+    expect(result.error_kind).toBeNull();
+    expect(result.observation_end).toBe('cap');
+    expect(result.observed_until).toBeGreaterThanOrEqual((result.page_load_time ?? 0) + 2_000);
     expect(result.cumulative_layout_shift).toBeGreaterThan(0);
   });
 

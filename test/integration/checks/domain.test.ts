@@ -10,6 +10,12 @@ let rdap: TestRdapServer;
 let registry: TestWhoisServer;
 let iana: TestWhoisServer;
 let deadBootstrap: string;
+// WHOIS answers in registry layouts other than the thick-registry one, by query.
+const localAnswers = new Map<string, string>([
+  ['example.fi', 'domain.............: example.fi\nstatus.............: Registered\nexpires............: 3.8.2027 21:30:00\n\nRegistrar\nregistrar..........: Revontuli Oy\n'],
+  ['example.pt', 'Domain: example.pt\nExpiration Date: 03/08/2027 23:59:00\n'],
+  ['slashed.com', 'Domain Name: slashed.com\nRegistrar: Canyon Web Services\nExpiration Date: 03/08/2027\n'],
+]);
 
 beforeAll(async () => {
   rdap = await startRdapServer(['com', 'test'], {
@@ -21,7 +27,7 @@ beforeAll(async () => {
       ? registryWhoisAnswer({ domain: q, expires: '2026-04-15T00:00:00Z', registrar: 'WHOIS Registrar Co.' })
       : q === 'broken.com'
         ? registryWhoisAnswer({ domain: q, expires: '2028-01-01T00:00:00Z', registrar: 'Fallback Registrar' })
-        : 'No match for domain.\r\n',
+        : (localAnswers.get(q) ?? 'No match for domain.\r\n'),
   );
   // An IANA-style server that only refers to the registry's WHOIS server.
   iana = await startWhoisServer((q) => `% IANA WHOIS server\r\n\r\ndomain:       ${q.split('.').pop()?.toUpperCase()}\r\nrefer:        ${registry.address}\r\n`);
@@ -113,6 +119,48 @@ describe('domain expiry monitoring', () => {
     const dead = await closedTcpPort();
     const r = await probeDomain('example.kr', { ...base(), whoisServer: `127.0.0.1:${dead}` });
     expect(r).toMatchObject({ source: null, error_kind: 'refused' });
+  });
+
+  it('reads a day-first registry answer in UTC, keeping the time of day', async () => {
+    expect(await probeDomain('example.fi', base())).toMatchObject({ source: 'whois', expires_at: '2027-08-03T21:30:00.000Z', registrar: 'Revontuli Oy' });
+    expect(await probeDomain('example.pt', base())).toMatchObject({ source: 'whois', expires_at: '2027-08-03T23:59:00.000Z' });
+  });
+
+  it('gives no date, and says why, when a date could be read day-first or month-first', async () => {
+    const r = await probeDomain('slashed.com', base());
+    expect(r).toMatchObject({ expires_at: null, days_remaining: null, error_kind: 'no_data' });
+    expect(r.error_message).toContain('ambiguous date "03/08/2027"');
+  });
+
+  it('follows RDAP redirects that stay within the policy', async () => {
+    rdap.setRedirect('moved.com', `${rdap.baseUrl}domain/example.com`, 301);
+    const r = await probeDomain('moved.com', base());
+    expect(r).toMatchObject({ source: 'rdap', expires_at: '2027-03-01T00:00:00.000Z', server: `${rdap.baseUrl}domain/example.com` });
+  });
+
+  it('holds every RDAP redirect to the SSRF policy, even from a configured service', async () => {
+    // The configured bootstrap's own service may be private; where it redirects to is not trusted.
+    rdap.setRedirect('sneaky.com', `http://127.0.0.1:${rdap.port}/rdap/domain/example.com`);
+    const r = await probeDomain('sneaky.com', { ...base(), allowPrivateTargets: false, whoisServer: `127.0.0.1:${await closedTcpPort()}` });
+    expect(r.expires_at).toBeNull();
+    expect(r.error_message).toContain('target address not allowed: 127.0.0.1');
+    expect(r.error_message).toContain(`RDAP http://127.0.0.1:${rdap.port}/rdap/domain/example.com`);
+  });
+
+  it('always refuses RDAP redirects to cloud metadata', async () => {
+    rdap.setRedirect('metadata.com', 'http://169.254.169.254/latest/meta-data/');
+    const r = await probeDomain('metadata.com', { ...base(), whoisServer: `127.0.0.1:${await closedTcpPort()}` });
+    expect(r.error_message).toContain('target address not allowed: 169.254.169.254');
+  });
+
+  it('reads an RDAP answer whose entities are an object, naming the registrar from the vCard org', async () => {
+    rdap.setDocument('object.com', {
+      objectClassName: 'domain',
+      ldhName: 'object.com',
+      events: [{ eventAction: 'expiration', eventDate: '2028-02-03T04:05:06+02:00' }],
+      entities: { registrar: { roles: ['registrar'], vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['org', {}, 'text', 'Org Only Registrar']]] } },
+    });
+    expect(await probeDomain('object.com', base())).toMatchObject({ source: 'rdap', expires_at: '2028-02-03T02:05:06.000Z', registrar: 'Org Only Registrar' });
   });
 
   it('rejects input that is not a registrable domain', async () => {

@@ -122,11 +122,69 @@ describe('DNS lookup', () => {
     expect(await probeDns('app.example.test', 'MX', opts())).toMatchObject({ resolved: false, error_kind: 'no_data', error_message: 'app.example.test has no MX records' });
   });
 
-  it('tries the next resolver after a SERVFAIL', async () => {
+  it('reports SERVFAIL and REFUSED as the rcode when no resolver does better', async () => {
     dns.setBehaviour('flaky.example.test', 'servfail');
     const r = await probeDns('flaky.example.test', 'A', opts());
-    expect(r).toMatchObject({ resolved: false, error_kind: 'dns' });
-    expect(r.error_message).toContain('SERVFAIL');
+    expect(r).toMatchObject({ resolved: false, rcode: 'SERVFAIL', server: dns.server, error_kind: 'dns', error_message: `resolver ${dns.server} answered SERVFAIL` });
+    dns.setBehaviour('closed.example.test', 'refused');
+    expect(await probeDns('closed.example.test', 'A', opts())).toMatchObject({ resolved: false, rcode: 'REFUSED', server: dns.server, error_kind: 'dns' });
+  });
+
+  it('tries the next resolver after a REFUSED', async () => {
+    const refusing = await startDnsServer(new Map());
+    try {
+      refusing.setBehaviour('example.test', 'refused');
+      const r = await probeDns('example.test', 'A', { dnsServers: [refusing.server, dns.server] });
+      expect(r).toMatchObject({ resolved: true, rcode: 'NOERROR', server: dns.server });
+      expect(refusing.queries).toContain('example.test A');
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('returns the CNAME chain with the lowest TTL along it', async () => {
+    dns.setRecords('chain.example.test', [{ type: 'CNAME', ttl: 600, domain: 'mid.example.test' }]);
+    dns.setRecords('mid.example.test', [{ type: 'CNAME', ttl: 20, domain: 'app.example.test' }]);
+    const r = await probeDns('chain.example.test', 'A', opts());
+    expect(r).toMatchObject({ resolved: true, rcode: 'NOERROR', ttl: 20, dangling_cname: null });
+    expect(r.records).toEqual([{ type: 'A', name: 'app.example.test', ttl: 30, value: '127.0.0.1' }]);
+    expect(r.cname_chain).toEqual([
+      { name: 'chain.example.test', target: 'mid.example.test', ttl: 600 },
+      { name: 'mid.example.test', target: 'app.example.test', ttl: 20 },
+    ]);
+  });
+
+  it('reports a CNAME to a name that does not exist as a dangling CNAME', async () => {
+    dns.setRecords('old-shop.example.test', [{ type: 'CNAME', ttl: 300, domain: 'gone-store.example.test' }]);
+    const r = await probeDns('old-shop.example.test', 'A', opts());
+    expect(r).toMatchObject({ resolved: false, rcode: 'NXDOMAIN', error_kind: 'dns', dangling_cname: { name: 'old-shop.example.test', target: 'gone-store.example.test' } });
+    expect(r.error_message).toContain('dangling CNAME: old-shop.example.test points to gone-store.example.test, which does not exist');
+    expect(r.error_message).not.toContain('old-shop.example.test does not exist');
+  });
+
+  it('asks for the end of the chain itself when the server does not recurse', async () => {
+    dns.setRecords('alias.example.test', [{ type: 'CNAME', ttl: 90, domain: 'app.example.test' }]);
+    dns.setBehaviour('alias.example.test', 'authoritative-only');
+    const r = await probeDns('alias.example.test', 'A', opts());
+    expect(r).toMatchObject({ resolved: true, ttl: 30, cname_chain: [{ name: 'alias.example.test', target: 'app.example.test', ttl: 90 }] });
+    expect(dns.queries.slice(-2)).toEqual(['alias.example.test A', 'app.example.test A']);
+    dns.setRecords('stale.example.test', [{ type: 'CNAME', ttl: 90, domain: 'nothing-here.example.test' }]);
+    dns.setBehaviour('stale.example.test', 'authoritative-only');
+    expect(await probeDns('stale.example.test', 'A', opts())).toMatchObject({ rcode: 'NXDOMAIN', dangling_cname: { target: 'nothing-here.example.test' } });
+  });
+
+  it('says when an alias exists but its target has no records of the type', async () => {
+    expect(await probeDns('www.example.test', 'MX', opts())).toMatchObject({ resolved: true, cname_chain: [{ target: 'example.test' }] });
+    dns.setRecords('nomx.example.test', [{ type: 'CNAME', ttl: 60, domain: 'app.example.test' }]);
+    expect(await probeDns('nomx.example.test', 'MX', opts())).toMatchObject({ resolved: false, error_kind: 'no_data', error_message: 'nomx.example.test is an alias (CNAME) of app.example.test, which has no MX records' });
+  });
+
+  it('joins TXT character-strings before decoding UTF-8, so a character split across two survives', async () => {
+    const text = Buffer.from('v=verify 한국어 ✓', 'utf8');
+    const split = text.indexOf(Buffer.from('국', 'utf8')) + 1; // in the middle of a three-byte character
+    dns.setRecords('utf8.example.test', [{ type: 'TXT', ttl: 60, data: [text.subarray(0, split), text.subarray(split)] }]);
+    const r = await probeDns('utf8.example.test', 'TXT', opts());
+    expect(r.records[0]?.value).toBe('v=verify 한국어 ✓');
   });
 
   it('times out when no resolver answers', async () => {

@@ -36,7 +36,7 @@ describe('tools API dispatcher', () => {
     expect(await runTool('udp', { host: '127.0.0.1', port: echo.port, timeout: 1, payload: 'x' }, env())).toMatchObject({ state: 'open' });
     expect(await runTool('dns', { domain: 'example.test', record_type: 'mx' }, env())).toMatchObject({ resolved: true, ttl: 3600 });
     expect(await runTool('content', { url: `${site.url}/html`, expected_content: 'Welcome' }, env())).toMatchObject({ content_found: true });
-    expect(await runTool('security-headers', { url: `${site.url}/headers/strong` }, env())).toMatchObject({ score: 100 });
+    expect(await runTool('security-headers', { url: `${secure.url}/headers/strong` }, env())).toMatchObject({ score: 100 });
     expect(
       await runTool('api', { url: `${site.url}/echo`, method: 'POST', body: { a: 1 }, expected_status: 200, assertions: [{ path: '$.headers["content-type"]', operator: 'equals', value: 'application/json' }] }, env()),
     ).toMatchObject({ is_valid: true });

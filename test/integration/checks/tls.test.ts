@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeHttp } from '../../../layers/checks/http.ts';
 import { probeSsl } from '../../../layers/checks/ssl.ts';
+import { testChains, type TestChains } from '../../support/servers/cert-chains.ts';
 import { testCertificates, type TestCertificates } from '../../support/servers/certs.ts';
 import { startDnsServer, type TestDnsServer } from '../../support/servers/dns-server.ts';
 import { closedTcpPort, startHttpsServer, startSilentTcpServer, type TestHttpServer } from '../../support/servers/http-server.ts';
@@ -86,7 +87,7 @@ describe('SSL certificate monitoring', () => {
 
   it('reports an untrusted issuer when the test CA is not trusted', async () => {
     const r = await probeSsl('127.0.0.1', { ...allow, port: servers.valid.port });
-    expect(r).toMatchObject({ is_valid: false, invalid_reason: 'certificate issuer is not trusted' });
+    expect(r).toMatchObject({ is_valid: false, invalid_reason: 'certificate issuer "Py_Monitor Test CA" is not trusted', chain_problem: 'untrusted_issuer' });
   });
 
   it('fails with refused, timeout and blocked classes when there is no certificate to judge', async () => {
@@ -105,6 +106,75 @@ describe('SSL certificate monitoring', () => {
 
   it('rejects an out-of-range port as invalid', async () => {
     expect((await probeSsl('127.0.0.1', { ...allow, port: 0 })).error_kind).toBe('invalid');
+  });
+});
+
+describe('SSL certificate chain', () => {
+  let chains: TestChains;
+  const running: TestHttpServer[] = [];
+  const serve = async (material: { key: string; cert: string }) => {
+    const s = await startHttpsServer(material, siteHandler);
+    running.push(s);
+    return s.port;
+  };
+  beforeAll(async () => {
+    chains = await testChains();
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.close()));
+  });
+
+  it('takes expiry from an intermediate that expires before the leaf, and names it', async () => {
+    const port = await serve(chains.shortIntermediate);
+    const r = await probeSsl('127.0.0.1', { ...allow, port, ca: [chains.root] });
+    expect(r).toMatchObject({
+      is_valid: true,
+      days_remaining: 19,
+      leaf_days_remaining: 299,
+      expiring_certificate: { position: 'intermediate', subject: chains.names.shortIntermediate, depth: 1 },
+      warning: true,
+      warning_message: `intermediate certificate "${chains.names.shortIntermediate}" expires in 19 day(s) (warning at 30)`,
+      chain_problem: null,
+    });
+    expect(r.expires_at).toBe(r.chain[1]?.expires_at);
+    expect(r.chain.map((c) => [c.position, c.sent, c.trust_anchor])).toEqual([
+      ['leaf', true, false],
+      ['intermediate', true, false],
+      ['root', false, true],
+    ]);
+  });
+
+  it('reports an expired intermediate as the reason, with negative days remaining', async () => {
+    const port = await serve(chains.expiredIntermediate);
+    const r = await probeSsl('127.0.0.1', { ...allow, port, ca: [chains.root] });
+    expect(r).toMatchObject({ is_valid: false, authorization_error: 'CERT_HAS_EXPIRED', chain_problem: 'expired_intermediate', leaf_days_remaining: 99, error_kind: 'tls' });
+    expect(r.invalid_reason).toMatch(new RegExp(`^intermediate certificate "${chains.names.expiredIntermediate}" expired on \\d{4}-\\d{2}-\\d{2}$`));
+    expect(r.days_remaining).toBeLessThanOrEqual(-5);
+    expect(r.expiring_certificate).toMatchObject({ position: 'intermediate' });
+    expect(r.warning_message).toMatch(/^intermediate certificate ".+" expired \d+ day\(s\) ago$/);
+  });
+
+  it('tells a server that did not send its intermediate apart from an untrusted issuer', async () => {
+    const missing = await probeSsl('127.0.0.1', { ...allow, port: await serve(chains.leafWithoutIntermediate), ca: [chains.root] });
+    expect(missing).toMatchObject({ is_valid: false, chain_problem: 'missing_intermediate' });
+    expect(missing.invalid_reason).toBe(`the server did not send its intermediate certificate (issuer "${chains.names.intermediate}"): browsers may fetch it, most other clients fail`);
+    const untrusted = await probeSsl('127.0.0.1', { ...allow, port: await serve(chains.untrustedRoot), ca: [chains.root] });
+    expect(untrusted).toMatchObject({ is_valid: false, chain_problem: 'untrusted_issuer', invalid_reason: 'certificate issuer "Untrusted Private Root" is not trusted' });
+  });
+
+  it('ignores a sent certificate that is not on the verified path, such as an expired cross-sign', async () => {
+    const r = await probeSsl('127.0.0.1', { ...allow, port: await serve(chains.expiredCrossSign), ca: [chains.root] });
+    expect(r).toMatchObject({ is_valid: true, chain_problem: null, expiring_certificate: { position: 'leaf' } });
+    expect(r.days_remaining).toBe(r.leaf_days_remaining);
+    expect(r.chain.map((c) => c.subject)).toEqual(['localhost', chains.names.intermediate, 'Py_Monitor Chain Root']);
+    expect(r.chain[2]).toMatchObject({ trust_anchor: true, sent: false });
+  });
+
+  it('judges every certificate of the chain against an injected clock', async () => {
+    const port = await serve(chains.shortIntermediate);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    const r = await probeSsl('127.0.0.1', { ...allow, port, ca: [chains.root], now: later });
+    expect(r).toMatchObject({ is_valid: false, chain_problem: 'expired_intermediate', expiring_certificate: { position: 'intermediate' } });
   });
 });
 

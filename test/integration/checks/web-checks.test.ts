@@ -5,17 +5,23 @@ import { detectContentChange } from '../../../layers/checks/content-change.ts';
 import { probeHttp } from '../../../layers/checks/http.ts';
 import { checkKeywords } from '../../../layers/checks/keywords.ts';
 import { probeSecurityHeaders } from '../../../layers/checks/security-headers.ts';
-import { closedTcpPort, startHttpServer, type TestHttpServer } from '../../support/servers/http-server.ts';
+import { testCertificates } from '../../support/servers/certs.ts';
+import { closedTcpPort, startHttpServer, startHttpsServer, type TestHttpServer } from '../../support/servers/http-server.ts';
 import { siteHandler } from '../../support/servers/site.ts';
 
 let site: TestHttpServer;
+let secureSite: TestHttpServer;
+let ca: string;
 const allow = { allowPrivateTargets: true };
 
 beforeAll(async () => {
+  const certs = await testCertificates();
+  ca = certs.ca.cert;
   site = await startHttpServer(siteHandler);
+  secureSite = await startHttpsServer(certs.valid, siteHandler);
 });
 afterAll(async () => {
-  await site.close();
+  await Promise.all([site.close(), secureSite.close()]);
 });
 
 describe('content verification', () => {
@@ -58,10 +64,19 @@ describe('content change and keywords from the same response', () => {
 });
 
 describe('security header check', () => {
-  it('scores a well-configured site 100', async () => {
-    const r = await probeSecurityHeaders(`${site.url}/headers/strong`, allow);
+  it('scores a well-configured HTTPS site 100', async () => {
+    const r = await probeSecurityHeaders(`${secureSite.url}/headers/strong`, { ...allow, ca: [ca] });
     expect(r).toMatchObject({ score: 100, grade: 'A', status_code: 200, error_kind: null });
     expect(r.headers['content-security-policy'].present).toBe(true);
+  });
+
+  it('does not count HSTS sent over plain HTTP, or over HTTPS with a certificate browsers refuse', async () => {
+    const plain = await probeSecurityHeaders(`${site.url}/headers/strong`, allow);
+    expect(plain).toMatchObject({ score: 80, grade: 'B' });
+    expect(plain.headers['strict-transport-security']).toMatchObject({ present: true, score: 0 });
+    expect(plain.headers['strict-transport-security'].findings[0]?.message).toContain('plain HTTP');
+    const untrusted = await probeSecurityHeaders(`${secureSite.url}/headers/strong`, allow);
+    expect(untrusted.headers['strict-transport-security'].score).toBe(0);
   });
 
   it('scores a site without headers 0 with findings', async () => {
@@ -71,8 +86,8 @@ describe('security header check', () => {
   });
 
   it('scores the final response after redirects, whatever its status', async () => {
-    const r = await probeSecurityHeaders(`${site.url}/redirect-to?url=${encodeURIComponent('/headers/strong')}`, allow);
-    expect(r).toMatchObject({ score: 100, final_url: `${site.url}/headers/strong` });
+    const r = await probeSecurityHeaders(`${secureSite.url}/redirect-to?url=${encodeURIComponent('/headers/strong')}`, { ...allow, ca: [ca] });
+    expect(r).toMatchObject({ score: 100, final_url: `${secureSite.url}/headers/strong` });
     expect((await probeSecurityHeaders(`${site.url}/status/404`, allow)).status_code).toBe(404);
   });
 

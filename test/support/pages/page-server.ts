@@ -21,6 +21,20 @@ const PIXEL_PNG = Buffer.from(
   'base64',
 );
 
+/**
+ * An 800x600 picture with enough detail to be an LCP candidate: Chrome ignores images under 0.05 bits
+ * per pixel (a flat colour), so it is drawn from a few hundred rectangles.
+ */
+const BIG_SVG = (() => {
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const rects = Array.from({ length: 400 }, () => `<rect x="${next(780)}" y="${next(580)}" width="${10 + next(60)}" height="${10 + next(60)}" fill="#${next(0xffffff).toString(16).padStart(6, '0')}"/>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#eee"/>${rects.join('')}</svg>`;
+})();
+
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
 const pages: Record<string, Handler> = {
@@ -56,6 +70,45 @@ addEventListener('load', () => setTimeout(() => {
 }, 200));
 </script>`),
     ),
+
+  // Two seconds after load: a banner pushes the text down, a 300 ms task blocks the main thread, and the
+  // largest element (an 800x600 image) arrives. All three come after a quiet spell.
+  '/late': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<h1>Late page</h1><div id="top"></div><p style="font-size:18px">${'Text that will move. '.repeat(30)}</p>
+<script>
+addEventListener('load', () => setTimeout(() => {
+  const banner = document.createElement('div');
+  banner.style.height = '200px';
+  banner.textContent = 'late banner';
+  document.getElementById('top').appendChild(banner);
+  const img = new Image(800, 600);
+  img.src = '/big.svg';
+  document.body.appendChild(img);
+  const end = performance.now() + 300;
+  while (performance.now() < end) {}
+}, 2000));
+</script>`),
+    ),
+
+  // Never quiet: a block changes height every 400 ms, forever.
+  '/restless': (_req, res) =>
+    send(
+      res,
+      200,
+      html(`<div id="top"></div><p>${'Restless text. '.repeat(40)}</p>
+<script>
+let tall = false;
+setInterval(() => { tall = !tall; document.getElementById('top').style.height = tall ? '120px' : '0px'; }, 400);
+</script>`),
+    ),
+
+  '/big.svg': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/svg+xml' });
+    res.end(BIG_SVG);
+  },
 
   // One console.error, one uncaught exception, one missing image.
   '/errors': (_req, res) =>
@@ -96,6 +149,22 @@ const base = 'inner.test:' + location.port;
 const blobUrl = (src) => URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
 new Worker(blobUrl("fetch('http://" + base + "/from-worker').catch(() => {}); try { new WebSocket('ws://" + base + "/ws-from-worker'); } catch (e) {}"));
 new SharedWorker(blobUrl("fetch('http://" + base + "/from-shared-worker').catch(() => {});"));
+</script>`),
+    ),
+
+  // WebRTC to a STUN server on this machine (?port=): UDP the policy proxy would never see.
+  '/webrtc': (_req, res, url) =>
+    send(
+      res,
+      200,
+      html(`<h1>WebRTC</h1><p id="state">starting</p>
+<script>
+(async () => {
+  const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${Number(url.searchParams.get('port'))}' }] });
+  pc.createDataChannel('probe');
+  await pc.setLocalDescription(await pc.createOffer());
+  document.getElementById('state').textContent = 'gathering';
+})().catch((e) => { document.getElementById('state').textContent = 'failed: ' + e; });
 </script>`),
     ),
 

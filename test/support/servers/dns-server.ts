@@ -10,7 +10,7 @@ export type ZoneRecord =
   | { type: 'CNAME'; ttl: number; domain: string }
   | { type: 'NS'; ttl: number; ns: string }
   | { type: 'MX'; ttl: number; exchange: string; priority: number }
-  | { type: 'TXT'; ttl: number; data: string | string[] }
+  | { type: 'TXT'; ttl: number; data: string | Array<string | Buffer> }
   | {
       type: 'SOA';
       ttl: number;
@@ -23,8 +23,11 @@ export type ZoneRecord =
       minimum: number;
     };
 
-/** Special behaviours a name can have instead of records. */
-export type NameBehaviour = 'servfail' | 'silent' | 'truncate-udp';
+/**
+ * Special behaviours a name can have instead of records. `authoritative-only` answers the name's own
+ * records without following its CNAME, as an authoritative server (no recursion) does.
+ */
+export type NameBehaviour = 'servfail' | 'refused' | 'silent' | 'truncate-udp' | 'authoritative-only';
 
 export interface TestDnsServer {
   /** `127.0.0.1:port`, ready for `dnsServers`. */
@@ -102,15 +105,33 @@ export async function startDnsServer(zone: Map<string, ZoneRecord[]> = defaultZo
       records = rebind.served.has(type) ? rebind.then : rebind.first;
       rebind.served.add(type);
     }
+    if (behaviour === 'refused') {
+      response.header.rcode = 5;
+      return response;
+    }
     if (!records) {
       response.header.rcode = 3;
       return response;
     }
-    for (const r of records) {
-      // A CNAME answers every type, as a real resolver's chain would start.
-      if (r.type !== type && r.type !== 'CNAME') continue;
-      const { type: t, ...fields } = r;
-      response.answers.push({ name: q.name, type: Packet.TYPE[t], class: Packet.CLASS.IN, ...fields });
+    // Like a recursive resolver, follow a CNAME chain inside the zone (not for CNAME questions); a chain
+    // ending at a name that does not exist answers NXDOMAIN with the chain (RFC 6604).
+    const follow = behaviour !== 'authoritative-only' && type !== 'CNAME';
+    if (behaviour === 'authoritative-only') {
+      response.header.ra = 0;
+      response.header.aa = 1;
+    }
+    let owner = q.name;
+    for (let hop = 0; hop < 8 && records; hop++) {
+      const alias = records.find((r): r is Extract<ZoneRecord, { type: 'CNAME' }> => r.type === 'CNAME');
+      for (const r of records) {
+        if (r.type !== type && r.type !== 'CNAME') continue;
+        const { type: t, ...fields } = r;
+        response.answers.push({ name: owner, type: Packet.TYPE[t], class: Packet.CLASS.IN, ...fields });
+      }
+      if (!alias || !follow) break;
+      owner = alias.domain;
+      records = zone.get(alias.domain.toLowerCase());
+      if (!records) response.header.rcode = 3;
     }
     return response;
   };

@@ -13,6 +13,10 @@ export interface TestRdapServer extends TestHttpServer {
   /** Base URL that the bootstrap lists for `tlds`. */
   baseUrl: string;
   setDomain(domain: string, answer: RdapDomain | 'error'): void;
+  /** Answers the domain with a redirect to `location` (RFC 7480 5.2). */
+  setRedirect(domain: string, location: string, status?: number): void;
+  /** Answers the domain with this exact RDAP document. */
+  setDocument(domain: string, document: unknown): void;
 }
 
 /** An RDAP JSON answer for a domain, shaped like a registry's (RFC 9083). */
@@ -43,7 +47,7 @@ export function rdapDomainDocument(domain: string, d: RdapDomain): unknown {
  * `/rdap/domain/<name>` answers from the canned domains (404 for others).
  */
 export async function startRdapServer(tlds: string[], domains: Record<string, RdapDomain> = {}): Promise<TestRdapServer> {
-  const answers = new Map<string, RdapDomain | 'error'>(Object.entries(domains));
+  const answers = new Map<string, RdapDomain | 'error' | { redirect: string; status: number } | { document: unknown }>(Object.entries(domains));
   let base = '';
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -57,6 +61,11 @@ export async function startRdapServer(tlds: string[], domains: Record<string, Rd
     const answer = name ? answers.get(name) : undefined;
     if (answer === 'error') {
       res.writeHead(503).end();
+    } else if (answer && 'redirect' in answer) {
+      res.writeHead(answer.status, { location: answer.redirect }).end();
+    } else if (answer && 'document' in answer) {
+      res.writeHead(200, { 'content-type': 'application/rdap+json' });
+      res.end(JSON.stringify(answer.document));
     } else if (name && answer) {
       res.writeHead(200, { 'content-type': 'application/rdap+json' });
       res.end(JSON.stringify(rdapDomainDocument(name, answer)));
@@ -72,5 +81,7 @@ export async function startRdapServer(tlds: string[], domains: Record<string, Rd
     bootstrapUrl: `${server.url}/bootstrap.json`,
     baseUrl: `${server.url}/rdap/`,
     setDomain: (domain, answer) => answers.set(domain.toLowerCase(), answer),
+    setRedirect: (domain, location, status = 302) => answers.set(domain.toLowerCase(), { redirect: location, status }),
+    setDocument: (domain, document) => answers.set(domain.toLowerCase(), { document }),
   };
 }

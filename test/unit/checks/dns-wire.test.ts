@@ -33,6 +33,13 @@ describe('DNS wire format', () => {
     expect(res.answers).toEqual([{ name: 'a.test', type: 'CNAME', typeCode: 5, ttl: 3600, data: { kind: 'name', name: 'b.test' } }]);
   });
 
+  it('reads the authoritative and recursion-available flags', () => {
+    const res = compressedAnswer();
+    expect(decodeResponse(res)).toMatchObject({ recursionAvailable: true, authoritative: false });
+    res.writeUInt16BE(0x8400, 2);
+    expect(decodeResponse(res)).toMatchObject({ recursionAvailable: false, authoritative: true });
+  });
+
   it('rejects truncated messages and pointer loops instead of hanging', () => {
     const full = compressedAnswer();
     expect(() => decodeResponse(full.subarray(0, full.length - 3))).toThrow(DnsWireError);

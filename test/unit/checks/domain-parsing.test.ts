@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import shipped from '../../../layers/checks/data/rdap-dns.json' with { type: 'json' };
-import { parseWhoisDate, rdapBaseFor, registeredDomain, whoisFields } from '../../../layers/checks/domain.ts';
+import { rdapBaseFor, registeredDomain } from '../../../layers/checks/domain.ts';
+import { readRdapAnswer, readWhoisAnswer, whoisFields } from '../../../layers/checks/registry-answer.ts';
 
 describe('domain expiry parsing', () => {
   it('reduces a host or URL to its registered domain', () => {
@@ -32,11 +33,45 @@ describe('domain expiry parsing', () => {
     expect(f.get('registry expiry date')).toBe('2030-01-02T03:04:05Z');
   });
 
-  it('parses the date formats registries use', () => {
-    const iso = '2030-01-02T00:00:00.000Z';
-    for (const s of ['2030-01-02T00:00:00Z', '2030-01-02', '2030-01-02 00:00:00', '2030. 01. 02.', '02-Jan-2030', '2030/01/02', '2030.01.02', '2030-01-02T09:00:00+09:00']) {
-      expect(parseWhoisDate(s)?.toISOString(), s).toBe(iso);
-    }
-    expect(parseWhoisDate('never')).toBeUndefined();
+  it('reads dotted keys, bracketed keys, keys without a colon and values on the next line', () => {
+    expect(whoisFields('expires............: 4.7.2014\n').get('expires')).toBe('4.7.2014');
+    expect(whoisFields('[有効期限]                     2026/08/31\n').get('有効期限')).toBe('2026/08/31');
+    expect(whoisFields('a. [Expires on]   2026/08/31\n').get('expires on')).toBe('2026/08/31');
+    expect(whoisFields('Valid-date  2026-08-22\n').get('valid-date')).toBe('2026-08-22');
+    expect(whoisFields('Record expires on 2026-08-22 00:00:00 (UTC+8)\n').get('record expires on')).toBe('2026-08-22 00:00:00 (UTC+8)');
+    expect(whoisFields('    Renewal date:\n        22-Aug-2026\n').get('renewal date')).toBe('22-Aug-2026');
+  });
+
+  it('takes an IANA referral answer as a referral only, never as the domain\'s dates', () => {
+    const facts = readWhoisAnswer('domain:       KR\r\nrefer:        whois.kr\r\ncreated:      1986-09-29\r\n', 'example.kr');
+    expect(facts).toMatchObject({ referralOnly: true, referral: 'whois.kr', registered: null, expires: null });
+  });
+
+  it("reads a registrar's all-numeric dates by no country's convention, the registry's by its TLD's", () => {
+    const answer = 'Domain Name: example.io\nExpiration Date: 03/08/2027\n';
+    expect(readWhoisAnswer(answer, 'example.io').expires).toEqual(new Date('2027-08-03T00:00:00Z'));
+    const fromRegistrar = readWhoisAnswer(answer, 'example.io', 'registrar');
+    expect(fromRegistrar.expires).toBeNull();
+    expect(fromRegistrar.expiryProblem).toContain('ambiguous');
+  });
+
+  it('reads the registrar from a Name line under a Registrar block', () => {
+    expect(readWhoisAnswer('Domain: example.eu\nRegistrar:\n        Name: Example Registrar BV\n        Website: https://registrar.example\n', 'example.eu').registrar).toBe('Example Registrar BV');
+  });
+
+  it('accepts RDAP entities given as an object and takes the registrar from the vCard org when fn is missing', () => {
+    const doc = {
+      events: [{ eventAction: 'expiration', eventDate: '2027-05-06T07:08:09Z' }, { eventAction: 'oops' }],
+      entities: { registrar: { roles: ['registrar'], vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['org', {}, 'text', 'Org Registrar SA']]] } },
+    };
+    expect(readRdapAnswer(doc, 'example.fr')).toMatchObject({ ok: true, registrar: 'Org Registrar SA', expires: new Date('2027-05-06T07:08:09Z') });
+    const single = { ...doc, entities: { roles: ['registrar'], handle: '77', vcardArray: ['vcard', [['fn', {}, 'text', '']]] } };
+    expect(readRdapAnswer(single, 'example.fr')).toMatchObject({ ok: true, registrar: '77' });
+  });
+
+  it('gives no RDAP date, with the reason, when the expiration event is ambiguous', () => {
+    const r = readRdapAnswer({ events: [{ eventAction: 'expiration', eventDate: '03/08/2027' }] }, 'example.com');
+    expect(r).toMatchObject({ ok: true, expires: null });
+    expect(r.ok && r.expiryProblem).toContain('ambiguous');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateSecurityHeaders, SECURITY_HEADER_WEIGHTS } from '../../../layers/checks/security-headers.ts';
+import { CSP_POINTS, evaluateSecurityHeaders, SECURITY_HEADER_WEIGHTS } from '../../../layers/checks/security-headers.ts';
 
 const strong = {
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains; preload',
@@ -37,10 +37,10 @@ describe('security header score', () => {
     }
   });
 
-  it('flags an HSTS max-age under 180 days and a missing includeSubDomains', () => {
+  it('flags an HSTS max-age under six months and a missing includeSubDomains', () => {
     const r = evaluateSecurityHeaders({ ...strong, 'Strict-Transport-Security': 'max-age=86400' });
     expect(r.headers['strict-transport-security'].score).toBe(7);
-    expect(messages(r)).toContain('use at least 15552000 (180 days)');
+    expect(messages(r)).toContain('use at least 15552000 (six months)');
     expect(messages(r)).toContain('includeSubDomains is missing');
   });
 
@@ -48,12 +48,11 @@ describe('security header score', () => {
     expect(evaluateSecurityHeaders({ 'strict-transport-security': 'max-age=0' }).headers['strict-transport-security'].score).toBe(0);
   });
 
-  it("penalises CSP 'unsafe-inline', 'unsafe-eval' and wildcard sources", () => {
+  it("penalises CSP 'unsafe-inline', 'unsafe-eval' and wildcard sources, the worst deciding", () => {
     const r = evaluateSecurityHeaders({ ...strong, 'Content-Security-Policy': "default-src * 'unsafe-inline' 'unsafe-eval'" });
     const csp = r.headers['content-security-policy'];
-    // Three weaknesses take 24 points, but an enforced policy keeps a floor of 5.
-    expect(csp.score).toBe(5);
-    expect(csp.findings.map((f) => f.message).join('\n')).toMatch(/unsafe-inline[\s\S]*unsafe-eval[\s\S]*wildcard/);
+    expect(csp.score).toBe(CSP_POINTS.unsafe_inline);
+    expect(csp.findings.map((f) => f.message).join('\n')).toMatch(/unsafe-inline[\s\S]*object-src[\s\S]*unsafe-eval/);
   });
 
   it('does not count a report-only CSP as a policy', () => {
@@ -87,5 +86,124 @@ describe('security header score', () => {
     expect(r.headers['permissions-policy'].score).toBe(6);
     expect(messages(r)).toContain('camera');
     expect(r.score).toBe(100 - 8 - 4);
+  });
+});
+
+const csp = (policy: string, context = { https: true, certificateValid: true }) =>
+  evaluateSecurityHeaders({ 'content-security-policy': policy }, context).headers['content-security-policy'];
+
+describe('Content-Security-Policy, by the Observatory rules', () => {
+  it('gives full marks only to a policy without unsafe sources and with object-src none', () => {
+    expect(csp("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'").score).toBe(25);
+    expect(csp("default-src 'self'; object-src 'none'").score).toBe(25);
+    expect(csp("default-src 'self'").score).toBe(23);
+  });
+
+  it.each([
+    ["script-src https://*; object-src 'none'", 'https://*'],
+    ["script-src https:; object-src 'none'", 'https:'],
+    ["script-src *; object-src 'none'", '*'],
+    ["script-src 'self' data:; object-src 'none'", 'data:'],
+    ["default-src 'self' 'unsafe-inline'; object-src 'none'", 'unsafe-inline'],
+  ])('treats %s in script-src as unsafe', (policy) => {
+    expect(csp(policy).score).toBe(CSP_POINTS.unsafe_inline);
+  });
+
+  it('treats a missing or permissive object-src (without default-src) as unsafe', () => {
+    expect(csp("script-src 'self'").score).toBe(CSP_POINTS.unsafe_inline);
+    expect(csp("script-src 'self'; object-src *").score).toBe(CSP_POINTS.unsafe_inline);
+    expect(csp("script-src 'self'; object-src 'none'; style-src 'self'").score).toBe(25);
+    // Without style-src or default-src, styles are open to any source.
+    expect(csp("script-src 'self'; object-src 'none'").score).toBe(CSP_POINTS.unsafe_inline_style_only);
+  });
+
+  it('gives a policy that restricts nothing the unsafe score, and says why', () => {
+    const r = csp("upgrade-insecure-requests; frame-ancestors 'none'");
+    expect(r.score).toBe(CSP_POINTS.unsafe_inline);
+    expect(r.findings.map((f) => f.message).join()).toContain('does not restrict scripts');
+  });
+
+  it('refuses http: sources on an HTTPS page, active ones more than images', () => {
+    expect(csp("default-src 'self'; object-src 'none'; script-src 'self' http://cdn.example").score).toBe(CSP_POINTS.insecure_scheme_active);
+    expect(csp("default-src 'self'; object-src 'none'; img-src http:").score).toBe(CSP_POINTS.insecure_scheme_passive);
+    // Over plain HTTP, http: sources are no downgrade.
+    expect(csp("default-src 'self'; object-src 'none'; img-src http://img.example", { https: false, certificateValid: false }).score).toBe(25);
+  });
+
+  it("scores 'unsafe-eval' and an unsafe style-src below full marks", () => {
+    expect(csp("default-src 'self'; object-src 'none'; script-src 'self' 'unsafe-eval'").score).toBe(CSP_POINTS.unsafe_eval);
+    expect(csp("default-src 'self'; object-src 'none'; style-src 'self' 'unsafe-inline'").score).toBe(CSP_POINTS.unsafe_inline_style_only);
+  });
+
+  it("ignores 'unsafe-inline' next to a nonce or hash, and hosts next to 'strict-dynamic' with a nonce", () => {
+    expect(csp("default-src 'self'; script-src 'nonce-abc' 'unsafe-inline'; object-src 'none'").score).toBe(25);
+    expect(csp("default-src 'self'; script-src 'nonce-abc' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'").score).toBe(25);
+  });
+
+  it("calls 'strict-dynamic' without a nonce or hash invalid", () => {
+    const r = csp("script-src 'strict-dynamic' https://cdn.example; object-src 'none'");
+    expect(r.score).toBe(0);
+    expect(r.findings[0]?.message).toContain("'strict-dynamic' without a nonce or hash");
+  });
+
+  it('calls duplicate directives invalid, except report-uri and report-to', () => {
+    expect(csp("default-src 'self'; script-src 'self'; script-src 'none'").score).toBe(0);
+    expect(csp("default-src 'none'; report-uri /a; report-uri /b").score).toBe(25);
+  });
+
+  it('intersects several policies: a weakness counts only when every policy has it', () => {
+    // Each policy alone is unsafe; enforced together, inline scripts and any-origin objects are blocked.
+    const pair = "default-src 'self' 'unsafe-inline', script-src 'self'; object-src 'none'; style-src 'self'";
+    expect(csp(pair).score).toBe(25);
+    const twoHeaders = { 'Content-Security-Policy': "default-src 'self' 'unsafe-inline'", 'content-security-policy': "script-src 'self'; object-src 'none'; style-src 'self'" };
+    expect(evaluateSecurityHeaders(twoHeaders).headers['content-security-policy'].score).toBe(25);
+    expect(csp("script-src 'self' 'unsafe-inline'; object-src 'none', script-src * 'unsafe-inline'").score).toBe(CSP_POINTS.unsafe_inline);
+  });
+});
+
+describe('Strict-Transport-Security', () => {
+  const hsts = (value: string, context = { https: true, certificateValid: true }) =>
+    evaluateSecurityHeaders({ 'strict-transport-security': value }, context).headers['strict-transport-security'];
+
+  it('counts only over HTTPS with a valid certificate', () => {
+    expect(hsts('max-age=31536000; includeSubDomains').score).toBe(20);
+    expect(hsts('max-age=31536000; includeSubDomains', { https: false, certificateValid: false })).toMatchObject({ score: 0, present: true });
+    expect(hsts('max-age=31536000; includeSubDomains', { https: true, certificateValid: false }).score).toBe(0);
+  });
+
+  it('matches includeSubDomains as a whole directive', () => {
+    expect(hsts('max-age=31536000; includeSubDomainsX').score).toBe(15);
+    expect(hsts('max-age=31536000; foo=includeSubDomains').score).toBe(15);
+    expect(hsts('max-age=31536000;INCLUDESUBDOMAINS').score).toBe(20);
+  });
+
+  it('calls two comma-joined values, duplicate directives and a missing max-age invalid', () => {
+    expect(hsts('max-age=31536000; includeSubDomains, max-age=0').score).toBe(0);
+    expect(evaluateSecurityHeaders({ 'Strict-Transport-Security': 'max-age=31536000', 'strict-transport-security': 'max-age=600' }).headers['strict-transport-security'].score).toBe(0);
+    expect(hsts('max-age=31536000; max-age=600').score).toBe(0);
+    expect(hsts('includeSubDomains').score).toBe(0);
+    expect(hsts('max-age="31536000"; includeSubDomains').score).toBe(20);
+  });
+});
+
+describe('X-Frame-Options and CSP frame-ancestors', () => {
+  const framing = (headers: Record<string, string>) => evaluateSecurityHeaders(headers).headers['x-frame-options'];
+
+  it('lets frame-ancestors supersede X-Frame-Options when both are present', () => {
+    expect(framing({ 'x-frame-options': 'ALLOWALL', 'content-security-policy': "frame-ancestors 'self'" }).score).toBe(15);
+    const open = framing({ 'x-frame-options': 'DENY', 'content-security-policy': 'frame-ancestors *' });
+    expect(open.score).toBe(0);
+    expect(open.findings.map((f) => f.message).join('\n')).toContain('ignored');
+  });
+
+  it('does not count frame-ancestors * or a bare scheme as protection', () => {
+    expect(framing({ 'content-security-policy': 'frame-ancestors *' }).score).toBe(0);
+    expect(framing({ 'content-security-policy': 'frame-ancestors https:' }).score).toBe(0);
+    expect(framing({ 'content-security-policy': "frame-ancestors 'none'" }).score).toBe(15);
+  });
+
+  it('refuses conflicting X-Frame-Options values', () => {
+    expect(framing({ 'x-frame-options': 'DENY, SAMEORIGIN' }).score).toBe(0);
+    expect(framing({ 'x-frame-options': 'DENY, DENY' }).score).toBe(15);
   });
 });

@@ -1,5 +1,6 @@
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { checkAddress, classifyAddress, validateTargetHost, validateTargetUrl } from '../../../layers/checks/ssrf.ts';
+import { checkAddress, classifyAddress, classifyTarget, validateTargetHost, validateTargetUrl } from '../../../layers/checks/ssrf.ts';
 
 const strict = { allowPrivateTargets: false };
 const lenient = { allowPrivateTargets: true };
@@ -39,6 +40,53 @@ describe('SSRF address policy', () => {
     expect(checkAddress(addr, strict)).toEqual({ ok: true, category: 'public' });
   });
 
+  it.each([
+    ['64:ff9b:1::a00:1', 'nat64'],
+    ['64:ff9b:1:ffff::1', 'nat64'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
+    ['2001:0:53aa:64c::f5ff:fffe', 'teredo'],
+    ['198.18.0.1', 'benchmarking'],
+    ['198.19.255.254', 'benchmarking'],
+    ['2001:2::1', 'benchmarking'],
+    ['192.0.2.10', 'documentation'],
+    ['198.51.100.7', 'documentation'],
+    ['203.0.113.9', 'documentation'],
+    ['2001:db8::1', 'documentation'],
+    ['3fff::1', 'documentation'],
+  ])('refuses %s (%s) unless private targets are allowed', (addr, category) => {
+    expect(classifyAddress(addr)).toBe(category);
+    expect(checkAddress(addr, strict)).toMatchObject({ ok: false, category });
+    expect(checkAddress(addr, lenient).ok).toBe(true);
+  });
+
+  it('judges a Teredo address whose client is a metadata or link-local address as that address', () => {
+    // Client 169.254.169.254 is stored inverted: 0x5601:0x5601.
+    expect(classifyAddress('2001:0:4136:e378:8000:63bf:5601:5601')).toBe('link-local');
+    expect(checkAddress('2001:0:4136:e378:8000:63bf:5601:5601', lenient).ok).toBe(false);
+  });
+
+  it('tells the well-known NAT64 prefix (judged by its IPv4) from the local-use one', () => {
+    expect(classifyAddress('64:ff9b::8.8.8.8')).toBe('public');
+    expect(classifyAddress('64:ff9b::10.0.0.1')).toBe('private');
+    expect(classifyAddress('64:ff9b:1::8.8.8.8')).toBe('nat64');
+  });
+
+  it("refuses the host's own interface addresses unless private targets are allowed", () => {
+    const own = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((i) => !i.internal && !i.address.startsWith('fe80'));
+    expect(own.length, 'this machine has a non-loopback interface').toBeGreaterThan(0);
+    for (const { address } of own) {
+      expect(classifyTarget(address), address).toBe('host');
+      expect(checkAddress(address, strict)).toMatchObject({ ok: false, category: 'host' });
+      expect(checkAddress(address, lenient).ok).toBe(true);
+    }
+    const v4 = own.find((i) => i.family === 'IPv4');
+    if (v4) expect(checkAddress(`::ffff:${v4.address}`, strict)).toMatchObject({ ok: false, category: 'host' });
+    // Loopback keeps its own category.
+    expect(classifyTarget('127.0.0.1')).toBe('loopback');
+  });
+
   it('classifies what is not an IP address as invalid, and refuses it', () => {
     expect(classifyAddress('example.com')).toBe('invalid');
     expect(checkAddress('1.2.3', lenient).ok).toBe(false);
@@ -54,7 +102,7 @@ describe('SSRF address policy', () => {
 describe('target URL validation for forms', () => {
   it('accepts public http and https URLs', () => {
     expect(validateTargetUrl('https://example.com/path?q=1', strict)).toEqual({ ok: true });
-    expect(validateTargetUrl('http://203.0.113.9:8080/', strict)).toEqual({ ok: true });
+    expect(validateTargetUrl('http://93.184.215.14:8080/', strict)).toEqual({ ok: true });
   });
 
   it('refuses schemes other than http and https', () => {
