@@ -8,7 +8,7 @@ import { startPageServer, type PageServer } from '../../support/pages/page-serve
 // The browser function's launch: @sparticuz/chromium's own arguments (read from the pinned package)
 // through the Lambda launcher, on the system Chromium. Those arguments include --single-process.
 const containerModule = new URL('../../support/pages/system-sparticuz.ts', import.meta.url).href;
-const local: DeepCheckOptions = { allowPrivateTargets: true, settleMs: 50, timeoutMs: 15_000 };
+const local: DeepCheckOptions = { allowPrivateTargets: true, settleMs: 50, quietMs: 300, timeoutMs: 15_000 };
 
 let pages: PageServer;
 beforeAll(async () => {
@@ -39,7 +39,8 @@ describe("deep checks with the container's Chromium arguments", () => {
     } finally {
       await pool.close();
     }
-  });
+    // Each check launches its own single-process browser: ten launches need more than the default 30 s on a busy machine.
+  }, 120_000);
 
   it('runs two deep checks at once, twice', async () => {
     const pool = containerPool(2);
