@@ -24,6 +24,9 @@ function handler(event) {
 }
 `;
 
+/** Files under frontend/ that are not served: the build scripts, type declarations, the local config. */
+export const FRONTEND_BUILD_ONLY = ['scripts', 'tsconfig.json', '*.d.ts', 'config.json'];
+
 /**
  * The dashboard and public status pages: a private S3 bucket behind CloudFront with origin access
  * control, `/api/*` forwarded uncached to the HTTP API, HTTPS only, security headers on every response.
@@ -115,7 +118,8 @@ export class Web extends Construct {
       destinationBucket: this.siteBucket,
       destinationKeyPrefix: 'frontend/',
       sources: [
-        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir)] : []),
+        // Build-only files stay home; config.json is the local one (same-origin WebSocket), replaced below.
+        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir, { exclude: FRONTEND_BUILD_ONLY })] : []),
         s3deploy.Source.jsonData('config.json', { apiBase: '/api/v1', wsUrl: props.wsUrl }),
       ],
       distribution: this.distribution,
