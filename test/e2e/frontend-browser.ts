@@ -43,7 +43,9 @@ export async function open(page: Page, appUrl: string, path: string): Promise<vo
   await page.locator('body[data-ready="true"]').waitFor();
 }
 
-/** Whether the page scrolls sideways (wider than its viewport). */
+/** Whether the page, or its navigation on its own, scrolls sideways (is wider than its box). */
 export function scrollsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+  return page.evaluate(() =>
+    [document.documentElement, ...document.querySelectorAll('.app-nav')].some((e) => e.scrollWidth > e.clientWidth),
+  );
 }
