@@ -46,6 +46,6 @@ export async function open(page: Page, appUrl: string, path: string): Promise<vo
 /** Whether the page, or its navigation on its own, scrolls sideways (is wider than its box). */
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() =>
-    [document.documentElement, ...document.querySelectorAll('.app-nav')].some((e) => e.scrollWidth > e.clientWidth),
+    [document.documentElement, ...Array.from(document.querySelectorAll('.app-nav'))].some((e) => e.scrollWidth > e.clientWidth),
   );
 }
