@@ -243,3 +243,42 @@ describe('profile image', () => {
     await context.close();
   });
 });
+
+describe('strict content security policy', () => {
+  const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+  it("runs every page and a chart under script-src 'self' and style-src 'self': no inline script, handler or style", async () => {
+    // A document answered by the test (to add the header) counts as outside the loopback network for
+    // Chromium's local-network checks, which would then refuse the dashboard's WebSocket.
+    const strict = await launchChromium(['--disable-features=LocalNetworkAccessChecks']);
+    const context = await strict.newContext({ viewport: { width: 390, height: 900 } });
+    await context.route('**/frontend/html/*.html*', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
+    });
+    const page = await signIn(context, app.url, people.admin.token);
+    const problems = watchProblems(page);
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
+    await page.addInitScript(`
+      document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI));
+      window.pmImport = (path) => import(path);
+    `);
+    for (const path of ['login.html', 'register.html', 'index.html', `project.html?id=${adminProject}`, 'project.html', 'profile.html', 'tools.html', 'status.html']) {
+      await open(page, app.url, path);
+    }
+    await open(page, app.url, 'tools.html#http');
+    const drawn = await page.evaluate(async () => {
+      const { createTimeSeriesChart } = await (window as unknown as { pmImport(p: string): Promise<Record<string, (...a: unknown[]) => { plot: { data: unknown[][] } }>> }).pmImport('/frontend/js/components/time-series-chart.js');
+      const host = document.createElement('div');
+      document.querySelector('main')!.append(host);
+      const chart = createTimeSeriesChart!(host, { kind: 'response-time', points: [{ time: 0, avg: 1, p95: 2 }, { time: 60_000, avg: 3, p95: 4 }] }, { label: 'rt' });
+      await new Promise((r) => setTimeout(r, 100));
+      return chart.plot.data[0]!.length;
+    });
+    expect(drawn).toBe(2);
+    expect(violations).toEqual([]);
+    expect(problems).toEqual([]);
+    await strict.close();
+  });
+});
