@@ -146,7 +146,8 @@ export async function refreshUser(active) {
   return user;
 }
 
-/** Marks the page as loaded and usable (the tests and the benchmark wait for it). */
+/** Marks the page as loaded and usable (the tests wait for it; the benchmark reads the mark's time). */
 export function pageReady() {
+  performance.mark('pm-ready');
   document.body.dataset['ready'] = 'true';
 }

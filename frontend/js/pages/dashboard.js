@@ -129,16 +129,13 @@ function renderStats() {
 }
 
 // ---------- loading ----------
-/** Every project, by pages of 100: the first tells how many pages follow, which load 4 at a time. */
+/** Every project, by pages of 100: the first tells how many more there are, which load together. */
 async function allProjects() {
   const first = await call('get', '/projects', { query: { page: 1, size: 100 } });
-  const rest = Array.from({ length: Math.max(0, first.pages - 1) }, (_, i) => i + 2);
-  const out = [...first.items];
-  for (let i = 0; i < rest.length; i += 4) {
-    const pages = await Promise.all(rest.slice(i, i + 4).map((page) => call('get', '/projects', { query: { page, size: 100 } })));
-    for (const p of pages) out.push(...p.items);
-  }
-  return out;
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, first.pages - 1) }, (_, i) => call('get', '/projects', { query: { page: i + 2, size: 100 } })),
+  );
+  return [first, ...rest].flatMap((p) => p.items);
 }
 
 /** @param {SchedulerStatus} status */
