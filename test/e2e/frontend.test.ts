@@ -130,6 +130,20 @@ describe('dashboard pages (spec 14)', () => {
     expect(await result.textContent()).toContain(`127.0.0.1:${listenerPort}`);
   });
 
+  it('deletes a project from project.html after confirming, and says so on the dashboard', async () => {
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const created = await app.request('POST', '/api/v1/projects', { token: token!, body: { title: 'Short-lived', url: siteUrl } });
+    expect(created.status, created.text).toBe(201);
+    await page.goto(at(`project.html?id=${created.body.id}`));
+    await page.locator('body[data-ready="true"]').waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.click('#delete');
+    await page.waitForURL(/\/index\.html$/);
+    await page.locator('.toast.ok', { hasText: 'Short-lived' }).waitFor();
+    expect(await page.locator('#projects-body .project-title', { hasText: 'Short-lived' }).count()).toBe(0);
+    expect((await app.request('GET', `/api/v1/projects/${created.body.id}`, { token: token! })).status).toBe(404);
+  });
+
   // Last: it changes the password of the session the other tests use.
   it('changes the password on profile.html: this session goes on, an older token is refused', async () => {
     const older = await app.request('POST', '/api/v1/auth/login', { body: { email, password } });
