@@ -125,7 +125,9 @@ export async function startPage({ active = '', auth = 'required' }) {
   } catch (err) {
     if (auth === 'required') {
       if (!getToken()) return leaving();
-      throw err;
+      // The API is unreachable or failing: say so, and let the page show what it can.
+      toast(t('error.generic'), err instanceof Error ? err.message : String(err), 'critical');
+      return { user: null, settings: null };
     }
     renderHeader(active, null);
     return { user: null, settings: null };

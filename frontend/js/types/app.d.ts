@@ -2,7 +2,6 @@
 import type { Paths } from './api';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type PathOf<M extends Method> = { [P in keyof Paths]: M extends keyof Paths[P] ? P : never }[keyof Paths];
 type Op<P extends keyof Paths, M extends keyof Paths[P]> = Paths[P][M];
 export type ResponseOf<P extends keyof Paths, M extends keyof Paths[P]> = Op<P, M> extends { response: infer R } ? R : never;
 export type BodyOf<P extends keyof Paths, M extends keyof Paths[P]> = Op<P, M> extends { body: infer B } ? B : never;
