@@ -24,6 +24,9 @@ import { getToken } from '../lib/storage.js';
 const TREND_POINTS = 50;
 const PAGE_SIZE = 50;
 
+// The project data do not depend on the user's settings: ask for them while the page starts.
+const projectData = getToken() ? loadProjectData() : null;
+projectData?.catch(() => {});
 const { user } = await startPage({ active: 'index.html' });
 
 /** @type {Map<number, Entry>} */
@@ -147,11 +150,15 @@ function applyScheduler(status) {
   }
 }
 
+function loadProjectData() {
+  return Promise.all([allProjects(), call('get', '/scheduler/status').catch(() => null)]);
+}
+
 async function loadProjects() {
   const errBox = byId('projects-error');
   errBox.replaceChildren();
   try {
-    const [projects, status] = await Promise.all([allProjects(), call('get', '/scheduler/status').catch(() => null)]);
+    const [projects, status] = await (projectData ?? loadProjectData());
     entries.clear();
     for (const p of projects) entries.set(p.id, { project: p, state: null, recent: [] });
     if (status) applyScheduler(status);
