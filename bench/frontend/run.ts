@@ -2,7 +2,8 @@
 // projects (seeded through the API), and uPlot render time for 43,200 points (30 days at one minute).
 //   npx tsx bench/frontend/run.ts      (npm run bench:frontend)
 // Uses the machine's PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test);
-// BENCH_EMBEDDED=1 uses the embedded PGlite instead. BENCH_RUNS sets the repetitions (default 7).
+// BENCH_EMBEDDED=1 uses the embedded PGlite instead. BENCH_RUNS sets the repetitions (default 7);
+// BENCH_ONLY=bytes|dashboard|chart runs one part.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -12,6 +13,8 @@ import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { launchChromium } from '../../test/e2e/frontend-browser.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
+const ONLY = process.env['BENCH_ONLY'];
+const part = (name: string) => !ONLY || ONLY === name;
 const PROJECTS = 1000;
 const POINTS = 43_200;
 if (!process.env['BENCH_EMBEDDED']) process.env['TEST_DATABASE_URL'] = process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -84,27 +87,42 @@ async function main() {
   console.log(`machine: ${machine()}`);
   const app = await startTestApp();
   const admin = await app.user('admin', 'Bench Admin');
-  const t0 = performance.now();
-  await seed(app, admin.token);
-  console.log(`seeded ${PROJECTS} projects through the API in ${((performance.now() - t0) / 1000).toFixed(1)} s (${process.env['BENCH_EMBEDDED'] ? 'PGlite' : 'PostgreSQL'})`);
-  const browser = await launchChromium();
-  const at = (p: string) => `${app.url}/frontend/html/${p}`;
+  if (part('bytes') || part('dashboard')) {
+    const t0 = performance.now();
+    await seed(app, admin.token);
+    console.log(`seeded ${PROJECTS} projects through the API in ${((performance.now() - t0) / 1000).toFixed(1)} s (${process.env['BENCH_EMBEDDED'] ? 'PGlite' : 'PostgreSQL'})`);
+  }
+  // A fresh browser for each part, so no part runs in what an earlier one left behind.
+  for (const [name, measure] of [['bytes', measureBytes], ['dashboard', measureDashboard], ['chart', measureChart]] as const) {
+    if (!part(name)) continue;
+    const browser = await launchChromium();
+    await measure(browser, app, admin.token);
+    await browser.close();
+  }
 
-  // ---------- bytes per page ----------
+  const vendor = readFileSync(new URL('../../frontend/vendor/uplot/uPlot.esm.min.js', import.meta.url));
+  console.log(`\nuPlot as served: ${kb(vendor.length)} raw, ${kb(gzipSync(vendor, { level: 9 }).length)} gzip (loaded only by pages that draw a chart)`);
+  await app.close();
+}
+
+async function measureBytes(browser: Browser, app: TestApp, token: string) {
+  const at = (p: string) => `${app.url}/frontend/html/${p}`;
   console.log('\nbytes each page loads (files raw / gzip -9 as CloudFront would compress / API JSON), signed in as admin, 1,000 projects');
-  const page = await signedInPage(browser, app.url, admin.token);
+  const page = await signedInPage(browser, app.url, token);
   for (const path of ['login.html', 'register.html', 'index.html', 'project.html', 'project.html?id=1', 'profile.html', 'tools.html', 'status.html']) {
     const b = await bytesOf(page, at(path));
     console.log(`  ${path.padEnd(18)} ${String(b.requests).padStart(3)} requests  files ${kb(b.files).padStart(9)} / ${kb(b.filesGzip).padStart(8)}  API ${kb(b.api).padStart(9)}`);
   }
   await page.context().close();
+}
 
-  // ---------- dashboard with 1,000 projects ----------
+async function measureDashboard(browser: Browser, app: TestApp, token: string) {
+  const at = (p: string) => `${app.url}/frontend/html/${p}`;
   const ready: number[] = [];
   const filter: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     // A fresh context each run: nothing cached but the token (first visit of a session).
-    const p = await signedInPage(browser, app.url, admin.token);
+    const p = await signedInPage(browser, app.url, token);
     await p.goto(at('index.html'));
     await p.locator('body[data-ready="true"]').waitFor();
     const r = await p.evaluate(async () => {
@@ -125,9 +143,11 @@ async function main() {
   console.log(`\ndashboard with ${PROJECTS} projects, ${RUNS} fresh loads (navigation start -> all data shown, table page of 50 rows, stats):`);
   console.log(`  usable after   median ${ms(median(ready))}  p95 ${ms(p95(ready))}  (goal < 1000 ms)`);
   console.log(`  filter 1,000   median ${ms(median(filter))} from keystroke to the next frame`);
+}
 
-  // ---------- chart render ----------
-  const cp = await signedInPage(browser, app.url, admin.token);
+async function measureChart(browser: Browser, app: TestApp, token: string) {
+  const at = (p: string) => `${app.url}/frontend/html/${p}`;
+  const cp = await signedInPage(browser, app.url, token);
   await cp.addInitScript('window.pmImport = (path) => import(path);');
   await cp.goto(at('status.html'));
   await cp.locator('body[data-ready="true"]').waitFor();
@@ -158,11 +178,7 @@ async function main() {
   );
   console.log(`\nchart render, ${POINTS.toLocaleString('en')} points (avg line + p95 band, 1100x300 px, from ISO times to drawn), ${RUNS} runs after one warm-up:`);
   console.log(`  median ${ms(median(chart))}  p95 ${ms(p95(chart))}  (goal < 100 ms)`);
-
-  const vendor = readFileSync(new URL('../../frontend/vendor/uplot/uPlot.esm.min.js', import.meta.url));
-  console.log(`\nuPlot as served: ${kb(vendor.length)} raw, ${kb(gzipSync(vendor, { level: 9 }).length)} gzip (loaded only by pages that draw a chart)`);
-  await browser.close();
-  await app.close();
+  await cp.context().close();
 }
 
 await main();
