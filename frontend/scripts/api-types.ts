@@ -145,12 +145,21 @@ export function generateApiTypes(doc: OpenApiDocument): string {
   return out.join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // The same document the API serves at /api/v1/openapi.json.
+/** The document a running server serves, or (no URL given) the same document built in-process. */
+async function loadDocument(url: string | undefined): Promise<OpenApiDocument> {
+  if (url) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return (await res.json()) as OpenApiDocument;
+  }
   const { apiRoutes } = await import('../../layers/endpoints/index.ts');
   const { buildOpenApi } = await import('../../layers/endpoints/openapi.ts');
   const { API_VERSION } = await import('../../layers/endpoints/routes/meta.ts');
-  const doc = buildOpenApi(apiRoutes(), API_VERSION) as OpenApiDocument;
-  await writeFile(apiTypesFile, generateApiTypes(doc));
+  return buildOpenApi(apiRoutes(), API_VERSION) as OpenApiDocument;
+}
+
+// npm run api-types [-- http://127.0.0.1:8000/api/v1/openapi.json]
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await writeFile(apiTypesFile, generateApiTypes(await loadDocument(process.argv[2])));
   console.log(`wrote ${apiTypesFile}`);
 }

@@ -12,7 +12,7 @@ import { applyTheme, initTheme } from './theme.js';
 /** @typedef {import('../types/app').Settings} Settings */
 /** @typedef {import('./storage.js').CachedUser} CachedUser */
 
-/** Signed-in pages of the navigation: [page, label key, shown to]. */
+/** The signed-in navigation: [page, label key]; Add project only for roles that may add one. */
 const NAV = /** @type {const} */ ([
   ['index.html', 'nav.dashboard'],
   ['project.html', 'nav.add_project'],
