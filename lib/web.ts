@@ -24,9 +24,6 @@ function handler(event) {
 }
 `;
 
-/** Files under frontend/ that are not served: the build scripts, type declarations, the local config. */
-export const FRONTEND_BUILD_ONLY = ['scripts', 'tsconfig.json', '*.d.ts', 'config.json'];
-
 /**
  * The dashboard and public status pages: a private S3 bucket behind CloudFront with origin access
  * control, `/api/*` forwarded uncached to the HTTP API, HTTPS only, security headers on every response.
@@ -118,8 +115,8 @@ export class Web extends Construct {
       destinationBucket: this.siteBucket,
       destinationKeyPrefix: 'frontend/',
       sources: [
-        // Build-only files stay home; config.json is the local one (same-origin WebSocket), replaced below.
-        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir, { exclude: FRONTEND_BUILD_ONLY })] : []),
+        // Build-only files stay home (scripts, types, tsconfig); config.json is the local one, replaced below.
+        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir, { exclude: ['scripts', 'tsconfig.json', '*.d.ts', 'config.json'] })] : []),
         s3deploy.Source.jsonData('config.json', { apiBase: '/api/v1', wsUrl: props.wsUrl }),
       ],
       distribution: this.distribution,
