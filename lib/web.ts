@@ -153,7 +153,8 @@ export class Web extends Construct {
       destinationBucket: this.siteBucket,
       destinationKeyPrefix: 'frontend/',
       sources: [
-        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir)] : []),
+        // Build-only files stay home (scripts, types, tsconfig); config.json is the local one, replaced below.
+        ...(existsSync(frontendDir) ? [s3deploy.Source.asset(frontendDir, { exclude: ['scripts', 'tsconfig.json', '*.d.ts', 'config.json'] })] : []),
         s3deploy.Source.jsonData('config.json', { apiBase: '/api/v1', wsUrl: props.wsUrl }),
       ],
       distribution: this.distribution,

@@ -1,9 +1,10 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { launchChromium } from './frontend-browser.ts';
 
 // The dashboard pages of spec 14, driven in the real Chromium (CHROMIUM_PATH, default /usr/bin/chromium)
 // against the local app, as a person would use them.
@@ -27,10 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
   listenerPort = (listener.address() as AddressInfo).port;
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 }, 60_000);
 
@@ -89,7 +87,7 @@ describe('dashboard pages (spec 14)', () => {
 
   it('lists the project on index.html and updates its row from the WebSocket after a check', async () => {
     await page.goto(at('index.html'));
-    const row = page.locator('#projects-body tr[data-project-id]');
+    const row = page.locator('#projects-body tr[data-key]');
     await row.waitFor();
     expect(await row.count()).toBe(1);
     expect(await row.locator('.project-title').textContent()).toBe('Loopback shop');
@@ -97,11 +95,11 @@ describe('dashboard pages (spec 14)', () => {
 
     await page.locator('#live.on').waitFor();
     const token = await page.evaluate(() => localStorage.getItem('pym.token'));
-    const id = await row.getAttribute('data-project-id');
+    const id = await row.getAttribute('data-key');
     const check = await app.request('POST', `/api/v1/projects/${id}/check`, { token: token! });
     expect(check.status, check.text).toBe(200);
-    await page.locator(`#projects-body tr[data-project-id="${id}"] .badge.up`).waitFor();
-    expect(await page.locator(`#projects-body tr[data-project-id="${id}"] svg.sparkline`).count()).toBe(1);
+    await page.locator(`#projects-body tr[data-key="${id}"] .badge.up`).waitFor();
+    expect(await page.locator(`#projects-body tr[data-key="${id}"] svg.sparkline`).count()).toBe(1);
   });
 
   it('marks an unread alert read from the dashboard', async () => {
@@ -130,6 +128,20 @@ describe('dashboard pages (spec 14)', () => {
     await result.waitFor();
     expect(await result.locator('.badge.ok').count()).toBe(1);
     expect(await result.textContent()).toContain(`127.0.0.1:${listenerPort}`);
+  });
+
+  it('deletes a project from project.html after confirming, and says so on the dashboard', async () => {
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const created = await app.request('POST', '/api/v1/projects', { token: token!, body: { title: 'Short-lived', url: siteUrl } });
+    expect(created.status, created.text).toBe(201);
+    await page.goto(at(`project.html?id=${created.body.id}`));
+    await page.locator('body[data-ready="true"]').waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.click('#delete');
+    await page.waitForURL(/\/index\.html$/);
+    await page.locator('.toast.ok', { hasText: 'Short-lived' }).waitFor();
+    expect(await page.locator('#projects-body .project-title', { hasText: 'Short-lived' }).count()).toBe(0);
+    expect((await app.request('GET', `/api/v1/projects/${created.body.id}`, { token: token! })).status).toBe(404);
   });
 
   // Last: it changes the password of the session the other tests use.

@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Stage } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BADGE_QUERY_PARAMETERS, ROOT_REDIRECT_CODE } from '../../lib/web.ts';
 import { resourcesOf, synthStack, type CfnResource } from './synth.ts';
@@ -8,9 +12,17 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 let template: ReturnType<typeof synthStack>['template'];
+let stack: ReturnType<typeof synthStack>['stack'];
 beforeAll(() => {
-  template = synthStack().template;
+  ({ template, stack } = synthStack());
 });
+
+/** Every file path under a directory, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)));
+}
 
 describe('dashboard distribution', () => {
   it('serves a private bucket through origin access control over HTTPS', () => {
@@ -155,5 +167,18 @@ describe('dashboard distribution', () => {
   it('publishes the WebSocket URL to the dashboard as config.json', () => {
     const deployment = Object.values(resourcesOf(template, 'Custom::CDKBucketDeployment'))[0];
     expect(JSON.stringify(deployment?.Properties?.['SourceMarkers'])).toMatch(/RealtimeWebSocketApi/);
+  });
+
+  it('uploads the pages, their modules, locales and the vendored uPlot, but no build-only file', () => {
+    const outdir = Stage.of(stack)!.outdir;
+    const staged = stack.node.findAll().filter((c): c is Asset => c instanceof Asset).map((a) => join(outdir, a.assetPath));
+    const site = staged.filter((dir) => statSync(dir).isDirectory()).find((dir) => filesUnder(dir).includes(join('html', 'index.html')));
+    expect(site).toBeDefined();
+    const files = filesUnder(site!);
+    for (const f of ['html/index.html', 'js/boot.js', 'js/pages/dashboard.js', 'js/lib/api.js', 'locales/ko.json', 'locales/en.json', 'favicon.svg', 'vendor/uplot/uPlot.esm.min.js', 'vendor/uplot/LICENSE']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.startsWith('scripts/') || f.endsWith('.d.ts') || f === 'tsconfig.json' || f === 'config.json')).toEqual([]);
+    expect(readFileSync(join(site!, 'vendor/uplot/uPlot.esm.min.js'), 'utf8')).toMatch(/^\/\*! uPlot /);
   });
 });

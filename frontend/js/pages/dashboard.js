@@ -1,0 +1,295 @@
+// @ts-check
+// index.html: every project with its live state, unread alerts, live updates over the WebSocket.
+// Loads in a fixed number of requests whatever the number of projects (the project list by pages of
+// 100 and one scheduler status), and renders one page of the table at a time.
+import { createPagedTable } from '../components/paged-table.js';
+import { createSparkline } from '../components/sparkline.js';
+import { call } from '../lib/api.js';
+import { byId, el } from '../lib/dom.js';
+import { formatDateTime, formatMs, formatRelative } from '../lib/format.js';
+import { busy } from '../lib/forms.js';
+import { t } from '../lib/i18n.js';
+import { connectLive } from '../lib/live.js';
+import { canCreateProject, canEditProject } from '../lib/roles.js';
+import { pageReady, startPage, takeFlash, toast } from '../lib/shell.js';
+import { getToken } from '../lib/storage.js';
+
+/** @typedef {import('../types/app').Project} Project */
+/** @typedef {import('../types/app').ProjectState} ProjectState */
+/** @typedef {import('../types/app').SchedulerStatus} SchedulerStatus */
+/** @typedef {import('../types/app').Alert} Alert */
+/** @typedef {import('../components/sparkline.js').SparkPoint} SparkPoint */
+/** @typedef {{ project: Project, state: ProjectState | null, recent: SparkPoint[] }} Entry */
+
+const TREND_POINTS = 50;
+const PAGE_SIZE = 50;
+
+// The project data do not depend on the user's settings: ask for them while the page starts.
+const projectData = getToken() ? loadProjectData() : null;
+projectData?.catch(() => {});
+const { user } = await startPage({ active: 'index.html' });
+
+/** @type {Map<number, Entry>} */
+const entries = new Map();
+/** @type {SchedulerStatus | null} */
+let scheduler = null;
+let filterText = '';
+
+// ---------- state of one project ----------
+/** @param {Entry} entry @returns {'maintenance' | 'pending' | 'down' | 'failing' | 'up'} */
+function stateOf(entry) {
+  const st = entry.state;
+  if (entry.project.maintenance_mode || st?.maintenance_mode) return 'maintenance';
+  const lr = st?.last_result;
+  if (!st || !lr) return 'pending';
+  if (st.is_down) return 'down';
+  if (lr.is_available === false) return 'failing';
+  return 'up';
+}
+
+/** @param {Entry} entry */
+function trendCell(entry) {
+  const pts = entry.recent;
+  if (pts.length === 0) return el('span', { class: 'subtle', text: t('dashboard.no_data') });
+  const values = pts.flatMap((p) => (p.ok && p.value !== null ? [p.value] : []));
+  const label = values.length
+    ? t('dashboard.trend_label', { n: pts.length, min: Math.round(Math.min(...values)), max: Math.round(Math.max(...values)) })
+    : t('dashboard.no_data');
+  return createSparkline(pts, { label });
+}
+
+/** @param {Entry} entry */
+function titleCell(entry) {
+  const p = entry.project;
+  const lr = entry.state?.last_result;
+  return el('div', { class: 'cell-title-inner' },
+    el('div', { class: 'project-title' }, el('a', { href: `project.html?id=${encodeURIComponent(p.id)}`, text: p.title })),
+    el('div', { class: 'subtle', text: p.url }),
+    lr && lr.is_available === false && lr.error_message ? el('div', { class: 'field-error', text: lr.error_message }) : null,
+    p.maintenance_mode && p.maintenance_message ? el('div', { class: 'subtle', text: p.maintenance_message }) : null,
+    p.tags.length ? el('div', null, p.tags.map((tag) => el('span', { class: 'tag', text: tag }))) : null);
+}
+
+/** @param {Entry} entry */
+function actionCell(entry) {
+  const p = entry.project;
+  const edit = canEditProject(user, p);
+  return el('a', {
+    class: 'btn small', href: `project.html?id=${encodeURIComponent(p.id)}`, 'data-action': edit ? 'edit' : 'view',
+    'aria-label': t(edit ? 'action.edit_named' : 'action.view_named', { name: p.title }), text: t(edit ? 'action.edit' : 'action.view'),
+  });
+}
+
+const table = createPagedTable({
+  caption: t('dashboard.projects'),
+  bodyId: 'projects-body',
+  pageSize: PAGE_SIZE,
+  rowKey: (/** @type {Entry} */ e) => e.project.id,
+  empty: () => (entries.size === 0
+    ? [t('dashboard.empty'), ' ', canCreateProject(user?.role) ? el('a', { href: 'project.html', text: t('nav.add_project') }) : null]
+    : t('dashboard.no_match')),
+  columns: [
+    { header: t('col.status'), cell: (e) => el('div', { class: 'badges' },
+      el('span', { class: `badge ${stateOf(e)}`, text: t(`state.${stateOf(e)}`) }),
+      e.state && !e.state.is_running ? el('span', { class: 'badge paused plain', text: t('state.paused') }) : null) },
+    { header: t('col.project'), className: 'cell-title', cell: titleCell },
+    { header: t('col.response_time'), className: 'num', cell: (e) => {
+      const lr = e.state?.last_result;
+      return el('div', null, lr ? formatMs(lr.response_time) : '—', lr?.status_code ? el('div', { class: 'subtle', text: `HTTP ${lr.status_code}` }) : null);
+    } },
+    { header: t('col.trend'), cell: trendCell },
+    { header: t('col.last_check'), className: 'nowrap', cell: (e) => {
+      const lr = e.state?.last_result;
+      return lr ? el('time', { datetime: lr.checked_at, title: formatDateTime(lr.checked_at), text: formatRelative(lr.checked_at) }) : '—';
+    } },
+    { header: t('col.actions'), hiddenHeader: true, cell: actionCell },
+  ],
+});
+byId('projects-table').replaceChildren(table.element);
+
+/** @param {Entry} entry */
+function matches(entry) {
+  if (!filterText) return true;
+  const p = entry.project;
+  return [p.title, p.url, p.category ?? '', ...p.tags].join(' ').toLowerCase().includes(filterText);
+}
+
+function renderTable() {
+  table.setRows([...entries.values()].filter(matches));
+  renderStats();
+}
+
+function renderStats() {
+  const states = [...entries.values()].map(stateOf);
+  const count = (/** @type {string[]} */ ...s) => String(states.filter((x) => s.includes(x)).length);
+  byId('stat-total').textContent = String(entries.size);
+  byId('stat-up').textContent = count('up');
+  byId('stat-down').textContent = count('down', 'failing');
+  byId('stat-maintenance').textContent = count('maintenance');
+  byId('stat-scheduler').textContent = scheduler
+    ? `${scheduler.is_running ? t('scheduler.running') : t('scheduler.stopped')} ${scheduler.running_projects}/${scheduler.total_projects}`
+    : '—';
+}
+
+// ---------- loading ----------
+/** Every project, by pages of 100: the first tells how many more there are, which load together. */
+async function allProjects() {
+  const first = await call('get', '/projects', { query: { page: 1, size: 100 } });
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, first.pages - 1) }, (_, i) => call('get', '/projects', { query: { page: i + 2, size: 100 } })),
+  );
+  return [first, ...rest].flatMap((p) => p.items);
+}
+
+/** @param {SchedulerStatus} status */
+function applyScheduler(status) {
+  scheduler = status;
+  for (const st of status.projects) {
+    const entry = entries.get(st.project_id);
+    if (entry) entry.state = st;
+  }
+}
+
+function loadProjectData() {
+  return Promise.all([allProjects(), call('get', '/scheduler/status').catch(() => null)]);
+}
+
+async function loadProjects() {
+  const errBox = byId('projects-error');
+  errBox.replaceChildren();
+  try {
+    const [projects, status] = await (projectData ?? loadProjectData());
+    entries.clear();
+    for (const p of projects) entries.set(p.id, { project: p, state: null, recent: [] });
+    if (status) applyScheduler(status);
+    for (const e of entries.values()) {
+      const lr = e.state?.last_result;
+      if (lr) e.recent = [{ value: lr.response_time, ok: lr.is_available !== false }];
+    }
+    renderTable();
+  } catch (err) {
+    errBox.replaceChildren(el('strong', { text: t('error.load_projects') }), ' ', err instanceof Error ? err.message : String(err));
+  }
+}
+
+// The authoritative state (is_down follows alert_threshold on the server) for all projects in one
+// request, at most every few seconds however many pushes arrive.
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
+function refreshStatesSoon() {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = undefined;
+    try {
+      applyScheduler(await call('get', '/scheduler/status'));
+      renderTable();
+    } catch {
+      /* the next push or the minute timer brings it */
+    }
+  }, 3000);
+}
+
+// ---------- alerts ----------
+async function loadAlerts() {
+  const list = byId('alert-list');
+  const count = byId('unread-count');
+  try {
+    const r = await call('get', '/alerts/unread', { query: { size: 20 } });
+    count.textContent = String(r.total);
+    count.classList.toggle('zero', r.total === 0);
+    count.setAttribute('aria-label', t('alerts.unread_count', { n: r.total }));
+    byId('read-all', HTMLButtonElement).disabled = r.total === 0;
+    list.replaceChildren(...(r.items.length ? r.items.map(alertItem) : [el('li', { class: 'empty', text: t('alerts.none') })]));
+  } catch (err) {
+    list.replaceChildren(el('li', { class: 'form-error', text: err instanceof Error ? err.message : String(err) }));
+  }
+}
+
+/** @param {Alert} a */
+function alertItem(a) {
+  const markRead = el('button', { type: 'button', class: 'btn small', text: t('alerts.mark_read'), 'aria-label': t('alerts.mark_read_named', { title: a.title }) });
+  markRead.addEventListener('click', () => busy(markRead, async () => {
+    try {
+      await call('patch', '/alerts/{id}', { params: { id: a.id }, body: { is_read: true } });
+      await loadAlerts();
+    } catch (err) {
+      toast(t('error.generic'), err instanceof Error ? err.message : String(err), 'critical');
+    }
+  }));
+  const project = a.project_id !== null ? entries.get(a.project_id) : undefined;
+  return el('li', { class: 'alert-item', 'data-alert-id': a.id },
+    el('div', { class: 'title', text: a.title }),
+    markRead,
+    a.message ? el('div', { class: 'message', text: a.message }) : null,
+    el('div', { class: 'meta' },
+      el('span', { class: `badge plain ${a.severity}`, text: t(`severity.${a.severity}`) }),
+      project ? el('a', { href: `project.html?id=${a.project_id}`, text: project.project.title }) : null,
+      el('time', { datetime: a.created_at, title: formatDateTime(a.created_at), text: formatRelative(a.created_at) })));
+}
+
+// ---------- live ----------
+/** @param {boolean} on */
+function setLive(on) {
+  const live = byId('live');
+  live.className = `live ${on ? 'on' : 'off'}`;
+  live.textContent = t(on ? 'live.on' : 'live.off');
+}
+
+/** @param {import('../lib/live.js').StatusMessage} m */
+function onStatus(m) {
+  const entry = entries.get(m.project_id);
+  if (!entry) return;
+  const result = { checked_at: m.checked_at, is_available: m.is_available, status_code: m.status_code, response_time: m.response_time, error_message: m.error_message };
+  if (entry.state) {
+    entry.state.last_result = result;
+    if (m.is_available) {
+      entry.state.is_down = false;
+      entry.state.consecutive_failures = 0;
+    } else entry.state.consecutive_failures += 1;
+  }
+  entry.recent = [...entry.recent, { value: m.response_time, ok: m.is_available }].slice(-TREND_POINTS);
+  table.update(m.project_id);
+  renderStats();
+  refreshStatesSoon();
+}
+
+/** @param {import('../lib/live.js').AlertMessage} m */
+function onAlert(m) {
+  const kind = m.severity === 'critical' ? 'critical' : m.severity === 'warning' ? 'warning' : m.alert_type === 'recovery' ? 'ok' : 'info';
+  toast(m.title || t('alerts.new'), m.message || '', kind);
+  loadAlerts();
+  if (m.project_id) refreshStatesSoon();
+}
+
+// ---------- start ----------
+byId('add-project').hidden = !canCreateProject(user?.role);
+const flashed = takeFlash();
+if (flashed) toast(flashed, null, 'ok');
+setLive(false);
+byId('filter', HTMLInputElement).addEventListener('input', (e) => {
+  filterText = e.target instanceof HTMLInputElement ? e.target.value.trim().toLowerCase() : '';
+  renderTable();
+});
+const readAll = byId('read-all', HTMLButtonElement);
+readAll.addEventListener('click', () => busy(readAll, async () => {
+  try {
+    await call('post', '/alerts/read-all');
+  } catch (err) {
+    toast(t('error.generic'), err instanceof Error ? err.message : String(err), 'critical');
+  }
+  await loadAlerts();
+}));
+await Promise.all([loadProjects(), loadAlerts()]);
+pageReady();
+if (user) {
+  connectLive({ userId: user.id, token: getToken, projectIds: () => entries.keys(), onStatus, onAlert, onState: setLive });
+}
+// Relative times and the scheduler summary go stale; refresh them quietly.
+setInterval(async () => {
+  try {
+    applyScheduler(await call('get', '/scheduler/status'));
+  } catch {
+    /* keep the last */
+  }
+  renderTable();
+}, 60_000);

@@ -1,0 +1,77 @@
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { CHROMIUM_ARGS } from './frontend-browser.ts';
+
+// Lighthouse (accessibility and best practices, its default phone emulation) on every dashboard page,
+// against the system Chromium: each category must score at least 95.
+
+let app: TestApp;
+let chrome: chromeLauncher.LaunchedChrome;
+let projectId: number;
+let token: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const admin = await app.user('admin', 'Lighthouse Admin');
+  token = admin.token;
+  const p = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Audited site', url: 'http://127.0.0.1:9/', tags: 'web' } });
+  projectId = p.body.id;
+  chrome = await chromeLauncher.launch({ chromePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_ARGS, logLevel: 'silent' });
+}, 60_000);
+
+afterAll(async () => {
+  chrome?.kill();
+  await app?.close();
+});
+
+/** Scores of both categories, and the audits that lost points. */
+async function audit(path: string) {
+  const result = await lighthouse(
+    `${app.url}/frontend/html/${path}`,
+    { port: chrome.port, logLevel: 'error', disableStorageReset: true },
+    {
+      extends: 'lighthouse:default',
+      // Only the two categories; zero quiet windows suit a local page (performance is not scored here).
+      settings: { onlyCategories: ['accessibility', 'best-practices'], pauseAfterFcpMs: 0, pauseAfterLoadMs: 0, networkQuietThresholdMs: 0, cpuQuietThresholdMs: 0 },
+    },
+  );
+  const lhr = result!.lhr;
+  expect(lhr.runtimeError, path).toBeUndefined();
+  const lost = Object.values(lhr.audits)
+    .filter((a) => a.score !== null && a.score < 1 && ['binary', 'numeric'].includes(a.scoreDisplayMode))
+    .map((a) => `${a.id}: ${a.title}`);
+  return {
+    url: new URL(lhr.finalDisplayedUrl).pathname,
+    accessibility: Math.round((lhr.categories['accessibility']?.score ?? 0) * 100),
+    bestPractices: Math.round((lhr.categories['best-practices']?.score ?? 0) * 100),
+    lost,
+  };
+}
+
+describe('Lighthouse accessibility and best practices >= 95', () => {
+  it('on the signed-out pages', async () => {
+    for (const path of ['login.html', 'register.html', 'status.html']) {
+      const r = await audit(path);
+      expect(r.url).toBe(`/frontend/html/${path}`);
+      expect({ path, accessibility: r.accessibility >= 95, bestPractices: r.bestPractices >= 95, lost: r.lost }).toEqual({ path, accessibility: true, bestPractices: true, lost: r.lost });
+    }
+  }, 180_000);
+
+  it('on the signed-in pages', async () => {
+    // The session lives in the browser profile Lighthouse audits in (it keeps storage between runs).
+    const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
+    const page = await cdp.contexts()[0]!.newPage();
+    await page.goto(`${app.url}/frontend/favicon.svg`);
+    await page.evaluate((t) => localStorage.setItem('pym.token', t), token);
+    await page.close();
+    await cdp.close();
+    for (const path of ['index.html', 'project.html', `project.html?id=${projectId}`, 'profile.html', 'tools.html', 'status.html']) {
+      const r = await audit(path);
+      expect(r.url).toBe(`/frontend/html/${path.split('?')[0]}`);
+      expect({ path, accessibility: r.accessibility >= 95, bestPractices: r.bestPractices >= 95, lost: r.lost }).toEqual({ path, accessibility: true, bestPractices: true, lost: r.lost });
+    }
+  }, 180_000);
+});
