@@ -50,7 +50,8 @@ describe('dashboard pages (spec 14)', () => {
     await page.fill('#password_confirm', password);
     await page.click('#register-form button[type="submit"]');
     await page.waitForURL(/\/login\.html\?registered=1/);
-    expect(await page.inputValue('#username')).toBe(email);
+    // The page module fills the field after its first await (the catalog), which may come after load.
+    await expect.poll(() => page.inputValue('#username')).toBe(email);
 
     await page.fill('#password', password);
     await page.click('#login-form button[type="submit"]');

@@ -38,7 +38,7 @@ describe('security headers', () => {
     ['an API error', '/api/v1/projects', 401],
     ['the API docs page', '/api/v1/docs', 200],
     ['a dashboard page', '/frontend/html/index.html', 200],
-    ['a dashboard script', '/frontend/js/api.js', 200],
+    ['a dashboard script', '/frontend/js/lib/api.js', 200],
     ['the root redirect', '/', 302],
     ['nothing there', '/nothing', 404],
   ])('sends nosniff and frame-ancestors none with %s', async (_what, path, status) => {
