@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
 import { createApiHandler } from '../layers/endpoints/api-handler.ts';
 import { createToolsHandler } from '../layers/endpoints/tools-handler.ts';
-import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/platform/local/context.ts';
+import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/wiring/local/context.ts';
 import {
   createCheckerHandler,
   createDailyHandler,
@@ -13,8 +13,8 @@ import {
   createResultsHandler,
   createSchedulerHandler,
   createWsHandler,
-} from '../layers/handlers.ts';
-import { startLocalSystem } from '../layers/platform/local/runner.ts';
+} from '../layers/wiring/local/handlers.ts';
+import { startLocalSystem } from '../layers/wiring/local/runner.ts';
 import type { Context } from 'aws-lambda';
 
 const usage = `usage: py-monitor <command>

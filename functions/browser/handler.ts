@@ -3,10 +3,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../layers/config.ts';
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
-import { runBrowserJob } from '../../layers/checks/browser/jobs.ts';
+import { runBrowserJob } from '../../layers/services/browser-jobs.ts';
 import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
-import { browserJobSchema } from '../../layers/checks/browser/messages.ts';
-import { createBrowserHandler, type BrowserHandler } from '../../layers/checks/browser/queue-handler.ts';
+import { browserJobSchema } from '../../layers/services/browser-messages.ts';
+import { createBrowserHandler, type BrowserHandler } from '../../layers/handlers/browser.ts';
 import { createLogger } from '../../layers/platform/logger.ts';
 import { createAwsPorts } from '../../layers/platform/aws/index.ts';
 

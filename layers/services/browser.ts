@@ -4,7 +4,7 @@ import {
   journeyResultMessageSchema,
   screenshotResultMessageSchema,
   type BrowserJobInput,
-} from '../checks/browser/messages.ts';
+} from './browser-messages.ts';
 import type * as z from 'zod';
 import * as repo from '../repositories/browser.ts';
 import * as mon from '../repositories/monitoring.ts';

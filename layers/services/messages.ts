@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { journeyResultMessageSchema, screenshotResultMessageSchema } from '../checks/browser/messages.ts';
+import { journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.
 

@@ -18,7 +18,7 @@ function lambdaEnv(vars: Record<string, string>): void {
 
 async function contextOf(fn: 'api' | 'tools' | 'ws' | 'scheduler' | 'results' | 'daily' | 'migrate'): Promise<ServiceContext> {
   vi.resetModules();
-  const mod = (await import(`../../../layers/platform/aws-context/${fn}.ts`)) as Record<string, () => Promise<ServiceContext>>;
+  const mod = (await import(`../../../layers/wiring/aws/${fn}.ts`)) as Record<string, () => Promise<ServiceContext>>;
   const build = Object.values(mod)[0];
   if (!build) throw new Error(`no context in ${fn}`);
   return build();
@@ -88,7 +88,7 @@ describe('function contexts on AWS', () => {
   it('gives the notifier SES, WebSocket push and the connections table', async () => {
     lambdaEnv({ SES_FROM: 'alerts@example.com', WS_ENDPOINT: 'https://ws.example.com/live', CONNECTIONS_TABLE: 'connections', RESULTS_QUEUE_URL: 'https://sqs/results' });
     vi.resetModules();
-    const { awsNotifierContext } = await import('../../../layers/platform/aws-context/notifier.ts');
+    const { awsNotifierContext } = await import('../../../layers/wiring/aws/notifier.ts');
     const ctx = await awsNotifierContext();
     expect(adapter(ctx.mailer)).toBe('SesMailer');
     expect(adapter(ctx.push)).toBe('ApiGatewayPush');

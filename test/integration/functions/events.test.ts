@@ -11,8 +11,8 @@ import {
   createResultsHandler,
   createSchedulerHandler,
   createWsHandler,
-} from '../../../layers/handlers.ts';
-import { checkerContextFor } from '../../../layers/platform/local/context.ts';
+} from '../../../layers/wiring/local/handlers.ts';
+import { checkerContextFor } from '../../../layers/wiring/local/context.ts';
 
 let app: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { browserErrorKinds } from './error-kinds.ts';
-import { journeyScenarioSchema } from './journey-schema.ts';
+import { browserErrorKinds } from '../checks/browser/error-kinds.ts';
+import { journeyScenarioSchema } from '../checks/browser/journey-schema.ts';
 
 // Messages of the browser queue (jobs in) and what the browser function puts on the results queue.
 // The scheduler already sends { kind: 'deep_check', project_id, url }; everything else is optional.

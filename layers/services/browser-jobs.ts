@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Blobs, type Clock, type Logger } from '../../platform/ports.ts';
-import type { HostResolver } from './address-policy.ts';
-import { BrowserMonitoringError, type BrowserPool } from './browser-pool.ts';
-import { runDeepCheck } from './deep-check.ts';
-import { BrowserCheckError, classifyBrowserError } from './errors.ts';
-import { runJourney } from './journey.ts';
-import type { BrowserJob, BrowserOutputMessage } from './messages.ts';
-import { captureScreenshot, makeThumbnail } from './screenshot.ts';
+import { systemClock, type Blobs, type Clock, type Logger } from '../platform/ports.ts';
+import type { HostResolver } from '../checks/browser/address-policy.ts';
+import { BrowserMonitoringError, type BrowserPool } from '../checks/browser/browser-pool.ts';
+import { runDeepCheck } from '../checks/browser/deep-check.ts';
+import { BrowserCheckError, classifyBrowserError } from '../checks/browser/errors.ts';
+import { runJourney } from '../checks/browser/journey.ts';
+import type { BrowserJob, BrowserOutputMessage } from './browser-messages.ts';
+import { captureScreenshot, makeThumbnail } from '../checks/browser/screenshot.ts';
 
 // Runs one browser-queue job and turns its result into a results-queue message. Images never travel
 // in queue messages (SQS caps them at 256 KB): they go to blob storage and the message carries keys.

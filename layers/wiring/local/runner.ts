@@ -9,9 +9,9 @@ import {
   createResultsHandler,
   createSchedulerHandler,
   createWsHandler,
-} from '../../handlers.ts';
+} from './handlers.ts';
 import { staggerStart } from '../../services/scheduler.ts';
-import { createBrowserHandler } from '../../checks/browser/queue-handler.ts';
+import { createBrowserHandler } from '../../handlers/browser.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
 import { attachWebSocketServer } from './ws-server.ts';

@@ -1,5 +1,5 @@
 import type { CheckerContext } from '../../services/checker.ts';
-import { createSqsQueue } from '../aws/sqs-queue.ts';
+import { createSqsQueue } from '../../platform/aws/sqs-queue.ts';
 import { awsConfig, awsLogger, memo } from './base.ts';
 
 /** The checker (outside the VPC): probes, then hands results (and browser deep checks) to the queues. */

@@ -1,10 +1,10 @@
 import { loadConfig, type Config } from '../../config.ts';
 import type { Sql } from '../../repositories/db.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import type { AwsSecrets } from '../aws/secrets.ts';
-import { createLogger } from '../logger.ts';
-import { MemoryCache } from '../memory-cache.ts';
-import { systemClock, type Logger } from '../ports.ts';
+import type { AwsSecrets } from '../../platform/aws/secrets.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { MemoryCache } from '../../platform/memory-cache.ts';
+import { systemClock, type Logger } from '../../platform/ports.ts';
 
 // Contexts of the Lambda functions, built once per container on first use. Each function has its
 // own module here that builds only the ports the stack binds to it (env var and IAM grant), so its
@@ -87,7 +87,7 @@ const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
 export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: Bindable[K] | undefined }): ServiceContext {
   for (const [port, names] of Object.entries(BINDING_ENV) as [keyof Bindable, (keyof Config)[]][]) {
     const set = names.find((n) => config[n] !== undefined);
-    if (bound[port] === undefined && set) throw new Error(`${set} is set but this function's context does not build ${port} (layers/platform/aws-context/)`);
+    if (bound[port] === undefined && set) throw new Error(`${set} is set but this function's context does not build ${port} (layers/wiring/aws/)`);
   }
   return {
     config,

@@ -1,8 +1,8 @@
 import type { NotifierContext } from '../../services/notifier.ts';
-import { createApiGatewayPush } from '../aws/apigw-push.ts';
-import { createDynamoStores } from '../aws/dynamo-stores.ts';
-import { createSesMailer } from '../aws/ses-mailer.ts';
-import { createSqsQueue } from '../aws/sqs-queue.ts';
+import { createApiGatewayPush } from '../../platform/aws/apigw-push.ts';
+import { createDynamoStores } from '../../platform/aws/dynamo-stores.ts';
+import { createSesMailer } from '../../platform/aws/ses-mailer.ts';
+import { createSqsQueue } from '../../platform/aws/sqs-queue.ts';
 import { awsConfig, awsLogger, memo, missing } from './base.ts';
 
 /** The notifier (outside the VPC): SES, WebSocket pushes, the delivery log; outcomes go back on the results queue. */

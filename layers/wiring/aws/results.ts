@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../services/context.ts';
-import { createDynamoStores } from '../aws/dynamo-stores.ts';
-import { createAwsSecrets } from '../aws/secrets.ts';
-import { createSqsQueue } from '../aws/sqs-queue.ts';
+import { createDynamoStores } from '../../platform/aws/dynamo-stores.ts';
+import { createAwsSecrets } from '../../platform/aws/secrets.ts';
+import { createSqsQueue } from '../../platform/aws/sqs-queue.ts';
 import { awsConfig, memo, serviceContext } from './base.ts';
 import { awsDatabase } from './database.ts';
 

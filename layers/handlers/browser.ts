@@ -1,7 +1,7 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { runBrowserJob, type BrowserJobDeps } from './jobs.ts';
-import { browserJobSchema, type BrowserJob } from './messages.ts';
-import type { Logger, Queue } from '../../platform/ports.ts';
+import { runBrowserJob, type BrowserJobDeps } from '../services/browser-jobs.ts';
+import { browserJobSchema, type BrowserJob } from '../services/browser-messages.ts';
+import type { Logger, Queue } from '../platform/ports.ts';
 
 // The browser queue consumer: the container Lambda's handler, and locally the same one fed by the local queue.
 // Each record is one job; results go to the results queue; failed records are reported individually.

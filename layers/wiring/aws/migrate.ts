@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../services/context.ts';
-import { createAwsSecrets } from '../aws/secrets.ts';
+import { createAwsSecrets } from '../../platform/aws/secrets.ts';
 import { awsConfig, memo, serviceContext } from './base.ts';
 import { awsDatabase } from './database.ts';
 

@@ -1,9 +1,9 @@
 import type { Config } from '../../config.ts';
 import { BrowserPool } from '../../checks/browser/browser-pool.ts';
-import { runBrowserJob, type BrowserJobDeps } from '../../checks/browser/jobs.ts';
+import { runBrowserJob, type BrowserJobDeps } from '../../services/browser-jobs.ts';
 import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
-import { browserJobSchema } from '../../checks/browser/messages.ts';
-import type { Blobs, BrowserRunner, Logger } from '../ports.ts';
+import { browserJobSchema } from '../../services/browser-messages.ts';
+import type { Blobs, BrowserRunner, Logger } from '../../platform/ports.ts';
 
 /** The local Chromium: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
 export class LocalBrowserRunner implements BrowserRunner {

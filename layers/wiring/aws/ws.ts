@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../../services/context.ts';
-import { createDynamoStores } from '../aws/dynamo-stores.ts';
-import { createAwsSecrets } from '../aws/secrets.ts';
+import { createDynamoStores } from '../../platform/aws/dynamo-stores.ts';
+import { createAwsSecrets } from '../../platform/aws/secrets.ts';
 import { awsConfig, awsJwtSecret, memo, serviceContext } from './base.ts';
 import { awsCache } from './cache.ts';
 import { awsDatabase } from './database.ts';
