@@ -1,3 +1,5 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { DomainError, forbidden, type FieldError } from '../errors.ts';
@@ -190,4 +192,16 @@ export class Router {
       return errorResponse(err, ctx.log, event.requestContext.requestId);
     }
   }
+}
+
+/** An HTTP API Lambda handler over some routes, for any context. The onError hook is the last line. */
+export function createHttpHandler(getContext: () => Promise<ServiceContext>, routes: AnyRoute[]) {
+  const router = new Router(routes);
+  return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use({
+      onError: async (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
+    .handler(async (event) => router.handle(await getContext(), event));
 }

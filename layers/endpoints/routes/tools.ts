@@ -1,6 +1,7 @@
 import { toolSchemas, TOOL_NAMES } from '../../checks/schemas.ts';
 import { runToolFor } from '../../services/tools.ts';
-import { route, type AnyRoute } from '../router.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { createHttpHandler, route, type AnyRoute } from '../router.ts';
 
 const summaries: Record<(typeof TOOL_NAMES)[number], string> = {
   http: 'HTTP check: status, timings, redirects, TLS (spec 4.1)',
@@ -27,3 +28,11 @@ export const toolRoutes: AnyRoute[] = TOOL_NAMES.map((name) =>
     handler: ({ ctx, actor, body }) => runToolFor(ctx, actor, name, body),
   }),
 );
+
+/**
+ * The tools function's handler: API Gateway sends it /api/v1/tools/* only, so it routes these alone
+ * (the same route objects as the full API's) and its bundle holds none of the other routes.
+ */
+export function createToolsHandler(getContext: () => Promise<ServiceContext>) {
+  return createHttpHandler(getContext, toolRoutes);
+}

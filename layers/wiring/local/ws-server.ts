@@ -3,7 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from 'aws-lambda';
-import type { WsEvent, WsResult } from './handlers.ts';
+import type { WsEvent, WsResult } from '../../handlers/ws.ts';
 import type { Logger } from '../../platform/ports.ts';
 import type { LocalPush } from '../../platform/local/memory-connections.ts';
 
