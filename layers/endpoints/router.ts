@@ -5,7 +5,8 @@ import type { ZodType } from 'zod';
 import { DomainError, forbidden, type FieldError } from '../errors.ts';
 import { authenticate, verifyToken } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
-import { hasRole, type Actor, type Role, type ServiceContext } from '../services/context.ts';
+import type { Role } from '../model/user.ts';
+import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
 import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

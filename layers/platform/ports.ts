@@ -1,7 +1,6 @@
 // Ports: what services need from the platform. Each has an aws/ and a local/ adapter;
-// services receive them in their context and never import an adapter.
-
-import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
+// services receive them in their context and never import an adapter. This file imports nothing:
+// checks, repositories and services all stand above it.
 
 /** Logical queues of the check pipeline. */
 export type QueueName = 'checks' | 'browser' | 'results' | 'notifications';
@@ -97,15 +96,6 @@ export interface DeliveryLog {
  */
 export interface Prober {
   probe(checkMessage: unknown): Promise<unknown>;
-}
-
-/**
- * Runs one tools-page probe (layers/checks runTool) in-process, where the internet is reachable:
- * locally and in the tools function on AWS. The in-VPC API function is not bound to it, since API
- * Gateway sends the tools routes to the tools function.
- */
-export interface ToolRunner {
-  run(name: ToolName, input: unknown, env: ToolEnv): Promise<ToolResult>;
 }
 
 /**

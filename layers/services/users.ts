@@ -3,7 +3,8 @@ import * as users from '../repositories/users.ts';
 import type { UserSettings } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { forgetCachedUser, grantToken, publicUser, type PublicUser, type TokenGrant } from './auth.ts';
-import type { Actor, Role, ServiceContext } from './context.ts';
+import type { Role } from '../model/user.ts';
+import type { Actor, ServiceContext } from './context.ts';
 
 export async function getMe(ctx: ServiceContext, actor: Actor): Promise<PublicUser> {
   const row = await users.findUserById(ctx.sql, actor.id);
