@@ -296,17 +296,6 @@ export async function endMaintenance(db: Db, projectId: number): Promise<void> {
   await db`UPDATE projects SET maintenance_mode = false, updated_at = now() WHERE id = ${projectId}`;
 }
 
-export async function insertBrowserCheck(
-  db: Db,
-  r: { project_id: number; checked_at: Date; is_success: boolean; metrics: unknown; error_kind: string | null; error_message: string | null },
-): Promise<number> {
-  const [row] = await db<{ id: number }[]>`
-    INSERT INTO browser_checks (project_id, checked_at, is_success, metrics, error_kind, error_message)
-    VALUES (${r.project_id}, ${r.checked_at}, ${r.is_success}, ${db.json((r.metrics ?? {}) as never)}, ${r.error_kind}, ${r.error_message})
-    RETURNING id`;
-  return row!.id;
-}
-
 /** The probe settings of one project, for "check now". */
 export async function loadCheckTarget(db: Db, projectId: number): Promise<Omit<DueProject, 'due_at' | 'cycle'> & { cycle_count: number } | undefined> {
   const [row] = await db<(Omit<DueProject, 'due_at' | 'cycle'> & { cycle_count: number })[]>`

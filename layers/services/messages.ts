@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
+import { browserResultMessageSchema, journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.
 
@@ -38,6 +38,29 @@ export const checkMessageSchema = z.discriminatedUnion('kind', [
 export type CheckMessage = z.output<typeof checkMessageSchema>;
 export type CheckMessageInput = z.input<typeof checkMessageSchema>;
 
+/** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
+export function httpCheckMessage(t: HttpTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
+  return {
+    type: 'check',
+    kind: 'http',
+    project_id: t.project_id,
+    due_at: dueAt.toISOString(),
+    cycle,
+    target: {
+      url: t.url,
+      custom_headers: t.custom_headers,
+      time_limit: t.time_limit,
+      timeout: t.timeout,
+      retry_count: t.retry_count,
+      content_change_detection: t.content_change_detection,
+      content_selector: t.content_selector,
+      keyword_monitoring: t.keyword_monitoring,
+      keywords: t.keywords,
+      keyword_alert_on_found: t.keyword_alert_on_found,
+    },
+  };
+}
+
 export const probeResultSchema = z.object({
   is_available: z.boolean(),
   status_code: z.number().int().nullable(),
@@ -74,15 +97,7 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
     project_id: z.number().int().positive(),
     result: expiryResultSchema,
   }),
-  z.object({
-    type: z.literal('browser_result'),
-    project_id: z.number().int().positive(),
-    checked_at: isoDate,
-    is_success: z.boolean(),
-    metrics: z.record(z.string(), z.unknown()),
-    error_kind: z.string().nullable(),
-    error_message: z.string().nullable(),
-  }),
+  browserResultMessageSchema,
   screenshotResultMessageSchema,
   journeyResultMessageSchema,
   z.object({
