@@ -9,7 +9,7 @@ const checker: CheckerContext = {
   queue: createSqsQueue(config),
   log: awsLogger(config),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
-  dnsServers: config.DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean),
+  dnsServers: config.DNS_SERVERS,
   rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
   whoisServer: config.WHOIS_SERVER,
 };

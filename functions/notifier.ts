@@ -18,6 +18,7 @@ const notifier: NotifierContext = {
   deliveries: dynamo?.deliveryLog ?? missing('deliveries'),
   log: awsLogger(config),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  dnsServers: config.DNS_SERVERS,
   publicUrl: config.PUBLIC_URL,
 };
 

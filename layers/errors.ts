@@ -1,13 +1,7 @@
 // Domain errors carry a code, never an HTTP status; endpoints map codes to statuses in one place.
 
-export type ErrorCode =
-  | 'VALIDATION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'INTERNAL';
+export const errorCodes = ['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL'] as const;
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface FieldError {
   field: string;

@@ -21,6 +21,7 @@ export const handler = createBrowserFunctionHandler({
   pool,
   ...(blobs ? { blobs } : {}),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  dnsServers: config.DNS_SERVERS,
   logger,
   sink: queue,
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import { systemClock, type Blobs, type Clock, type Logger } from '../platform/ports.ts';
 import type { HostResolver } from '../checks/browser/address-policy.ts';
 import { BrowserMonitoringError, type BrowserPool } from '../checks/browser/browser-pool.ts';
@@ -17,8 +18,11 @@ export interface BrowserJobDeps {
   blobs?: Blobs;
   /** Config ALLOW_PRIVATE_TARGETS. */
   allowPrivateTargets: boolean;
+  /** Config DNS_SERVERS: the browser's address checks resolve through them, as every probe does. */
+  dnsServers?: string[] | undefined;
   clock?: Clock;
   logger?: Logger;
+  /** Overrides how hosts resolve (tests); otherwise DNS_SERVERS, or the system's resolvers. */
   resolveHost?: HostResolver;
 }
 
@@ -75,7 +79,7 @@ async function screenshotJob(deps: BrowserJobDeps, job: Extract<BrowserJob, { ki
       fullPage: job.full_page,
       timeoutMs: job.timeout * 1000,
       allowPrivateTargets: deps.allowPrivateTargets,
-      ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
+      ...resolverOption(deps),
     });
     const thumbnail = await makeThumbnail(deps.pool, png);
     const prefix = `screenshots/${job.project_id}/${stamp(checkedAt)}`;
@@ -133,10 +137,29 @@ async function store(deps: BrowserJobDeps, key: string, data: Uint8Array, conten
 }
 
 function optional(deps: BrowserJobDeps) {
-  return {
-    ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  };
+  return { ...resolverOption(deps), ...(deps.clock ? { clock: deps.clock } : {}) };
+}
+
+const resolvers = new Map<string, HostResolver>();
+
+function resolverOption(deps: BrowserJobDeps): { resolveHost?: HostResolver } {
+  if (deps.resolveHost) return { resolveHost: deps.resolveHost };
+  if (!deps.dnsServers?.length) return {};
+  const key = deps.dnsServers.join(',');
+  let resolve = resolvers.get(key);
+  if (!resolve) {
+    const resolver = new Resolver({ timeout: 2_000, tries: 3 });
+    resolver.setServers(deps.dnsServers);
+    // Every address of the name (A and AAAA), so the policy sees them all; no answer at all is an error.
+    resolve = async (host) => {
+      const answers = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+      const addresses = answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+      if (addresses.length === 0 && answers[0].status === 'rejected') throw answers[0].reason;
+      return addresses;
+    };
+    resolvers.set(key, resolve);
+  }
+  return { resolveHost: resolve };
 }
 
 /** 2026-11-24T08:56:56.947Z -> 20261124T085656947Z: sortable and safe in keys. */

@@ -15,6 +15,8 @@ export interface NotifierContext {
   deliveries: DeliveryLog;
   log: Logger;
   allowPrivateTargets: boolean;
+  /** Config DNS_SERVERS: webhook hosts resolve through them, as every probe's do. */
+  dnsServers?: string[] | undefined;
   publicUrl?: string | undefined;
 }
 
@@ -66,6 +68,7 @@ async function deliverPayload(c: NotifierContext, m: Extract<NotifyMessage, { ty
       const r = await sendWebhook(m.target, event, {
         secret: p.secret,
         allowPrivateTargets: c.allowPrivateTargets,
+        dnsServers: c.dnsServers,
         language: p.options.language,
         timezone: p.options.timezone,
         ...(c.publicUrl ? { publicUrl: c.publicUrl } : {}),

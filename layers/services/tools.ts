@@ -11,7 +11,7 @@ export async function runToolFor(ctx: ToolsContext, actor: Actor, name: ToolName
   try {
     return await ctx.tools.run(name, input, {
       allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
-      ...(ctx.config.DNS_SERVERS ? { dnsServers: ctx.config.DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(ctx.config.DNS_SERVERS ? { dnsServers: ctx.config.DNS_SERVERS } : {}),
       ...(ctx.config.RDAP_BOOTSTRAP_URL ? { rdapBootstrapUrl: ctx.config.RDAP_BOOTSTRAP_URL } : {}),
       ...(ctx.config.WHOIS_SERVER ? { whoisServer: ctx.config.WHOIS_SERVER } : {}),
       cache: ctx.cache,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { errorCodes } from '../../errors.ts';
 
 export const idParam = z.object({
   id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer').transform(Number).pipe(z.number().max(2_147_483_647, 'too large')),
@@ -18,7 +19,7 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 export const errorBodySchema = z.object({
   detail: z.string(),
-  code: z.enum(['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL']),
+  code: z.enum(errorCodes),
   errors: z.array(z.object({ field: z.string(), message: z.string() })),
 });
 

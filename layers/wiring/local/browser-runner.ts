@@ -21,7 +21,8 @@ export class LocalBrowserRunner implements BrowserRunner {
       concurrency: this.config.BROWSER_CONCURRENCY,
       logger: this.log,
     });
-    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS, logger: this.log };
+    const { ALLOW_PRIVATE_TARGETS: allowPrivateTargets, DNS_SERVERS: dnsServers } = this.config;
+    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets, dnsServers, logger: this.log };
   }
 
   async run(job: unknown): Promise<unknown> {

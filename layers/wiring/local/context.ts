@@ -51,7 +51,7 @@ export function checkerContextFor(config: Config, queue: LocalQueue | ServiceCon
     queue,
     log,
     allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
-    dnsServers: config.DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean),
+    dnsServers: config.DNS_SERVERS,
     rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
     whoisServer: config.WHOIS_SERVER,
   };
@@ -67,6 +67,7 @@ export function notifierContextFor(ctx: ServiceContext): NotifierContext {
     deliveries: ctx.deliveries,
     log: ctx.log,
     allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
+    dnsServers: ctx.config.DNS_SERVERS,
     publicUrl: ctx.config.PUBLIC_URL,
   };
 }
