@@ -1,23 +1,11 @@
 import * as z from 'zod';
+import { checkTargetKeys, checkTargetShape, pickFields, type CheckTarget } from '../model/project.ts';
 import { browserResultMessageSchema, journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
-export const httpTargetSchema = z.object({
-  url: z.string(),
-  custom_headers: z.record(z.string(), z.string()).default({}),
-  time_limit: z.number().int().nullable().default(null),
-  timeout: z.number().int().min(1).max(300).default(30),
-  retry_count: z.number().int().min(0).max(5).default(0),
-  content_change_detection: z.boolean().default(false),
-  content_selector: z.string().nullable().default(null),
-  keyword_monitoring: z.boolean().default(false),
-  keywords: z.array(z.string()).default([]),
-  keyword_alert_on_found: z.boolean().default(false),
-});
-export type HttpTarget = z.output<typeof httpTargetSchema>;
 
 export const checkMessageSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -26,7 +14,7 @@ export const checkMessageSchema = z.discriminatedUnion('kind', [
     project_id: z.number().int().positive(),
     due_at: isoDate,
     cycle: z.number().int().nonnegative(),
-    target: httpTargetSchema,
+    target: checkTargetShape,
   }),
   z.object({
     type: z.literal('check'),
@@ -39,26 +27,8 @@ export type CheckMessage = z.output<typeof checkMessageSchema>;
 export type CheckMessageInput = z.input<typeof checkMessageSchema>;
 
 /** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
-export function httpCheckMessage(t: HttpTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
-  return {
-    type: 'check',
-    kind: 'http',
-    project_id: t.project_id,
-    due_at: dueAt.toISOString(),
-    cycle,
-    target: {
-      url: t.url,
-      custom_headers: t.custom_headers,
-      time_limit: t.time_limit,
-      timeout: t.timeout,
-      retry_count: t.retry_count,
-      content_change_detection: t.content_change_detection,
-      content_selector: t.content_selector,
-      keyword_monitoring: t.keyword_monitoring,
-      keywords: t.keywords,
-      keyword_alert_on_found: t.keyword_alert_on_found,
-    },
-  };
+export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
+  return { type: 'check', kind: 'http', project_id: t.project_id, due_at: dueAt.toISOString(), cycle, target: pickFields(t, checkTargetKeys) };
 }
 
 export const probeResultSchema = z.object({
