@@ -73,7 +73,3 @@ export async function outboxStatus(db: Db, id: number): Promise<OutboxRow['statu
   const [row] = await db<{ status: OutboxRow['status'] }[]>`SELECT status FROM outbox WHERE id = ${id}`;
   return row?.status;
 }
-
-export async function listOutbox(db: Db, alertId?: number): Promise<OutboxRow[]> {
-  return db<OutboxRow[]>`SELECT * FROM outbox ${alertId !== undefined ? db`WHERE alert_id = ${alertId}` : db``} ORDER BY id`;
-}
