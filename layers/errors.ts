@@ -25,3 +25,5 @@ export class DomainError extends Error {
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
+export const invalid = (field: string, message: string) =>
+  new DomainError('VALIDATION', `${field}: ${message}`, { errors: [{ field, message }] });
