@@ -2,8 +2,8 @@ import * as z from 'zod';
 
 // A project and its monitoring settings (spec 3.1, 5), declared once, as stored and shown (dates as
 // Date). The row types, the public view, the API's response schemas and the check target derive from
-// these shapes; the rules and defaults of what a client writes are keyed by the writable lists below
-// (layers/endpoints/schemas/projects.ts), and the compiler holds the two together.
+// these shapes; the rules and defaults of what a client writes (layers/endpoints/schemas/projects.ts)
+// are keyed by the input shapes below, and the compiler holds the two together: a new column needs a rule.
 
 export const projectShape = z.object({
   id: z.number().int(),
@@ -33,27 +33,23 @@ export const projectShape = z.object({
 });
 export type Project = z.output<typeof projectShape>;
 
-/** What a client writes on a project (status_interval is stored in monitoring_settings, as check_interval). */
-export const projectWritableKeys = [
-  'title',
-  'url',
-  'host_name',
-  'ip_address',
-  'description',
-  'status_interval',
-  'time_limit',
-  'is_public',
-  'category',
-  'tags',
-  'custom_headers',
-  'content_change_detection',
-  'content_selector',
-  'keyword_monitoring',
-  'keywords',
-  'keyword_alert_on_found',
-] as const satisfies readonly (keyof Project)[];
-export type ProjectWritableKey = (typeof projectWritableKeys)[number];
-export type ProjectInput = Pick<Project, ProjectWritableKey>;
+/**
+ * What a client writes in a project's body: every field but these (the maintenance fields have their
+ * own endpoint). status_interval is stored in monitoring_settings, as check_interval.
+ */
+export const projectInputShape = projectShape.omit({
+  id: true,
+  owner_id: true,
+  is_active: true,
+  maintenance_mode: true,
+  maintenance_message: true,
+  maintenance_ends_at: true,
+  created_at: true,
+  updated_at: true,
+});
+export type ProjectInput = z.output<typeof projectInputShape>;
+export type ProjectWritableKey = keyof ProjectInput;
+export const projectWritableKeys = Object.keys(projectInputShape.shape) as ProjectWritableKey[];
 
 export const monitoringSettingsShape = z.object({
   project_id: z.number().int(),
@@ -71,18 +67,9 @@ export const monitoringSettingsShape = z.object({
 });
 export type MonitoringSettingsRow = z.output<typeof monitoringSettingsShape>;
 
-export const monitoringSettingsWritableKeys = [
-  'check_interval',
-  'timeout',
-  'retry_count',
-  'alert_threshold',
-  'is_alert_enabled',
-  'alert_email',
-  'webhook_url',
-  'ssl_warning_days',
-  'domain_warning_days',
-] as const satisfies readonly (keyof MonitoringSettingsRow)[];
-export type MonitoringSettings = Pick<MonitoringSettingsRow, (typeof monitoringSettingsWritableKeys)[number]>;
+/** What a client writes in a project's monitoring settings. */
+export const monitoringSettingsInputShape = monitoringSettingsShape.omit({ project_id: true, webhook_secret: true, updated_at: true });
+export type MonitoringSettings = z.output<typeof monitoringSettingsInputShape>;
 
 /** What one HTTP check needs of its project: the probe (spec 4.1) and content and keyword settings. */
 export const checkTargetShape = projectShape
