@@ -1,6 +1,7 @@
 import { notFound } from '../errors.ts';
 import * as mon from '../repositories/monitoring.ts';
-import { httpCheckMessage, resultMessageSchema } from './messages.ts';
+import { resultMessageSchema } from './messages.ts';
+import { httpCheckMessage } from './scheduler.ts';
 import { recordHttpResult } from './monitoring.ts';
 import type { ServiceContext } from './context.ts';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { checkTargetKeys, checkTargetShape, pickFields, type CheckTarget } from '../model/project.ts';
+import { checkTargetShape } from '../model/project.ts';
 import { browserResultMessageSchema, journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.
@@ -25,11 +25,6 @@ export const checkMessageSchema = z.discriminatedUnion('kind', [
 ]);
 export type CheckMessage = z.output<typeof checkMessageSchema>;
 export type CheckMessageInput = z.input<typeof checkMessageSchema>;
-
-/** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
-export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
-  return { type: 'check', kind: 'http', project_id: t.project_id, due_at: dueAt.toISOString(), cycle, target: pickFields(t, checkTargetKeys) };
-}
 
 export const probeResultSchema = z.object({
   is_available: z.boolean(),

@@ -1,16 +1,22 @@
 import { notFound } from '../errors.ts';
+import { checkTargetKeys, pickFields, type CheckTarget } from '../model/project.ts';
 import * as mon from '../repositories/monitoring.ts';
 import type { QueueMessage } from '../platform/ports.ts';
 import { activeSyntheticTests } from '../repositories/browser.ts';
 import { journeyJob } from './browser.ts';
 import type { BrowserJobInput } from './browser-messages.ts';
-import { httpCheckMessage } from './messages.ts';
+import type { CheckMessageInput } from './messages.ts';
 import { sweepOutbox } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
 /** Every 6th cycle of a project's HTTP check (spec 6.1) also runs its deep browser check and its journeys. */
 export const BROWSER_EVERY = 6;
 export const isBrowserCycle = (cycle: number): boolean => cycle > 0 && cycle % BROWSER_EVERY === 0;
+
+/** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
+export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
+  return { type: 'check', kind: 'http', project_id: t.project_id, due_at: dueAt.toISOString(), cycle, target: pickFields(t, checkTargetKeys) };
+}
 
 export interface TickOptions {
   /** How far ahead a tick claims checks: one minute on AWS (a tick a minute), less locally. */
