@@ -2,19 +2,17 @@
 // Local runner and CLI: serve | migrate | invoke <function> <event.json>
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
-import { createApiHandler } from '../layers/endpoints/api-handler.ts';
+import { createApiHandler } from '../layers/endpoints/api.ts';
+import { createCheckerHandler } from '../layers/handlers/checker.ts';
+import { createDailyHandler } from '../layers/handlers/daily.ts';
+import { createMigrateHandler } from '../layers/handlers/migrate.ts';
+import { createNotifierHandler } from '../layers/handlers/notifier.ts';
+import { createResultsHandler } from '../layers/handlers/results.ts';
+import { createSchedulerHandler } from '../layers/handlers/scheduler.ts';
 import { createToolsHandler } from '../layers/handlers/tools.ts';
-import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/platform/local/context.ts';
-import {
-  createCheckerHandler,
-  createDailyHandler,
-  createMigrateHandler,
-  createNotifierHandler,
-  createResultsHandler,
-  createSchedulerHandler,
-  createWsHandler,
-} from '../layers/handlers.ts';
-import { guardProcess, startLocalSystem } from '../layers/platform/local/runner.ts';
+import { createWsHandler } from '../layers/handlers/ws.ts';
+import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/wiring/local/context.ts';
+import { guardProcess, startLocalSystem } from '../layers/wiring/local/runner.ts';
 import type { Context } from 'aws-lambda';
 
 const usage = `usage: py-monitor <command>

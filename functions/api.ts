@@ -1,5 +1,35 @@
-// HTTP API (API Gateway HTTP API, in the VPC).
-import { createApiHandler } from '../layers/endpoints/api-handler.ts';
-import { awsApiContext } from '../layers/platform/aws-context/api.ts';
+// HTTP API (API Gateway HTTP API, in the VPC): database, cache, queues; blobs, subscriptions and the
+// checker/browser/tools invocations serve a few routes only, so their SDK clients load on first use.
+import { createApiHandler } from '../layers/endpoints/api.ts';
+import type { Blobs, BrowserRunner, ConnectionStore, DeliveryLog, Prober, ToolInvoker } from '../layers/platform/ports.ts';
+import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
+import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
+import { RedisCache } from '../layers/platform/redis-cache.ts';
+import { invokedToolRunner } from '../layers/services/tools.ts';
+import { awsConfig, awsJwtSecret, lazy, memo, serviceContext } from '../layers/wiring/aws/context.ts';
+import { awsDatabase } from '../layers/wiring/aws/database.ts';
 
-export const handler = createApiHandler(awsApiContext);
+const config = awsConfig();
+const secrets = createAwsSecrets(config);
+const cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : undefined;
+const queue = createSqsQueue(config);
+const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, CHECKER_FUNCTION_NAME: checker, BROWSER_FUNCTION_NAME: browser, TOOLS_FUNCTION_NAME: tools } = config;
+const stores = () => import('../layers/platform/aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
+const invoker = () => import('../layers/platform/aws/lambda-prober.ts');
+
+export const context = memo(async () =>
+  serviceContext(config, {
+    sql: await awsDatabase(config, secrets),
+    cache,
+    queue,
+    jwtSecret: await awsJwtSecret(config, secrets),
+    blobs: bucket ? lazy<Blobs>(() => import('../layers/platform/aws/s3-blobs.ts').then((m) => m.createS3Blobs(config)!)) : undefined,
+    connections: table ? lazy<ConnectionStore>(() => stores().then((s) => s.connections)) : undefined,
+    deliveries: table ? lazy<DeliveryLog>(() => stores().then((s) => s.deliveryLog)) : undefined,
+    prober: checker ? lazy<Prober>(() => invoker().then((m) => m.createLambdaProber(checker, config.AWS_REGION))) : undefined,
+    browser: browser ? lazy<BrowserRunner>(() => invoker().then((m) => m.createLambdaBrowserRunner(browser, config.AWS_REGION))) : undefined,
+    tools: tools ? invokedToolRunner(lazy<ToolInvoker>(() => invoker().then((m) => m.createLambdaToolInvoker(tools, config.AWS_REGION)))) : undefined,
+  }),
+);
+
+export const handler = createApiHandler(context);

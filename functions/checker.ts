@@ -1,5 +1,19 @@
-// Check queue consumer (outside the VPC): probes and hands results to the results queue.
+// Check queue consumer (outside the VPC): probes and hands results to the results queue. No database.
 import { createCheckerHandler } from '../layers/handlers/checker.ts';
-import { awsCheckerContext } from '../layers/platform/aws-context/checker.ts';
+import type { CheckerContext } from '../layers/services/checker.ts';
+import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
+import { awsConfig, awsLogger } from '../layers/wiring/aws/context.ts';
 
-export const handler = createCheckerHandler(awsCheckerContext);
+const config = awsConfig();
+const checker: CheckerContext = {
+  queue: createSqsQueue(config),
+  log: awsLogger(config),
+  allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  dnsServers: config.DNS_SERVERS,
+  rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
+  whoisServer: config.WHOIS_SERVER,
+};
+
+export const context = async () => checker;
+
+export const handler = createCheckerHandler(context);

@@ -1,5 +1,14 @@
-// EventBridge, daily: SSL/domain expiry sweep (through the check queue) and retention cleanup.
+// EventBridge, daily (in the VPC): SSL/domain expiry sweep (through the check queue) and retention cleanup.
 import { createDailyHandler } from '../layers/handlers/daily.ts';
-import { awsDailyContext } from '../layers/platform/aws-context/daily.ts';
+import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
+import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
+import { awsConfig, memo, serviceContext } from '../layers/wiring/aws/context.ts';
+import { awsDatabase } from '../layers/wiring/aws/database.ts';
 
-export const handler = createDailyHandler(awsDailyContext);
+const config = awsConfig();
+const secrets = createAwsSecrets(config);
+const queue = createSqsQueue(config);
+
+export const context = memo(async () => serviceContext(config, { sql: await awsDatabase(config, secrets), queue }));
+
+export const handler = createDailyHandler(context);

@@ -1,5 +1,12 @@
-// CloudFormation custom resource: applies database migrations on every deploy (idempotent).
+// CloudFormation custom resource (in the VPC): applies database migrations on every deploy (idempotent).
 import { createMigrateHandler } from '../layers/handlers/migrate.ts';
-import { awsMigrateContext } from '../layers/platform/aws-context/migrate.ts';
+import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
+import { awsConfig, memo, serviceContext } from '../layers/wiring/aws/context.ts';
+import { awsDatabase } from '../layers/wiring/aws/database.ts';
 
-export const handler = createMigrateHandler(awsMigrateContext);
+const config = awsConfig();
+const secrets = createAwsSecrets(config);
+
+export const context = memo(async () => serviceContext(config, { sql: await awsDatabase(config, secrets) }));
+
+export const handler = createMigrateHandler(context);

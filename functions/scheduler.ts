@@ -1,5 +1,14 @@
-// EventBridge, every minute: claims due checks and enqueues them spread over the minute.
+// EventBridge, every minute (in the VPC): claims due checks and enqueues them spread over the minute.
 import { createSchedulerHandler } from '../layers/handlers/scheduler.ts';
-import { awsSchedulerContext } from '../layers/platform/aws-context/scheduler.ts';
+import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
+import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
+import { awsConfig, memo, serviceContext } from '../layers/wiring/aws/context.ts';
+import { awsDatabase } from '../layers/wiring/aws/database.ts';
 
-export const handler = createSchedulerHandler(awsSchedulerContext, { lookaheadSeconds: 60 });
+const config = awsConfig();
+const secrets = createAwsSecrets(config);
+const queue = createSqsQueue(config);
+
+export const context = memo(async () => serviceContext(config, { sql: await awsDatabase(config, secrets), queue }));
+
+export const handler = createSchedulerHandler(context, { lookaheadSeconds: 60 });

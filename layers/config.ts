@@ -15,6 +15,12 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A comma-separated list; empty entries are dropped, and an empty list is no list. */
+const optionalList = optionalString.transform((v) => {
+  const items = v?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  return items.length > 0 ? items : undefined;
+});
+
 export const configSchema = z.object({
   MODE: z.enum(['local', 'aws']).default('local'),
   HOST: z.string().default('127.0.0.1'),
@@ -49,7 +55,8 @@ export const configSchema = z.object({
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().default('Py_Monitor <alerts@py-monitor.local>'),
   PUBLIC_URL: optionalString,
-  DNS_SERVERS: optionalString,
+  /** `host[:port]` resolvers for every probe, the DNS tool, webhooks and the browser's address checks. */
+  DNS_SERVERS: optionalList,
   RDAP_BOOTSTRAP_URL: optionalString,
   WHOIS_SERVER: optionalString,
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),

@@ -1,15 +1,7 @@
 // Domain errors carry a code, never an HTTP status; endpoints map codes to statuses in one place.
 
-export type ErrorCode =
-  | 'VALIDATION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+export const errorCodes = ['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE'] as const;
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface FieldError {
   field: string;
@@ -33,7 +25,5 @@ export class DomainError extends Error {
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'you do not have permission to do this') => new DomainError('FORBIDDEN', message);
-export const conflict = (message: string, field?: string) =>
-  new DomainError('CONFLICT', message, field ? { errors: [{ field, message }] } : {});
 export const invalid = (field: string, message: string) =>
   new DomainError('VALIDATION', `${field}: ${message}`, { errors: [{ field, message }] });

@@ -1,5 +1,5 @@
 // The one description of how a zip function is bundled. lib/house-function.ts hands it to
-// NodejsFunction; bench/bundles/run.ts and the browser image (functions/browser/build.ts) hand it to
+// NodejsFunction; bench/bundles/run.ts and the browser image (lib/browser-image.ts) hand it to
 // esbuild through houseEsbuildOptions, so the bench measures what ships.
 import type { BuildOptions } from 'esbuild';
 

@@ -85,7 +85,7 @@ export class Checks extends Construct {
     })
       .bindDatabase(db, DATABASE_POOL_MAX.scheduler)
       .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL')
-      // Each tick re-sends due outbox deliveries and queues scheduled journeys with the browser checks.
+      // Each tick re-sends due outbox deliveries, and every 6th cycle queues the deep browser check and journeys.
       .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL')
       .bindQueueSender(q.browser.queue, 'BROWSER_QUEUE_URL');
     new events.Rule(this, 'EveryMinute', {
@@ -105,9 +105,7 @@ export class Checks extends Construct {
       ...forProbes(data, config),
     })
       .bindQueueConsumer(q.checks.queue, { batchSize: 10, maxConcurrency: config.checkerConcurrency })
-      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL')
-      // Every few cycles an HTTP check also queues a browser deep check.
-      .bindQueueSender(q.browser.queue, 'BROWSER_QUEUE_URL');
+      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL');
 
     this.browser = new Browser(this, 'Browser', {
       config,

@@ -11,7 +11,7 @@ import type { DeployConfig } from './config.ts';
 import { projectRoot } from './house-function.ts';
 
 /**
- * Same URLs as the local server (layers/platform/local/server.ts): the dashboard lives under
+ * Same URLs as the local server (layers/wiring/local/server.ts): the dashboard lives under
  * /frontend/, and `/` redirects to its index page.
  */
 export const ROOT_REDIRECT_CODE = `

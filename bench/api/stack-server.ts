@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../layers/config.ts';
-import { startLocalSystem } from '../../layers/platform/local/runner.ts';
+import { startLocalSystem } from '../../layers/wiring/local/runner.ts';
 
 const databaseUrl = process.argv[2];
 const poolMax = process.argv[3] ?? '10';

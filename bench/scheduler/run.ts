@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { loadConfig } from '../../layers/config.ts';
 import { connect } from '../../layers/repositories/db.ts';
 import { migrate } from '../../layers/repositories/migrate.ts';
-import { startLocalSystem } from '../../layers/platform/local/runner.ts';
+import { startLocalSystem } from '../../layers/wiring/local/runner.ts';
 
 const PROJECTS = Number(process.env['BENCH_PROJECTS'] ?? 5000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 300);

@@ -1,44 +1,29 @@
 // Browser container Lambda (outside the VPC): the browser queue's consumer, and `{ job }` direct
 // invocations from the in-VPC API (deep check now, screenshots, journey runs) that return the result.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { loadConfig } from '../../layers/config.ts';
+// One Chromium pool per container; it launches on the first job and is reused while warm.
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
-import { runBrowserJob } from '../../layers/checks/browser/jobs.ts';
-import { dnsServersResolver } from '../../layers/checks/browser/address-policy.ts';
 import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
-import { browserJobSchema } from '../../layers/checks/browser/messages.ts';
-import { createBrowserHandler, type BrowserHandler } from '../../layers/checks/browser/queue-handler.ts';
-import { createLogger } from '../../layers/platform/logger.ts';
+import { loadConfig } from '../../layers/config.ts';
+import { createBrowserFunctionHandler } from '../../layers/handlers/browser.ts';
 import { createAwsPorts } from '../../layers/platform/aws/index.ts';
+import { createLogger } from '../../layers/platform/logger.ts';
 
-export { createBrowserHandler };
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL, { fn: 'browser' });
+const { queue, blobs } = createAwsPorts(config);
+const pool = new BrowserPool({
+  launcher: createChromiumLauncher({ mode: config.MODE, executablePath: config.CHROMIUM_PATH }),
+  concurrency: config.BROWSER_CONCURRENCY,
+  logger,
+});
 
-// One pool per container, built on the first event and reused while warm.
-let wired: Promise<{ batch: BrowserHandler; direct: (job: unknown) => Promise<unknown> }> | undefined;
-
-async function wire() {
-  const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, { fn: 'browser' });
-  const pool = new BrowserPool({
-    launcher: createChromiumLauncher({ mode: config.MODE, executablePath: config.CHROMIUM_PATH }),
-    concurrency: config.BROWSER_CONCURRENCY,
-    logger,
-  });
-  const { queue, blobs } = createAwsPorts(config);
-  const deps = { pool, ...(blobs ? { blobs } : {}), allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS, logger, resolveHost: dnsServersResolver(config.DNS_SERVERS?.split(',')) };
-  return {
-    batch: createBrowserHandler({ ...deps, sink: queue }),
-    direct: (job: unknown) => runBrowserJob(deps, browserJobSchema.parse(job)),
-  };
-}
-
-export const handler = async (event: SQSEvent | { job: unknown }): Promise<SQSBatchResponse | unknown> => {
-  wired ??= wire().catch((err: unknown) => {
-    wired = undefined;
-    throw err;
-  });
-  const w = await wired;
-  return 'job' in event ? w.direct(event.job) : w.batch(event);
-};
+export const handler = createBrowserFunctionHandler({
+  pool,
+  ...(blobs ? { blobs } : {}),
+  allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  dnsServers: config.DNS_SERVERS,
+  logger,
+  sink: queue,
+});
 
 export default handler;

@@ -1,9 +1,12 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { DomainError, forbidden, type FieldError } from '../errors.ts';
 import { authenticate } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
-import { hasRole, type Actor, type Role, type ServiceContext } from '../services/context.ts';
+import type { Role } from '../model/user.ts';
+import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
 import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
@@ -194,4 +197,16 @@ export class Router {
       return errorResponse(err, ctx.log, event.requestContext.requestId);
     }
   }
+}
+
+/** An HTTP API Lambda handler over some routes, for any context. The onError hook is the last line. */
+export function createHttpHandler(getContext: () => Promise<ServiceContext>, routes: AnyRoute[]) {
+  const router = new Router(routes);
+  return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use({
+      onError: async (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
+    .handler(async (event) => router.handle(await getContext(), event));
 }

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { migrate } from '../repositories/migrate.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { applyMigrations } from '../services/system.ts';
 
 /** Custom resource (Provider framework): Create and Update migrate; Delete keeps the data. */
 export function createMigrateHandler(getContext: () => Promise<ServiceContext>) {
@@ -10,9 +10,7 @@ export function createMigrateHandler(getContext: () => Promise<ServiceContext>) 
       const physicalId = event.PhysicalResourceId ?? 'py-monitor-migrations';
       const none: Record<string, string> = {};
       if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId, Data: none };
-      const ctx = await getContext();
-      const applied = await migrate(ctx.sql);
-      ctx.log.info('migrations applied', { applied });
+      const applied = await applyMigrations(await getContext());
       return { PhysicalResourceId: physicalId, Data: { applied: applied.join(',') } };
     },
   );

@@ -1,7 +1,6 @@
 // Ports: what services need from the platform. Each has an aws/ and a local/ adapter;
-// services receive them in their context and never import an adapter.
-
-import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
+// services receive them in their context and never import an adapter. This file imports nothing:
+// checks, repositories and services all stand above it.
 
 /** Logical queues of the check pipeline. */
 export type QueueName = 'checks' | 'browser' | 'results' | 'notifications';
@@ -104,15 +103,12 @@ export interface Prober {
 }
 
 /**
- * Runs one tools-page probe (layers/checks runTool) where the internet is reachable: in-process
- * locally and in the tools function; the in-VPC API invokes the tools function with it.
+ * Invokes the tools function (outside the VPC) with one tools-page probe and returns its answer as
+ * sent: the in-VPC API's way to the probes on AWS (services/tools.ts reads the answer).
  */
-export interface ToolRunner {
-  run(name: ToolName, input: unknown, env: ToolEnv): Promise<ToolResult>;
+export interface ToolInvoker {
+  invoke(tool: { name: string; input: unknown }): Promise<unknown>;
 }
-
-/** The tools function's answer to the API: the probe's result, or why its input was refused (a 400). */
-export type ToolAnswer = { ok: true; result: ToolResult } | { ok: false; message: string; errors: { field: string; message: string }[] };
 
 /**
  * Runs one browser job (deep check, screenshot, journey) and returns its result message: the local

@@ -10,16 +10,19 @@ export interface BrowserCheckRow {
   error_message: string | null;
 }
 
+export async function insertBrowserCheck(db: Db, r: Omit<BrowserCheckRow, 'id'>): Promise<BrowserCheckRow> {
+  const [row] = await db<BrowserCheckRow[]>`
+    INSERT INTO browser_checks (project_id, checked_at, is_success, metrics, error_kind, error_message)
+    VALUES (${r.project_id}, ${r.checked_at}, ${r.is_success}, ${db.json(r.metrics as never)}, ${r.error_kind}, ${r.error_message})
+    RETURNING *`;
+  return row!;
+}
+
 export async function listBrowserChecks(db: Db, projectId: number, limit: number, offset: number): Promise<{ rows: BrowserCheckRow[]; total: number }> {
   const rows = await db<BrowserCheckRow[]>`
     SELECT * FROM browser_checks WHERE project_id = ${projectId} ORDER BY checked_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`;
   const [c] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM browser_checks WHERE project_id = ${projectId}`;
   return { rows, total: c?.n ?? 0 };
-}
-
-export async function findBrowserCheck(db: Db, id: number): Promise<BrowserCheckRow | undefined> {
-  const [row] = await db<BrowserCheckRow[]>`SELECT * FROM browser_checks WHERE id = ${id}`;
-  return row;
 }
 
 export interface ScreenshotRow {

@@ -1,20 +1,12 @@
+import type { CheckTarget, MonitoringSettingsRow, Project } from '../model/project.ts';
 import type { Db } from './db.ts';
 
-export interface DueProject {
-  project_id: number;
-  due_at: Date;
-  cycle: number;
-  url: string;
-  custom_headers: Record<string, string>;
-  time_limit: number | null;
-  timeout: number;
-  retry_count: number;
-  content_change_detection: boolean;
-  content_selector: string | null;
-  keyword_monitoring: boolean;
-  keywords: string[];
-  keyword_alert_on_found: boolean;
-}
+/** The check target's columns (model/project.ts checkTargetShape), from projects p and monitoring_settings m. */
+const checkTargetColumns = (db: Db) =>
+  db`p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count, p.content_change_detection, p.content_selector,
+    p.keyword_monitoring, p.keywords, p.keyword_alert_on_found`;
+
+export type DueProject = CheckTarget & { project_id: number; due_at: Date; cycle: number };
 
 /**
  * Claims the projects due before `until`, moving their next due time one interval on, so two ticks
@@ -44,8 +36,7 @@ export async function claimDueProjects(db: Db, now: Date, until: Date, limit: nu
       WHERE s.project_id = due.project_id AND m.project_id = due.project_id
       RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle
     )
-    SELECT c.project_id, c.due_at, c.cycle, p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count,
-      p.content_change_detection, p.content_selector, p.keyword_monitoring, p.keywords, p.keyword_alert_on_found
+    SELECT c.project_id, c.due_at, c.cycle, ${checkTargetColumns(db)}
     FROM claimed c JOIN projects p ON p.id = c.project_id JOIN monitoring_settings m ON m.project_id = c.project_id
     ORDER BY c.due_at`;
 }
@@ -126,12 +117,7 @@ export async function updateMonitorState(db: Db, projectId: number, patch: Parti
   await db`UPDATE monitor_state SET ${db(values as never, keys)}, updated_at = now() WHERE project_id = ${projectId}`;
 }
 
-export interface SchedulerStatusRow extends MonitorStateRow {
-  title: string;
-  url: string;
-  check_interval: number;
-  maintenance_mode: boolean;
-}
+export type SchedulerStatusRow = MonitorStateRow & Pick<Project, 'title' | 'url' | 'maintenance_mode'> & Pick<MonitoringSettingsRow, 'check_interval'>;
 
 export async function listMonitorStates(db: Db, projectId?: number): Promise<SchedulerStatusRow[]> {
   return db<SchedulerStatusRow[]>`
@@ -270,29 +256,9 @@ export async function activeProjectTargets(db: Db): Promise<{ id: number; url: s
 }
 
 /** What deciding and addressing a notification needs: the project, its settings and its owner. */
-export interface AlertContextRow {
-  id: number;
-  title: string;
-  url: string;
-  is_active: boolean;
-  owner_id: number;
-  maintenance_mode: boolean;
-  maintenance_ends_at: Date | null;
-  check_interval: number;
-  alert_threshold: number;
-  is_alert_enabled: boolean;
-  alert_email: string | null;
-  webhook_url: string | null;
-  webhook_secret: string;
-  ssl_warning_days: number;
-  domain_warning_days: number;
-  content_selector: string | null;
-  keyword_alert_on_found: boolean;
-  owner_email: string;
-  owner_language: 'ko' | 'en';
-  owner_timezone: string;
-  owner_email_notifications: boolean;
-}
+export type AlertContextRow = Pick<Project, 'id' | 'title' | 'url' | 'is_active' | 'owner_id' | 'maintenance_mode' | 'maintenance_ends_at' | 'content_selector' | 'keyword_alert_on_found'>
+  & Pick<MonitoringSettingsRow, 'check_interval' | 'alert_threshold' | 'is_alert_enabled' | 'alert_email' | 'webhook_url' | 'webhook_secret' | 'ssl_warning_days' | 'domain_warning_days'>
+  & { owner_email: string; owner_language: 'ko' | 'en'; owner_timezone: string; owner_email_notifications: boolean };
 
 export async function loadAlertContext(db: Db, projectId: number): Promise<AlertContextRow | undefined> {
   const [row] = await db<AlertContextRow[]>`
@@ -311,22 +277,10 @@ export async function endMaintenance(db: Db, projectId: number): Promise<void> {
   await db`UPDATE projects SET maintenance_mode = false, updated_at = now() WHERE id = ${projectId}`;
 }
 
-export async function insertBrowserCheck(
-  db: Db,
-  r: { project_id: number; checked_at: Date; is_success: boolean; metrics: unknown; error_kind: string | null; error_message: string | null },
-): Promise<number> {
-  const [row] = await db<{ id: number }[]>`
-    INSERT INTO browser_checks (project_id, checked_at, is_success, metrics, error_kind, error_message)
-    VALUES (${r.project_id}, ${r.checked_at}, ${r.is_success}, ${db.json((r.metrics ?? {}) as never)}, ${r.error_kind}, ${r.error_message})
-    RETURNING id`;
-  return row!.id;
-}
-
-/** The probe settings of one project, for "check now". */
-export async function loadCheckTarget(db: Db, projectId: number): Promise<Omit<DueProject, 'due_at' | 'cycle'> & { cycle_count: number } | undefined> {
-  const [row] = await db<(Omit<DueProject, 'due_at' | 'cycle'> & { cycle_count: number })[]>`
-    SELECT p.id AS project_id, p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count,
-      p.content_change_detection, p.content_selector, p.keyword_monitoring, p.keywords, p.keyword_alert_on_found, s.cycle_count
+/** The check target of one project, for "check now". */
+export async function loadCheckTarget(db: Db, projectId: number): Promise<(CheckTarget & { project_id: number; cycle_count: number }) | undefined> {
+  const [row] = await db<(CheckTarget & { project_id: number; cycle_count: number })[]>`
+    SELECT p.id AS project_id, ${checkTargetColumns(db)}, s.cycle_count
     FROM projects p JOIN monitoring_settings m ON m.project_id = p.id JOIN monitor_state s ON s.project_id = p.id
     WHERE p.id = ${projectId} AND p.is_active`;
   return row;

@@ -76,10 +76,6 @@ export async function outboxStatus(db: Db, id: number): Promise<OutboxRow['statu
   return row?.status;
 }
 
-export async function listOutbox(db: Db, alertId?: number): Promise<OutboxRow[]> {
-  return db<OutboxRow[]>`SELECT * FROM outbox ${alertId !== undefined ? db`WHERE alert_id = ${alertId}` : db``} ORDER BY id`;
-}
-
 /** The outcome of a delivery's latest attempt, once it has one. */
 export async function latestAttempt(
   db: Db,

@@ -1,71 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { projectWritableKeys, type MonitoringSettings, type MonitoringSettingsRow, type Project, type ProjectWritableKey } from '../model/project.ts';
 import type { Db } from './db.ts';
 
-export interface ProjectRow {
-  id: number;
-  owner_id: number;
-  title: string;
-  url: string;
-  host_name: string | null;
-  ip_address: string | null;
-  description: string | null;
-  status_interval: number;
-  time_limit: number | null;
-  is_public: boolean;
-  category: string | null;
-  tags: string[];
-  custom_headers: Record<string, string>;
-  is_active: boolean;
-  maintenance_mode: boolean;
-  maintenance_message: string | null;
-  maintenance_ends_at: Date | null;
-  content_change_detection: boolean;
-  content_selector: string | null;
-  keyword_monitoring: boolean;
-  keywords: string[];
-  keyword_alert_on_found: boolean;
-  created_at: Date;
-  updated_at: Date;
-  deleted_at: Date | null;
-}
+export type ProjectRow = Project & { deleted_at: Date | null };
 
-/** Columns a client may write on a project (status_interval lives in monitoring_settings). */
-export const projectColumns = [
-  'title',
-  'url',
-  'host_name',
-  'ip_address',
-  'description',
-  'time_limit',
-  'is_public',
-  'category',
-  'tags',
-  'custom_headers',
-  'content_change_detection',
-  'content_selector',
-  'keyword_monitoring',
-  'keywords',
-  'keyword_alert_on_found',
-] as const;
+/** Columns of the projects table a client writes (status_interval lives in monitoring_settings). */
+export const projectColumns = projectWritableKeys.filter((k): k is Exclude<ProjectWritableKey, 'status_interval'> => k !== 'status_interval');
 export type ProjectColumn = (typeof projectColumns)[number];
-export type ProjectFields = { [K in ProjectColumn]: ProjectRow[K] };
-
-export interface MonitoringSettingsRow {
-  project_id: number;
-  check_interval: number;
-  timeout: number;
-  retry_count: number;
-  alert_threshold: number;
-  is_alert_enabled: boolean;
-  alert_email: string | null;
-  webhook_url: string | null;
-  ssl_warning_days: number;
-  domain_warning_days: number;
-  /** Signs webhook deliveries; shown to whoever may read the project. */
-  webhook_secret: string;
-  updated_at: Date;
-}
-export type MonitoringSettings = Omit<MonitoringSettingsRow, 'project_id' | 'updated_at' | 'webhook_secret'>;
+export type ProjectFields = Pick<Project, ProjectColumn>;
 
 export async function insertProject(
   db: Db,

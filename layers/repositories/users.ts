@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import type { Role } from '../services/context.ts';
+import type { Role } from '../model/user.ts';
 
 export interface UserRow {
   id: number;

@@ -2,12 +2,13 @@ import * as alerts from '../repositories/alerts.ts';
 import { enabledChannelsOfProject } from '../repositories/notification-channels.ts';
 import * as outbox from '../repositories/outbox.ts';
 import type { Db } from '../repositories/db.ts';
-import type { AlertContextRow } from '../repositories/monitoring.ts';
+import { endMaintenance, type AlertContextRow } from '../repositories/monitoring.ts';
 import type { OutboxRow } from '../repositories/outbox.ts';
 import { alertKeyOf } from './notifications/alert-key.ts';
 import { composeNotification } from './notifications/compose.ts';
 import type { AlertKind, NotificationDataInput } from './notifications/kinds.ts';
 import { renderComposed } from './notifications/render/email.ts';
+import type { Decision } from './alert-rules.ts';
 import { leaseUntil } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -71,4 +72,22 @@ export async function raiseNotification<K extends AlertKind>(
   }
   const inserted = await outbox.insertOutbox(tx, rows, leaseUntil(ctx.clock.now()));
   return { alertId: alert.id, outbox: inserted };
+}
+
+/**
+ * Applies what an alert rule decided, inside the result's transaction: ends a maintenance window that
+ * ran out and raises each notification (`incidentId` is the project's current incident, if any).
+ */
+export async function applyDecision(ctx: ServiceContext, tx: Db, project: AlertContextRow, d: Decision, incidentId: number | null = null): Promise<OutboxRow[]> {
+  if (d.endMaintenance) await endMaintenance(tx, project.id);
+  const out: OutboxRow[] = [];
+  for (const n of d.notifications) {
+    const raised = await raiseNotification(ctx, tx, project, n.kind, n.data, {
+      incidentId: n.incident ? incidentId : null,
+      resolved: n.resolved ?? false,
+      ...(n.key !== undefined ? { key: n.key } : {}),
+    });
+    out.push(...raised.outbox);
+  }
+  return out;
 }

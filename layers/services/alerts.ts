@@ -1,6 +1,6 @@
 import { notFound } from '../errors.ts';
 import * as repo from '../repositories/alerts.ts';
-import type { AlertFilter, AlertRow, Severity } from '../repositories/alerts.ts';
+import type { AlertFilter, Severity } from '../repositories/alerts.ts';
 import { findProject } from '../repositories/projects.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { notificationKinds } from './notifications/kinds.ts';
@@ -9,13 +9,9 @@ import { notificationKinds } from './notifications/kinds.ts';
 export const alertTypes = [...notificationKinds, 'manual'] as const;
 export type AlertType = (typeof alertTypes)[number];
 
-export function alertView(a: AlertRow) {
-  return a;
-}
-
 export async function listAlerts(ctx: ServiceContext, actor: Actor, f: Omit<AlertFilter, 'user_id'>, page: number, size: number) {
   const { rows, total } = await repo.listAlerts(ctx.sql, { ...f, user_id: actor.id }, size, (page - 1) * size);
-  return { items: rows.map(alertView), total, page, size, pages: Math.ceil(total / size) };
+  return { items: rows, total, page, size, pages: Math.ceil(total / size) };
 }
 
 export async function listProjectAlerts(
@@ -33,13 +29,13 @@ export async function listProjectAlerts(
 export async function getAlert(ctx: ServiceContext, actor: Actor, id: number) {
   const a = await repo.findAlert(ctx.sql, id, actor.id);
   if (!a) throw notFound('alert');
-  return alertView(a);
+  return a;
 }
 
 export async function updateAlert(ctx: ServiceContext, actor: Actor, id: number, patch: { is_read?: boolean | undefined; is_resolved?: boolean | undefined }) {
   const a = await repo.updateAlert(ctx.sql, id, actor.id, patch);
   if (!a) throw notFound('alert');
-  return alertView(a);
+  return a;
 }
 
 export async function deleteAlert(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
@@ -65,5 +61,5 @@ export async function createAlert(
     title: input.title,
     message: input.message,
   });
-  return alertView(a);
+  return a;
 }

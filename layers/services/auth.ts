@@ -4,7 +4,8 @@ import * as users from '../repositories/users.ts';
 import type { UserRow } from '../repositories/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { countedHits, countHit, forgetHits, hitRateLimit, rateLimited } from './rate-limit.ts';
-import { roles, type Actor, type Role, type ServiceContext } from './context.ts';
+import { roles, type Role } from '../model/user.ts';
+import type { Actor, ServiceContext } from './context.ts';
 
 const USER_CACHE_TTL = 60;
 const userCacheKey = (id: number) => `user:${id}`;

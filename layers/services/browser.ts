@@ -4,20 +4,22 @@ import {
   journeyResultMessageSchema,
   screenshotResultMessageSchema,
   type BrowserJobInput,
-} from '../checks/browser/messages.ts';
+} from './browser-messages.ts';
 import type * as z from 'zod';
 import * as repo from '../repositories/browser.ts';
 import * as mon from '../repositories/monitoring.ts';
 import { findProject } from '../repositories/projects.ts';
 import type { OutboxRow } from '../repositories/outbox.ts';
-import { raiseNotification } from './alerting.ts';
-import { inMaintenance, ref } from './monitoring.ts';
+import { nextJourneyState } from './alert-rules.ts';
+import { applyDecision } from './alerting.ts';
+import { reportMonitoringError } from './monitoring.ts';
 import { dispatchOutbox } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
 // Browser monitoring (spec 3.4, 4.2, 4.11): runs go through ctx.browser (the local Chromium pool, or
 // the browser function on AWS); results are recorded here whether they came back directly or by queue.
 
+type BrowserResult = z.output<typeof browserResultMessageSchema>;
 type ScreenshotResult = z.output<typeof screenshotResultMessageSchema>;
 type JourneyResult = z.output<typeof journeyResultMessageSchema>;
 
@@ -34,10 +36,18 @@ export async function browserCheckNow(ctx: ServiceContext, projectId: number) {
   const p = await projectOrThrow(ctx, projectId);
   const settings = await mon.loadAlertContext(ctx.sql, projectId);
   const job: BrowserJobInput = { kind: 'deep_check', project_id: projectId, url: p.url, timeout: Math.min(120, settings ? 60 : 30), screenshot: false };
-  const result = browserResultMessageSchema.parse(await ctx.browser.run(job));
-  const id = await mon.insertBrowserCheck(ctx.sql, { ...result, checked_at: new Date(result.checked_at) });
-  const row = await repo.findBrowserCheck(ctx.sql, id);
-  return row!;
+  return insertBrowserCheck(ctx, browserResultMessageSchema.parse(await ctx.browser.run(job)));
+}
+
+function insertBrowserCheck(ctx: ServiceContext, r: BrowserResult): Promise<repo.BrowserCheckRow> {
+  const { project_id, is_success, metrics, error_kind, error_message } = r;
+  return repo.insertBrowserCheck(ctx.sql, { project_id, checked_at: new Date(r.checked_at), is_success, metrics, error_kind, error_message });
+}
+
+/** A scheduled deep check's result; a browser that failed us (not the target) is reported as ours. */
+export async function recordBrowserCheck(ctx: ServiceContext, r: BrowserResult): Promise<void> {
+  await insertBrowserCheck(ctx, r);
+  if (r.error_kind === 'monitoring_error') await reportMonitoringError(ctx, r.project_id, 'browser', r.error_message ?? 'browser failed', new Date(r.checked_at));
 }
 
 export async function listBrowserChecks(ctx: ServiceContext, projectId: number, page: number, size: number) {
@@ -167,35 +177,9 @@ export async function recordJourneyResult(ctx: ServiceContext, r: JourneyResult)
       error_message: r.status === 'passed' ? null : failure,
       details: { final_url: r.final_url, js_errors: r.js_errors, console_errors: r.console_errors, error_kind: r.error_kind },
     });
-    const notify = project.is_alert_enabled && !(await inMaintenance(tx, project, startedAt));
-    const rows: OutboxRow[] = [];
-    if (r.status === 'passed') {
-      if (test.failing_since && test.failure_alerted && notify) {
-        const n = await raiseNotification(ctx, tx, project, 'recovery', {
-          project: ref(project),
-          started_at: test.failing_since,
-          ended_at: startedAt,
-          duration_seconds: Math.max(0, (startedAt.getTime() - test.failing_since.getTime()) / 1000),
-          status_code: null,
-          response_time_ms: r.duration_ms,
-        }, { resolved: true, key: `synthetic-${test.id}` });
-        rows.push(...n.outbox);
-      }
-      await repo.setSyntheticState(tx, test.id, { last_status: 'passed', failing_since: null, failure_alerted: false });
-    } else {
-      let alerted = test.failure_alerted;
-      if (!alerted && notify) {
-        const n = await raiseNotification(ctx, tx, project, 'monitoring_error', {
-          project: ref(project),
-          component: `synthetic test "${test.name}"`,
-          error_message: failure,
-          occurred_at: startedAt,
-        }, { key: `synthetic-${test.id}` });
-        rows.push(...n.outbox);
-        alerted = true;
-      }
-      await repo.setSyntheticState(tx, test.id, { last_status: r.status, failing_since: test.failing_since ?? startedAt, failure_alerted: alerted });
-    }
+    const d = nextJourneyState(test, project, { status: r.status, started_at: startedAt, duration_ms: r.duration_ms, failure });
+    const rows = await applyDecision(ctx, tx, project, d);
+    await repo.setSyntheticState(tx, test.id, d.state);
     return rows;
   });
   await dispatchOutbox(ctx, out);

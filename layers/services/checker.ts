@@ -1,10 +1,9 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { probeHttp } from '../checks/http.ts';
 import { probeSsl } from '../checks/ssl.ts';
 import { fingerprintContent } from '../checks/content-change.ts';
 import { checkKeywords } from '../checks/keywords.ts';
-import type { Queue, Logger, QueueMessage } from '../platform/ports.ts';
-import { checkMessageSchema, type CheckMessage, type ResultMessageInput } from './messages.ts';
+import type { Queue, Logger } from '../platform/ports.ts';
+import type { CheckMessage, ResultMessageInput } from './messages.ts';
 
 /** What the checker needs: it runs outside the VPC on AWS, so no database, only queues. */
 export interface CheckerContext {
@@ -12,8 +11,6 @@ export interface CheckerContext {
   log: Logger;
   allowPrivateTargets: boolean;
   dnsServers?: string[] | undefined;
-  /** Every n-th cycle also runs a browser check (spec 6.1: 6). */
-  browserEvery?: number;
   /** Domain-expiry probe options. */
   rdapBootstrapUrl?: string | undefined;
   whoisServer?: string | undefined;
@@ -126,34 +123,7 @@ export async function runCheck(c: CheckerContext, m: CheckMessage): Promise<Resu
   return m.kind === 'http' ? runHttpCheck(c, m) : runExpiryCheck(c, m);
 }
 
-/**
- * The check queue consumer: probes each record and hands the result to the results queue. A record
- * whose hand-over fails is reported in batchItemFailures and retried; a malformed one is dropped.
- */
-export async function handleCheckBatch(c: CheckerContext, event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: { itemIdentifier: string }[] = [];
-  await Promise.all(
-    event.Records.map(async (record) => {
-      let message: CheckMessage;
-      try {
-        message = checkMessageSchema.parse(JSON.parse(record.body));
-      } catch (err) {
-        c.log.error('malformed check message dropped', { messageId: record.messageId, error: err instanceof Error ? err.message : String(err) });
-        return;
-      }
-      try {
-        const result = await runCheck(c, message);
-        const out: QueueMessage[] = [{ body: result }];
-        const every = c.browserEvery ?? 6;
-        if (message.kind === 'http' && every > 0 && message.cycle > 0 && message.cycle % every === 0) {
-          await c.queue.send('browser', [{ body: { kind: 'deep_check', project_id: message.project_id, url: message.target.url } }]);
-        }
-        await c.queue.send('results', out);
-      } catch (err) {
-        c.log.error('check failed', { messageId: record.messageId, error: err instanceof Error ? err.message : String(err) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }),
-  );
-  return { batchItemFailures: failures };
+/** One check from the check queue: probes, and hands the result to the results queue. */
+export async function checkAndReport(c: CheckerContext, m: CheckMessage): Promise<void> {
+  await c.queue.send('results', [{ body: await runCheck(c, m) }]);
 }

@@ -1,6 +1,8 @@
 import type { Config } from '../config.ts';
+import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
+import { roleRank, type Role } from '../model/user.ts';
 import type { Sql } from '../repositories/db.ts';
-import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, Prober, Push, Queue, ToolRunner } from '../platform/ports.ts';
+import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, Prober, Push, Queue } from '../platform/ports.ts';
 
 /** Everything a service needs, built once per process (per Lambda container) and passed in. */
 export interface ServiceContext {
@@ -22,8 +24,14 @@ export interface ServiceContext {
   jwtSecret: Uint8Array;
 }
 
-export const roles = ['viewer', 'user', 'manager', 'admin'] as const;
-export type Role = (typeof roles)[number];
+/**
+ * Runs one tools-page probe (layers/checks runTool) in-process, where the internet is reachable:
+ * locally and in the tools function on AWS. The in-VPC API function is not bound to it, since API
+ * Gateway sends the tools routes to the tools function.
+ */
+export interface ToolRunner {
+  run(name: ToolName, input: unknown, env: ToolEnv): Promise<ToolResult>;
+}
 
 /** The signed-in user a request acts as. */
 export interface Actor {
@@ -33,5 +41,4 @@ export interface Actor {
   role: Role;
 }
 
-export const roleRank = (r: Role): number => roles.indexOf(r);
 export const hasRole = (actor: Actor, min: Role): boolean => roleRank(actor.role) >= roleRank(min);

@@ -1,23 +1,11 @@
 import * as z from 'zod';
-import { journeyResultMessageSchema, screenshotResultMessageSchema } from '../checks/browser/messages.ts';
+import { checkTargetShape } from '../model/project.ts';
+import { browserResultMessageSchema, journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
 
 // Queue messages of the check pipeline. Every consumer parses its records with these schemas.
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
-export const httpTargetSchema = z.object({
-  url: z.string(),
-  custom_headers: z.record(z.string(), z.string()).default({}),
-  time_limit: z.number().int().nullable().default(null),
-  timeout: z.number().int().min(1).max(300).default(30),
-  retry_count: z.number().int().min(0).max(5).default(0),
-  content_change_detection: z.boolean().default(false),
-  content_selector: z.string().nullable().default(null),
-  keyword_monitoring: z.boolean().default(false),
-  keywords: z.array(z.string()).default([]),
-  keyword_alert_on_found: z.boolean().default(false),
-});
-export type HttpTarget = z.output<typeof httpTargetSchema>;
 
 export const checkMessageSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -26,7 +14,7 @@ export const checkMessageSchema = z.discriminatedUnion('kind', [
     project_id: z.number().int().positive(),
     due_at: isoDate,
     cycle: z.number().int().nonnegative(),
-    target: httpTargetSchema,
+    target: checkTargetShape,
   }),
   z.object({
     type: z.literal('check'),
@@ -74,15 +62,7 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
     project_id: z.number().int().positive(),
     result: expiryResultSchema,
   }),
-  z.object({
-    type: z.literal('browser_result'),
-    project_id: z.number().int().positive(),
-    checked_at: isoDate,
-    is_success: z.boolean(),
-    metrics: z.record(z.string(), z.unknown()),
-    error_kind: z.string().nullable(),
-    error_message: z.string().nullable(),
-  }),
+  browserResultMessageSchema,
   screenshotResultMessageSchema,
   journeyResultMessageSchema,
   z.object({

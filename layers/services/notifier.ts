@@ -17,7 +17,7 @@ export interface NotifierContext {
   deliveries: DeliveryLog;
   log: Logger;
   allowPrivateTargets: boolean;
-  /** Resolvers for channel URLs (DNS_SERVERS), as the checks use. */
+  /** Config DNS_SERVERS: channel hosts resolve through them, as every probe's do. */
   dnsServers?: string[] | undefined;
   publicUrl?: string | undefined;
 }

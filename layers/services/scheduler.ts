@@ -1,13 +1,22 @@
 import { notFound } from '../errors.ts';
+import { checkTargetKeys, pickFields, type CheckTarget } from '../model/project.ts';
 import * as mon from '../repositories/monitoring.ts';
 import type { QueueMessage } from '../platform/ports.ts';
-import type { CheckMessageInput } from './messages.ts';
-import { sweepOutbox } from './outbox.ts';
 import { activeSyntheticTests } from '../repositories/browser.ts';
 import { journeyJob } from './browser.ts';
-
-export const BROWSER_EVERY = 6;
+import type { BrowserJobInput } from './browser-messages.ts';
+import type { CheckMessageInput } from './messages.ts';
+import { sweepOutbox } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
+
+/** Every 6th cycle of a project's HTTP check (spec 6.1) also runs its deep browser check and its journeys. */
+export const BROWSER_EVERY = 6;
+export const isBrowserCycle = (cycle: number): boolean => cycle > 0 && cycle % BROWSER_EVERY === 0;
+
+/** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
+export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
+  return { type: 'check', kind: 'http', project_id: t.project_id, due_at: dueAt.toISOString(), cycle, target: pickFields(t, checkTargetKeys) };
+}
 
 export interface TickOptions {
   /** How far ahead a tick claims checks: one minute on AWS (a tick a minute), less locally. */
@@ -17,7 +26,8 @@ export interface TickOptions {
 
 /**
  * One scheduler tick: claims the checks due within the look-ahead and enqueues each with a delay
- * up to its due time, so checks start spread over the window, never in a burst.
+ * up to its due time, so checks start spread over the window, never in a burst. On a browser cycle
+ * the project's deep check and journeys go to the browser queue, delayed alike.
  */
 export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ enqueued: number; outbox: number }> {
   const now = ctx.clock.now();
@@ -28,43 +38,18 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   const due = await ctx.sql.begin((tx) => mon.claimDueProjects(tx, now, until, opts.limit ?? 10_000));
   // Delays count from the moment of sending, not from the start of the tick (the claim takes time).
   const sendAt = ctx.clock.now().getTime();
-  const messages: QueueMessage[] = due.map((d) => {
-    const body: CheckMessageInput = {
-      type: 'check',
-      kind: 'http',
-      project_id: d.project_id,
-      due_at: d.due_at.toISOString(),
-      cycle: d.cycle,
-      target: {
-        url: d.url,
-        custom_headers: d.custom_headers,
-        time_limit: d.time_limit,
-        timeout: d.timeout,
-        retry_count: d.retry_count,
-        content_change_detection: d.content_change_detection,
-        content_selector: d.content_selector,
-        keyword_monitoring: d.keyword_monitoring,
-        keywords: d.keywords,
-        keyword_alert_on_found: d.keyword_alert_on_found,
-      },
-    };
-    return { body, delaySeconds: Math.max(0, (d.due_at.getTime() - sendAt) / 1000), id: `${d.project_id}-${d.cycle}` };
-  });
+  const delay = (dueAt: Date) => Math.max(0, (dueAt.getTime() - sendAt) / 1000);
+  const messages: QueueMessage[] = due.map((d) => ({ body: httpCheckMessage(d, d.due_at, d.cycle), delaySeconds: delay(d.due_at), id: `${d.project_id}-${d.cycle}` }));
   if (messages.length) await ctx.queue.send('checks', messages);
-  // Every 6th cycle (spec 6.1) the checker adds a deep browser check; scheduled journeys go with it.
-  const browserCycle = due.filter((d) => d.cycle > 0 && d.cycle % BROWSER_EVERY === 0);
+  const browserCycle = due.filter((d) => isBrowserCycle(d.cycle));
   if (browserCycle.length) {
     const dueAt = new Map(browserCycle.map((d) => [d.project_id, d.due_at]));
     const journeys = await activeSyntheticTests(ctx.sql, [...dueAt.keys()]);
-    if (journeys.length) {
-      await ctx.queue.send(
-        'browser',
-        journeys.map((t) => ({
-          body: journeyJob(t, t.url),
-          delaySeconds: Math.max(0, ((dueAt.get(t.project_id)?.getTime() ?? sendAt) - sendAt) / 1000),
-        })),
-      );
-    }
+    const jobs: { job: BrowserJobInput; dueAt: Date }[] = [
+      ...browserCycle.map((d) => ({ job: { kind: 'deep_check' as const, project_id: d.project_id, url: d.url }, dueAt: d.due_at })),
+      ...journeys.map((t) => ({ job: journeyJob(t, t.url), dueAt: dueAt.get(t.project_id) ?? new Date(sendAt) })),
+    ];
+    await ctx.queue.send('browser', jobs.map((j) => ({ body: j.job, delaySeconds: delay(j.dueAt) })));
   }
   return { enqueued: messages.length, outbox };
 }

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.ts';
 import { ping } from '../repositories/db.ts';
+import { migrate } from '../repositories/migrate.ts';
 import type { ServiceContext } from './context.ts';
 
 /** How long the health check waits for the database before calling it down. */
@@ -19,4 +20,11 @@ export async function checkHealth(ctx: ServiceContext): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Applies the migrations not yet applied (idempotent); returns their names. */
+export async function applyMigrations(ctx: ServiceContext): Promise<string[]> {
+  const applied = await migrate(ctx.sql);
+  ctx.log.info('migrations applied', { applied });
+  return applied;
 }

@@ -5,7 +5,8 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import { closeSessions } from './realtime.ts';
 import { forgetCachedUser, grantToken, publicUser, type PublicUser, type TokenGrant } from './auth.ts';
-import type { Actor, Role, ServiceContext } from './context.ts';
+import type { Role } from '../model/user.ts';
+import type { Actor, ServiceContext } from './context.ts';
 
 export async function getMe(ctx: ServiceContext, actor: Actor): Promise<PublicUser> {
   const row = await users.findUserById(ctx.sql, actor.id);

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../layers/services/context.ts';
+import type { Role } from '../../layers/model/user.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { catalogs, launchChromium, open, scrollsSideways, signIn, watchProblems } from './frontend-browser.ts';
 

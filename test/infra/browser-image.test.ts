@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { handlerBuildOptions, IMAGE_PACKAGES, imagePackageJson } from '../../functions/browser/build.ts';
+import { handlerBuildOptions, IMAGE_PACKAGES, imagePackageJson } from '../../lib/browser-image.ts';
 import { houseBundle } from '../../lib/bundling.ts';
 import { projectRoot } from '../../lib/house-function.ts';
 
@@ -50,9 +50,9 @@ describe('browser image versions', () => {
 describe('browser image build', () => {
   const dockerfile = read('functions', 'browser', 'Dockerfile');
 
-  it('builds on the Lambda Node 24 base image and bundles through functions/browser/build.ts', () => {
+  it('builds on the Lambda Node 24 base image and bundles through lib/browser-image.ts', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=public\.ecr\.aws\/lambda\/nodejs:24$/m);
-    expect(dockerfile).toContain('npx tsx functions/browser/build.ts /out');
+    expect(dockerfile).toContain('npx tsx lib/browser-image.ts /out');
     expect(dockerfile).toContain('CMD ["functions/browser/handler.handler"]');
     // No second version source beside the lockfile.
     expect(dockerfile).not.toMatch(/VERSION=|@\d/);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig, type Config } from '../../layers/config.ts';
-import { startLocalSystem, type LocalSystem } from '../../layers/platform/local/runner.ts';
-import type { Role } from '../../layers/services/context.ts';
+import { startLocalSystem, type LocalSystem } from '../../layers/wiring/local/runner.ts';
+import type { Role } from '../../layers/model/user.ts';
 import type { Logger } from '../../layers/platform/ports.ts';
 
 /**

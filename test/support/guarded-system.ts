@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../layers/config.ts';
-import { guardProcess, startLocalSystem } from '../../layers/platform/local/runner.ts';
+import { guardProcess, startLocalSystem } from '../../layers/wiring/local/runner.ts';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'pym-guard-'));
 const config = loadConfig({

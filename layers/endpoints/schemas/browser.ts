@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { journeySettingsSchema, journeyStepSchema } from '../../checks/browser/journey.ts';
-import { journeyStepResultMessageSchema } from '../../checks/browser/messages.ts';
+import { journeyStepResultMessageSchema } from '../../services/browser-messages.ts';
 import { idText, queryBool, timestamp } from './common.ts';
 
 export const browserCheckResponse = z.object({

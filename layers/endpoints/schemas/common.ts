@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { errorCodes } from '../../errors.ts';
 
 /** Ids are PostgreSQL integers: anything above this is refused before it reaches SQL (a 500 there). */
 export const MAX_ID = 2_147_483_647;
@@ -29,7 +30,7 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 export const errorBodySchema = z.object({
   detail: z.string(),
-  code: z.enum(['VALIDATION', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
+  code: z.enum(errorCodes),
   errors: z.array(z.object({ field: z.string(), message: z.string() })),
 });
 
@@ -82,3 +83,20 @@ export const timeZone = z
 
 /** Timestamps in responses (Date objects serialise to ISO strings). */
 export const timestamp = z.string().describe('ISO 8601 date-time');
+
+/** A stored shape as a response schema: its dates go out as ISO strings. */
+export function asResponse<S extends z.ZodRawShape>(shape: z.ZodObject<S>) {
+  const fields: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape.shape) as [string, z.ZodType][]) {
+    fields[key] =
+      field instanceof z.ZodDate ? timestamp : field instanceof z.ZodNullable && field.unwrap() instanceof z.ZodDate ? timestamp.nullable() : field;
+  }
+  return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDate ? typeof timestamp : S[K] extends z.ZodNullable<z.ZodDate> ? z.ZodNullable<typeof timestamp> : S[K] });
+}
+
+/** The same fields without their defaults (a PATCH leaves an omitted field as it is). */
+export function withoutDefaults<S extends Record<string, z.ZodType>>(fields: S) {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f instanceof z.ZodDefault ? f.unwrap() : f])) as {
+    [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K];
+  };
+}

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { hostName, httpUrl, ipAddress, isoDateTime, pagination, queryBool, timestamp } from './common.ts';
+import { monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type Project, type ProjectWritableKey } from '../../model/project.ts';
+import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, withoutDefaults } from './common.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
@@ -46,47 +47,35 @@ const keywords = z
 
 const optText = (max: number) => z.string().trim().max(max).nullable();
 
-const optional = {
-  host_name: hostName.nullable(),
-  ip_address: ipAddress.nullable(),
-  description: optText(2000),
-  status_interval: z.number().int('must be an integer').min(60).max(3600),
-  time_limit: z.number().int('must be an integer').min(1).max(300_000).nullable(),
-  is_public: z.boolean(),
-  category: optText(100),
-  tags,
-  custom_headers: customHeaders,
-  content_change_detection: z.boolean(),
-  content_selector: optText(500),
-  keyword_monitoring: z.boolean(),
-  keywords,
-  keyword_alert_on_found: z.boolean(),
-};
+/** A check interval in seconds: the project's status_interval and its settings' check_interval are one value. */
+const interval = z.number().int('must be an integer').min(60).max(3600);
 
-const withDefaults = {
-  host_name: optional.host_name.default(null),
-  ip_address: optional.ip_address.default(null),
-  description: optional.description.default(null),
-  status_interval: optional.status_interval.default(300),
-  time_limit: optional.time_limit.default(null),
-  is_public: optional.is_public.default(false),
-  category: optional.category.default(null),
-  tags: optional.tags.default([]),
-  custom_headers: optional.custom_headers.default({}),
-  content_change_detection: optional.content_change_detection.default(false),
-  content_selector: optional.content_selector.default(null),
-  keyword_monitoring: optional.keyword_monitoring.default(false),
-  keywords: optional.keywords.default([]),
-  keyword_alert_on_found: optional.keyword_alert_on_found.default(false),
-};
+/** The rules and defaults of what a client writes on a project, keyed as layers/model/project.ts. */
+const projectFields = {
+  title: z.string().trim().min(1, 'must not be empty').max(200),
+  url: httpUrl,
+  host_name: hostName.nullable().default(null),
+  ip_address: ipAddress.nullable().default(null),
+  description: optText(2000).default(null),
+  status_interval: interval.default(300),
+  time_limit: z.number().int('must be an integer').min(1).max(300_000).nullable().default(null),
+  is_public: z.boolean().default(false),
+  category: optText(100).default(null),
+  tags: tags.default([]),
+  custom_headers: customHeaders.default({}),
+  content_change_detection: z.boolean().default(false),
+  content_selector: optText(500).default(null),
+  keyword_monitoring: z.boolean().default(false),
+  keywords: keywords.default([]),
+  keyword_alert_on_found: z.boolean().default(false),
+} satisfies { [K in ProjectWritableKey]: z.ZodType<Project[K], unknown> };
 
-const title = z.string().trim().min(1, 'must not be empty').max(200);
-
-export const projectCreateBody = z.object({ title, url: httpUrl, ...withDefaults });
+export const projectCreateBody = z.object(projectFields);
 export const projectPatchBody = z
-  .object({ title, url: httpUrl, ...optional })
+  .object(withoutDefaults(projectFields))
   .partial()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update', path: ['body'] });
+export const projectResponse = asResponse(projectShape);
 
 export const projectListQuery = z.object({
   ...pagination,
@@ -104,9 +93,9 @@ export const maintenanceBody = z
     maintenance_ends_at: isoDateTime.nullable().optional(),
   });
 
-export const monitoringSettingsBody = z.object({
-  // The project's status_interval too: omitted, it keeps its value instead of resetting the project's.
-  check_interval: z.number().int('must be an integer').min(60).max(3600).optional(),
+/** The rules and defaults of a project's monitoring settings (spec 5), keyed as layers/model/project.ts. */
+const monitoringSettingsFields = {
+  check_interval: interval,
   timeout: z.number().int('must be an integer').min(5).max(300).default(30),
   retry_count: z.number().int('must be an integer').min(1).max(5).default(3),
   alert_threshold: z.number().int('must be an integer').min(1).max(10).default(3),
@@ -115,53 +104,19 @@ export const monitoringSettingsBody = z.object({
   webhook_url: httpUrl.nullable().default(null),
   ssl_warning_days: z.number().int().min(1).max(365).default(30),
   domain_warning_days: z.number().int().min(1).max(365).default(30),
-  // Notification channels (issue 15); omitted, the project keeps the ones it has.
   channel_ids: z
-    .array(z.number().int('must be an integer').min(1).max(2_147_483_647))
+    .array(z.number().int('must be an integer').min(1).max(MAX_ID))
     .max(50, 'at most 50 channels')
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel')
-    .optional(),
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a channel'),
+} satisfies { [K in keyof MonitoringSettingsInput]: z.ZodType<MonitoringSettingsInput[K], unknown> };
+
+export const monitoringSettingsBody = z.object({
+  ...monitoringSettingsFields,
+  // The project's status_interval too: omitted, it keeps its value instead of resetting the project's.
+  check_interval: monitoringSettingsFields.check_interval.optional(),
+  // Omitted, the project keeps the notification channels it has.
+  channel_ids: monitoringSettingsFields.channel_ids.optional(),
 });
 
-export const monitoringSettingsResponse = z.object({
-  project_id: z.number().int(),
-  check_interval: z.number().int(),
-  timeout: z.number().int(),
-  retry_count: z.number().int(),
-  alert_threshold: z.number().int(),
-  is_alert_enabled: z.boolean(),
-  alert_email: z.string().nullable(),
-  webhook_url: z.string().nullable(),
-  ssl_warning_days: z.number().int(),
-  domain_warning_days: z.number().int(),
-  webhook_secret: z.string().optional().describe('HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project'),
-  channel_ids: z.array(z.number().int()).describe('notification channels the project notifies'),
-  updated_at: timestamp,
-});
-
-export const projectResponse = z.object({
-  id: z.number().int(),
-  owner_id: z.number().int(),
-  title: z.string(),
-  url: z.string(),
-  host_name: z.string().nullable(),
-  ip_address: z.string().nullable(),
-  description: z.string().nullable(),
-  status_interval: z.number().int().describe('seconds; the same value as monitoring-settings check_interval'),
-  time_limit: z.number().int().nullable().describe('ms'),
-  is_public: z.boolean(),
-  category: z.string().nullable(),
-  tags: z.array(z.string()),
-  custom_headers: z.record(z.string(), z.string()),
-  is_active: z.boolean(),
-  maintenance_mode: z.boolean(),
-  maintenance_message: z.string().nullable(),
-  maintenance_ends_at: timestamp.nullable(),
-  content_change_detection: z.boolean(),
-  content_selector: z.string().nullable(),
-  keyword_monitoring: z.boolean(),
-  keywords: z.array(z.string()),
-  keyword_alert_on_found: z.boolean(),
-  created_at: timestamp,
-  updated_at: timestamp,
-});
+// The signing key is left out for those who may not change the project.
+export const monitoringSettingsResponse = asResponse(monitoringSettingsViewShape).partial({ webhook_secret: true });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { roles } from '../../services/context.ts';
+import { roles } from '../../model/user.ts';
 import { email, timeZone, timestamp } from './common.ts';
 
 const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');

@@ -12,7 +12,7 @@ import { createSqsQueue, SqsQueue } from './sqs-queue.ts';
 export { ApiGatewayPush, DynamoConnectionStore, DynamoDeliveryLog, JsonSecrets, S3Blobs, SesMailer, SqsQueue };
 
 // Every adapter at once, for the browser container and tests. The zip functions import the
-// factories they need from the adapter modules (layers/platform/aws-context/), so a bundle holds
+// factories they need from the adapter modules (layers/wiring/aws/), so a bundle holds
 // only the SDK clients its function uses.
 
 export interface AwsPorts extends AwsSecrets {

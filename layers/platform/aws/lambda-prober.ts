@@ -1,7 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ToolEnv, ToolResult } from '../../checks/index.ts';
-import { ToolInputError, type ToolName } from '../../checks/schemas.ts';
-import type { BrowserRunner, Prober, ToolAnswer, ToolRunner } from '../ports.ts';
+import type { BrowserRunner, Prober, ToolInvoker } from '../ports.ts';
 
 /** Invokes a function synchronously with `{ [key]: payload }` and returns its JSON answer. */
 async function invoke(client: LambdaClient, functionName: string, key: string, payload: unknown): Promise<unknown> {
@@ -42,22 +40,19 @@ export class LambdaBrowserRunner implements BrowserRunner {
 }
 
 /** The tools routes from the in-VPC API: invokes the tools function (outside the VPC) with `{ tool }`. */
-export class LambdaToolRunner implements ToolRunner {
+export class LambdaToolInvoker implements ToolInvoker {
   constructor(
     private readonly client: LambdaClient,
     private readonly functionName: string,
   ) {}
 
-  /** `env` is the tools function's own (its configuration), not the caller's. */
-  async run(name: ToolName, input: unknown, _env: ToolEnv): Promise<ToolResult> {
-    const answer = (await invoke(this.client, this.functionName, 'tool', { name, input })) as ToolAnswer;
-    if (!answer.ok) throw new ToolInputError(answer.message, answer.errors);
-    return answer.result;
+  invoke(tool: { name: string; input: unknown }): Promise<unknown> {
+    return invoke(this.client, this.functionName, 'tool', tool);
   }
 }
 
-export function createLambdaToolRunner(functionName: string, region?: string): LambdaToolRunner {
-  return new LambdaToolRunner(new LambdaClient(region ? { region } : {}), functionName);
+export function createLambdaToolInvoker(functionName: string, region?: string): LambdaToolInvoker {
+  return new LambdaToolInvoker(new LambdaClient(region ? { region } : {}), functionName);
 }
 
 export function createLambdaBrowserRunner(functionName: string, region?: string): LambdaBrowserRunner {

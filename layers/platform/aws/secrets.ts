@@ -1,7 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { Config } from '../../config.ts';
-import type { ConnectOptions } from '../../repositories/db.ts';
 import { clientOptions } from './client-options.ts';
 
 /** The secret Aurora generates and attaches to the cluster. */
@@ -56,9 +55,20 @@ export class JsonSecrets {
   }
 }
 
+/** Aurora's address and credentials, as the database driver takes them (layers/repositories/db.ts). */
+export interface DatabaseOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  max: number;
+  ssl: boolean;
+}
+
 export interface AwsSecrets {
-  /** Aurora credentials as postgres.js options (TLS on); needs DATABASE_SECRET_ARN. */
-  databaseOptions(): Promise<ConnectOptions>;
+  /** Aurora credentials (TLS on); needs DATABASE_SECRET_ARN. */
+  databaseOptions(): Promise<DatabaseOptions>;
   /** The JWT signing key; needs JWT_SECRET_ARN. */
   jwtSecret(): Promise<Uint8Array>;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../../layers/endpoints/api-handler.ts';
+import { createApiHandler } from '../../../layers/endpoints/api.ts';
 import { createToolsHandler } from '../../../layers/handlers/tools.ts';
 import type { HttpEvent } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceContext } from '../../../layers/services/context.ts';
 import { resourcesOf, synthStack } from '../../infra/synth.ts';
 
-// Each zip function builds only the ports the stack binds to it (lib/ sets the env and the grant).
-// The contexts read the Lambda's environment, so each test sets one and loads the modules afresh.
+// Each zip function's entry (functions/*.ts) builds only the ports the stack binds to it (lib/ sets
+// the env and the grant). Entries read the Lambda's environment at load, so each test sets one and
+// loads the modules afresh.
 // Postgres connects lazily, so building a context with DATABASE_URL opens no connection.
 
 const sm = mockClient(SecretsManagerClient);
@@ -18,10 +19,9 @@ function lambdaEnv(vars: Record<string, string>): void {
 
 async function contextOf(fn: 'api' | 'tools' | 'ws' | 'scheduler' | 'results' | 'daily' | 'migrate'): Promise<ServiceContext> {
   vi.resetModules();
-  const mod = (await import(`../../../layers/platform/aws-context/${fn}.ts`)) as Record<string, () => Promise<ServiceContext>>;
-  const build = Object.values(mod)[0];
-  if (!build) throw new Error(`no context in ${fn}`);
-  return build();
+  const mod = (await import(`../../../functions/${fn}.ts`)) as { context?: () => Promise<ServiceContext> };
+  if (!mod.context) throw new Error(`functions/${fn}.ts exports no context`);
+  return mod.context();
 }
 
 /** Class name of an adapter (the modules are loaded afresh per test, so `instanceof` cannot tell). */
@@ -88,8 +88,8 @@ describe('function contexts on AWS', () => {
   it('gives the notifier SES, WebSocket push and the connections table', async () => {
     lambdaEnv({ SES_FROM: 'alerts@example.com', WS_ENDPOINT: 'https://ws.example.com/live', CONNECTIONS_TABLE: 'connections', RESULTS_QUEUE_URL: 'https://sqs/results' });
     vi.resetModules();
-    const { awsNotifierContext } = await import('../../../layers/platform/aws-context/notifier.ts');
-    const ctx = await awsNotifierContext();
+    const { context } = await import('../../../functions/notifier.ts');
+    const ctx = await context();
     expect(adapter(ctx.mailer)).toBe('SesMailer');
     expect(adapter(ctx.push)).toBe('ApiGatewayPush');
     expect(typeof ctx.connections.add).toBe('function');

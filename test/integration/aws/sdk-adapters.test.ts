@@ -7,7 +7,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { ApiGatewayPush } from '../../../layers/platform/aws/apigw-push.ts';
-import { LambdaToolRunner } from '../../../layers/platform/aws/lambda-prober.ts';
+import { LambdaToolInvoker } from '../../../layers/platform/aws/lambda-prober.ts';
+import { invokedToolRunner } from '../../../layers/services/tools.ts';
 import { createAwsPorts } from '../../../layers/platform/aws/index.ts';
 import { S3Blobs } from '../../../layers/platform/aws/s3-blobs.ts';
 import { databaseSecretSchema, JsonSecrets, jwtSecretSchema, SecretError } from '../../../layers/platform/aws/secrets.ts';
@@ -91,7 +92,7 @@ describe('API Gateway push', () => {
 describe('tools function invocation', () => {
   const lambda = mockClient(LambdaClient);
   beforeEach(() => lambda.reset());
-  const runner = () => new LambdaToolRunner(new LambdaClient({ region, credentials }), 'py-tools');
+  const runner = () => invokedToolRunner(new LambdaToolInvoker(new LambdaClient({ region, credentials }), 'py-tools'));
   const answer = (value: unknown) => ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) as never });
 
   it('invokes the tools function with the tool and its input, and returns the result', async () => {

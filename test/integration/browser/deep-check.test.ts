@@ -46,11 +46,13 @@ describe('deep page check (spec 4.2)', () => {
     expect(result.screenshot).toBeNull();
   });
 
-  it('measures about 200 ms of total blocking time for a 250 ms task after first paint', async () => {
+  it('measures the blocking time of a 250 ms task after first paint', async () => {
     const result = await runDeepCheck(pool, pages.url('/busy'), local);
     expect(result.error_kind).toBeNull();
-    expect(result.total_blocking_time).toBeGreaterThanOrEqual(100);
-    expect(result.total_blocking_time).toBeLessThanOrEqual(600);
+    // The page's loop alone blocks 250 - 50 = 200 ms (5 ms for timer rounding); a busy machine can only
+    // add to that, and nothing is counted past the check's own time budget.
+    expect(result.total_blocking_time).toBeGreaterThanOrEqual(195);
+    expect(result.total_blocking_time).toBeLessThan(local.timeoutMs!);
   });
 
   it('measures a late layout shift', async () => {

@@ -1,9 +1,9 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserPool } from '../../../layers/checks/browser/browser-pool.ts';
-import { browserOutputMessageSchema, type BrowserJobInput } from '../../../layers/checks/browser/messages.ts';
+import { browserOutputMessageSchema, type BrowserJobInput } from '../../../layers/services/browser-messages.ts';
 import type { Blobs, Queue, QueueMessage, QueueName } from '../../../layers/platform/ports.ts';
-import { createBrowserHandler } from '../../../functions/browser/handler.ts';
+import { createBrowserHandler } from '../../../layers/handlers/browser.ts';
 import { resultMessageSchema } from '../../../layers/services/messages.ts';
 import { startPageServer, type PageServer } from '../../support/pages/page-server.ts';
 import { createTestPool } from './browser-fixture.ts';

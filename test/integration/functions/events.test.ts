@@ -1,18 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import {
-  createCheckerHandler,
-  createDailyHandler,
-  createMigrateHandler,
-  createNotifierHandler,
-  createResultsHandler,
-  createSchedulerHandler,
-  createWsHandler,
-} from '../../../layers/handlers.ts';
-import { checkerContextFor } from '../../../layers/platform/local/context.ts';
+import { createCheckerHandler } from '../../../layers/handlers/checker.ts';
+import { createDailyHandler } from '../../../layers/handlers/daily.ts';
+import { createMigrateHandler } from '../../../layers/handlers/migrate.ts';
+import { createNotifierHandler } from '../../../layers/handlers/notifier.ts';
+import { createResultsHandler } from '../../../layers/handlers/results.ts';
+import { createSchedulerHandler } from '../../../layers/handlers/scheduler.ts';
+import { createWsHandler } from '../../../layers/handlers/ws.ts';
+import { checkerContextFor } from '../../../layers/wiring/local/context.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -27,8 +25,14 @@ describe('Lambda entry points', () => {
   it.each(['api', 'tools', 'ws', 'scheduler', 'checker', 'results', 'notifier', 'daily', 'migrate'])(
     'functions/%s.ts exports a handler without touching AWS at import',
     async (name) => {
-      const mod = (await import(`../../../functions/${name}.ts`)) as { handler: unknown };
-      expect(mod.handler).toBeTypeOf('function');
+      // An entry reads its Lambda environment as it loads (vitest's own MODE=test is no valid mode).
+      vi.stubEnv('MODE', 'aws');
+      try {
+        const mod = (await import(`../../../functions/${name}.ts`)) as { handler: unknown };
+        expect(mod.handler).toBeTypeOf('function');
+      } finally {
+        vi.unstubAllEnvs();
+      }
     },
   );
 });

@@ -11,7 +11,7 @@ import {
   type WebhookOptions,
 } from '../../../layers/services/notifications/channels/webhook.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/receivers/webhook-capture.ts';
-import { closedTcpPort, startSilentTcpServer } from '../../support/servers/http-server.ts';
+import { closedTcpPort, startHttpServer, startSilentTcpServer } from '../../support/servers/http-server.ts';
 import { testCertificates } from '../../support/servers/certs.ts';
 import { startDnsServer, defaultZone, type TestDnsServer } from '../../support/servers/dns-server.ts';
 
@@ -205,9 +205,17 @@ describe('webhook failures are classified as retryable or permanent', () => {
   });
 
   it('reports the response time of every attempt', async () => {
-    receiver.setStatus(500);
-    const result = await sendWebhook(receiver.url, outage, loopback);
-    expect(result.response_time).toBeGreaterThanOrEqual(0);
+    // A receiver that fails 150 ms after the request arrives: the attempt cannot take less (5 ms for
+    // timer granularity), nor more than its timeout.
+    const slow = await startHttpServer((_req, res) => void setTimeout(() => res.writeHead(500).end(), 150));
+    try {
+      const result = await sendWebhook(`${slow.url}/hook`, outage, loopback);
+      expect(result).toMatchObject({ ok: false, status: 500 });
+      expect(result.response_time).toBeGreaterThanOrEqual(145);
+      expect(result.response_time).toBeLessThan(loopback.timeoutMs!);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

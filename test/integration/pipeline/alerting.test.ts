@@ -148,12 +148,20 @@ describe('outage and recovery alerts', () => {
     await checkNow(id);
     const alerts = await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: owner.token });
     const recovery = alerts.body.items.find((a: any) => a.type === 'recovery');
-    expect(recovery.data.data.duration_seconds).toBeGreaterThanOrEqual(0);
+    const outage = alerts.body.items.find((a: any) => a.type === 'status_error');
     expect(recovery.incident_id).toBeTypeOf('number');
+    expect(outage.incident_id).toBe(recovery.incident_id);
     const logs = await app.request('GET', `/api/v1/projects/${id}/logs?size=10`, { token: owner.token });
     expect(logs.body.total).toBe(2);
-    expect(logs.body.items[0].is_available).toBe(true);
-    expect(logs.body.items[1].error_message).toContain('503');
+    const [up, down] = logs.body.items;
+    expect(up.is_available).toBe(true);
+    expect(down.error_message).toContain('503');
+    expect(outage.data.data.error_message).toBe(down.error_message);
+    // The incident runs from the failed check to the one that answered again.
+    expect(recovery.data.data.started_at).toBe(down.checked_at);
+    expect(recovery.data.data.ended_at).toBe(up.checked_at);
+    expect(recovery.data.data.duration_seconds).toBe((Date.parse(up.checked_at) - Date.parse(down.checked_at)) / 1000);
+    expect(recovery.data.data.duration_seconds).toBeGreaterThan(0);
   });
 });
 
@@ -179,12 +187,23 @@ describe('suppression', () => {
   it('maintenance ends by itself at maintenance_ends_at, and an ongoing outage is then announced once', async () => {
     const id = await createProject({ title: 'Ends', url: target.url });
     await setSettings(id, { alert_threshold: 1, retry_count: 1 });
-    const endsAt = new Date(Date.now() + 1500).toISOString();
-    await app.request('PUT', `/api/v1/projects/${id}/maintenance`, { token: owner.token, body: { maintenance_mode: true, maintenance_ends_at: endsAt } });
+    // An hour: the first check surely runs inside the window, however busy the machine.
+    const endsAt = new Date(Date.now() + 3_600_000);
+    await app.request('PUT', `/api/v1/projects/${id}/maintenance`, { token: owner.token, body: { maintenance_mode: true, maintenance_ends_at: endsAt.toISOString() } });
     target.setUp(false);
     await checkNow(id);
     expect((await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: owner.token })).body.total).toBe(0);
-    await new Promise((r) => setTimeout(r, 1600));
+    // A scheduler tick on the test clock, past the end, ends the window (with the scheduler stopped it claims nothing).
+    const ctx = app.system.ctx;
+    const clock = ctx.clock;
+    await app.request('POST', '/api/v1/scheduler/stop', { token: manager.token });
+    ctx.clock = { now: () => new Date(endsAt.getTime() + 1000) };
+    try {
+      await app.system.tick();
+    } finally {
+      ctx.clock = clock;
+      await app.request('POST', '/api/v1/scheduler/start', { token: manager.token });
+    }
     await checkNow(id);
     await checkNow(id);
     target.setUp(true);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { recordResult } from '../../../layers/services/monitoring.ts';
+import { recordResult } from '../../../layers/handlers/results.ts';
 import { resultMessageSchema } from '../../../layers/services/messages.ts';
 import { cleanup } from '../../../layers/services/daily.ts';
 import { ensurePartitions } from '../../../layers/repositories/partitions.ts';
-import { expiryThresholds, expiryWarningDue } from '../../../layers/services/monitoring.ts';
+import { expiryThresholds, expiryWarningDue } from '../../../layers/services/alert-rules.ts';
 
 let app: TestApp;
 let token: string;

@@ -3,9 +3,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from 'aws-lambda';
-import type { WsEvent, WsResult } from '../../handlers.ts';
-import type { Logger } from '../ports.ts';
-import type { LocalPush } from './memory-connections.ts';
+import type { WsEvent, WsResult } from '../../handlers/ws.ts';
+import type { Logger } from '../../platform/ports.ts';
+import type { LocalPush } from '../../platform/local/memory-connections.ts';
 
 type WsHandler = (event: WsEvent, context: Context) => Promise<WsResult>;
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
 import { connect, type Sql } from '../../repositories/db.ts';
-import type { AwsSecrets } from '../aws/secrets.ts';
+import type { AwsSecrets } from '../../platform/aws/secrets.ts';
 
 /** Aurora through its secret (DATABASE_SECRET_ARN), or DATABASE_URL when set. */
 export async function awsDatabase(config: Config, secrets: AwsSecrets): Promise<Sql> {

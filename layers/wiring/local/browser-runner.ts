@@ -1,10 +1,9 @@
 import type { Config } from '../../config.ts';
 import { BrowserPool } from '../../checks/browser/browser-pool.ts';
-import { runBrowserJob, type BrowserJobDeps } from '../../checks/browser/jobs.ts';
-import { dnsServersResolver } from '../../checks/browser/address-policy.ts';
+import { runBrowserJob, type BrowserJobDeps } from '../../services/browser-jobs.ts';
 import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
-import { browserJobSchema } from '../../checks/browser/messages.ts';
-import type { Blobs, BrowserRunner, Logger } from '../ports.ts';
+import { browserJobSchema } from '../../services/browser-messages.ts';
+import type { Blobs, BrowserRunner, Logger } from '../../platform/ports.ts';
 
 /** The local Chromium: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
 export class LocalBrowserRunner implements BrowserRunner {
@@ -22,8 +21,8 @@ export class LocalBrowserRunner implements BrowserRunner {
       concurrency: this.config.BROWSER_CONCURRENCY,
       logger: this.log,
     });
-    const resolveHost = dnsServersResolver(this.config.DNS_SERVERS?.split(','));
-    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS, logger: this.log, resolveHost };
+    const { ALLOW_PRIVATE_TARGETS: allowPrivateTargets, DNS_SERVERS: dnsServers } = this.config;
+    return { pool: this.pool, blobs: this.blobs, allowPrivateTargets, dnsServers, logger: this.log };
   }
 
   async run(job: unknown): Promise<unknown> {

@@ -1,6 +1,6 @@
 import * as log from '../../repositories/delivery-log.ts';
 import type { Sql } from '../../repositories/db.ts';
-import type { Clock, DeliveryLog } from '../ports.ts';
+import type { Clock, DeliveryLog } from '../../platform/ports.ts';
 
 /** Local delivery log in the database, so a restart after a crash never sends a delivery twice. */
 export class DbDeliveryLog implements DeliveryLog {

@@ -5,18 +5,18 @@ import type { Config } from '../../config.ts';
 import { connect, type Sql } from '../../repositories/db.ts';
 import { migrate } from '../../repositories/migrate.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { createLogger } from '../logger.ts';
-import { MemoryCache } from '../memory-cache.ts';
-import { systemClock, type Cache, type Logger, type Mailer } from '../ports.ts';
-import { RedisCache } from '../redis-cache.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
-import { FsBlobs } from './fs-blobs.ts';
-import { LocalQueue } from './local-queue.ts';
-import { LocalPush, MemoryConnectionStore } from './memory-connections.ts';
-import { createLocalMailer } from './mailer.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { MemoryCache } from '../../platform/memory-cache.ts';
+import { systemClock, type Cache, type Logger, type Mailer } from '../../platform/ports.ts';
+import { RedisCache } from '../../platform/redis-cache.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../platform/local/embedded-postgres.ts';
+import { FsBlobs } from '../../platform/local/fs-blobs.ts';
+import { LocalQueue } from '../../platform/local/local-queue.ts';
+import { LocalPush, MemoryConnectionStore } from '../../platform/local/memory-connections.ts';
+import { createLocalMailer } from '../../platform/local/mailer.ts';
 import { DbDeliveryLog } from './db-delivery-log.ts';
 import { LocalBrowserRunner } from './browser-runner.ts';
-import { makePrivateDir, PRIVATE_FILE_MODE, tightenTree, usePrivateUmask } from './private-files.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE, tightenTree, usePrivateUmask } from '../../platform/local/private-files.ts';
 import { runTool } from '../../checks/index.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
@@ -54,7 +54,7 @@ export function checkerContextFor(config: Config, queue: LocalQueue | ServiceCon
     queue,
     log,
     allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
-    dnsServers: config.DNS_SERVERS?.split(',').map((s) => s.trim()).filter(Boolean),
+    dnsServers: config.DNS_SERVERS,
     rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
     whoisServer: config.WHOIS_SERVER,
   };
@@ -70,7 +70,7 @@ export function notifierContextFor(ctx: ServiceContext): NotifierContext {
     deliveries: ctx.deliveries,
     log: ctx.log,
     allowPrivateTargets: ctx.config.ALLOW_PRIVATE_TARGETS,
-    dnsServers: checkerContextFor(ctx.config, ctx.queue, ctx.log).dnsServers,
+    dnsServers: ctx.config.DNS_SERVERS,
     publicUrl: ctx.config.PUBLIC_URL,
   };
 }

@@ -1,4 +1,4 @@
-// Builds the browser container's code (the Dockerfile's build stage runs `npx tsx functions/browser/build.ts /out`):
+// Builds the browser container's code (the Dockerfile's build stage runs `npx tsx lib/browser-image.ts /out`):
 // the handler bundled with the zip functions' esbuild options (lib/bundling.ts), and a package.json that
 // installs the packages left outside the bundle at the lockfile's versions, their own dependencies included.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { z } from 'zod';
-import { houseEsbuildOptions } from '../../lib/bundling.ts';
+import { houseEsbuildOptions } from './bundling.ts';
 
 /** Installed in the image: Playwright and the Lambda build of Chromium, loaded at run time. */
 export const IMAGE_PACKAGES = ['playwright-core', '@sparticuz/chromium'] as const;
@@ -56,6 +56,6 @@ async function buildImage(projectRoot: string, outDir: string): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const outDir = process.argv[2];
-  if (!outDir) throw new Error('usage: tsx functions/browser/build.ts <output directory>');
+  if (!outDir) throw new Error('usage: tsx lib/browser-image.ts <output directory>');
   await buildImage(process.cwd(), outDir);
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
-import type { Logger } from '../ports.ts';
+import type { Logger } from '../../platform/ports.ts';
 import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-adapter.ts';
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;

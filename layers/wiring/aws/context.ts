@@ -1,14 +1,15 @@
 import { loadConfig, type Config } from '../../config.ts';
 import type { Sql } from '../../repositories/db.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import type { AwsSecrets } from '../aws/secrets.ts';
-import { createLogger } from '../logger.ts';
-import { MemoryCache } from '../memory-cache.ts';
-import { systemClock, type Logger } from '../ports.ts';
+import type { AwsSecrets } from '../../platform/aws/secrets.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { MemoryCache } from '../../platform/memory-cache.ts';
+import { systemClock, type Logger } from '../../platform/ports.ts';
 
-// Contexts of the Lambda functions, built once per container on first use. Each function has its
-// own module here that builds only the ports the stack binds to it (env var and IAM grant), so its
-// bundle holds only those SDK clients; a port a function was not bound to fails loudly if used.
+// What every Lambda entry (functions/*.ts) shares to build its context. Each entry builds only the
+// ports the stack binds to it (env var and IAM grant), so its bundle holds only those SDK clients;
+// a port a function was not bound to fails loudly if used. Nothing heavy is imported here (the
+// database driver is in database.ts), since every bundle holds this module.
 
 export function missing<T extends object>(name: string): T {
   return new Proxy({} as T, {
@@ -37,16 +38,6 @@ export function lazy<T extends object>(load: () => Promise<T>): T {
   });
 }
 
-let config: Config | undefined;
-export function awsConfig(): Config {
-  config ??= loadConfig();
-  return config;
-}
-
-export function awsLogger(config: Config): Logger {
-  return createLogger(config.LOG_LEVEL, { fn: config.AWS_LAMBDA_FUNCTION_NAME });
-}
-
 /** Builds once; a failed build is forgotten so the next invocation retries. */
 export function memo<T>(build: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
@@ -57,6 +48,16 @@ export function memo<T>(build: () => Promise<T>): () => Promise<T> {
     });
     return p;
   };
+}
+
+let config: Config | undefined;
+export function awsConfig(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
+export function awsLogger(config: Config): Logger {
+  return createLogger(config.LOG_LEVEL, { fn: config.AWS_LAMBDA_FUNCTION_NAME });
 }
 
 /** The JWT signing key: JWT_SECRET if set, else the stack's secret (JWT_SECRET_ARN). */
@@ -83,12 +84,12 @@ const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
 
 /**
  * A ServiceContext of the ports a function is bound to; every other port is `missing` (the cache
- * is then in memory). A binding the stack made that the function's context ignores fails here.
+ * is then in memory). A binding the stack made that the function's entry ignores fails here.
  */
 export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: Bindable[K] | undefined }): ServiceContext {
   for (const [port, names] of Object.entries(BINDING_ENV) as [keyof Bindable, (keyof Config)[]][]) {
     const set = names.find((n) => config[n] !== undefined);
-    if (bound[port] === undefined && set) throw new Error(`${set} is set but this function's context does not build ${port} (layers/platform/aws-context/)`);
+    if (bound[port] === undefined && set) throw new Error(`${set} is set but this function's context does not build ${port} (see its entry in functions/)`);
   }
   return {
     config,

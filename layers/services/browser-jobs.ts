@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Blobs, type Clock, type Logger } from '../../platform/ports.ts';
-import type { HostResolver } from './address-policy.ts';
-import { BrowserMonitoringError, type BrowserPool } from './browser-pool.ts';
-import { runDeepCheck } from './deep-check.ts';
-import { BrowserCheckError, classifyBrowserError } from './errors.ts';
-import { runJourney } from './journey.ts';
-import type { BrowserJob, BrowserOutputMessage } from './messages.ts';
-import { captureScreenshot, makeThumbnail } from './screenshot.ts';
+import { systemClock, type Blobs, type Clock, type Logger } from '../platform/ports.ts';
+import { dnsServersResolver, type HostResolver } from '../checks/browser/address-policy.ts';
+import { BrowserMonitoringError, type BrowserPool } from '../checks/browser/browser-pool.ts';
+import { runDeepCheck } from '../checks/browser/deep-check.ts';
+import { BrowserCheckError, classifyBrowserError } from '../checks/browser/errors.ts';
+import { runJourney } from '../checks/browser/journey.ts';
+import type { BrowserJob, BrowserOutputMessage } from './browser-messages.ts';
+import { captureScreenshot, makeThumbnail } from '../checks/browser/screenshot.ts';
 
 // Runs one browser-queue job and turns its result into a results-queue message. Images never travel
 // in queue messages (SQS caps them at 256 KB): they go to blob storage and the message carries keys.
@@ -17,8 +17,11 @@ export interface BrowserJobDeps {
   blobs?: Blobs;
   /** Config ALLOW_PRIVATE_TARGETS. */
   allowPrivateTargets: boolean;
+  /** Config DNS_SERVERS: the browser's address checks resolve through them, as every probe does. */
+  dnsServers?: string[] | undefined;
   clock?: Clock;
   logger?: Logger;
+  /** Overrides how hosts resolve (tests); otherwise DNS_SERVERS, or the system's resolvers. */
   resolveHost?: HostResolver;
 }
 
@@ -75,7 +78,7 @@ async function screenshotJob(deps: BrowserJobDeps, job: Extract<BrowserJob, { ki
       fullPage: job.full_page,
       timeoutMs: job.timeout * 1000,
       allowPrivateTargets: deps.allowPrivateTargets,
-      ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
+      ...resolverOption(deps),
     });
     const thumbnail = await makeThumbnail(deps.pool, png);
     const prefix = `screenshots/${job.project_id}/${stamp(checkedAt)}`;
@@ -133,10 +136,12 @@ async function store(deps: BrowserJobDeps, key: string, data: Uint8Array, conten
 }
 
 function optional(deps: BrowserJobDeps) {
-  return {
-    ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  };
+  return { ...resolverOption(deps), ...(deps.clock ? { clock: deps.clock } : {}) };
+}
+
+function resolverOption(deps: BrowserJobDeps): { resolveHost?: HostResolver } {
+  if (deps.resolveHost) return { resolveHost: deps.resolveHost };
+  return deps.dnsServers?.length ? { resolveHost: dnsServersResolver(deps.dnsServers) } : {};
 }
 
 /** 2026-11-24T08:56:56.947Z -> 20261124T085656947Z: sortable and safe in keys. */

@@ -1,21 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import type { Context, EventBridgeEvent, SQSBatchResponse } from 'aws-lambda';
 import type { Config } from '../../config.ts';
-import { createApiHandler } from '../../endpoints/api-handler.ts';
-import {
-  createCheckerHandler,
-  createDailyHandler,
-  createNotifierHandler,
-  createResultsHandler,
-  createSchedulerHandler,
-  createWsHandler,
-} from '../../handlers.ts';
+import { createApiHandler } from '../../endpoints/api.ts';
+import { createBrowserHandler } from '../../handlers/browser.ts';
+import { createCheckerHandler } from '../../handlers/checker.ts';
+import { createDailyHandler } from '../../handlers/daily.ts';
+import { createNotifierHandler } from '../../handlers/notifier.ts';
+import { createResultsHandler } from '../../handlers/results.ts';
+import { createSchedulerHandler } from '../../handlers/scheduler.ts';
+import { createWsHandler } from '../../handlers/ws.ts';
 import { staggerStart } from '../../services/scheduler.ts';
-import { createBrowserHandler } from '../../checks/browser/queue-handler.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext, type LocalContextOptions } from './context.ts';
 import { startLocalServer } from './server.ts';
 import { attachWebSocketServer } from './ws-server.ts';
-import type { Logger } from '../ports.ts';
+import type { Logger } from '../../platform/ports.ts';
 
 export const frontendDir = fileURLToPath(new URL('../../../frontend/', import.meta.url));
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { browserErrorKinds } from './error-kinds.ts';
-import { journeyScenarioSchema } from './journey-schema.ts';
+import { browserErrorKinds } from '../checks/browser/error-kinds.ts';
+import { journeyScenarioSchema } from '../checks/browser/journey-schema.ts';
 
 // Messages of the browser queue (jobs in) and what the browser function puts on the results queue.
 // The scheduler already sends { kind: 'deep_check', project_id, url }; everything else is optional.
@@ -9,6 +9,8 @@ const projectId = z.number().int().positive();
 const targetUrl = z.string().min(1).max(2_048);
 /** Correlates a result with the request that asked for it (e.g. an API "check now"). */
 const jobId = z.string().min(1).max(200).optional();
+/** The job's `job_id` echoed in its result (null when the job had none). */
+const resultJobId = z.string().nullable().default(null);
 
 export const deepCheckJobSchema = z.object({
   kind: z.literal('deep_check'),
@@ -51,14 +53,14 @@ export type BrowserJobInput = z.input<typeof browserJobSchema>;
 const errorKind = z.enum(browserErrorKinds).nullable();
 
 /**
- * Deep check results use the results queue's existing `browser_result` shape (layers/services/messages.ts):
- * the sixteen spec 4.2 metrics and the extras live in `metrics`.
+ * A deep check's result: the sixteen spec 4.2 metrics and the extras live in `metrics`. The results
+ * queue (layers/services/messages.ts) takes these three result messages as they are defined here.
  */
 export const browserResultMessageSchema = z.object({
   type: z.literal('browser_result'),
   project_id: projectId,
-  job_id: z.string().nullable(),
-  checked_at: z.string(),
+  job_id: resultJobId,
+  checked_at: z.iso.datetime({ offset: true }),
   is_success: z.boolean(),
   metrics: z.record(z.string(), z.unknown()),
   error_kind: errorKind,
@@ -68,7 +70,7 @@ export const browserResultMessageSchema = z.object({
 export const screenshotResultMessageSchema = z.object({
   type: z.literal('screenshot_result'),
   project_id: projectId,
-  job_id: z.string().nullable(),
+  job_id: resultJobId,
   url: z.string(),
   checked_at: z.string(),
   image_key: z.string().nullable(),
@@ -95,7 +97,7 @@ export const journeyStepResultMessageSchema = z.object({
 export const journeyResultMessageSchema = z.object({
   type: z.literal('journey_result'),
   project_id: projectId,
-  job_id: z.string().nullable(),
+  job_id: resultJobId,
   journey_id: z.number().int().nullable(),
   name: z.string().nullable(),
   status: z.enum(['passed', 'failed', 'error']),

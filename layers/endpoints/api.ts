@@ -1,0 +1,26 @@
+import type { ServiceContext } from '../services/context.ts';
+import { createHttpHandler, type AnyRoute } from './router.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { authRoutes } from './routes/auth.ts';
+import { browserRoutes } from './routes/browser.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { monitoringRoutes } from './routes/monitoring.ts';
+import { projectRoutes } from './routes/projects.ts';
+import { notificationChannelRoutes } from './routes/notification-channels.ts';
+import { toolRoutes } from './routes/tools.ts';
+import { userRoutes } from './routes/users.ts';
+
+/** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
+export function apiRoutes(): AnyRoute[] {
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes];
+  list.push(...metaRoutes(() => list));
+  return list;
+}
+
+/**
+ * The HTTP API Lambda handler, for any context: functions/api.ts builds one from the Lambda's
+ * environment, the local runner passes its own.
+ */
+export function createApiHandler(getContext: () => Promise<ServiceContext>) {
+  return createHttpHandler(getContext, apiRoutes());
+}

@@ -1,9 +1,0 @@
-import type { Config } from '../../config.ts';
-import { MemoryCache } from '../memory-cache.ts';
-import type { Cache } from '../ports.ts';
-import { RedisCache } from '../redis-cache.ts';
-
-/** ElastiCache for the functions bound to it (REDIS_URL), shared by their containers. */
-export function awsCache(config: Config): Cache {
-  return config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : new MemoryCache();
-}
