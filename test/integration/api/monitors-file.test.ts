@@ -245,7 +245,8 @@ describe('project keys', () => {
   });
 
   it('gives project-<id>-2 when a client already took project-<id>', async () => {
-    const [{ next }] = await app.system.ctx.sql<{ next: number }[]>`SELECT last_value + 1 AS next FROM pg_sequences WHERE sequencename = 'projects_id_seq'`;
+    const [row] = await app.system.ctx.sql<{ next: number }[]>`SELECT last_value + 1 AS next FROM pg_sequences WHERE sequencename = 'projects_id_seq'`;
+    const next = row!.next;
     const squatter = await app.request('POST', '/api/v1/projects', { token: user.token, body: { key: `project-${next + 1}`, title: 'Squatter', url: 'https://squat.example.com/' } });
     expect(squatter.status, squatter.text).toBe(201);
     const next2 = await app.request('POST', '/api/v1/projects', { token: user.token, body: { title: 'Next', url: 'https://next.example.com/' } });
