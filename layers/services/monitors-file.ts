@@ -547,7 +547,9 @@ export async function exportDocument(ctx: ServiceContext, opts: ExportOptions = 
   const journeys = uniqueBy(state.journeys, (j) => String(j.project_id));
   const usedNames = new Set<string>();
 
-  const channels = state.channels.map((c): FileChannel => {
+  // Sorted here, not by the database, whose collation differs between installations.
+  const byText = <T>(keyOf: (t: T) => string) => (a: T, b: T) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0);
+  const channels = [...state.channels].sort(byText((c) => c.name)).map((c): FileChannel => {
     const out: FileChannel = { name: c.name, type: c.type as FileChannel['type'], settings: { ...c.settings }, language: c.language, timezone: c.timezone, is_enabled: c.is_enabled };
     restoreRefs(out, refsOf('channel', c.id));
     if (mode === 'refs') {
@@ -563,7 +565,7 @@ export async function exportDocument(ctx: ServiceContext, opts: ExportOptions = 
     return out;
   });
 
-  const projects = state.projects.map((p): FileProject => {
+  const projects = [...state.projects].sort(byText((p) => p.key)).map((p): FileProject => {
     const fields = Object.fromEntries(projectFileKeys.map((k) => [k, p[k]])) as Omit<ProjectInput, 'key'>;
     const monitoring = Object.fromEntries(monitoringKeys.map((k) => [k, p.settings[k]])) as Omit<FileMonitoring, 'channels'>;
     const out: FileProject = {
@@ -572,7 +574,7 @@ export async function exportDocument(ctx: ServiceContext, opts: ExportOptions = 
       custom_headers: { ...p.custom_headers },
       monitoring: { ...monitoring, channels: p.channel_ids.map((id) => channelName.get(id) ?? `#${id}`).sort() },
       maintenance: p.maintenance_mode ? { message: p.maintenance_message, ends_at: p.maintenance_ends_at } : null,
-      journeys: (journeys.get(String(p.id)) ?? []).map((j) => {
+      journeys: [...(journeys.get(String(p.id)) ?? [])].sort(byText((j) => j.name)).map((j) => {
         const journey: FileJourney = { name: j.name, steps: structuredClone(j.steps), settings: { ...j.settings }, is_active: j.is_active };
         restoreRefs(journey, refsOf('journey', j.id));
         return journey;

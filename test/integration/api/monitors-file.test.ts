@@ -226,6 +226,57 @@ describe('monitors file through the API', () => {
   });
 });
 
+describe('prune of channels and journeys, and moving to another installation', () => {
+  it('removes a channel and a journey the file no longer lists, only with prune', async () => {
+    const lean = file
+      .replace(/  - name: ops-email\n    type: email\n    settings:\n      address: ops@example.com\n/, '')
+      .replace('        - ops-email\n', '')
+      .replace(/    journeys:\n[\s\S]*?        settings:\n          timeout: 10000\n/, '');
+    expect(lean).not.toContain('ops-email');
+    expect(lean).not.toContain('journeys');
+    const plain = await apply(lean, { dry_run: true });
+    expect(plain.body.changes).toEqual([
+      { kind: 'project', action: 'update', name: 'api', fields: [{ field: 'monitoring.channels', from: ['ops-email', 'ops-slack'], to: ['ops-slack'] }] },
+    ]);
+    const pruned = await apply(lean, { prune: true, dry_run: true });
+    expect(pruned.body.changes.map((c: { kind: string; action: string; name: string }) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
+      'delete journey login',
+      'update project api',
+      'delete channel ops-email',
+    ]);
+    // A project of the file that names a channel only the installation has cannot be pruned around it.
+    const dangling = await apply(lean.replace('        - ops-slack\n', '        - ops-slack\n        - ops-email\n'), { prune: true, dry_run: true });
+    expect(dangling.status).toBe(400);
+    expect(dangling.body.errors[0]).toMatchObject({ field: 'projects.0.monitoring.channels.1' });
+    expect(dangling.body.errors[0].message).toMatch(/--prune would delete it/);
+  });
+
+  it('exports what was made through the API so that a fresh installation applies it to the same file', async () => {
+    const channel = await app.request('POST', '/api/v1/notification-channels', {
+      token: manager.token,
+      body: { name: 'Team Telegram', type: 'telegram', settings: { bot_token: '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ', chat_id: '-100123' } },
+    });
+    expect(channel.status, channel.text).toBe(201);
+    const keyless = await app.request('POST', '/api/v1/projects', { token: user.token, body: { title: 'Made in the UI', url: 'https://ui.example.com/' } });
+    expect(keyless.status, keyless.text).toBe(201);
+    const out = await exported();
+    expect(out.document).toContain('bot_token: ${env:PYM_TEAM_TELEGRAM_BOT_TOKEN}');
+    expect(out.document).not.toContain('AAbbCC');
+    expect(out.document).toContain(`  - key: project-${keyless.body.id}\n    title: Made in the UI\n`);
+    const fresh = await startTestApp();
+    try {
+      const admin = await fresh.user('manager');
+      const vars = { ...variables, PYM_TEAM_TELEGRAM_BOT_TOKEN: '123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ' };
+      const r = await fresh.request('POST', '/api/v1/monitors-file/apply', { token: admin.token, body: { document: out.document, variables: vars } });
+      expect(r.status, r.text).toBe(200);
+      const back = await fresh.request('GET', '/api/v1/monitors-file', { token: admin.token });
+      expect(back.body.document).toBe(out.document);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('project keys', () => {
   it('gives a new project project-<id>, keeps it on PUT, and refuses a key another project holds', async () => {
     const created = await app.request('POST', '/api/v1/projects', { token: user.token, body: { title: 'Keyless', url: 'https://keyless.example.com/' } });
