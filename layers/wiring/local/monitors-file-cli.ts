@@ -1,5 +1,5 @@
 import { connect as netConnect } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
@@ -104,7 +104,11 @@ export async function runMonitorsFileCommand(command: 'apply' | 'export', args: 
     }
     const { document, variables } = await withContext(config, (ctx) => exportDocument(ctx, { secrets }));
     const text = renderMonitorsFile(document);
-    if (values.output) await writeFile(values.output, text, { mode: secrets === 'values' ? 0o600 : 0o644 });
+    if (values.output) {
+      // Stored secrets in it: only its owner may read it, also when the file was there before.
+      await writeFile(values.output, text, { mode: secrets === 'values' ? 0o600 : 0o644 });
+      if (secrets === 'values') await chmod(values.output, 0o600);
+    }
     else io.out(text);
     const names = [...new Set(variables.map((v) => v.name))];
     if (names.length > 0) io.err(`the file refers to these environment variables: ${names.join(', ')}\n`);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,8 @@ describe('py-monitor apply and export', () => {
     expect(refs.out()).toBe(file);
     expect(refs.err()).toBe('the file refers to these environment variables: PD_KEY\n');
     const output = join(dir, 'with-secrets.yaml');
+    await writeFile(output, 'left by an earlier run\n');
+    await chmod(output, 0o644);
     const values = io();
     expect(await runMonitorsFileCommand('export', ['--secrets', 'values', '--output', output], config, values.io)).toBe(0);
     expect(await readFile(output, 'utf8')).toBe(file.replace('${env:PD_KEY}', 'R0UT1NGKEY0123456789abcdefABCDEF'));
