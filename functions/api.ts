@@ -4,7 +4,9 @@ import { createApiHandler } from '../layers/endpoints/api.ts';
 import type { Blobs, BrowserRunner, ConnectionStore, DeliveryLog, Prober, ToolInvoker } from '../layers/platform/ports.ts';
 import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
+import { createProcessMetrics } from '../layers/platform/process-metrics.ts';
 import { RedisCache } from '../layers/platform/redis-cache.ts';
+import { metricsEnabled } from '../layers/services/metrics.ts';
 import { invokedToolRunner } from '../layers/services/tools.ts';
 import { awsConfig, awsJwtSecret, lazy, memo, serviceContext } from '../layers/wiring/aws/context.ts';
 import { awsDatabase } from '../layers/wiring/aws/database.ts';
@@ -16,6 +18,8 @@ const queue = createSqsQueue(config);
 const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, CHECKER_FUNCTION_NAME: checker, BROWSER_FUNCTION_NAME: browser, TOOLS_FUNCTION_NAME: tools } = config;
 const stores = () => import('../layers/platform/aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
 const invoker = () => import('../layers/platform/aws/lambda-prober.ts');
+// GET /metrics: this container's own figures beside the installation's (each container keeps its own).
+const processMetrics = metricsEnabled(config) ? createProcessMetrics() : undefined;
 
 export const context = memo(async () =>
   serviceContext(config, {
@@ -23,6 +27,7 @@ export const context = memo(async () =>
     cache,
     queue,
     jwtSecret: await awsJwtSecret(config, secrets),
+    processMetrics,
     blobs: bucket ? lazy<Blobs>(() => import('../layers/platform/aws/s3-blobs.ts').then((m) => m.createS3Blobs(config)!)) : undefined,
     connections: table ? lazy<ConnectionStore>(() => stores().then((s) => s.connections)) : undefined,
     deliveries: table ? lazy<DeliveryLog>(() => stores().then((s) => s.deliveryLog)) : undefined,

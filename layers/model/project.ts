@@ -7,6 +7,7 @@ import * as z from 'zod';
 
 export const projectShape = z.object({
   id: z.number().int(),
+  key: z.string().describe('stable identity of the project in a monitors file; unique among active projects (default project-<id>)'),
   owner_id: z.number().int(),
   title: z.string(),
   url: z.string(),
@@ -46,7 +47,9 @@ export const projectInputShape = projectShape.omit({
   maintenance_ends_at: true,
   created_at: true,
   updated_at: true,
-});
+})
+  // Omitted, a new project's key is `project-<id>` and a changed project keeps its own.
+  .extend({ key: projectShape.shape.key.optional() });
 export type ProjectInput = z.output<typeof projectInputShape>;
 export type ProjectWritableKey = keyof ProjectInput;
 export const projectWritableKeys = Object.keys(projectInputShape.shape) as ProjectWritableKey[];

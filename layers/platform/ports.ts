@@ -117,3 +117,19 @@ export interface ToolInvoker {
 export interface BrowserRunner {
   run(job: unknown): Promise<unknown>;
 }
+
+/**
+ * The process's own metrics (event loop lag, memory, queue depth, checks in flight) in the
+ * Prometheus text format. Each process keeps its own: on AWS, each container of the function serving /metrics.
+ */
+export interface ProcessMetrics {
+  render(): Promise<string>;
+}
+
+/** How busy an in-process queue is (the local runner's; SQS reports its own to CloudWatch). */
+export interface QueueStats {
+  /** Messages waiting, delayed ones included. */
+  waiting(queue: QueueName): number;
+  /** Messages being handled now. */
+  inFlight(queue: QueueName): number;
+}

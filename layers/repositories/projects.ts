@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { projectWritableKeys, type MonitoringSettings, type MonitoringSettingsRow, type Project, type ProjectWritableKey } from '../model/project.ts';
+import { projectWritableKeys, type MonitoringSettings, type MonitoringSettingsRow, type Project, type ProjectInput, type ProjectWritableKey } from '../model/project.ts';
 import type { Db } from './db.ts';
 
 export type ProjectRow = Project & { deleted_at: Date | null };
@@ -7,7 +7,7 @@ export type ProjectRow = Project & { deleted_at: Date | null };
 /** Columns of the projects table a client writes (status_interval lives in monitoring_settings). */
 export const projectColumns = projectWritableKeys.filter((k): k is Exclude<ProjectWritableKey, 'status_interval'> => k !== 'status_interval');
 export type ProjectColumn = (typeof projectColumns)[number];
-export type ProjectFields = Pick<Project, ProjectColumn>;
+export type ProjectFields = Pick<ProjectInput, ProjectColumn>;
 
 export async function insertProject(
   db: Db,
@@ -15,12 +15,45 @@ export async function insertProject(
   fields: ProjectFields,
   statusInterval: number,
 ): Promise<ProjectRow> {
-  const values = { ...fields, owner_id: ownerId, custom_headers: db.json(fields.custom_headers), keywords: db.json(fields.keywords) };
+  const { key, ...rest } = fields;
+  // Without a key the row needs its id first for `project-<id>`: a placeholder no client can send, then the key.
+  const values = {
+    ...rest,
+    key: key ?? `pending:${randomBytes(12).toString('hex')}`,
+    owner_id: ownerId,
+    custom_headers: db.json(fields.custom_headers),
+    keywords: db.json(fields.keywords),
+  };
   const [p] = await db<{ id: number }[]>`INSERT INTO projects ${db(values)} RETURNING id`;
+  if (key === undefined) await setDefaultKey(db, p!.id);
   await db`INSERT INTO monitoring_settings (project_id, check_interval, webhook_secret)
     VALUES (${p!.id}, ${statusInterval}, ${randomBytes(24).toString('base64url')})`;
   await db`INSERT INTO monitor_state (project_id, next_due_at) VALUES (${p!.id}, now())`;
   return (await findProject(db, p!.id))!;
+}
+
+/** `project-<id>`, or `project-<id>-2`... when a client already gave that key to another project. */
+async function setDefaultKey(db: Db, id: number): Promise<void> {
+  await db`
+    UPDATE projects SET key = (
+      SELECT c.k FROM (
+        SELECT 'project-' || ${id}::int AS k, 1 AS n
+        UNION ALL SELECT 'project-' || ${id}::int || '-' || g, g FROM generate_series(2, 1000) g) c
+      WHERE NOT EXISTS (SELECT 1 FROM projects q WHERE q.key = c.k AND q.is_active)
+      ORDER BY c.n LIMIT 1)
+    WHERE id = ${id}`;
+}
+
+/** The active project holding a key. */
+export async function findProjectIdByKey(db: Db, key: string): Promise<number | undefined> {
+  const [row] = await db<{ id: number }[]>`SELECT id FROM projects WHERE key = ${key} AND is_active`;
+  return row?.id;
+}
+
+/** Whether an error is the unique index of active projects' keys refusing a duplicate. */
+export function isDuplicateKeyError(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint_name?: unknown };
+  return e?.code === '23505' && e.constraint_name === 'projects_key_active_idx';
 }
 
 export async function findProject(db: Db, id: number, includeInactive = false): Promise<ProjectRow | undefined> {

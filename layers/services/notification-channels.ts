@@ -61,7 +61,7 @@ function settingsErrors(error: z.ZodError): FieldError[] {
 }
 
 /** Parses settings with the provider's schema and applies the SSRF policy to its URLs. */
-function checkSettings(ctx: ServiceContext, type: string, settings: Record<string, unknown>): Record<string, unknown> {
+export function checkSettings(ctx: ServiceContext, type: string, settings: Record<string, unknown>): Record<string, unknown> {
   const channel = channelOf(type);
   if (!channel) throw invalid('type', `unknown channel type ${type}`);
   const parsed = channel.settings.safeParse(settings);

@@ -25,10 +25,27 @@ function assertTargetAllowed(ctx: ServiceContext, url: string): void {
   }
 }
 
+const keyTaken = (key: string) =>
+  new DomainError('CONFLICT', `key: another project already has the key "${key}"`, { errors: [{ field: 'key', message: 'already used by another project' }] });
+
+/** A key held by another active project is a 409; the unique index settles a race between two writers. */
+async function withFreeKey<T>(ctx: ServiceContext, key: string | undefined, projectId: number | undefined, write: () => Promise<T>): Promise<T> {
+  if (key !== undefined) {
+    const holder = await repo.findProjectIdByKey(ctx.sql, key);
+    if (holder !== undefined && holder !== projectId) throw keyTaken(key);
+  }
+  try {
+    return await write();
+  } catch (err) {
+    if (key !== undefined && repo.isDuplicateKeyError(err)) throw keyTaken(key);
+    throw err;
+  }
+}
+
 export async function createProject(ctx: ServiceContext, actor: Actor, input: ProjectInput): Promise<Project> {
   assertTargetAllowed(ctx, input.url);
   const { status_interval, ...fields } = input;
-  const row = await ctx.sql.begin((tx) => repo.insertProject(tx, actor.id, fields, status_interval));
+  const row = await withFreeKey(ctx, fields.key, undefined, () => ctx.sql.begin((tx) => repo.insertProject(tx, actor.id, fields, status_interval)));
   return projectView(row);
 }
 
@@ -57,10 +74,12 @@ export async function updateProject(
 ): Promise<Project> {
   if (patch.url !== undefined) assertTargetAllowed(ctx, patch.url);
   const { status_interval, ...fields } = patch;
-  const row = await ctx.sql.begin(async (tx) => {
-    if (!(await repo.lockProject(tx, id))) throw notFound('project');
-    return repo.updateProject(tx, id, fields, status_interval);
-  });
+  const row = await withFreeKey(ctx, fields.key, id, () =>
+    ctx.sql.begin(async (tx) => {
+      if (!(await repo.lockProject(tx, id))) throw notFound('project');
+      return repo.updateProject(tx, id, fields, status_interval);
+    }),
+  );
   if (!row) throw notFound('project');
   return projectView(row);
 }

@@ -269,6 +269,65 @@ export interface Paths {
       };
     };
   };
+  "/monitors-file": {
+    /** Export the installation as a monitors file (channel secrets as ${env:NAME} references) */
+    get: {
+      role: "manager";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        /** the monitors file (YAML); channel secrets as ${env:NAME} references */
+        document: string;
+        /** the environment variables it refers to */
+        variables: Array<{
+          name: string;
+          field: string;
+        }>;
+      };
+    };
+  };
+  "/monitors-file/apply": {
+    /** Apply a monitors file (create, update, and with prune remove); dry_run returns the plan only */
+    post: {
+      role: "manager";
+      params: never;
+      query: never;
+      body: {
+        /** the monitors file (YAML) */
+        document: string;
+        /** named in error messages */
+        file_name?: string;
+        /** values of the ${env:NAME} references in the document */
+        variables?: Record<string, string>;
+        /** remove (projects: soft delete) what the file does not list */
+        prune?: boolean;
+        /** plan only; nothing is changed */
+        dry_run?: boolean;
+      };
+      response: {
+        applied: boolean;
+        changes: Array<{
+          kind: "channel" | "project" | "journey";
+          action: "create" | "update" | "delete";
+          name: string;
+          /** a journey's project key */
+          project?: string;
+          /** secrets and header values shown as (hidden) or their ${env:NAME} */
+          fields: Array<{
+            field: string;
+            from: unknown;
+            to: unknown;
+          }>;
+        }>;
+        summary: {
+          create: number;
+          update: number;
+          delete: number;
+        };
+      };
+    };
+  };
   "/notification-channels": {
     /** Notification channels (secrets masked) */
     get: {
@@ -456,6 +515,8 @@ export interface Paths {
       response: {
         items: Array<{
           id: number;
+          /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+          key: string;
           owner_id: number;
           title: string;
           url: string;
@@ -496,6 +557,7 @@ export interface Paths {
       params: never;
       query: never;
       body: {
+        key?: string;
         title: string;
         url: string;
         host_name?: string | null;
@@ -515,6 +577,8 @@ export interface Paths {
       };
       response: {
         id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
         owner_id: number;
         title: string;
         url: string;
@@ -556,6 +620,8 @@ export interface Paths {
       body: never;
       response: {
         id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
         owner_id: number;
         title: string;
         url: string;
@@ -593,6 +659,7 @@ export interface Paths {
       };
       query: never;
       body: {
+        key?: string;
         title: string;
         url: string;
         host_name?: string | null;
@@ -612,6 +679,8 @@ export interface Paths {
       };
       response: {
         id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
         owner_id: number;
         title: string;
         url: string;
@@ -649,6 +718,7 @@ export interface Paths {
       };
       query: never;
       body: {
+        key?: string;
         title?: string;
         url?: string;
         host_name?: string | null;
@@ -668,6 +738,8 @@ export interface Paths {
       };
       response: {
         id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
         owner_id: number;
         title: string;
         url: string;
@@ -880,6 +952,8 @@ export interface Paths {
       };
       response: {
         id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
         owner_id: number;
         title: string;
         url: string;

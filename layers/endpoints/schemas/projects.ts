@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type Project, type ProjectWritableKey } from '../../model/project.ts';
+import { monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type ProjectInput, type ProjectWritableKey } from '../../model/project.ts';
 import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, withoutDefaults } from './common.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
@@ -47,11 +47,18 @@ const keywords = z
 
 const optText = (max: number) => z.string().trim().max(max).nullable();
 
+/** A project's key in a monitors file: lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
+export const projectKey = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'must be 1-100 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+
 /** A check interval in seconds: the project's status_interval and its settings' check_interval are one value. */
 const interval = z.number().int('must be an integer').min(60).max(3600);
 
 /** The rules and defaults of what a client writes on a project, keyed as layers/model/project.ts. */
 const projectFields = {
+  key: projectKey.optional(),
   title: z.string().trim().min(1, 'must not be empty').max(200),
   url: httpUrl,
   host_name: hostName.nullable().default(null),
@@ -68,7 +75,7 @@ const projectFields = {
   keyword_monitoring: z.boolean().default(false),
   keywords: keywords.default([]),
   keyword_alert_on_found: z.boolean().default(false),
-} satisfies { [K in ProjectWritableKey]: z.ZodType<Project[K], unknown> };
+} satisfies { [K in ProjectWritableKey]: z.ZodType<ProjectInput[K], unknown> };
 
 export const projectCreateBody = z.object(projectFields);
 export const projectPatchBody = z

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Logger, Queue, QueueMessage, QueueName } from '../ports.ts';
+import type { Logger, Queue, QueueMessage, QueueName, QueueStats } from '../ports.ts';
 
 export type BatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -17,6 +17,8 @@ interface Consumer {
   concurrency: number;
   batchSize: number;
   inFlight: number;
+  /** Messages in the batches in flight. */
+  messagesInFlight: number;
 }
 
 /**
@@ -24,7 +26,7 @@ interface Consumer {
  * retries the records a handler reports as failed, and moves a record that fails `maxReceives` times
  * to a dead-letter list.
  */
-export class LocalQueue implements Queue {
+export class LocalQueue implements Queue, QueueStats {
   private readonly pending = new Map<QueueName, Pending[]>();
   private readonly consumers = new Map<QueueName, Consumer>();
   readonly deadLetters: { queue: QueueName; body: string; id: string }[] = [];
@@ -48,13 +50,21 @@ export class LocalQueue implements Queue {
   }
 
   consume(queue: QueueName, handler: BatchHandler, concurrency: number, batchSize = 1): void {
-    this.consumers.set(queue, { handler, concurrency, batchSize, inFlight: 0 });
+    this.consumers.set(queue, { handler, concurrency, batchSize, inFlight: 0, messagesInFlight: 0 });
     this.schedule(0);
   }
 
   /** Messages waiting (visible or delayed) plus those being handled. */
   depth(queue: QueueName): number {
     return (this.pending.get(queue)?.length ?? 0) + (this.consumers.get(queue)?.inFlight ?? 0);
+  }
+
+  waiting(queue: QueueName): number {
+    return this.pending.get(queue)?.length ?? 0;
+  }
+
+  inFlight(queue: QueueName): number {
+    return this.consumers.get(queue)?.messagesInFlight ?? 0;
   }
 
   /** Resolves when no message is waiting to become visible soon and none is in flight. */
@@ -94,8 +104,10 @@ export class LocalQueue implements Queue {
         }
         if (batch.length === 0) break;
         consumer.inFlight++;
+        consumer.messagesInFlight += batch.length;
         void this.deliver(queue, consumer, batch).finally(() => {
           consumer.inFlight--;
+          consumer.messagesInFlight -= batch.length;
           this.schedule(0);
         });
       }

@@ -107,5 +107,6 @@ export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: 
     clock: systemClock,
     log: awsLogger(config),
     jwtSecret: bound.jwtSecret ?? missing<Uint8Array>('jwtSecret'),
+    processMetrics: bound.processMetrics,
   };
 }

@@ -18,6 +18,8 @@ import { DbDeliveryLog } from './db-delivery-log.ts';
 import { LocalBrowserRunner } from './browser-runner.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE, tightenTree, usePrivateUmask } from '../../platform/local/private-files.ts';
 import { runTool } from '../../checks/index.ts';
+import { createProcessMetrics } from '../../platform/process-metrics.ts';
+import { metricsEnabled } from '../../services/metrics.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
 import type { NotifierContext } from '../../services/notifier.ts';
@@ -127,6 +129,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     clock: systemClock,
     log,
     jwtSecret: await localJwtSecret(config),
+    processMetrics: metricsEnabled(config) ? createProcessMetrics({ queue }) : undefined,
     databaseLabel,
     async close() {
       queue.stop();

@@ -87,7 +87,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     setSecurityHeaders(res, path);
-    if (path.startsWith('/api/')) {
+    if (path.startsWith('/api/') || path === '/metrics') {
       let result: HttpResponse;
       try {
         result = await opts.api(await toApiGatewayEvent(req), lambdaContext);

@@ -77,6 +77,7 @@ const validBodies = (ctx: { projectId: number }): Record<string, Json> => ({
   'POST /api/v1/tools/domain': { domain: 'fuzz.invalid' },
   'POST /api/v1/notification-channels': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
   'PUT /api/v1/notification-channels/{id}': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
+  'POST /api/v1/monitors-file/apply': { document: 'version: 1\n', dry_run: true },
 });
 
 /** JSON types a property accepts, from its JSON Schema (`integer` counts as `number`); undefined: anything. */
