@@ -1028,6 +1028,8 @@ export interface Paths {
         webhook_url: string | null;
         ssl_warning_days: number;
         domain_warning_days: number;
+        /** how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off */
+        deep_check_cadence: "every_6th" | "hourly" | "daily" | "off";
         /** HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project */
         webhook_secret?: string;
         /** notification channels the project notifies */
@@ -1053,6 +1055,7 @@ export interface Paths {
         webhook_url?: string | null;
         ssl_warning_days?: number;
         domain_warning_days?: number;
+        deep_check_cadence?: "every_6th" | "hourly" | "daily" | "off";
         channel_ids?: number[];
       };
       response: {
@@ -1066,6 +1069,8 @@ export interface Paths {
         webhook_url: string | null;
         ssl_warning_days: number;
         domain_warning_days: number;
+        /** how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off */
+        deep_check_cadence: "every_6th" | "hourly" | "daily" | "off";
         /** HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project */
         webhook_secret?: string;
         /** notification channels the project notifies */
