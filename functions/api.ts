@@ -20,10 +20,11 @@ const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, TOOLS_FUNCTION_NAME: tool
 const stores = () => import('../layers/platform/aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
 const invoker = () => import('../layers/platform/aws/lambda-tools.ts');
 // GET /metrics: this container's own figures beside the installation's (each container keeps its own).
-const processMetrics = metricsEnabled(config) ? createProcessMetrics() : undefined;
+const processMetrics = metricsEnabled(config) || config.METRICS_BEARER_TOKEN_ARN ? createProcessMetrics() : undefined;
 
 export const context = memo(async () =>
-  serviceContext(config, {
+  // The stack's generated scrape token is read once, as METRICS_BEARER_TOKEN.
+  serviceContext(config.METRICS_BEARER_TOKEN_ARN ? { ...config, METRICS_BEARER_TOKEN: await secrets.metricsToken() } : config, {
     sql: await awsDatabase(config, secrets),
     cache,
     queue,

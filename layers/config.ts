@@ -75,6 +75,8 @@ export const configSchema = z
     JOB_GRACE_SECONDS: int(900, 60, 86_400),
     /** GET /metrics (Prometheus) answers a scraper with this bearer token; unset with no basic auth: /metrics is off (404). */
     METRICS_BEARER_TOKEN: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 16, 'must be at least 16 bytes'),
+    /** Set on AWS when the stack serves /metrics: the generated secret `{"token": ...}` that becomes METRICS_BEARER_TOKEN. */
+    METRICS_BEARER_TOKEN_ARN: optionalString,
     /** Or with basic auth: both or neither. */
     METRICS_BASIC_AUTH_USER: optionalString.refine((v) => v === undefined || !v.includes(':'), 'must not contain ":"'),
     METRICS_BASIC_AUTH_PASSWORD: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 12, 'must be at least 12 bytes'),

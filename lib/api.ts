@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
@@ -27,6 +28,8 @@ export class Api extends Construct {
   readonly accessLog: AccessLog;
   /** Host name of the API, for the CloudFront origin. */
   readonly domainName: string;
+  /** The /metrics bearer token, when `prometheusMetrics` is on. */
+  readonly metricsToken: secretsmanager.Secret | undefined;
 
   constructor(
     scope: Construct,
@@ -70,6 +73,15 @@ export class Api extends Construct {
       // Screenshots are served from the blob bucket; subscribers decide whether a status push is sent.
       .bindBucket(data.blobBucket, 'read')
       .bindTable(data.connectionsTable, 'read');
+
+    if (config.prometheusMetrics) {
+      // GET /metrics (layers/endpoints/routes/metrics.ts) answers a scraper with this token.
+      this.metricsToken = new secretsmanager.Secret(this, 'MetricsToken', {
+        description: 'Py_Monitor /metrics bearer token: JSON {"token": "..."}',
+        generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token', passwordLength: 48, excludePunctuation: true },
+      });
+      this.apiFunction.bindSecret(this.metricsToken, 'METRICS_BEARER_TOKEN_ARN');
+    }
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Py_Monitor REST API',

@@ -91,6 +91,11 @@ export const deployConfigSchema = z
      * access logs. `false` when the account already has one (it is one setting per account and region).
      */
     apiGatewayLogRole: bool(true),
+    /**
+     * Serve Prometheus metrics at the HTTP API's /metrics, behind a bearer token the stack generates
+     * (outputs MetricsUrl and MetricsTokenSecretArn).
+     */
+    prometheusMetrics: bool(false),
     /** HTTP API throttle for the whole stage, requests per second and burst. */
     apiRateLimit: int(100, 1, 10_000),
     apiBurstLimit: int(200, 1, 5000),

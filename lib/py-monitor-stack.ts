@@ -99,6 +99,13 @@ export class PyMonitorStack extends Stack {
     });
     new CfnOutput(this, 'HttpApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: this.realtime.stage.url });
+    if (this.api.metricsToken) {
+      new CfnOutput(this, 'MetricsUrl', { value: `${this.api.httpApi.apiEndpoint}/metrics`, description: 'Prometheus scrape target (bearer token: MetricsTokenSecretArn)' });
+      new CfnOutput(this, 'MetricsTokenSecretArn', {
+        value: this.api.metricsToken.secretArn,
+        description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString: {"token": ...}',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DatabaseSecretArn', { value: this.data.databaseSecret.secretArn });
     new CfnOutput(this, 'DatabaseClusterId', {

@@ -94,6 +94,22 @@ describe('function contexts on AWS', () => {
   });
 });
 
+describe('/metrics on AWS (prometheusMetrics)', () => {
+  it('the API reads the generated scrape token once and answers a scraper that sends it, and no one else', async () => {
+    const token = 'm'.repeat(48);
+    sm.on(GetSecretValueCommand, { SecretId: 'arn:metrics' }).resolves({ SecretString: JSON.stringify({ token }) });
+    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', METRICS_BEARER_TOKEN_ARN: 'arn:metrics' });
+    const ctx = await contextOf('api');
+    expect(ctx.config.METRICS_BEARER_TOKEN).toBe(token);
+    expect(ctx.processMetrics).toBeDefined();
+    const { authorizeScrape } = await import('../../../layers/services/metrics.ts');
+    expect(() => authorizeScrape(ctx.config, `Bearer ${token}`)).not.toThrow();
+    expect(() => authorizeScrape(ctx.config, `Bearer ${'x'.repeat(48)}`)).toThrow();
+    expect(sm.commandCalls(GetSecretValueCommand, { SecretId: 'arn:metrics' })).toHaveLength(1);
+    await ctx.sql.end();
+  });
+});
+
 describe('function contexts and the stack', () => {
   // Every env var lib/ sets on a function must be one its context builds a port from (or plain config).
   const functions = { 'REST API': 'api', 'Ad-hoc probing tools': 'tools', WebSocket: 'ws', 'Every minute': 'scheduler', 'Records results': 'results', 'Daily:': 'daily', 'Applies database migrations': 'migrate' } as const;
