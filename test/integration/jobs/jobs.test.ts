@@ -167,6 +167,23 @@ describe('browser runs within a bounded wait (issue 13.3)', () => {
     expect(list.body.items.map((c: { id: number }) => c.id)).toEqual([job.result.id]);
   }, 120_000);
 
+  it('a screenshot held past the wait answers 202; once the job is done the screenshot route serves the image', async () => {
+    const id = await project('Held screenshot');
+    site.holding = true;
+    const r = await app.request('GET', `/api/v1/projects/${id}/screenshot?force=true`, { token: manager.token });
+    expect(r.status, r.text).toBe(202);
+    expect(r.body.kind).toBe('screenshot');
+    await untilHeld(1);
+    site.release();
+    const job = await finished(r.body.job_id);
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    expect(job.result).toMatchObject({ captured: true, error_message: null });
+    const png = await fetch(`${app.url}/api/v1/projects/${id}/screenshot`, { headers: { authorization: `Bearer ${manager.token}` } });
+    expect(png.status).toBe(200);
+    expect(png.headers.get('x-screenshot-taken-at')).toBe(job.result.taken_at);
+    expect([...new Uint8Array(await png.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  }, 120_000);
+
   it('a journey run held past the wait answers 202; the job later shows the run', async () => {
     const id = await project('Held journey');
     const created = await app.request('POST', `/api/v1/projects/${id}/synthetic-tests`, {
