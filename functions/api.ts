@@ -1,7 +1,8 @@
-// HTTP API (API Gateway HTTP API, in the VPC): database, cache, queues; blobs, subscriptions and the
-// checker/browser/tools invocations serve a few routes only, so their SDK clients load on first use.
+// HTTP API (API Gateway HTTP API, in the VPC): database, cache, queues (check now and on-demand browser
+// runs go by queue, as jobs); blobs, subscriptions and the tools invocation serve a few routes only, so
+// their SDK clients load on first use.
 import { createApiHandler } from '../layers/endpoints/api.ts';
-import type { Blobs, BrowserRunner, ConnectionStore, DeliveryLog, Prober, ToolInvoker } from '../layers/platform/ports.ts';
+import type { Blobs, ConnectionStore, DeliveryLog, ToolInvoker } from '../layers/platform/ports.ts';
 import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
 import { createProcessMetrics } from '../layers/platform/process-metrics.ts';
@@ -15,14 +16,15 @@ const config = awsConfig();
 const secrets = createAwsSecrets(config);
 const cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : undefined;
 const queue = createSqsQueue(config);
-const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, CHECKER_FUNCTION_NAME: checker, BROWSER_FUNCTION_NAME: browser, TOOLS_FUNCTION_NAME: tools } = config;
+const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, TOOLS_FUNCTION_NAME: tools } = config;
 const stores = () => import('../layers/platform/aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
-const invoker = () => import('../layers/platform/aws/lambda-prober.ts');
+const invoker = () => import('../layers/platform/aws/lambda-tools.ts');
 // GET /metrics: this container's own figures beside the installation's (each container keeps its own).
-const processMetrics = metricsEnabled(config) ? createProcessMetrics() : undefined;
+const processMetrics = metricsEnabled(config) || config.METRICS_BEARER_TOKEN_ARN ? createProcessMetrics() : undefined;
 
 export const context = memo(async () =>
-  serviceContext(config, {
+  // The stack's generated scrape token is read once, as METRICS_BEARER_TOKEN.
+  serviceContext(config.METRICS_BEARER_TOKEN_ARN ? { ...config, METRICS_BEARER_TOKEN: await secrets.metricsToken() } : config, {
     sql: await awsDatabase(config, secrets),
     cache,
     queue,
@@ -31,8 +33,6 @@ export const context = memo(async () =>
     blobs: bucket ? lazy<Blobs>(() => import('../layers/platform/aws/s3-blobs.ts').then((m) => m.createS3Blobs(config)!)) : undefined,
     connections: table ? lazy<ConnectionStore>(() => stores().then((s) => s.connections)) : undefined,
     deliveries: table ? lazy<DeliveryLog>(() => stores().then((s) => s.deliveryLog)) : undefined,
-    prober: checker ? lazy<Prober>(() => invoker().then((m) => m.createLambdaProber(checker, config.AWS_REGION))) : undefined,
-    browser: browser ? lazy<BrowserRunner>(() => invoker().then((m) => m.createLambdaBrowserRunner(browser, config.AWS_REGION))) : undefined,
     tools: tools ? invokedToolRunner(lazy<ToolInvoker>(() => invoker().then((m) => m.createLambdaToolInvoker(tools, config.AWS_REGION)))) : undefined,
   }),
 );

@@ -66,8 +66,17 @@ export const configSchema = z
     CHECK_CONCURRENCY: int(10, 1, 1000),
     BROWSER_CONCURRENCY: int(2, 1, 16),
     SCHEDULER_ENABLED: bool(true),
+    /**
+     * How long a request for work that may run long (check now, a browser check, a screenshot, a journey
+     * run) waits for its result before it answers 202 with a job to poll; under API Gateway's 29 s.
+     */
+    SYNC_WAIT_SECONDS: z.coerce.number().min(0).max(25).default(20),
+    /** How long past its own run time a job may wait in its queue before it counts as failed. */
+    JOB_GRACE_SECONDS: int(900, 60, 86_400),
     /** GET /metrics (Prometheus) answers a scraper with this bearer token; unset with no basic auth: /metrics is off (404). */
     METRICS_BEARER_TOKEN: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 16, 'must be at least 16 bytes'),
+    /** Set on AWS when the stack serves /metrics: the generated secret `{"token": ...}` that becomes METRICS_BEARER_TOKEN. */
+    METRICS_BEARER_TOKEN_ARN: optionalString,
     /** Or with basic auth: both or neither. */
     METRICS_BASIC_AUTH_USER: optionalString.refine((v) => v === undefined || !v.includes(':'), 'must not contain ":"'),
     METRICS_BASIC_AUTH_PASSWORD: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 12, 'must be at least 12 bytes'),
@@ -84,12 +93,8 @@ export const configSchema = z
     WS_ENDPOINT: optionalString,
     BLOB_BUCKET: optionalString,
     SES_FROM: optionalString,
-    /** The checker function, invoked synchronously for "check now" from inside the VPC. */
-    CHECKER_FUNCTION_NAME: optionalString,
     /** The tools function (outside the VPC), invoked synchronously for the tools routes. */
     TOOLS_FUNCTION_NAME: optionalString,
-    /** The browser container function, invoked synchronously for on-demand browser checks. */
-    BROWSER_FUNCTION_NAME: optionalString,
   })
   .refine((c) => (c.METRICS_BASIC_AUTH_USER === undefined) === (c.METRICS_BASIC_AUTH_PASSWORD === undefined), {
     message: 'set both METRICS_BASIC_AUTH_USER and METRICS_BASIC_AUTH_PASSWORD, or neither',

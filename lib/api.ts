@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AccessLog } from './access-logs.ts';
 import type { QueueKey, QueueWithDlq } from './checks.ts';
@@ -9,6 +9,11 @@ import type { DeployConfig } from './config.ts';
 import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
+
+/** API Gateway's integration timeout for an HTTP API is 30 s (29 s for REST APIs): the API function stops first. */
+export const API_TIMEOUT_SECONDS = 29;
+/** The tools function answers the API's synchronous invocation well within the API's own timeout. */
+export const TOOLS_TIMEOUT_SECONDS = 25;
 
 /**
  * HTTP API: every route goes to `functions/api.ts` (in the VPC), which checks the session (token
@@ -23,11 +28,13 @@ export class Api extends Construct {
   readonly accessLog: AccessLog;
   /** Host name of the API, for the CloudFront origin. */
   readonly domainName: string;
+  /** The /metrics bearer token, when `prometheusMetrics` is on. */
+  readonly metricsToken: secretsmanager.Secret | undefined;
 
   constructor(
     scope: Construct,
     id: string,
-    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq>; checker: IFunction; browser: IFunction },
+    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq> },
   ) {
     super(scope, id);
     const { config, data, queues } = props;
@@ -35,7 +42,8 @@ export class Api extends Construct {
       entry: 'functions/tools.ts',
       description: 'Ad-hoc probing tools (/api/v1/tools/*, invoked by the API)',
       memorySize: 512,
-      timeout: Duration.seconds(29),
+      // Invoked synchronously by the API, within its own 29 s: a tool's own timeouts end sooner (20 s at most).
+      timeout: Duration.seconds(TOOLS_TIMEOUT_SECONDS),
       logRetentionDays: config.logRetentionDays,
       ...forProbes(data, config),
     });
@@ -44,10 +52,10 @@ export class Api extends Construct {
       entry: 'functions/api.ts',
       description: 'REST API (spec sections 3-13)',
       memorySize: 1024,
-      // API Gateway gives up after 30 s.
-      timeout: Duration.seconds(29),
+      // API Gateway gives up after 29 s; no request waits longer than syncWaitSeconds for work it queued.
+      timeout: Duration.seconds(API_TIMEOUT_SECONDS),
       logRetentionDays: config.logRetentionDays,
-      environment: { ALLOW_REGISTRATION: String(config.allowRegistration) },
+      environment: { ALLOW_REGISTRATION: String(config.allowRegistration), SYNC_WAIT_SECONDS: String(config.syncWaitSeconds) },
       ...inVpc(data),
     })
       .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections }, DATABASE_POOL_MAX.api)
@@ -55,15 +63,25 @@ export class Api extends Construct {
       .bindCache({ url: data.cacheUrl, securityGroup: data.cacheSecurityGroup, ports: data.cachePorts })
       // The outbox and status changes made through the API go out through the notifier.
       .bindQueueSender(queues.notifications.queue, 'NOTIFY_QUEUE_URL')
-      // "Check now" runs the probe synchronously in the checker, which can reach the internet.
-      .bindFunctionInvoke(props.checker, 'CHECKER_FUNCTION_NAME')
-      // Deep check now, screenshots and journey runs go to the Chromium function and wait for it.
-      .bindFunctionInvoke(props.browser, 'BROWSER_FUNCTION_NAME')
+      // Check now goes to the checker, and deep check now, screenshots and journey runs to the Chromium
+      // function, by their queues, as jobs (layers/services/jobs.ts): the request waits syncWaitSeconds
+      // for the result, then answers 202 and the results consumer finishes the job in the database.
+      .bindQueueSender(queues.checks.queue, 'CHECK_QUEUE_URL')
+      .bindQueueSender(queues.browser.queue, 'BROWSER_QUEUE_URL')
       // The tools routes: the session is checked here, the probe runs outside the VPC.
       .bindFunctionInvoke(this.toolsFunction, 'TOOLS_FUNCTION_NAME')
       // Screenshots are served from the blob bucket; subscribers decide whether a status push is sent.
       .bindBucket(data.blobBucket, 'read')
       .bindTable(data.connectionsTable, 'read');
+
+    if (config.prometheusMetrics) {
+      // GET /metrics (layers/endpoints/routes/metrics.ts) answers a scraper with this token.
+      this.metricsToken = new secretsmanager.Secret(this, 'MetricsToken', {
+        description: 'Py_Monitor /metrics bearer token: JSON {"token": "..."}',
+        generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token', passwordLength: 48, excludePunctuation: true },
+      });
+      this.apiFunction.bindSecret(this.metricsToken, 'METRICS_BEARER_TOKEN_ARN');
+    }
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Py_Monitor REST API',

@@ -66,6 +66,11 @@ export const deployConfigSchema = z
     checkerConcurrency: int(10, 2, 1000),
     /** About one per 60 monitors at a 60 s interval (a ~6 s deep check every 6th cycle); see the README. */
     browserConcurrency: int(2, 1, 100),
+    /**
+     * How long a request waits for work it queued (check now, a deep check, a screenshot, a journey run)
+     * before it answers 202 with a job to poll; under API Gateway's 29 s, with room for the rest of the request.
+     */
+    syncWaitSeconds: int(20, 1, 25),
     /** Results consumers at once; each holds up to two database connections. */
     resultsConcurrency: int(5, 2, 1000),
     /** CloudWatch Logs retention for every function. */
@@ -86,6 +91,11 @@ export const deployConfigSchema = z
      * access logs. `false` when the account already has one (it is one setting per account and region).
      */
     apiGatewayLogRole: bool(true),
+    /**
+     * Serve Prometheus metrics at the HTTP API's /metrics, behind a bearer token the stack generates
+     * (outputs MetricsUrl and MetricsTokenSecretArn).
+     */
+    prometheusMetrics: bool(false),
     /** HTTP API throttle for the whole stage, requests per second and burst. */
     apiRateLimit: int(100, 1, 10_000),
     apiBurstLimit: int(200, 1, 5000),

@@ -79,7 +79,7 @@ export class Data extends Construct {
       for (const [name, service] of [
         ['SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS],
         ['SecretsManagerEndpoint', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
-        // "Check now" from the in-VPC API invokes the checker function.
+        // The tools routes: the in-VPC API invokes the tools function.
         ['LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
       ] as const) {
         this.endpoints.push(this.vpc.addInterfaceEndpoint(name, { service, subnets: endpointSubnets, privateDnsEnabled: true }));

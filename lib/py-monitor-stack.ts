@@ -50,7 +50,7 @@ export class PyMonitorStack extends Stack {
       wsStage: this.realtime.stage,
       mailFrom: alerts.fromAddress,
     });
-    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, checker: this.checks.checker, browser: this.checks.browser.fn });
+    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues });
     if (logRole) {
       this.realtime.stage.node.addDependency(logRole.account);
       this.api.stage.node.addDependency(logRole.account);
@@ -99,6 +99,13 @@ export class PyMonitorStack extends Stack {
     });
     new CfnOutput(this, 'HttpApiUrl', { value: this.api.httpApi.apiEndpoint });
     new CfnOutput(this, 'WebSocketUrl', { value: this.realtime.stage.url });
+    if (this.api.metricsToken) {
+      new CfnOutput(this, 'MetricsUrl', { value: `${this.api.httpApi.apiEndpoint}/metrics`, description: 'Prometheus scrape target (bearer token: MetricsTokenSecretArn)' });
+      new CfnOutput(this, 'MetricsTokenSecretArn', {
+        value: this.api.metricsToken.secretArn,
+        description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString: {"token": ...}',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'DatabaseSecretArn', { value: this.data.databaseSecret.secretArn });
     new CfnOutput(this, 'DatabaseClusterId', {

@@ -37,7 +37,6 @@ const LAMBDA_ENV: Record<string, string> = {
   WS_ENDPOINT: 'https://ws.execute-api.us-east-1.amazonaws.com/live',
   BLOB_BUCKET: 'blobs',
   SES_FROM: 'alerts@example.com',
-  CHECKER_FUNCTION_NAME: 'checker',
   PUBLIC_URL: 'https://d111111abcdef8.cloudfront.net',
 };
 

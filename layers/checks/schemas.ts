@@ -67,10 +67,15 @@ const headersSchema = z
   .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9a-z-]+$/i, 'invalid header name'), z.string().max(8192).regex(/^[^\r\n]*$/, 'header values cannot contain line breaks'))
   .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers');
 
-/** Seconds, with the spec's TCP/UDP range (1-30 s). */
-const socketTimeout = z.coerce.number().min(1).max(30);
+/**
+ * The longest timeout a tool takes, in seconds. A tool answers synchronously, and on AWS the API waits
+ * for the tools function within API Gateway's 29 s (lib/api.ts TOOLS_TIMEOUT_SECONDS is 25).
+ */
+export const TOOL_TIMEOUT_MAX_SECONDS = 20;
+/** Seconds for TCP/UDP tools (the spec's 1-30 s, capped as above). */
+const socketTimeout = z.coerce.number().min(1).max(TOOL_TIMEOUT_MAX_SECONDS);
 /** Seconds for HTTP-based tools. */
-const httpTimeout = z.coerce.number().min(1).max(60);
+const httpTimeout = z.coerce.number().min(1).max(TOOL_TIMEOUT_MAX_SECONDS);
 
 export const httpToolSchema = z.object({
   url: httpUrlSchema,

@@ -56,6 +56,13 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
           : { description: 'No content' },
       '400': errorResponse('Invalid input: the field and the reason are in `errors`'),
     };
+    if (r.accepted) {
+      responses['202'] = {
+        description: 'Still running after the bounded wait (SYNC_WAIT_SECONDS): the job, to poll at Location (GET /api/v1/jobs/{id})',
+        headers: { Location: { description: 'The job', schema: { type: 'string' } } },
+        content: { 'application/json': { schema: toSchema(r.accepted, 'output') } },
+      };
+    }
     if (r.method === 'DELETE' && !r.response) {
       delete responses[ok];
       responses['204'] = { description: 'Deleted' };

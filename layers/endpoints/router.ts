@@ -38,6 +38,8 @@ export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodTyp
   body?: B;
   /** Documents the JSON response (OpenAPI); not enforced at run time. */
   response?: ZodType;
+  /** The route may answer 202 with a job (layers/endpoints/routes/jobs.ts) when its work outlasts the wait. */
+  accepted?: ZodType;
   /** Content type of a non-JSON response, for the docs. */
   produces?: string;
   status?: number;

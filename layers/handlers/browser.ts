@@ -1,11 +1,11 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { runBrowserJob, type BrowserJobDeps } from '../services/browser-jobs.ts';
-import { browserJobSchema, type BrowserJob, type BrowserOutputMessage } from '../services/browser-messages.ts';
+import { browserJobSchema, type BrowserJob } from '../services/browser-messages.ts';
+import { jobStartedMessage } from '../services/messages.ts';
 import type { Logger, Queue } from '../platform/ports.ts';
 
 // The browser queue consumer: the container Lambda's handler, and locally the same one fed by the local queue.
 // Each record is one job; results go to the results queue; failed records are reported individually.
-// The container also takes `{ job }` invocations from the in-VPC API and answers with the result.
 
 export interface BrowserHandlerDeps extends BrowserJobDeps {
   /** Results go to its 'results' queue. */
@@ -31,6 +31,8 @@ export function createBrowserHandler(deps: BrowserHandlerDeps): BrowserHandler {
           return;
         }
         try {
+          // An on-demand job first tells the API's job that it started (it shows `running`).
+          if (job.job_id) await deps.sink.send('results', [{ body: jobStartedMessage(job.job_id) }]);
           const message = await runBrowserJob(deps, job);
           await deps.sink.send('results', [{ body: message, id: record.messageId }]);
         } catch (err) {
@@ -41,13 +43,6 @@ export function createBrowserHandler(deps: BrowserHandlerDeps): BrowserHandler {
     );
     return { batchItemFailures: failures };
   };
-}
-
-/** The browser function: the browser queue's batches, and direct `{ job }` invocations that return the result. */
-export function createBrowserFunctionHandler(deps: BrowserHandlerDeps) {
-  const batch = createBrowserHandler(deps);
-  return async (event: SQSEvent | { job: unknown }): Promise<SQSBatchResponse | BrowserOutputMessage> =>
-    'job' in event ? runBrowserJob(deps, browserJobSchema.parse(event.job)) : batch(event);
 }
 
 function parseRecord(record: SQSRecord, logger: Logger | undefined): BrowserJob | undefined {

@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { recordBrowserCheck, recordJourneyResult, recordScreenshotResult } from '../services/browser.ts';
+import { checkNowView } from '../services/check-now.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { finishJob, jobStarted } from '../services/jobs.ts';
 import { resultMessageSchema, type ResultMessage } from '../services/messages.ts';
 import { recordExpiryResult, recordHttpResult } from '../services/monitoring.ts';
 import { recordDelivery } from '../services/outbox.ts';
@@ -11,7 +13,8 @@ import { forEachRecord } from './sqs.ts';
 export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promise<void> {
   switch (m.type) {
     case 'http_result':
-      return recordHttpResult(ctx, m);
+      await recordHttpResult(ctx, m);
+      return finishJob(ctx, m.job_id, checkNowView(m));
     case 'expiry_result':
       return recordExpiryResult(ctx, m);
     case 'browser_result':
@@ -22,6 +25,8 @@ export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promi
     case 'journey_result':
       await recordJourneyResult(ctx, m);
       return;
+    case 'job_started':
+      return jobStarted(ctx, m.job_id, m.at);
     case 'delivery':
       return recordDelivery(ctx, m);
   }

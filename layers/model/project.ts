@@ -54,6 +54,14 @@ export type ProjectInput = z.output<typeof projectInputShape>;
 export type ProjectWritableKey = keyof ProjectInput;
 export const projectWritableKeys = Object.keys(projectInputShape.shape) as ProjectWritableKey[];
 
+/**
+ * How often a project's deep browser check runs (issue 13.4): every 6th HTTP check (spec 6.1, the
+ * default), about hourly or daily (counted in the project's own check cycles), or never. Deep checks
+ * are most of the cost (README, "What it costs"); services/scheduler.ts `browserWork` applies it.
+ */
+export const deepCheckCadences = ['every_6th', 'hourly', 'daily', 'off'] as const;
+export type DeepCheckCadence = (typeof deepCheckCadences)[number];
+
 export const monitoringSettingsShape = z.object({
   project_id: z.number().int(),
   check_interval: z.number().int(),
@@ -65,6 +73,7 @@ export const monitoringSettingsShape = z.object({
   webhook_url: z.string().nullable(),
   ssl_warning_days: z.number().int(),
   domain_warning_days: z.number().int(),
+  deep_check_cadence: z.enum(deepCheckCadences).describe('how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off'),
   webhook_secret: z.string().describe('HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project'),
   updated_at: z.date(),
 });

@@ -95,27 +95,11 @@ export interface DeliveryLog {
 }
 
 /**
- * Runs one probe where the internet is reachable: in-process locally; on AWS the in-VPC API invokes
- * the checker function. Messages are the check pipeline's (parsed by the caller).
- */
-export interface Prober {
-  probe(checkMessage: unknown): Promise<unknown>;
-}
-
-/**
  * Invokes the tools function (outside the VPC) with one tools-page probe and returns its answer as
  * sent: the in-VPC API's way to the probes on AWS (services/tools.ts reads the answer).
  */
 export interface ToolInvoker {
   invoke(tool: { name: string; input: unknown }): Promise<unknown>;
-}
-
-/**
- * Runs one browser job (deep check, screenshot, journey) and returns its result message: the local
- * Chromium pool, or on AWS a synchronous invocation of the browser container function.
- */
-export interface BrowserRunner {
-  run(job: unknown): Promise<unknown>;
 }
 
 /**

@@ -6,7 +6,8 @@ const checkTargetColumns = (db: Db) =>
   db`p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count, p.content_change_detection, p.content_selector,
     p.keyword_monitoring, p.keywords, p.keyword_alert_on_found`;
 
-export type DueProject = CheckTarget & { project_id: number; due_at: Date; cycle: number };
+export type DueProject = CheckTarget &
+  Pick<MonitoringSettingsRow, 'check_interval' | 'deep_check_cadence'> & { project_id: number; due_at: Date; cycle: number };
 
 /**
  * Claims the projects due before `until`, moving their next due time one interval on, so two ticks
@@ -36,7 +37,7 @@ export async function claimDueProjects(db: Db, now: Date, until: Date, limit: nu
       WHERE s.project_id = due.project_id AND m.project_id = due.project_id
       RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle
     )
-    SELECT c.project_id, c.due_at, c.cycle, ${checkTargetColumns(db)}
+    SELECT c.project_id, c.due_at, c.cycle, m.check_interval, m.deep_check_cadence, ${checkTargetColumns(db)}
     FROM claimed c JOIN projects p ON p.id = c.project_id JOIN monitoring_settings m ON m.project_id = c.project_id
     ORDER BY c.due_at`;
 }

@@ -7,10 +7,10 @@ import { journeyScenarioSchema } from '../checks/browser/journey-schema.ts';
 
 const projectId = z.number().int().positive();
 const targetUrl = z.string().min(1).max(2_048);
-/** Correlates a result with the request that asked for it (e.g. an API "check now"). */
-const jobId = z.string().min(1).max(200).optional();
+/** The API job (services/jobs.ts) an on-demand run reports to; absent on scheduled runs. */
+const jobId = z.uuid().optional();
 /** The job's `job_id` echoed in its result (null when the job had none). */
-const resultJobId = z.string().nullable().default(null);
+const resultJobId = z.uuid().nullable().default(null);
 
 export const deepCheckJobSchema = z.object({
   kind: z.literal('deep_check'),

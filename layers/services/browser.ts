@@ -14,10 +14,12 @@ import { nextJourneyState } from './alert-rules.ts';
 import { applyDecision } from './alerting.ts';
 import { reportMonitoringError } from './monitoring.ts';
 import { dispatchOutbox } from './outbox.ts';
-import type { ServiceContext } from './context.ts';
+import { failJob, finishJob, runJob, type JobOutcome, type JobView } from './jobs.ts';
+import type { Actor, ServiceContext } from './context.ts';
 
-// Browser monitoring (spec 3.4, 4.2, 4.11): runs go through ctx.browser (the local Chromium pool, or
-// the browser function on AWS); results are recorded here whether they came back directly or by queue.
+// Browser monitoring (spec 3.4, 4.2, 4.11): every run goes through the browser queue (the local
+// Chromium pool, or the browser function on AWS) and its result comes back by the results queue to be
+// recorded here; a run asked for through the API is a job (services/jobs.ts) its request waits for.
 
 type BrowserResult = z.output<typeof browserResultMessageSchema>;
 type ScreenshotResult = z.output<typeof screenshotResultMessageSchema>;
@@ -32,11 +34,20 @@ async function projectOrThrow(ctx: ServiceContext, id: number) {
   return p;
 }
 
-export async function browserCheckNow(ctx: ServiceContext, projectId: number) {
+/** Deep check now (spec 4.2): through the browser queue, answered within SYNC_WAIT_SECONDS or as a job. */
+export async function browserCheckNow(ctx: ServiceContext, actor: Actor, projectId: number): Promise<JobOutcome> {
   const p = await projectOrThrow(ctx, projectId);
-  const settings = await mon.loadAlertContext(ctx.sql, projectId);
-  const job: BrowserJobInput = { kind: 'deep_check', project_id: projectId, url: p.url, timeout: Math.min(120, settings ? 60 : 30), screenshot: false };
-  return insertBrowserCheck(ctx, browserResultMessageSchema.parse(await ctx.browser.run(job)));
+  const timeout = 60;
+  return runJob(ctx, actor, {
+    kind: 'browser_check',
+    project_id: projectId,
+    runSeconds: timeout,
+    send: (jobId) => sendBrowserJob(ctx, { kind: 'deep_check', project_id: projectId, url: p.url, timeout, screenshot: false, job_id: jobId }),
+  });
+}
+
+function sendBrowserJob(ctx: ServiceContext, job: BrowserJobInput): Promise<void> {
+  return ctx.queue.send('browser', [{ body: job }]);
 }
 
 function insertBrowserCheck(ctx: ServiceContext, r: BrowserResult): Promise<repo.BrowserCheckRow> {
@@ -44,10 +55,11 @@ function insertBrowserCheck(ctx: ServiceContext, r: BrowserResult): Promise<repo
   return repo.insertBrowserCheck(ctx.sql, { project_id, checked_at: new Date(r.checked_at), is_success, metrics, error_kind, error_message });
 }
 
-/** A scheduled deep check's result; a browser that failed us (not the target) is reported as ours. */
+/** A deep check's result; a browser that failed us (not the target) is reported as ours. Its job gets the row. */
 export async function recordBrowserCheck(ctx: ServiceContext, r: BrowserResult): Promise<void> {
-  await insertBrowserCheck(ctx, r);
+  const row = await insertBrowserCheck(ctx, r);
   if (r.error_kind === 'monitoring_error') await reportMonitoringError(ctx, r.project_id, 'browser', r.error_message ?? 'browser failed', new Date(r.checked_at));
+  await finishJob(ctx, r.job_id, row);
 }
 
 export async function listBrowserChecks(ctx: ServiceContext, projectId: number, page: number, size: number) {
@@ -56,8 +68,9 @@ export async function listBrowserChecks(ctx: ServiceContext, projectId: number, 
   return { items: rows, total, page, size, pages: Math.ceil(total / size) };
 }
 
-export async function recordScreenshotResult(ctx: ServiceContext, r: ScreenshotResult): Promise<repo.ScreenshotRow> {
-  return repo.insertScreenshot(ctx.sql, {
+/** A screenshot's result; its job gets what the screenshot route needs to answer. */
+export async function recordScreenshotResult(ctx: ServiceContext, r: ScreenshotResult): Promise<void> {
+  const row = await repo.insertScreenshot(ctx.sql, {
     project_id: r.project_id,
     taken_at: new Date(r.checked_at),
     image_key: r.image_key,
@@ -67,7 +80,10 @@ export async function recordScreenshotResult(ctx: ServiceContext, r: ScreenshotR
     full_page: r.full_page,
     error_message: r.error_message,
   });
+  await finishJob(ctx, r.job_id, screenshotJobResult(row));
 }
+
+const screenshotJobResult = (s: repo.ScreenshotRow) => ({ screenshot_id: s.id, taken_at: s.taken_at, captured: s.image_key !== null, error_message: s.error_message });
 
 /** The project's page as PNG (or its thumbnail as JPEG), cached; `force` captures a new one. */
 export interface Image {
@@ -76,23 +92,33 @@ export interface Image {
   takenAt?: Date;
 }
 
-export async function screenshot(ctx: ServiceContext, projectId: number, opts: { force: boolean; thumbnail: boolean }): Promise<Image> {
+/** The stored screenshot, or (stale, or `force`) a new capture: within SYNC_WAIT_SECONDS, else its job. */
+export async function screenshot(
+  ctx: ServiceContext,
+  actor: Actor,
+  projectId: number,
+  opts: { force: boolean; thumbnail: boolean },
+): Promise<{ done: true; image: Image } | { done: false; job: JobView }> {
   const p = await projectOrThrow(ctx, projectId);
   let shot = await repo.latestScreenshot(ctx.sql, projectId);
   const stale = !shot || ctx.clock.now().getTime() - shot.taken_at.getTime() > SCREENSHOT_MAX_AGE_SECONDS * 1000;
   if (opts.force || stale) {
-    const job: BrowserJobInput = { kind: 'screenshot', project_id: projectId, url: p.url };
-    const result = screenshotResultMessageSchema.parse(await ctx.browser.run(job));
-    const recorded = await recordScreenshotResult(ctx, result);
-    if (!recorded.image_key) {
-      throw new DomainError('NOT_FOUND', `no screenshot: the page could not be captured (${result.error_message ?? 'unknown error'})`);
-    }
-    shot = recorded;
+    const timeout = 30;
+    const outcome = await runJob(ctx, actor, {
+      kind: 'screenshot',
+      project_id: projectId,
+      runSeconds: timeout,
+      send: (jobId) => sendBrowserJob(ctx, { kind: 'screenshot', project_id: projectId, url: p.url, timeout, job_id: jobId }),
+    });
+    if (!outcome.done) return outcome;
+    const taken = outcome.result as ReturnType<typeof screenshotJobResult>;
+    if (!taken.captured) throw new DomainError('NOT_FOUND', `no screenshot: the page could not be captured (${taken.error_message ?? 'unknown error'})`);
+    shot = await repo.latestScreenshot(ctx.sql, projectId);
   }
-  const key = opts.thumbnail ? (shot!.thumbnail_key ?? shot!.image_key) : shot!.image_key;
+  const key = opts.thumbnail ? (shot?.thumbnail_key ?? shot?.image_key) : shot?.image_key;
   const blob = key ? await ctx.blobs.get(key) : undefined;
   if (!blob) throw new DomainError('NOT_FOUND', 'screenshot image is missing; retry with force=true');
-  return { data: blob.data, contentType: blob.contentType, takenAt: shot!.taken_at };
+  return { done: true, image: { data: blob.data, contentType: blob.contentType, ...(shot ? { takenAt: shot.taken_at } : {}) } };
 }
 
 // ---- Synthetic journeys (4.11) ----
@@ -143,19 +169,28 @@ export function journeyJob(t: Pick<repo.SyntheticTestRow, 'id' | 'project_id' | 
   };
 }
 
-export async function runSyntheticNow(ctx: ServiceContext, projectId: number, testId: number) {
+/** Runs a journey now through the browser queue: its run within SYNC_WAIT_SECONDS, else its job. */
+export async function runSyntheticNow(ctx: ServiceContext, actor: Actor, projectId: number, testId: number): Promise<JobOutcome> {
   const p = await projectOrThrow(ctx, projectId);
   const t = await repo.findSyntheticTest(ctx.sql, testId, projectId);
   if (!t) throw notFound('synthetic test');
-  const result = journeyResultMessageSchema.parse(await ctx.browser.run(journeyJob(t, p.url)));
-  const run = await recordJourneyResult(ctx, result);
-  if (!run) throw notFound('synthetic test');
-  return run;
+  return runJob(ctx, actor, {
+    kind: 'journey',
+    project_id: projectId,
+    runSeconds: JOURNEY_MAX_SECONDS,
+    send: (jobId) => sendBrowserJob(ctx, { ...journeyJob(t, p.url), job_id: jobId }),
+  });
 }
+
+/** The browser function's timeout (lib/browser.ts): no journey runs longer. */
+const JOURNEY_MAX_SECONDS = 120;
 
 /** Records a journey run; a scheduled journey that starts failing alerts once, and recovers once. */
 export async function recordJourneyResult(ctx: ServiceContext, r: JourneyResult): Promise<repo.SyntheticRunRow | undefined> {
-  if (r.journey_id === null) return undefined;
+  if (r.journey_id === null) {
+    await failJob(ctx, r.job_id, 'the run names no synthetic test');
+    return undefined;
+  }
   const journeyId = r.journey_id;
   const startedAt = new Date(r.started_at);
   const failedStep = r.failed_step !== null ? r.steps.find((s) => s.index === r.failed_step) : undefined;
@@ -183,6 +218,8 @@ export async function recordJourneyResult(ctx: ServiceContext, r: JourneyResult)
     return rows;
   });
   await dispatchOutbox(ctx, out);
+  if (run) await finishJob(ctx, r.job_id, run);
+  else await failJob(ctx, r.job_id, 'synthetic test not found');
   return run;
 }
 

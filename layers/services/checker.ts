@@ -3,7 +3,7 @@ import { probeSsl } from '../checks/ssl.ts';
 import { fingerprintContent } from '../checks/content-change.ts';
 import { checkKeywords } from '../checks/keywords.ts';
 import type { Queue, Logger } from '../platform/ports.ts';
-import type { CheckMessage, ResultMessageInput } from './messages.ts';
+import { jobStartedMessage, type CheckMessage, type ResultMessageInput } from './messages.ts';
 
 /** What the checker needs: it runs outside the VPC on AWS, so no database, only queues. */
 export interface CheckerContext {
@@ -74,6 +74,7 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck): Promise<Res
     },
     content_hash: contentHash,
     keywords,
+    job_id: m.job_id ?? null,
   };
 }
 
@@ -125,5 +126,7 @@ export async function runCheck(c: CheckerContext, m: CheckMessage): Promise<Resu
 
 /** One check from the check queue: probes, and hands the result to the results queue. */
 export async function checkAndReport(c: CheckerContext, m: CheckMessage): Promise<void> {
+  // An on-demand check first tells its job that it started (the API shows it `running`).
+  if (m.kind === 'http' && m.job_id) await c.queue.send('results', [{ body: jobStartedMessage(m.job_id) }]);
   await c.queue.send('results', [{ body: await runCheck(c, m) }]);
 }

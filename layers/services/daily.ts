@@ -3,6 +3,7 @@ import * as mon from '../repositories/monitoring.ts';
 import { dropPartitionsBefore, ensurePartitions } from '../repositories/partitions.ts';
 import { deleteCheckResultsBefore } from '../repositories/retention.ts';
 import type { CheckMessageInput } from './messages.ts';
+import { purgeJobs } from './jobs.ts';
 import type { ServiceContext } from './context.ts';
 
 const DAY_MS = 86_400_000;
@@ -36,5 +37,6 @@ export async function cleanup(ctx: ServiceContext, opts: { logDays?: number; ale
 export async function runDaily(ctx: ServiceContext) {
   const sweep = await enqueueExpirySweep(ctx);
   const retention = await cleanup(ctx);
-  return { expiry_checks_enqueued: sweep, ...retention };
+  const jobsDeleted = await purgeJobs(ctx, ctx.clock.now());
+  return { expiry_checks_enqueued: sweep, ...retention, jobs_deleted: jobsDeleted };
 }

@@ -7,6 +7,9 @@ import { browserResultMessageSchema, journeyResultMessageSchema, screenshotResul
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 
+/** The API job (services/jobs.ts) an on-demand check or browser run reports to; absent on scheduled ones. */
+export const jobIdSchema = z.uuid();
+
 export const checkMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     type: z.literal('check'),
@@ -15,6 +18,7 @@ export const checkMessageSchema = z.discriminatedUnion('kind', [
     due_at: isoDate,
     cycle: z.number().int().nonnegative(),
     target: checkTargetShape,
+    job_id: jobIdSchema.optional(),
   }),
   z.object({
     type: z.literal('check'),
@@ -55,6 +59,7 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
     result: probeResultSchema,
     content_hash: z.string().nullable().default(null),
     keywords: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).nullable().default(null),
+    job_id: jobIdSchema.nullable().default(null),
   }),
   z.object({
     type: z.literal('expiry_result'),
@@ -65,6 +70,12 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
   browserResultMessageSchema,
   screenshotResultMessageSchema,
   journeyResultMessageSchema,
+  /** A worker took an on-demand job (the job shows `running` until its result arrives). */
+  z.object({
+    type: z.literal('job_started'),
+    job_id: jobIdSchema,
+    at: isoDate,
+  }),
   z.object({
     type: z.literal('delivery'),
     outbox_id: z.number().int().positive(),
@@ -78,6 +89,8 @@ export const resultMessageSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ResultMessage = z.output<typeof resultMessageSchema>;
+
+export const jobStartedMessage = (jobId: string): ResultMessageInput => ({ type: 'job_started', job_id: jobId, at: new Date().toISOString() });
 export type ResultMessageInput = z.input<typeof resultMessageSchema>;
 
 export const notifyMessageSchema = z.discriminatedUnion('type', [

@@ -89,7 +89,11 @@ const monitoringKeys = [
   'webhook_url',
   'ssl_warning_days',
   'domain_warning_days',
+  'deep_check_cadence',
 ] as const satisfies readonly (keyof FileMonitoring)[];
+// Every monitoring setting is in the file: a setting added to model/project.ts and not here fails to compile.
+const everyMonitoringKey: Exclude<keyof Omit<FileMonitoring, 'channels'>, (typeof monitoringKeys)[number]> extends never ? true : never = true;
+void everyMonitoringKey;
 const channelKeys = ['type', 'language', 'timezone', 'is_enabled'] as const;
 const HIDDEN = '(hidden)';
 

@@ -1,5 +1,5 @@
 import { notFound } from '../errors.ts';
-import { checkTargetKeys, pickFields, type CheckTarget } from '../model/project.ts';
+import { checkTargetKeys, pickFields, type CheckTarget, type DeepCheckCadence } from '../model/project.ts';
 import * as mon from '../repositories/monitoring.ts';
 import type { QueueMessage } from '../platform/ports.ts';
 import { activeSyntheticTests } from '../repositories/browser.ts';
@@ -9,9 +9,23 @@ import type { CheckMessageInput } from './messages.ts';
 import { sweepOutbox } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
-/** Every 6th cycle of a project's HTTP check (spec 6.1) also runs its deep browser check and its journeys. */
+/** Spec 6.1: every 6th cycle of a project's HTTP check also runs its browser checks. */
 export const BROWSER_EVERY = 6;
-export const isBrowserCycle = (cycle: number): boolean => cycle > 0 && cycle % BROWSER_EVERY === 0;
+const HOUR_S = 3600;
+const DAY_S = 86_400;
+
+/**
+ * The one rule of which browser work a project's HTTP check cycle brings (spec 6.1, issue 13.4): its
+ * journeys every 6th cycle; its deep check by its `deep_check_cadence`: every 6th cycle, or the cycle
+ * nearest each hour or day at its check interval (at least every cycle), or never. Pure: cycle 0 (a
+ * project not yet checked) brings none.
+ */
+export function browserWork(cadence: DeepCheckCadence, cycle: number, intervalSeconds: number): { deepCheck: boolean; journeys: boolean } {
+  if (cycle <= 0) return { deepCheck: false, journeys: false };
+  const cyclesPer = (seconds: number) => Math.max(1, Math.round(seconds / intervalSeconds));
+  const every = { every_6th: BROWSER_EVERY, hourly: cyclesPer(HOUR_S), daily: cyclesPer(DAY_S), off: 0 }[cadence];
+  return { deepCheck: every > 0 && cycle % every === 0, journeys: cycle % BROWSER_EVERY === 0 };
+}
 
 /** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
 export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
@@ -26,8 +40,9 @@ export interface TickOptions {
 
 /**
  * One scheduler tick: claims the checks due within the look-ahead and enqueues each with a delay
- * up to its due time, so checks start spread over the window, never in a burst. On a browser cycle
- * the project's deep check and journeys go to the browser queue, delayed alike.
+ * up to its due time, so checks start spread over the window, never in a burst. The browser work a
+ * cycle brings (`browserWork`: the deep check by the project's cadence, journeys every 6th) goes to the
+ * browser queue, delayed alike.
  */
 export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ enqueued: number; outbox: number }> {
   const now = ctx.clock.now();
@@ -41,16 +56,15 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   const delay = (dueAt: Date) => Math.max(0, (dueAt.getTime() - sendAt) / 1000);
   const messages: QueueMessage[] = due.map((d) => ({ body: httpCheckMessage(d, d.due_at, d.cycle), delaySeconds: delay(d.due_at), id: `${d.project_id}-${d.cycle}` }));
   if (messages.length) await ctx.queue.send('checks', messages);
-  const browserCycle = due.filter((d) => isBrowserCycle(d.cycle));
-  if (browserCycle.length) {
-    const dueAt = new Map(browserCycle.map((d) => [d.project_id, d.due_at]));
-    const journeys = await activeSyntheticTests(ctx.sql, [...dueAt.keys()]);
-    const jobs: { job: BrowserJobInput; dueAt: Date }[] = [
-      ...browserCycle.map((d) => ({ job: { kind: 'deep_check' as const, project_id: d.project_id, url: d.url }, dueAt: d.due_at })),
-      ...journeys.map((t) => ({ job: journeyJob(t, t.url), dueAt: dueAt.get(t.project_id) ?? new Date(sendAt) })),
-    ];
-    await ctx.queue.send('browser', jobs.map((j) => ({ body: j.job, delaySeconds: delay(j.dueAt) })));
-  }
+  const work = due.map((d) => ({ d, ...browserWork(d.deep_check_cadence, d.cycle, d.check_interval) }));
+  const deepChecks = work.filter((w) => w.deepCheck).map((w) => w.d);
+  const journeyDue = new Map(work.filter((w) => w.journeys).map((w) => [w.d.project_id, w.d.due_at]));
+  const journeys = journeyDue.size ? await activeSyntheticTests(ctx.sql, [...journeyDue.keys()]) : [];
+  const jobs: { job: BrowserJobInput; dueAt: Date }[] = [
+    ...deepChecks.map((d) => ({ job: { kind: 'deep_check' as const, project_id: d.project_id, url: d.url }, dueAt: d.due_at })),
+    ...journeys.map((t) => ({ job: journeyJob(t, t.url), dueAt: journeyDue.get(t.project_id) ?? new Date(sendAt) })),
+  ];
+  if (jobs.length) await ctx.queue.send('browser', jobs.map((j) => ({ body: j.job, delaySeconds: delay(j.dueAt) })));
   return { enqueued: messages.length, outbox };
 }
 

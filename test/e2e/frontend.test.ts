@@ -75,6 +75,7 @@ describe('dashboard pages (spec 14)', () => {
 
     await page.fill('#status_interval', '120');
     await page.fill('#alert_threshold', '2');
+    await page.selectOption('#deep_check_cadence', 'hourly');
     await page.click('#save');
     await page.waitForURL(/\/index\.html$/);
 
@@ -83,7 +84,7 @@ describe('dashboard pages (spec 14)', () => {
     expect(list.body.items).toHaveLength(1);
     expect(list.body.items[0]).toMatchObject({ title: 'Loopback shop', url: siteUrl, status_interval: 120, tags: ['web', 'e2e'] });
     const settings = await app.request('GET', `/api/v1/projects/${list.body.items[0].id}/monitoring-settings`, { token: token! });
-    expect(settings.body).toMatchObject({ check_interval: 120, alert_threshold: 2 });
+    expect(settings.body).toMatchObject({ check_interval: 120, alert_threshold: 2, deep_check_cadence: 'hourly' });
   });
 
   it('lists the project on index.html and updates its row from the WebSocket after a check', async () => {
@@ -129,6 +130,24 @@ describe('dashboard pages (spec 14)', () => {
     await result.waitFor();
     expect(await result.locator('.badge.ok').count()).toBe(1);
     expect(await result.textContent()).toContain(`127.0.0.1:${listenerPort}`);
+  });
+
+  it('shows the deep-check cadence on project.html and keeps it when the project is saved', async () => {
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const created = await app.request('POST', '/api/v1/projects', { token: token!, body: { title: 'Daily deep check', url: siteUrl } });
+    expect(created.status, created.text).toBe(201);
+    const put = await app.request('PUT', `/api/v1/projects/${created.body.id}/monitoring-settings`, { token: token!, body: { deep_check_cadence: 'daily' } });
+    expect(put.status, put.text).toBe(200);
+    await page.goto(at(`project.html?id=${created.body.id}`));
+    await page.locator('body[data-ready="true"]').waitFor();
+    expect(await page.inputValue('#deep_check_cadence')).toBe('daily');
+    await page.fill('#alert_threshold', '4');
+    await page.click('#save');
+    await page.waitForURL(/\/index\.html$/);
+    const settings = await app.request('GET', `/api/v1/projects/${created.body.id}/monitoring-settings`, { token: token! });
+    expect(settings.body).toMatchObject({ alert_threshold: 4, deep_check_cadence: 'daily' });
+    const off = await app.request('DELETE', `/api/v1/projects/${created.body.id}`, { token: token! });
+    expect(off.status).toBe(204);
   });
 
   it('deletes a project from project.html after confirming, and says so on the dashboard', async () => {

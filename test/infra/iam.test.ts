@@ -92,13 +92,18 @@ describe('least privilege', () => {
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
 
-  it('lets the api function, and only it, invoke the checker', () => {
-    const checker = functionId(template, 'Probes targets');
-    const invokers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties).includes('lambda:InvokeFunction') && JSON.stringify(p.Properties).includes(checker),
-    );
+  it('lets the api function invoke the tools function and nothing else; check now and browser runs go by queue', () => {
+    // Besides the migration custom resource's provider, which invokes the migrator.
+    const invokers = Object.entries(resourcesOf(template, 'AWS::IAM::Policy'))
+      .filter(([id, p]) => !id.startsWith('MigrationsProvider') && JSON.stringify(p.Properties).includes('lambda:InvokeFunction'))
+      .map(([, p]) => p);
     expect(invokers).toHaveLength(1);
     expect(JSON.stringify(invokers[0]?.Properties?.['Roles'])).toContain('ApiApiFunction');
+    const invoked = JSON.stringify(invokers[0]?.Properties);
+    expect(invoked).toContain(functionId(template, 'Ad-hoc probing tools'));
+    expect(invoked).not.toContain(functionId(template, 'Probes targets'));
+    const apiPolicy = JSON.stringify(Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties?.['Roles']).includes('ApiApiFunction')));
+    for (const queue of ['ChecksCheckQueue', 'ChecksBrowserQueue']) expect(apiPolicy).toMatch(new RegExp(`"${queue}[0-9A-F]{8}","Arn"`));
   });
 });
 
@@ -138,8 +143,8 @@ describe('function environment', () => {
     expect(env('REST API')).toEqual([
       'ALLOW_REGISTRATION',
       'BLOB_BUCKET',
-      'BROWSER_FUNCTION_NAME',
-      'CHECKER_FUNCTION_NAME',
+      'BROWSER_QUEUE_URL',
+      'CHECK_QUEUE_URL',
       'CONNECTIONS_TABLE',
       'DATABASE_POOL_MAX',
       'DATABASE_SECRET_ARN',
@@ -149,6 +154,7 @@ describe('function environment', () => {
       'NOTIFY_QUEUE_URL',
       'PUBLIC_URL',
       'REDIS_URL',
+      'SYNC_WAIT_SECONDS',
       'TOOLS_FUNCTION_NAME',
     ]);
     expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);

@@ -87,6 +87,8 @@ function settingsBody(project) {
     const v = num(name);
     if (v !== undefined) body[name] = v;
   }
+  // Sent always: an omitted setting returns to its default on PUT.
+  body.deep_check_cadence = /** @type {MonitoringSettings['deep_check_cadence']} */ (control(form, 'deep_check_cadence', HTMLSelectElement).value);
   return body;
 }
 
@@ -116,6 +118,7 @@ function fill(p, s) {
   if (s) {
     for (const name of /** @type {const} */ (['timeout', 'retry_count', 'alert_threshold', 'alert_email', 'webhook_url', 'ssl_warning_days', 'domain_warning_days'])) set(name, s[name]);
     control(form, 'is_alert_enabled', HTMLInputElement).checked = s.is_alert_enabled;
+    control(form, 'deep_check_cadence', HTMLSelectElement).value = s.deep_check_cadence;
     if (s.webhook_secret) {
       byId('webhook_secret').textContent = s.webhook_secret;
       byId('webhook-secret-field').hidden = false;

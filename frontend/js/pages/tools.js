@@ -25,18 +25,18 @@ const TOOLS = [
   { name: 'http', fields: [
     { name: 'url', kind: 'url', required: true, placeholder: 'https://example.com/' },
     { name: 'method', kind: 'select', options: METHODS, value: 'GET' },
-    { name: 'timeout', kind: 'number', min: 1, max: 60, value: 10, hint: 'hint.seconds_1_60' },
+    { name: 'timeout', kind: 'number', min: 1, max: 20, value: 10, hint: 'hint.seconds_1_20' },
     { name: 'headers', kind: 'headers' },
   ] },
   { name: 'tcp', fields: [
     { name: 'host', kind: 'text', required: true, placeholder: 'example.com' },
     { name: 'port', kind: 'number', min: 1, max: 65535, required: true, placeholder: '443' },
-    { name: 'timeout', kind: 'number', min: 1, max: 30, value: 5, hint: 'hint.seconds_1_30' },
+    { name: 'timeout', kind: 'number', min: 1, max: 20, value: 5, hint: 'hint.seconds_1_20' },
   ] },
   { name: 'udp', fields: [
     { name: 'host', kind: 'text', required: true, placeholder: 'example.com' },
     { name: 'port', kind: 'number', min: 1, max: 65535, required: true, placeholder: '53' },
-    { name: 'timeout', kind: 'number', min: 1, max: 30, value: 3, hint: 'hint.seconds_1_30' },
+    { name: 'timeout', kind: 'number', min: 1, max: 20, value: 3, hint: 'hint.seconds_1_20' },
     { name: 'payload', kind: 'text', hint: 'hint.udp_payload' },
   ] },
   { name: 'dns', fields: [
@@ -46,14 +46,14 @@ const TOOLS = [
   { name: 'content', fields: [
     { name: 'url', kind: 'url', required: true, placeholder: 'https://example.com/' },
     { name: 'expected_content', kind: 'text', required: true },
-    { name: 'timeout', kind: 'number', min: 1, max: 60, value: 10, hint: 'hint.seconds_1_60' },
+    { name: 'timeout', kind: 'number', min: 1, max: 20, value: 10, hint: 'hint.seconds_1_20' },
   ] },
   { name: 'security-headers', fields: [{ name: 'url', kind: 'url', required: true, placeholder: 'https://example.com/' }] },
   { name: 'api', fields: [
     { name: 'url', kind: 'url', required: true, placeholder: 'https://api.example.com/health' },
     { name: 'method', kind: 'select', options: METHODS, value: 'GET' },
     { name: 'expected_status', kind: 'number', min: 100, max: 599, placeholder: '200' },
-    { name: 'timeout', kind: 'number', min: 1, max: 60, value: 10, hint: 'hint.seconds_1_60' },
+    { name: 'timeout', kind: 'number', min: 1, max: 20, value: 10, hint: 'hint.seconds_1_20' },
     { name: 'headers', kind: 'headers' },
     { name: 'body', kind: 'textarea', hint: 'hint.api_body' },
   ], assertions: true },

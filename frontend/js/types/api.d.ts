@@ -269,6 +269,30 @@ export interface Paths {
       };
     };
   };
+  "/jobs/{id}": {
+    /** A job started by a request that answered 202 (check now, browser check, screenshot, journey run); only its owner sees it */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        job_id: string;
+        kind: "check" | "browser_check" | "screenshot" | "journey";
+        status: "pending" | "running" | "done" | "failed";
+        project_id: number | null;
+        /** when done: what the route that started the job answers with when it finishes in time */
+        result: unknown;
+        error: string | null;
+        /** ISO 8601 date-time */
+        created_at: string;
+        started_at: string | null;
+        finished_at: string | null;
+      };
+    };
+  };
   "/monitors-file": {
     /** Export the installation as a monitors file (channel secrets as ${env:NAME} references) */
     get: {
@@ -822,7 +846,7 @@ export interface Paths {
     };
   };
   "/projects/{id}/browser-check": {
-    /** Run a deep browser check now (spec 4.2) and return its metrics */
+    /** Run a deep browser check now (spec 4.2) and return its metrics; 202 with a job when it outlasts the wait */
     post: {
       role: "manager";
       params: {
@@ -875,7 +899,7 @@ export interface Paths {
     };
   };
   "/projects/{id}/check": {
-    /** Check now: runs the check at once, records and evaluates it like a scheduled one */
+    /** Check now: runs the check at once, records and evaluates it like a scheduled one; 202 with a job when it outlasts the wait */
     post: {
       role: "manager";
       params: {
@@ -1004,6 +1028,8 @@ export interface Paths {
         webhook_url: string | null;
         ssl_warning_days: number;
         domain_warning_days: number;
+        /** how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off */
+        deep_check_cadence: "every_6th" | "hourly" | "daily" | "off";
         /** HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project */
         webhook_secret?: string;
         /** notification channels the project notifies */
@@ -1029,6 +1055,7 @@ export interface Paths {
         webhook_url?: string | null;
         ssl_warning_days?: number;
         domain_warning_days?: number;
+        deep_check_cadence?: "every_6th" | "hourly" | "daily" | "off";
         channel_ids?: number[];
       };
       response: {
@@ -1042,6 +1069,8 @@ export interface Paths {
         webhook_url: string | null;
         ssl_warning_days: number;
         domain_warning_days: number;
+        /** how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off */
+        deep_check_cadence: "every_6th" | "hourly" | "daily" | "off";
         /** HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project */
         webhook_secret?: string;
         /** notification channels the project notifies */
@@ -1052,7 +1081,7 @@ export interface Paths {
     };
   };
   "/projects/{id}/screenshot": {
-    /** Screenshot of the project page (PNG), cached an hour; force=true captures a new one */
+    /** Screenshot of the project page (PNG), cached an hour; force=true captures a new one (202 with a job when the capture outlasts the wait) */
     get: {
       role: "viewer";
       params: {
@@ -1346,7 +1375,7 @@ export interface Paths {
     };
   };
   "/projects/{id}/synthetic-tests/{test_id}/run": {
-    /** Run a journey now; results per step, the failing step reported precisely */
+    /** Run a journey now; results per step, the failing step reported precisely; 202 with a job when it outlasts the wait */
     post: {
       role: "user";
       params: {

@@ -4,6 +4,8 @@ import * as browser from '../../services/browser.ts';
 import { hasRole } from '../../services/context.ts';
 import { Reply } from '../http.ts';
 import { route } from '../router.ts';
+import { accepted, answer } from './jobs.ts';
+import { jobResponse } from '../schemas/jobs.ts';
 import { idParam, pageOf, pagination } from '../schemas/common.ts';
 import {
   browserCheckResponse,
@@ -22,16 +24,19 @@ const image = (img: browser.Image) =>
     ...(img.takenAt ? { 'x-screenshot-taken-at': img.takenAt.toISOString() } : {}),
   });
 
+const shot = (s: Awaited<ReturnType<typeof browser.screenshot>>) => (s.done ? image(s.image) : accepted(s.job));
+
 export const browserRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/projects/{id}/browser-check',
-    summary: 'Run a deep browser check now (spec 4.2) and return its metrics',
+    summary: 'Run a deep browser check now (spec 4.2) and return its metrics; 202 with a job when it outlasts the wait',
     tag: 'browser',
     access: 'manager',
     params: idParam,
     response: browserCheckResponse,
-    handler: ({ ctx, params }) => browser.browserCheckNow(ctx, params.id),
+    accepted: jobResponse,
+    handler: async ({ ctx, actor, params }) => answer(await browser.browserCheckNow(ctx, actor, params.id)),
   }),
   route({
     method: 'GET',
@@ -47,15 +52,16 @@ export const browserRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/projects/{id}/screenshot',
-    summary: 'Screenshot of the project page (PNG), cached an hour; force=true captures a new one',
+    summary: 'Screenshot of the project page (PNG), cached an hour; force=true captures a new one (202 with a job when the capture outlasts the wait)',
     tag: 'browser',
     access: 'viewer',
     params: idParam,
     query: screenshotQuery,
     produces: 'image/png',
+    accepted: jobResponse,
     handler: async ({ ctx, actor, params, query }) => {
       if (query.force && !hasRole(actor, 'user')) throw forbidden('viewers cannot force a new screenshot');
-      return image(await browser.screenshot(ctx, params.id, { force: query.force ?? false, thumbnail: false }));
+      return shot(await browser.screenshot(ctx, actor, params.id, { force: query.force ?? false, thumbnail: false }));
     },
   }),
   route({
@@ -67,9 +73,10 @@ export const browserRoutes = [
     params: idParam,
     query: screenshotQuery,
     produces: 'image/jpeg',
+    accepted: jobResponse,
     handler: async ({ ctx, actor, params, query }) => {
       if (query.force && !hasRole(actor, 'user')) throw forbidden('viewers cannot force a new screenshot');
-      return image(await browser.screenshot(ctx, params.id, { force: query.force ?? false, thumbnail: true }));
+      return shot(await browser.screenshot(ctx, actor, params.id, { force: query.force ?? false, thumbnail: true }));
     },
   }),
   route({
@@ -132,13 +139,14 @@ export const browserRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/projects/{id}/synthetic-tests/{test_id}/run',
-    summary: 'Run a journey now; results per step, the failing step reported precisely',
+    summary: 'Run a journey now; results per step, the failing step reported precisely; 202 with a job when it outlasts the wait',
     tag: 'synthetic',
     access: 'user',
     owner: 'project',
     params: testParams,
     response: syntheticRunResponse,
-    handler: ({ ctx, params }) => browser.runSyntheticNow(ctx, params.id, params.test_id),
+    accepted: jobResponse,
+    handler: async ({ ctx, actor, params }) => answer(await browser.runSyntheticNow(ctx, actor, params.id, params.test_id)),
   }),
   route({
     method: 'GET',

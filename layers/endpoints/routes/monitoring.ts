@@ -2,6 +2,8 @@ import * as scheduler from '../../services/scheduler.ts';
 import { checkNow } from '../../services/check-now.ts';
 import { projectLogs, projectStatus } from '../../services/project-status.ts';
 import { route } from '../router.ts';
+import { answer } from './jobs.ts';
+import { jobResponse } from '../schemas/jobs.ts';
 import { idParam, pageOf } from '../schemas/common.ts';
 import { checkNowResponse, checkResultResponse, logsQuery, projectStateResponse, schedulerStatusResponse } from '../schemas/monitoring.ts';
 
@@ -56,12 +58,13 @@ export const monitoringRoutes = [
   route({
     method: 'POST',
     path: '/api/v1/projects/{id}/check',
-    summary: 'Check now: runs the check at once, records and evaluates it like a scheduled one',
+    summary: 'Check now: runs the check at once, records and evaluates it like a scheduled one; 202 with a job when it outlasts the wait',
     tag: 'scheduler',
     access: 'manager',
     params: idParam,
     response: checkNowResponse,
-    handler: ({ ctx, params }) => checkNow(ctx, params.id),
+    accepted: jobResponse,
+    handler: async ({ ctx, actor, params }) => answer(await checkNow(ctx, actor, params.id)),
   }),
   route({
     method: 'GET',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type ProjectInput, type ProjectWritableKey } from '../../model/project.ts';
+import { deepCheckCadences, monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type ProjectInput, type ProjectWritableKey } from '../../model/project.ts';
 import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, withoutDefaults } from './common.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
@@ -111,6 +111,7 @@ const monitoringSettingsFields = {
   webhook_url: httpUrl.nullable().default(null),
   ssl_warning_days: z.number().int().min(1).max(365).default(30),
   domain_warning_days: z.number().int().min(1).max(365).default(30),
+  deep_check_cadence: z.enum(deepCheckCadences).default('every_6th'),
   channel_ids: z
     .array(z.number().int('must be an integer').min(1).max(MAX_ID))
     .max(50, 'at most 50 channels')

@@ -43,5 +43,6 @@ export function createAwsPorts(config: Config): AwsPorts {
     ...(dynamo ? { connections: dynamo.connections, deliveryLog: dynamo.deliveryLog } : {}),
     databaseOptions: () => secrets.databaseOptions(),
     jwtSecret: () => secrets.jwtSecret(),
+    metricsToken: () => secrets.metricsToken(),
   };
 }

@@ -16,6 +16,9 @@ export type DatabaseSecret = z.infer<typeof databaseSecretSchema>;
 /** The JWT signing key the stack generates: `{"secret": "..."}`. */
 export const jwtSecretSchema = z.object({ secret: z.string().min(32) });
 
+/** The /metrics bearer token the stack generates when `prometheusMetrics` is on: `{"token": "..."}`. */
+export const metricsTokenSchema = z.object({ token: z.string().min(16) });
+
 export class SecretError extends Error {}
 
 /**
@@ -71,6 +74,8 @@ export interface AwsSecrets {
   databaseOptions(): Promise<DatabaseOptions>;
   /** The JWT signing key; needs JWT_SECRET_ARN. */
   jwtSecret(): Promise<Uint8Array>;
+  /** The /metrics bearer token; needs METRICS_BEARER_TOKEN_ARN. */
+  metricsToken(): Promise<string>;
 }
 
 /** The secrets a function reads, through one client; each is fetched on first use. */
@@ -86,6 +91,10 @@ export function createAwsSecrets(config: Config): AwsSecrets {
       if (!config.JWT_SECRET_ARN) throw new Error('JWT_SECRET_ARN is not set');
       const s = await secrets.read(config.JWT_SECRET_ARN, jwtSecretSchema);
       return new TextEncoder().encode(s.secret);
+    },
+    async metricsToken() {
+      if (!config.METRICS_BEARER_TOKEN_ARN) throw new Error('METRICS_BEARER_TOKEN_ARN is not set');
+      return (await secrets.read(config.METRICS_BEARER_TOKEN_ARN, metricsTokenSchema)).token;
     },
   };
 }

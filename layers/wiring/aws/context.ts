@@ -76,8 +76,6 @@ const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
   blobs: ['BLOB_BUCKET'],
   push: ['WS_ENDPOINT'],
   connections: ['CONNECTIONS_TABLE'],
-  prober: ['CHECKER_FUNCTION_NAME'],
-  browser: ['BROWSER_FUNCTION_NAME'],
   tools: ['TOOLS_FUNCTION_NAME'],
   jwtSecret: ['JWT_SECRET_ARN', 'JWT_SECRET'],
 };
@@ -101,8 +99,6 @@ export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: 
     push: bound.push ?? missing('push'),
     connections: bound.connections ?? missing('connections'),
     deliveries: bound.deliveries ?? missing('deliveries'),
-    prober: bound.prober ?? missing('prober'),
-    browser: bound.browser ?? missing('browser'),
     tools: bound.tools ?? missing('tools'),
     clock: systemClock,
     log: awsLogger(config),

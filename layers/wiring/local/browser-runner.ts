@@ -1,12 +1,11 @@
 import type { Config } from '../../config.ts';
 import { BrowserPool } from '../../checks/browser/browser-pool.ts';
-import { runBrowserJob, type BrowserJobDeps } from '../../services/browser-jobs.ts';
+import type { BrowserJobDeps } from '../../services/browser-jobs.ts';
 import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
-import { browserJobSchema } from '../../services/browser-messages.ts';
-import type { Blobs, BrowserRunner, Logger } from '../../platform/ports.ts';
+import type { Blobs, Logger } from '../../platform/ports.ts';
 
-/** The local Chromium: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
-export class LocalBrowserRunner implements BrowserRunner {
+/** The local Chromium for the browser queue's consumer: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
+export class LocalBrowserRunner {
   private pool: BrowserPool | undefined;
 
   constructor(
@@ -23,10 +22,6 @@ export class LocalBrowserRunner implements BrowserRunner {
     });
     const { ALLOW_PRIVATE_TARGETS: allowPrivateTargets, DNS_SERVERS: dnsServers } = this.config;
     return { pool: this.pool, blobs: this.blobs, allowPrivateTargets, dnsServers, logger: this.log };
-  }
-
-  async run(job: unknown): Promise<unknown> {
-    return runBrowserJob(this.deps(), browserJobSchema.parse(job));
   }
 
   async close(): Promise<void> {

@@ -20,12 +20,12 @@ import { makePrivateDir, PRIVATE_FILE_MODE, tightenTree, usePrivateUmask } from 
 import { runTool } from '../../checks/index.ts';
 import { createProcessMetrics } from '../../platform/process-metrics.ts';
 import { metricsEnabled } from '../../services/metrics.ts';
-import { runCheck, type CheckerContext } from '../../services/checker.ts';
-import { checkMessageSchema } from '../../services/messages.ts';
+import type { CheckerContext } from '../../services/checker.ts';
 import type { NotifierContext } from '../../services/notifier.ts';
 
 export interface LocalContext extends ServiceContext {
   queue: LocalQueue;
+  /** The local Chromium pool the browser queue's consumer runs jobs in. */
   browser: LocalBrowserRunner;
   push: LocalPush;
   connections: MemoryConnectionStore;
@@ -110,7 +110,6 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
   if (opts.migrate !== false) await migrate(sql);
   const cache: Cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : new MemoryCache();
   const queue = new LocalQueue(log);
-  const checker = checkerContextFor(config, queue, log);
   const blobs = new FsBlobs(join(config.DATA_DIR, 'blobs'));
   const browser = new LocalBrowserRunner(config, blobs, log);
   const ctx: LocalContext = {
@@ -124,7 +123,6 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     push: new LocalPush(),
     connections: new MemoryConnectionStore(),
     deliveries: new DbDeliveryLog(sql, systemClock),
-    prober: { probe: (message) => runCheck(checker, checkMessageSchema.parse(message)) },
     tools: { run: runTool },
     clock: systemClock,
     log,

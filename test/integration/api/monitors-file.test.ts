@@ -53,6 +53,7 @@ projects:
       timeout: 10
       alert_threshold: 2
       alert_email: oncall@example.com
+      deep_check_cadence: hourly
       channels:
         - ops-email
         - ops-slack
@@ -121,7 +122,7 @@ describe('monitors file through the API', () => {
     const api = await projectByKey('api');
     expect(api).toMatchObject({ title: 'API', maintenance_mode: true, custom_headers: { Authorization: 'Bearer tok-0123456789abcdef' } });
     const settings = await app.request('GET', `/api/v1/projects/${api!.id}/monitoring-settings`, { token: manager.token });
-    expect(settings.body).toMatchObject({ check_interval: 60, timeout: 10, alert_threshold: 2, alert_email: 'oncall@example.com' });
+    expect(settings.body).toMatchObject({ check_interval: 60, timeout: 10, alert_threshold: 2, alert_email: 'oncall@example.com', deep_check_cadence: 'hourly' });
     expect(settings.body.channel_ids).toHaveLength(2);
     const journeys = await app.request('GET', `/api/v1/projects/${api!.id}/synthetic-tests`, { token: manager.token });
     expect(journeys.body.items[0].steps[1]).toEqual({ action: 'type', selector: '#password', value: 'hunter2-but-longer' });

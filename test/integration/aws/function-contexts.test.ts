@@ -56,12 +56,10 @@ describe('function contexts on AWS', () => {
   });
 
   it('loads the JWT key for the API from its secret, once', async () => {
-    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', NOTIFY_QUEUE_URL: 'https://sqs/notify', CHECKER_FUNCTION_NAME: 'checker', TOOLS_FUNCTION_NAME: 'tools' });
+    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', NOTIFY_QUEUE_URL: 'https://sqs/notify', CHECK_QUEUE_URL: 'https://sqs/checks', BROWSER_QUEUE_URL: 'https://sqs/browser', TOOLS_FUNCTION_NAME: 'tools' });
     const ctx = await contextOf('api');
     expect(new TextDecoder().decode(ctx.jwtSecret)).toBe(JWT);
     expect(adapter(ctx.queue)).toBe('SqsQueue');
-    expect(typeof ctx.prober.probe).toBe('function');
-    expect(() => ctx.browser.run).toThrow(/browser is not available/);
     expect(() => ctx.blobs.get).toThrow(/blobs is not available/);
     // The tools routes invoke the tools function; the API bundles no probes.
     expect(typeof ctx.tools.run).toBe('function');
@@ -96,14 +94,31 @@ describe('function contexts on AWS', () => {
   });
 });
 
+describe('/metrics on AWS (prometheusMetrics)', () => {
+  it('the API reads the generated scrape token once and answers a scraper that sends it, and no one else', async () => {
+    const token = 'm'.repeat(48);
+    sm.on(GetSecretValueCommand, { SecretId: 'arn:metrics' }).resolves({ SecretString: JSON.stringify({ token }) });
+    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', METRICS_BEARER_TOKEN_ARN: 'arn:metrics' });
+    const ctx = await contextOf('api');
+    expect(ctx.config.METRICS_BEARER_TOKEN).toBe(token);
+    expect(ctx.processMetrics).toBeDefined();
+    const { authorizeScrape } = await import('../../../layers/services/metrics.ts');
+    expect(() => authorizeScrape(ctx.config, `Bearer ${token}`)).not.toThrow();
+    expect(() => authorizeScrape(ctx.config, `Bearer ${'x'.repeat(48)}`)).toThrow();
+    expect(sm.commandCalls(GetSecretValueCommand, { SecretId: 'arn:metrics' })).toHaveLength(1);
+    await ctx.sql.end();
+  });
+});
+
 describe('function contexts and the stack', () => {
   // Every env var lib/ sets on a function must be one its context builds a port from (or plain config).
   const functions = { 'REST API': 'api', 'Ad-hoc probing tools': 'tools', WebSocket: 'ws', 'Every minute': 'scheduler', 'Records results': 'results', 'Daily:': 'daily', 'Applies database migrations': 'migrate' } as const;
   const template = synthStack().template;
-  const envOf = (description: string) => {
+  const variablesOf = (description: string) => {
     const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((f) => String(f.Properties?.['Description']).startsWith(description));
-    return Object.keys((fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables);
+    return (fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
   };
+  const envOf = (description: string) => Object.keys(variablesOf(description));
   const placeholder = (name: string): string =>
     name === 'DATABASE_SECRET_ARN' ? 'arn:db' : name === 'JWT_SECRET_ARN' ? 'arn:jwt' : name === 'REDIS_URL' ? (process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:1')
       : name === 'DATABASE_POOL_MAX' ? '2' : name === 'ALLOW_REGISTRATION' ? 'true' : name.endsWith('_URL') || name === 'WS_ENDPOINT' ? `https://example.com/${name}` : name === 'MODE' ? 'aws' : 'placeholder';
@@ -111,7 +126,9 @@ describe('function contexts and the stack', () => {
   for (const [description, fn] of Object.entries(functions)) {
     // The cache connects on first use, so a context builds even where no Redis listens.
     it(`builds the ${fn} context from the environment the stack gives it`, async () => {
-      lambdaEnv(Object.fromEntries(envOf(description).filter((n) => n !== 'NODE_OPTIONS').map((n) => [n, placeholder(n)])));
+      // Plain values as the stack sets them; references (ARNs, URLs) as placeholders.
+      const env = Object.entries(variablesOf(description)).filter(([n]) => n !== 'NODE_OPTIONS');
+      lambdaEnv(Object.fromEntries(env.map(([n, v]) => [n, typeof v === 'string' && n !== 'REDIS_URL' ? v : placeholder(n)])));
       const ctx = await contextOf(fn);
       expect(ctx.config.MODE).toBe('aws');
       await ctx.cache.close();

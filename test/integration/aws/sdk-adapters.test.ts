@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { ApiGatewayPush } from '../../../layers/platform/aws/apigw-push.ts';
-import { LambdaToolInvoker } from '../../../layers/platform/aws/lambda-prober.ts';
+import { LambdaToolInvoker } from '../../../layers/platform/aws/lambda-tools.ts';
 import { invokedToolRunner } from '../../../layers/services/tools.ts';
 import { createAwsPorts } from '../../../layers/platform/aws/index.ts';
 import { S3Blobs } from '../../../layers/platform/aws/s3-blobs.ts';

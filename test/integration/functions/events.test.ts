@@ -51,13 +51,18 @@ describe('sample events (events/) run through the same handlers', () => {
     expect(daily).toMatchObject({ expiry_checks_enqueued: expect.any(Number), partitions_dropped: [] });
   });
 
-  it('checker events: a batch reports no failures, a direct probe returns the result', async () => {
+  it('checker events: a batch reports no failures; check now comes by the queue too, its result goes to the results queue', async () => {
     const ctx = app.system.ctx;
     const checker = createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log));
     expect(await checker(await load('checker/http-check.json'), lambda)).toEqual({ batchItemFailures: [] });
-    const direct = (await checker(await load('checker/probe-direct.json'), lambda)) as { type: string; result: { error_kind: string } };
-    expect(direct.type).toBe('http_result');
-    expect(direct.result.error_kind).toBe('refused');
+    const sent: unknown[] = [];
+    const sink = { send: async (_q: string, messages: { body: unknown }[]) => void sent.push(...messages.map((m) => m.body)) };
+    const onDemand = createCheckerHandler(async () => checkerContextFor(ctx.config, sink as never, ctx.log));
+    expect(await onDemand(await load('checker/check-now.json'), lambda)).toEqual({ batchItemFailures: [] });
+    expect(sent).toMatchObject([
+      { type: 'job_started', job_id: '6f1c2b9e-4d1a-4c3e-9a51-0b7f3e2d8c11' },
+      { type: 'http_result', job_id: '6f1c2b9e-4d1a-4c3e-9a51-0b7f3e2d8c11', result: { error_kind: 'refused' } },
+    ]);
   });
 
   it('results and notifier events are consumed; a malformed record is dropped, not retried forever', async () => {

@@ -60,6 +60,7 @@ const fresh: MonitorStateRow = {
 type Http = Extract<ResultMessage, { type: 'http_result' }>;
 const http = (seconds: number, up: boolean, extra: Partial<Http> = {}): Http => ({
   type: 'http_result',
+  job_id: null,
   project_id: 7,
   due_at: null,
   started_at: at(seconds),
