@@ -21,7 +21,7 @@ export interface Paths {
         page?: number;
         size?: number;
         unread?: "0" | "1" | "true" | "false";
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         resolved?: "0" | "1" | "true" | "false";
         project_id?: string;
@@ -58,7 +58,7 @@ export interface Paths {
       query: never;
       body: {
         project_id?: number | null;
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         title: string;
         message: string;
@@ -791,7 +791,7 @@ export interface Paths {
         page?: number;
         size?: number;
         unread?: "0" | "1" | "true" | "false";
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         resolved?: "0" | "1" | "true" | "false";
       };
@@ -818,6 +818,47 @@ export interface Paths {
         page: number;
         size: number;
         pages: number;
+      };
+    };
+  };
+  "/projects/{id}/anomalies": {
+    /** Anomalies of one project: found now in the last analysis_hours, and with `from` those the hourly job recorded since */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        analysis_hours?: number;
+        baseline_hours?: number;
+        sensitivity?: number;
+        from?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        analysis_hours: number;
+        baseline_hours: number;
+        sensitivity: number;
+        analysis: {
+          from: string;
+          to: string;
+        };
+        baseline: {
+          from: string;
+          to: string;
+        };
+        items: Array<{
+          id: number | null;
+          type: "response_time_spike" | "availability_drop" | "error_rate_increase" | "pattern_change";
+          severity: "info" | "warning" | "critical";
+          message: string;
+          value: number;
+          baseline: number;
+          deviation: number;
+          detected_at: string;
+          hour: string;
+        }>;
       };
     };
   };
