@@ -12,6 +12,94 @@ export type ErrorBody = {
 
 /** Every route under /api/v1, by path template and lower-case method. */
 export interface Paths {
+  "/admin/cleanup/alerts": {
+    /** Delete in-app alerts older than retention_days (default 90), only resolved ones unless resolved_only is false */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: {
+        retention_days?: number;
+        resolved_only?: boolean;
+      };
+      response: {
+        retention_days: number;
+        resolved_only: boolean;
+        cutoff: string;
+        alerts_deleted: number;
+      };
+    };
+  };
+  "/admin/cleanup/all": {
+    /** Both cleanups with their defaults (logs 30 days, resolved alerts 90 days) */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: Record<string, never>;
+      response: {
+        logs: {
+          retention_days: number;
+          cutoff: string;
+          log_rows_deleted: number;
+          partitions_dropped: string[];
+        };
+        alerts: {
+          retention_days: number;
+          resolved_only: boolean;
+          cutoff: string;
+          alerts_deleted: number;
+        };
+      };
+    };
+  };
+  "/admin/cleanup/logs": {
+    /** Delete raw check results older than retention_days (default 30); rollups and incidents stay */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: {
+        retention_days?: number;
+      };
+      response: {
+        retention_days: number;
+        cutoff: string;
+        log_rows_deleted: number;
+        partitions_dropped: string[];
+      };
+    };
+  };
+  "/admin/stats": {
+    /** Storage: raw results and alerts per project, totals, and the database size of each table in bytes */
+    get: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        projects: Array<{
+          project_id: number;
+          title: string;
+          log_count: number;
+          alert_count: number;
+          oldest_log_at: string | null;
+        }>;
+        totals: {
+          projects: number;
+          log_count: number;
+          alert_count: number;
+          oldest_log_at: string | null;
+          database_bytes: number;
+        };
+        tables: Array<{
+          table: string;
+          bytes: number;
+          partitions: number;
+        }>;
+      };
+    };
+  };
   "/alerts": {
     /** Your alerts (filters: unread, project_id, type, severity, resolved) */
     get: {
