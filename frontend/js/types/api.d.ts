@@ -1066,6 +1066,21 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/logs/export.csv": {
+    /** Check results as CSV (checked_at,is_available,status_code,response_time,error_message; the import columns), streamed; from defaults to the first result, to to now */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
   "/projects/{id}/maintenance": {
     /** Turn maintenance mode on or off (alerts are suppressed while on) */
     put: {

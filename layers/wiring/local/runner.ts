@@ -113,7 +113,8 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
     }, (HOURLY_OFFSET_MS - sinceHour + HOUR_MS) % HOUR_MS || HOUR_MS));
   }
 
-  const api = createApiHandler(getCtx);
+  // The local server writes streamed bodies (CSV exports) as they are produced.
+  const api = createApiHandler(getCtx, { streaming: true });
   const ws = createWsHandler(getCtx);
   let detachWs: (() => void) | undefined;
   const http = await startLocalServer({
