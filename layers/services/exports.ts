@@ -1,33 +1,14 @@
 import { DomainError, notFound } from '../errors.ts';
 import { ownerOfProject } from '../repositories/projects.ts';
-import { resultsInRange, type ExportRow } from '../repositories/results-export.ts';
+import { csvLinesInRange } from '../repositories/results-export.ts';
 import type { ServiceContext } from './context.ts';
 
 /** The CSV export's columns, which are also what the history import reads. */
 export const CSV_COLUMNS = ['checked_at', 'is_available', 'status_code', 'response_time', 'error_message'] as const;
 
-/** RFC 4180: a field with a comma, a quote, a line break or edge spaces is quoted, quotes doubled. */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-export function csvLine(r: Pick<ExportRow, 'checked_at' | 'is_available' | 'status_code' | 'response_time' | 'error_message'>): string {
-  return [
-    r.checked_at.toISOString(),
-    r.is_available ? 'true' : 'false',
-    r.status_code === null ? '' : String(r.status_code),
-    r.response_time === null ? '' : String(r.response_time),
-    r.error_message === null ? '' : csvField(r.error_message),
-  ].join(',') + '\r\n';
-}
-
-async function* csvChunks(rows: AsyncIterable<ExportRow[]>): AsyncGenerator<string> {
+async function* csvChunks(lines: AsyncIterable<string>): AsyncGenerator<string> {
   yield CSV_COLUMNS.join(',') + '\r\n';
-  for await (const batch of rows) {
-    let chunk = '';
-    for (const r of batch) chunk += csvLine(r);
-    yield chunk;
-  }
+  yield* lines;
 }
 
 /**
@@ -42,6 +23,6 @@ export async function exportResultsCsv(ctx: ServiceContext, projectId: number, q
   const day = (d: Date) => d.toISOString().slice(0, 10);
   return {
     filename: `project-${projectId}-results-${q.from ? day(from) : 'start'}-${day(to)}.csv`,
-    chunks: csvChunks(resultsInRange(ctx.sql, projectId, from, to)),
+    chunks: csvChunks(csvLinesInRange(ctx.sql, projectId, from, to)),
   };
 }
