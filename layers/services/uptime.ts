@@ -173,10 +173,13 @@ export function resolvePeriod(q: { period?: string | undefined; from?: Date | un
   return { from: new Date(now.getTime() - ms), to: now };
 }
 
-/** A bucket size giving 50-200 points over the period: whole hours (at least one), or whole days. */
+/**
+ * A bucket size giving 50-200 points over the period: 15-30 minutes (from raw results, which are
+ * kept for days), whole hours or whole days (from the rollups).
+ */
 export function chartBucketMs(period: Period): number {
   const span = period.to.getTime() - period.from.getTime();
-  const steps = [HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS, 4 * HOUR_MS, 6 * HOUR_MS, 8 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 2 * DAY_MS, 3 * DAY_MS, 4 * DAY_MS];
+  const steps = [15 * 60_000, 20 * 60_000, 30 * 60_000, HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS, 4 * HOUR_MS, 6 * HOUR_MS, 8 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 2 * DAY_MS, 3 * DAY_MS, 4 * DAY_MS];
   for (const s of steps) if (span / s <= 200) return s;
   return 4 * DAY_MS;
 }
