@@ -1389,6 +1389,42 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/reports/sla.html": {
+    /** The SLA report as one self-contained printable page (inline SVG charts, print CSS) in the reader's language and time zone */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/projects/{id}/reports/sla.pdf": {
+    /** The SLA report page printed to PDF by Chromium */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
   "/projects/{id}/results/import": {
     /** Import check history (JSON or text/csv, up to 200,000 rows or 20 MB): all or nothing, idempotent on checked_at, no notifications */
     post: {
