@@ -74,11 +74,13 @@ async function snapshot(projectId: number) {
     hourly: (await sql`
       SELECT bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max,
         round(covered_seconds::numeric, 3) AS cov, round(down_seconds::numeric, 3) AS down, round(maintenance_seconds::numeric, 3) AS mt,
-        round(no_data_seconds::numeric, 3) AS nd, rt_sketch
+        round(no_data_seconds::numeric, 3) AS nd
       FROM rollups_hourly WHERE project_id = ${projectId} ORDER BY bucket`),
+    hourlySketches: await sql`SELECT bucket, sketch FROM rollups_hourly_sketch WHERE project_id = ${projectId} ORDER BY bucket`,
+    dailySketches: await sql`SELECT day, sketch FROM rollups_daily_sketch WHERE project_id = ${projectId} ORDER BY day`,
     daily: await sql`
       SELECT day, checks, up_checks, response_time_sum, downtime_seconds, round(covered_seconds::numeric, 3) AS cov,
-        round(down_seconds::numeric, 3) AS down, round(no_data_seconds::numeric, 3) AS nd, rt_sketch
+        round(down_seconds::numeric, 3) AS down, round(no_data_seconds::numeric, 3) AS nd
       FROM rollups_daily WHERE project_id = ${projectId} ORDER BY day`,
   };
 }
