@@ -204,7 +204,7 @@ export async function bucketedRollups(db: Db, projectIds: number[], from: Date, 
   // Whole hours inside the period need no proration: only the two edge hours join the monitor state.
   const cFrom = new Date(ceilTo(from.getTime(), HOUR_MS));
   const fTo = new Date(floorTo(to.getTime(), HOUR_MS));
-  const bucketOf = db`(floor(extract(epoch FROM bucket) / ${bs}) * ${bs} * 1000)::float8`;
+  const bucketOf = db`((extract(epoch FROM bucket)::bigint / ${bs}::bigint) * ${bs}::bigint * 1000)::float8`;
   const rows = await db<BucketRow[]>`
     WITH edges AS (
       SELECT r.*, least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
@@ -230,7 +230,7 @@ export async function bucketedRollups(db: Db, projectIds: number[], from: Date, 
   if (!withSketch) return rows;
   // Sketches merged set-based: one group by over (project, bucket, key).
   const keys = await db<{ project_id: number; b: number; k: string; n: number }[]>`
-    SELECT r.project_id, (floor(extract(epoch FROM r.bucket) / ${bs}) * ${bs} * 1000)::float8 AS b, e.key AS k, sum(e.value::text::bigint)::float8 AS n
+    SELECT r.project_id, ((extract(epoch FROM r.bucket)::bigint / ${bs}::bigint) * ${bs}::bigint * 1000)::float8 AS b, e.key AS k, sum(e.value::text::bigint)::float8 AS n
     FROM rollups_hourly_sketch r, jsonb_each(r.sketch) e
     WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
     GROUP BY 1, 2, 3`;
