@@ -2,7 +2,7 @@
 // runs go by queue, as jobs); blobs, subscriptions and the tools invocation serve a few routes only, so
 // their SDK clients load on first use.
 import { createApiHandler } from '../layers/endpoints/api.ts';
-import type { Blobs, ConnectionStore, DeliveryLog, ToolInvoker } from '../layers/platform/ports.ts';
+import type { Blobs, BrowserRunner, ConnectionStore, DeliveryLog, ToolInvoker } from '../layers/platform/ports.ts';
 import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
 import { createProcessMetrics } from '../layers/platform/process-metrics.ts';
@@ -16,7 +16,7 @@ const config = awsConfig();
 const secrets = createAwsSecrets(config);
 const cache = config.REDIS_URL ? new RedisCache(config.REDIS_URL, config.CACHE_PREFIX) : undefined;
 const queue = createSqsQueue(config);
-const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, TOOLS_FUNCTION_NAME: tools } = config;
+const { BLOB_BUCKET: bucket, CONNECTIONS_TABLE: table, TOOLS_FUNCTION_NAME: tools, BROWSER_FUNCTION_NAME: browser } = config;
 const stores = () => import('../layers/platform/aws/dynamo-stores.ts').then((m) => m.createDynamoStores(config)!);
 const invoker = () => import('../layers/platform/aws/lambda-tools.ts');
 // GET /metrics: this container's own figures beside the installation's (each container keeps its own).
@@ -33,6 +33,7 @@ export const context = memo(async () =>
     blobs: bucket ? lazy<Blobs>(() => import('../layers/platform/aws/s3-blobs.ts').then((m) => m.createS3Blobs(config)!)) : undefined,
     connections: table ? lazy<ConnectionStore>(() => stores().then((s) => s.connections)) : undefined,
     deliveries: table ? lazy<DeliveryLog>(() => stores().then((s) => s.deliveryLog)) : undefined,
+    browser: browser ? lazy<BrowserRunner>(() => invoker().then((m) => m.createLambdaBrowserRunner(browser, config.AWS_REGION))) : undefined,
     tools: tools ? invokedToolRunner(lazy<ToolInvoker>(() => invoker().then((m) => m.createLambdaToolInvoker(tools, config.AWS_REGION)))) : undefined,
   }),
 );

@@ -95,6 +95,8 @@ export const configSchema = z
     SES_FROM: optionalString,
     /** The tools function (outside the VPC), invoked synchronously for the tools routes. */
     TOOLS_FUNCTION_NAME: optionalString,
+    /** The browser container function, invoked synchronously to print PDF reports. */
+    BROWSER_FUNCTION_NAME: optionalString,
   })
   .refine((c) => (c.METRICS_BASIC_AUTH_USER === undefined) === (c.METRICS_BASIC_AUTH_PASSWORD === undefined), {
     message: 'set both METRICS_BASIC_AUTH_USER and METRICS_BASIC_AUTH_PASSWORD, or neither',

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AccessLog } from './access-logs.ts';
 import type { QueueKey, QueueWithDlq } from './checks.ts';
@@ -34,7 +35,7 @@ export class Api extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq> },
+    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq>; browser: IFunction },
   ) {
     super(scope, id);
     const { config, data, queues } = props;
@@ -70,6 +71,9 @@ export class Api extends Construct {
       .bindQueueSender(queues.browser.queue, 'BROWSER_QUEUE_URL')
       // The tools routes: the session is checked here, the probe runs outside the VPC.
       .bindFunctionInvoke(this.toolsFunction, 'TOOLS_FUNCTION_NAME')
+      // GET .../reports/sla.pdf: the Chromium function prints the report page (a self-contained page
+      // with every request refused, bounded by the PDF job's own timeout) and returns the bytes.
+      .bindFunctionInvoke(props.browser, 'BROWSER_FUNCTION_NAME')
       // Screenshots are served from the blob bucket; subscribers decide whether a status push is sent.
       .bindBucket(data.blobBucket, 'read')
       .bindTable(data.connectionsTable, 'read');

@@ -50,7 +50,7 @@ export class PyMonitorStack extends Stack {
       wsStage: this.realtime.stage,
       mailFrom: alerts.fromAddress,
     });
-    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues });
+    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, browser: this.checks.browser.fn });
     if (logRole) {
       this.realtime.stage.node.addDependency(logRole.account);
       this.api.stage.node.addDependency(logRole.account);

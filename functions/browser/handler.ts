@@ -1,10 +1,11 @@
 // Browser container Lambda (outside the VPC): the browser queue's consumer. Scheduled deep checks and
-// journeys, and the API's on-demand jobs (deep check now, screenshots, journey runs), all come by queue.
+// journeys, and the API's on-demand jobs (deep check now, screenshots, journey runs), all come by queue;
+// the API invokes it directly (`{ job }`) only to print a PDF report, and gets the bytes back.
 // One Chromium pool per container; it launches on the first job and is reused while warm.
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
 import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
 import { loadConfig } from '../../layers/config.ts';
-import { createBrowserHandler } from '../../layers/handlers/browser.ts';
+import { createBrowserFunctionHandler } from '../../layers/handlers/browser.ts';
 import { createAwsPorts } from '../../layers/platform/aws/index.ts';
 import { createLogger } from '../../layers/platform/logger.ts';
 
@@ -17,7 +18,7 @@ const pool = new BrowserPool({
   logger,
 });
 
-export const handler = createBrowserHandler({
+export const handler = createBrowserFunctionHandler({
   pool,
   ...(blobs ? { blobs } : {}),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,

@@ -3,7 +3,12 @@ import { DomainError, type ErrorCode, type FieldError } from '../errors.ts';
 import type { Logger } from '../platform/ports.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** A body produced piece by piece; only a server that can stream sees it (see Router's `streaming`). */
+  stream?: AsyncIterable<string>;
+};
 
 /** A response a route returns when it needs more than JSON with the default status. */
 export class Reply {
@@ -18,6 +23,39 @@ export class Reply {
   static noContent() {
     return new Reply(204, '');
   }
+}
+
+/** A response whose body is produced while it is sent (a CSV export of millions of rows). */
+export class StreamReply {
+  constructor(
+    readonly statusCode: number,
+    readonly headers: Record<string, string>,
+    readonly chunks: AsyncIterable<string>,
+  ) {}
+}
+
+/**
+ * Where a server cannot stream (Lambda behind API Gateway returns one payload of at most 6 MB), a
+ * streamed body is collected up to this many bytes; a larger one is refused with 413.
+ */
+export const MAX_BUFFERED_STREAM_BYTES = 5 * 1024 * 1024;
+
+/** Collects a streamed response into one body, or a 413 once it passes `limit` bytes (the rest is never produced). */
+export async function bufferStream(response: HttpResponse, limit = MAX_BUFFERED_STREAM_BYTES): Promise<HttpResponse> {
+  const { stream, ...rest } = response;
+  if (!stream) return response;
+  const parts: string[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += Buffer.byteLength(chunk);
+    if (size > limit) {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `the response is larger than ${limit / 1024 / 1024} MiB, the most this deployment can send at once; ask for a shorter from/to range`, {
+        errors: [{ field: 'from', message: `response larger than ${limit / 1024 / 1024} MiB: ask for a shorter range` }],
+      });
+    }
+    parts.push(chunk);
+  }
+  return { ...rest, body: parts.join('') };
 }
 
 const statusOf: Record<ErrorCode, number> = {
@@ -56,6 +94,7 @@ export function errorResponse(err: unknown, log?: Logger, requestId?: string): H
 }
 
 export function toResponse(result: unknown, defaultStatus: number): HttpResponse {
+  if (result instanceof StreamReply) return { statusCode: result.statusCode, headers: result.headers, body: '', stream: result.chunks };
   if (result instanceof Reply) {
     if (typeof result.body === 'string') {
       return { statusCode: result.statusCode, headers: result.headers, body: result.body };
@@ -78,8 +117,18 @@ export function toResponse(result: unknown, defaultStatus: number): HttpResponse
 /** Bodies above this are refused with 413; no route needs more (API Gateway would pass up to 10 MB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const bodyTooLarge = () =>
-  new DomainError('PAYLOAD_TOO_LARGE', 'request body larger than 1 MiB', { errors: [{ field: 'body', message: 'larger than 1 MiB' }] });
+/** The history import takes up to 20 MB (issue 19); on AWS, API Gateway itself stops at 10 MB. */
+export const MAX_IMPORT_BODY_BYTES = 20 * 1024 * 1024;
+
+/** The body limit of a path: the import route's own, else MAX_BODY_BYTES. */
+export function bodyLimitFor(path: string): number {
+  return /^\/api\/v1\/projects\/[^/]+\/results\/import\/?$/.test(path) ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+}
+
+const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
+
+export const bodyTooLarge = (limit = MAX_BODY_BYTES) =>
+  new DomainError('PAYLOAD_TOO_LARGE', `request body larger than ${sizeText(limit)}`, { errors: [{ field: 'body', message: `larger than ${sizeText(limit)}` }] });
 
 export function bodyText(event: HttpEvent): string {
   if (event.body === undefined || event.body === null) return '';

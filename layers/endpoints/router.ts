@@ -7,7 +7,7 @@ import { authenticate } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
 import type { Role } from '../model/user.ts';
 import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
-import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+import { bearerToken, bufferStream, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,6 +36,11 @@ export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodTyp
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The handler reads the body itself (from `event`): these content types, up to this size. `body`
+   * then only documents the JSON form.
+   */
+  rawBody?: { maxBytes: number; types: readonly string[] };
   /** Documents the JSON response (OpenAPI); not enforced at run time. */
   response?: ZodType;
   /** The route may answer 202 with a job (layers/endpoints/routes/jobs.ts) when its work outlasts the wait. */
@@ -125,10 +130,18 @@ function compile(route: AnyRoute): Compiled {
   return { route, regex: new RegExp(`^${pattern}/?$`), names };
 }
 
+export interface RouterOptions {
+  /** The server writes `stream` bodies as they come (the local server); otherwise they are buffered (Lambda). */
+  streaming?: boolean;
+}
+
 export class Router {
   private readonly byMethod = new Map<string, Compiled[]>();
 
-  constructor(readonly routes: AnyRoute[]) {
+  constructor(
+    readonly routes: AnyRoute[],
+    private readonly options: RouterOptions = {},
+  ) {
     for (const r of routes) {
       const list = this.byMethod.get(r.method) ?? [];
       list.push(compile(r));
@@ -182,7 +195,7 @@ export class Router {
       if (route.owner === 'project' && actor) {
         await assertCanModifyProject(ctx, actor, Number((params as { id?: unknown }).id));
       }
-      const body = parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
+      const body = route.rawBody ? undefined : parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
       const result = await route.handler({
         ctx,
         actor,
@@ -192,8 +205,12 @@ export class Router {
         event,
         ip: event.requestContext.http.sourceIp,
       });
-      const response = toResponse(result, route.status ?? 200);
-      if (method === 'HEAD') response.body = '';
+      let response = toResponse(result, route.status ?? 200);
+      if (method === 'HEAD') {
+        delete response.stream;
+        response.body = '';
+      }
+      if (response.stream && !this.options.streaming) response = await bufferStream(response);
       return response;
     } catch (err) {
       return errorResponse(err, ctx.log, event.requestContext.requestId);
@@ -202,8 +219,8 @@ export class Router {
 }
 
 /** An HTTP API Lambda handler over some routes, for any context. The onError hook is the last line. */
-export function createHttpHandler(getContext: () => Promise<ServiceContext>, routes: AnyRoute[]) {
-  const router = new Router(routes);
+export function createHttpHandler(getContext: () => Promise<ServiceContext>, routes: AnyRoute[], options: RouterOptions = {}) {
+  const router = new Router(routes, options);
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use({
       onError: async (request) => {

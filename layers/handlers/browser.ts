@@ -1,6 +1,6 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { runBrowserJob, type BrowserJobDeps } from '../services/browser-jobs.ts';
-import { browserJobSchema, type BrowserJob } from '../services/browser-messages.ts';
+import { runBrowserJob, runDirectBrowserJob, type BrowserJobDeps } from '../services/browser-jobs.ts';
+import { browserJobSchema, directBrowserJobSchema, type BrowserJob, type BrowserOutputMessage, type PdfResult } from '../services/browser-messages.ts';
 import { jobStartedMessage } from '../services/messages.ts';
 import type { Logger, Queue } from '../platform/ports.ts';
 
@@ -43,6 +43,13 @@ export function createBrowserHandler(deps: BrowserHandlerDeps): BrowserHandler {
     );
     return { batchItemFailures: failures };
   };
+}
+
+/** The browser function: the browser queue's batches, and direct `{ job }` invocations (PDF printing too) that return the result. */
+export function createBrowserFunctionHandler(deps: BrowserHandlerDeps) {
+  const batch = createBrowserHandler(deps);
+  return async (event: SQSEvent | { job: unknown }): Promise<SQSBatchResponse | BrowserOutputMessage | PdfResult> =>
+    'job' in event ? runDirectBrowserJob(deps, directBrowserJobSchema.parse(event.job)) : batch(event);
 }
 
 function parseRecord(record: SQSRecord, logger: Logger | undefined): BrowserJob | undefined {

@@ -103,6 +103,15 @@ export interface ToolInvoker {
 }
 
 /**
+ * Runs one browser job directly and returns its result: printing a report page to PDF. The local
+ * Chromium pool, or on AWS a synchronous invocation of the browser container function. (Checks,
+ * screenshots and journeys on demand go by the browser queue as jobs: services/jobs.ts.)
+ */
+export interface BrowserRunner {
+  run(job: unknown): Promise<unknown>;
+}
+
+/**
  * The process's own metrics (event loop lag, memory, queue depth, checks in flight) in the
  * Prometheus text format. Each process keeps its own: on AWS, each container of the function serving /metrics.
  */

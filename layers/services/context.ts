@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
 import { roleRank, type Role } from '../model/user.ts';
 import type { Sql } from '../repositories/db.ts';
-import type { Blobs, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, ProcessMetrics, Push, Queue } from '../platform/ports.ts';
+import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, ProcessMetrics, Push, Queue } from '../platform/ports.ts';
 
 /** Everything a service needs, built once per process (per Lambda container) and passed in. */
 export interface ServiceContext {
@@ -16,6 +16,8 @@ export interface ServiceContext {
   connections: ConnectionStore;
   deliveries: DeliveryLog;
   tools: ToolRunner;
+  /** Direct browser jobs (PDF printing). */
+  browser: BrowserRunner;
   clock: Clock;
   log: Logger;
   /** HMAC key for access tokens (HS256). */

@@ -92,7 +92,7 @@ describe('least privilege', () => {
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
 
-  it('lets the api function invoke the tools function and nothing else; check now and browser runs go by queue', () => {
+  it('lets the api function invoke the tools function (and the browser function, to print PDFs) and nothing else; check now and browser runs go by queue', () => {
     // Besides the migration custom resource's provider, which invokes the migrator.
     const invokers = Object.entries(resourcesOf(template, 'AWS::IAM::Policy'))
       .filter(([id, p]) => !id.startsWith('MigrationsProvider') && JSON.stringify(p.Properties).includes('lambda:InvokeFunction'))
@@ -143,6 +143,7 @@ describe('function environment', () => {
     expect(env('REST API')).toEqual([
       'ALLOW_REGISTRATION',
       'BLOB_BUCKET',
+      'BROWSER_FUNCTION_NAME',
       'BROWSER_QUEUE_URL',
       'CHECK_QUEUE_URL',
       'CONNECTIONS_TABLE',
@@ -158,5 +159,18 @@ describe('function environment', () => {
       'TOOLS_FUNCTION_NAME',
     ]);
     expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);
+  });
+});
+
+describe('SLA report PDF on AWS', () => {
+  it('lets the REST API invoke the browser function it names, which prints the PDF', () => {
+    const browser = functionId(template, 'Chromium checks');
+    const api = resourcesOf(template)[functionId(template, 'REST API')];
+    const vars = (api?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(vars['BROWSER_FUNCTION_NAME']).toEqual({ Ref: browser });
+    const invokers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties).includes('lambda:InvokeFunction') && JSON.stringify(p.Properties).includes(browser),
+    );
+    expect(invokers.map((p) => JSON.stringify(p.Properties?.['Roles']))).toEqual([expect.stringContaining('ApiApiFunction')]);
   });
 });

@@ -25,11 +25,12 @@ describe('every synchronous answer within API Gateway\'s 29 s', () => {
     expect(TOOL_TIMEOUT_MAX_SECONDS).toBeLessThan(tools['Timeout'] as number);
   });
 
-  it('check now and browser runs are asynchronous: the API sends them by queue and invokes neither the checker nor the browser function', () => {
+  it('check now and browser runs are asynchronous: the API sends them by queue, never invokes the checker, and names the browser function only to print PDFs', () => {
     const api = env(fn('REST API'));
     expect(Object.keys(api)).toEqual(expect.arrayContaining(['CHECK_QUEUE_URL', 'BROWSER_QUEUE_URL']));
     expect(JSON.stringify(api)).not.toContain(functionId(template, 'Probes targets'));
-    expect(JSON.stringify(api)).not.toContain(functionId(template, 'Chromium checks'));
+    const browser = functionId(template, 'Chromium checks');
+    expect(Object.entries(api).filter(([, v]) => JSON.stringify(v).includes(browser)).map(([k]) => k)).toEqual(['BROWSER_FUNCTION_NAME']);
   });
 
   it('syncWaitSeconds is a setting, refused above 25 s', () => {

@@ -12,6 +12,94 @@ export type ErrorBody = {
 
 /** Every route under /api/v1, by path template and lower-case method. */
 export interface Paths {
+  "/admin/cleanup/alerts": {
+    /** Delete in-app alerts older than retention_days (default 90), only resolved ones unless resolved_only is false */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: {
+        retention_days?: number;
+        resolved_only?: boolean;
+      };
+      response: {
+        retention_days: number;
+        resolved_only: boolean;
+        cutoff: string;
+        alerts_deleted: number;
+      };
+    };
+  };
+  "/admin/cleanup/all": {
+    /** Both cleanups with their defaults (logs 30 days, resolved alerts 90 days) */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: Record<string, never>;
+      response: {
+        logs: {
+          retention_days: number;
+          cutoff: string;
+          log_rows_deleted: number;
+          partitions_dropped: string[];
+        };
+        alerts: {
+          retention_days: number;
+          resolved_only: boolean;
+          cutoff: string;
+          alerts_deleted: number;
+        };
+      };
+    };
+  };
+  "/admin/cleanup/logs": {
+    /** Delete raw check results older than retention_days (default 30); rollups and incidents stay */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: {
+        retention_days?: number;
+      };
+      response: {
+        retention_days: number;
+        cutoff: string;
+        log_rows_deleted: number;
+        partitions_dropped: string[];
+      };
+    };
+  };
+  "/admin/stats": {
+    /** Storage: raw results and alerts per project, totals, and the database size of each table in bytes */
+    get: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        projects: Array<{
+          project_id: number;
+          title: string;
+          log_count: number;
+          alert_count: number;
+          oldest_log_at: string | null;
+        }>;
+        totals: {
+          projects: number;
+          log_count: number;
+          alert_count: number;
+          oldest_log_at: string | null;
+          database_bytes: number;
+        };
+        tables: Array<{
+          table: string;
+          bytes: number;
+          partitions: number;
+        }>;
+      };
+    };
+  };
   "/alerts": {
     /** Your alerts (filters: unread, project_id, type, severity, resolved) */
     get: {
@@ -21,7 +109,7 @@ export interface Paths {
         page?: number;
         size?: number;
         unread?: "0" | "1" | "true" | "false";
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         resolved?: "0" | "1" | "true" | "false";
         project_id?: string;
@@ -58,7 +146,7 @@ export interface Paths {
       query: never;
       body: {
         project_id?: number | null;
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         title: string;
         message: string;
@@ -243,6 +331,68 @@ export interface Paths {
         /** ISO 8601 date-time */
         updated_at: string;
         last_login_at: string | null;
+      };
+    };
+  };
+  "/charts/dashboard": {
+    /** Availability and average response time per bucket, overall and per project */
+    get: {
+      role: "viewer";
+      params: never;
+      query: {
+        period?: "24h" | "7d" | "30d";
+      };
+      body: never;
+      response: {
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        bucket_seconds: number;
+        source: "raw" | "rollup";
+        overall: Array<{
+          /** ISO 8601 date-time */
+          t: string;
+          availability: number | null;
+          avg_response_time: number | null;
+          checks: number;
+        }>;
+        projects: Array<{
+          project_id: number;
+          title: string;
+          points: Array<{
+            /** ISO 8601 date-time */
+            t: string;
+            availability: number | null;
+            avg_response_time: number | null;
+          }>;
+        }>;
+      };
+    };
+  };
+  "/dashboard/stats": {
+    /** Dashboard totals: projects by state, uptime and average response time over 24 h, open incidents, unread alerts (cached 30 s) */
+    get: {
+      role: "viewer";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        totals: {
+          projects: number;
+          up: number;
+          down: number;
+          maintenance: number;
+          paused: number;
+        };
+        uptime_24h: number | null;
+        avg_response_time_24h: number | null;
+        open_incidents: number;
+        unread_alerts: number;
+        /** ISO 8601 date-time */
+        generated_at: string;
       };
     };
   };
@@ -815,7 +965,7 @@ export interface Paths {
         page?: number;
         size?: number;
         unread?: "0" | "1" | "true" | "false";
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         resolved?: "0" | "1" | "true" | "false";
       };
@@ -842,6 +992,47 @@ export interface Paths {
         page: number;
         size: number;
         pages: number;
+      };
+    };
+  };
+  "/projects/{id}/anomalies": {
+    /** Anomalies of one project: found now in the last analysis_hours, and with `from` those the hourly job recorded since */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        analysis_hours?: number;
+        baseline_hours?: number;
+        sensitivity?: number;
+        from?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        analysis_hours: number;
+        baseline_hours: number;
+        sensitivity: number;
+        analysis: {
+          from: string;
+          to: string;
+        };
+        baseline: {
+          from: string;
+          to: string;
+        };
+        items: Array<{
+          id: number | null;
+          type: "response_time_spike" | "availability_drop" | "error_rate_increase" | "pattern_change";
+          severity: "info" | "warning" | "critical";
+          message: string;
+          value: number;
+          baseline: number;
+          deviation: number;
+          detected_at: string;
+          hour: string;
+        }>;
       };
     };
   };
@@ -895,6 +1086,75 @@ export interface Paths {
         page: number;
         size: number;
         pages: number;
+      };
+    };
+  };
+  "/projects/{id}/charts/availability": {
+    /** Availability per bucket (50-200 buckets) */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        bucket_seconds: number;
+        source: "raw" | "rollup";
+        points: Array<{
+          /** ISO 8601 date-time */
+          t: string;
+          availability: number | null;
+          downtime_minutes: number;
+          maintenance_minutes: number;
+          checks: number;
+        }>;
+      };
+    };
+  };
+  "/projects/{id}/charts/response-time": {
+    /** Response time per bucket: avg, p95, min, max (50-200 buckets) */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        bucket_seconds: number;
+        source: "raw" | "rollup";
+        points: Array<{
+          /** ISO 8601 date-time */
+          t: string;
+          avg: number | null;
+          p95: number | null;
+          min: number | null;
+          max: number | null;
+          checks: number;
+        }>;
       };
     };
   };
@@ -959,6 +1219,21 @@ export interface Paths {
         size: number;
         pages: number;
       };
+    };
+  };
+  "/projects/{id}/logs/export.csv": {
+    /** Check results as CSV (checked_at,is_available,status_code,response_time,error_message; the import columns), streamed; from defaults to the first result, to to now */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: unknown;
     };
   };
   "/projects/{id}/maintenance": {
@@ -1077,6 +1352,129 @@ export interface Paths {
         channel_ids: number[];
         /** ISO 8601 date-time */
         updated_at: string;
+      };
+    };
+  };
+  "/projects/{id}/reports/sla": {
+    /** SLA report: time-based availability against a target, downtime, incidents, response times, daily figures in the reader's time zone */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        time_zone: string;
+        target_availability: number;
+        /** percent of covered time (maintenance and no data left out) */
+        availability: number | null;
+        sla_met: boolean | null;
+        downtime_minutes: number;
+        allowed_downtime_minutes: number;
+        covered_minutes: number;
+        maintenance_minutes: number;
+        no_data_minutes: number;
+        incident_count: number;
+        response_time: {
+          avg: number | null;
+          min: number | null;
+          max: number | null;
+          p95: number | null;
+          source: "raw" | "rollup";
+        };
+        daily: Array<{
+          /** calendar day in the reader's time zone */
+          date: string;
+          availability: number | null;
+          downtime_minutes: number;
+          maintenance_minutes: number;
+          no_data_minutes: number;
+          avg_response_time: number | null;
+          checks: number;
+          incident_count: number;
+        }>;
+        incidents: Array<{
+          id: number;
+          /** ISO 8601 date-time */
+          started_at: string;
+          ended_at: string | null;
+          duration_minutes: number;
+          error_message: string | null;
+        }>;
+      };
+    };
+  };
+  "/projects/{id}/reports/sla.html": {
+    /** The SLA report as one self-contained printable page (inline SVG charts, print CSS) in the reader's language and time zone */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/projects/{id}/reports/sla.pdf": {
+    /** The SLA report page printed to PDF by Chromium */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/projects/{id}/results/import": {
+    /** Import check history (JSON or text/csv, up to 200,000 rows or 20 MB): all or nothing, idempotent on checked_at, no notifications */
+    post: {
+      role: "user";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        results: Array<{
+          checked_at: string;
+          is_available: boolean;
+          status_code?: number | null;
+          response_time?: number | null;
+          error_message?: string | null;
+        }>;
+      };
+      response: {
+        imported: number;
+        skipped: number;
+        incidents: number;
       };
     };
   };

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DomainError } from '../../errors.ts';
-import type { ToolInvoker } from '../ports.ts';
+import type { BrowserRunner, ToolInvoker } from '../ports.ts';
 
 /** The tools routes from the in-VPC API: invokes the tools function (outside the VPC) with `{ tool }` and waits for its answer. */
 export class LambdaToolInvoker implements ToolInvoker {
@@ -27,4 +27,25 @@ export class LambdaToolInvoker implements ToolInvoker {
 
 export function createLambdaToolInvoker(functionName: string, region?: string): LambdaToolInvoker {
   return new LambdaToolInvoker(new LambdaClient(region ? { region } : {}), functionName);
+}
+
+/** PDF printing from the in-VPC API: invokes the Chromium container function with `{ job }` and waits for its answer. */
+export class LambdaBrowserRunner implements BrowserRunner {
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  async run(job: unknown): Promise<unknown> {
+    const out = await this.client.send(
+      new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify({ job })) }),
+    );
+    const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+    if (out.FunctionError) throw new Error(`${this.functionName} failed: ${out.FunctionError}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as unknown;
+  }
+}
+
+export function createLambdaBrowserRunner(functionName: string, region?: string): LambdaBrowserRunner {
+  return new LambdaBrowserRunner(new LambdaClient(region ? { region } : {}), functionName);
 }

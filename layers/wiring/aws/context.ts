@@ -77,6 +77,7 @@ const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
   push: ['WS_ENDPOINT'],
   connections: ['CONNECTIONS_TABLE'],
   tools: ['TOOLS_FUNCTION_NAME'],
+  browser: ['BROWSER_FUNCTION_NAME'],
   jwtSecret: ['JWT_SECRET_ARN', 'JWT_SECRET'],
 };
 
@@ -100,6 +101,7 @@ export function serviceContext(config: Config, bound: { [K in keyof Bindable]?: 
     connections: bound.connections ?? missing('connections'),
     deliveries: bound.deliveries ?? missing('deliveries'),
     tools: bound.tools ?? missing('tools'),
+    browser: bound.browser ?? missing('browser'),
     clock: systemClock,
     log: awsLogger(config),
     jwtSecret: bound.jwtSecret ?? missing<Uint8Array>('jwtSecret'),

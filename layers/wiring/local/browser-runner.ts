@@ -1,11 +1,12 @@
 import type { Config } from '../../config.ts';
 import { BrowserPool } from '../../checks/browser/browser-pool.ts';
-import type { BrowserJobDeps } from '../../services/browser-jobs.ts';
+import { runDirectBrowserJob, type BrowserJobDeps } from '../../services/browser-jobs.ts';
 import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
-import type { Blobs, Logger } from '../../platform/ports.ts';
+import { directBrowserJobSchema } from '../../services/browser-messages.ts';
+import type { Blobs, BrowserRunner, Logger } from '../../platform/ports.ts';
 
-/** The local Chromium for the browser queue's consumer: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
-export class LocalBrowserRunner {
+/** The local Chromium for the browser queue's consumer and direct jobs (PDF printing): one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
+export class LocalBrowserRunner implements BrowserRunner {
   private pool: BrowserPool | undefined;
 
   constructor(
@@ -22,6 +23,10 @@ export class LocalBrowserRunner {
     });
     const { ALLOW_PRIVATE_TARGETS: allowPrivateTargets, DNS_SERVERS: dnsServers } = this.config;
     return { pool: this.pool, blobs: this.blobs, allowPrivateTargets, dnsServers, logger: this.log };
+  }
+
+  async run(job: unknown): Promise<unknown> {
+    return runDirectBrowserJob(this.deps(), directBrowserJobSchema.parse(job));
   }
 
   async close(): Promise<void> {
