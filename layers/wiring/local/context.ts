@@ -23,6 +23,7 @@ import { metricsEnabled } from '../../services/metrics.ts';
 import { runCheck, type CheckerContext } from '../../services/checker.ts';
 import { checkMessageSchema } from '../../services/messages.ts';
 import type { NotifierContext } from '../../services/notifier.ts';
+import { localSqliteFiles } from '../../platform/local/sqlite-files.ts';
 
 export interface LocalContext extends ServiceContext {
   queue: LocalQueue;
@@ -130,6 +131,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     log,
     jwtSecret: await localJwtSecret(config),
     processMetrics: metricsEnabled(config) ? createProcessMetrics({ queue }) : undefined,
+    sqlite: localSqliteFiles,
     databaseLabel,
     async close() {
       queue.stop();
