@@ -78,8 +78,10 @@ export function toResponse(result: unknown, defaultStatus: number): HttpResponse
 /** Bodies above this are refused with 413; no route needs more (API Gateway would pass up to 10 MB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const bodyTooLarge = () =>
-  new DomainError('PAYLOAD_TOO_LARGE', 'request body larger than 1 MiB', { errors: [{ field: 'body', message: 'larger than 1 MiB' }] });
+const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
+
+export const bodyTooLarge = (limit = MAX_BODY_BYTES) =>
+  new DomainError('PAYLOAD_TOO_LARGE', `request body larger than ${sizeText(limit)}`, { errors: [{ field: 'body', message: `larger than ${sizeText(limit)}` }] });
 
 export function bodyText(event: HttpEvent): string {
   if (event.body === undefined || event.body === null) return '';

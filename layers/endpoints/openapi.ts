@@ -47,6 +47,9 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       }
       op['requestBody'] = { required: true, content };
     }
+    if (r.upload) {
+      op['requestBody'] = { required: true, description: r.upload.description, content: { [r.upload.contentType]: { schema: { type: 'string', format: 'binary', maxLength: r.upload.maxBytes } } } };
+    }
     const ok = String(r.status ?? 200);
     const responses: Json = {
       [ok]: r.produces

@@ -36,6 +36,8 @@ export interface KumaHeartbeatRow {
   msg: string | null;
   time: string;
   ping: number | null;
+  /** Seconds since the monitor's previous beat (1.x weighs its uptime by it). */
+  duration: number | null;
 }
 
 export function tableNames(db: SqliteReader): Set<string> {
@@ -69,4 +71,4 @@ export const kumaMonitorMaintenances = (db: SqliteReader) =>
 
 /** A monitor's heartbeats, oldest first, one at a time (monitor_time_index serves the order). */
 export const kumaHeartbeats = (db: SqliteReader, monitorId: number) =>
-  db.iterate<KumaHeartbeatRow>(`SELECT status, msg, time, ping FROM heartbeat WHERE monitor_id = ? ORDER BY time, id`, [monitorId]);
+  db.iterate<KumaHeartbeatRow>(`SELECT status, msg, time, ping, duration FROM heartbeat WHERE monitor_id = ? ORDER BY time, id`, [monitorId]);

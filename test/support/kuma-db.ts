@@ -237,8 +237,12 @@ export class KumaDb {
     const stmt = this.db.prepare(`INSERT INTO heartbeat (monitor_id, status, msg, time, ping, duration, important${cols}) VALUES (?, ?, ?, ?, ?, ?, ?${marks})`);
     this.db.transaction(() => {
       let last: number | undefined;
+      let previous: Date | undefined;
       for (const b of beats) {
-        const args: unknown[] = [monitorId, b.status, b.msg ?? (b.status === 1 ? '200 - OK' : ''), kumaTime(b.time), b.ping ?? null, b.duration ?? 0, b.status !== last ? 1 : 0];
+        // Kuma's duration: the seconds since the monitor's previous beat.
+        const duration = b.duration ?? (previous ? Math.round((b.time.getTime() - previous.getTime()) / 1000) : 0);
+        previous = b.time;
+        const args: unknown[] = [monitorId, b.status, b.msg ?? (b.status === 1 ? '200 - OK' : ''), kumaTime(b.time), b.ping ?? null, duration, b.status !== last ? 1 : 0];
         if (this.version === '2.x') args.push(kumaTime(b.time));
         stmt.run(...args);
         last = b.status;

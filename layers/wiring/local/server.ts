@@ -22,6 +22,8 @@ export interface LocalServerOptions {
   maxConnections?: number;
   /** Time allowed for a request's headers (default 10 s). */
   headersTimeoutMs?: number;
+  /** The body size a request may send (default 1 MiB; an upload route's own limit). */
+  bodyLimit?: (method: string, path: string) => number;
 }
 
 // What CloudFront's response headers policy adds on AWS (lib/web.ts), for the local server.
@@ -90,9 +92,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     if (path.startsWith('/api/') || path === '/metrics') {
       let result: HttpResponse;
       try {
-        result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
+        result = await opts.api(await toApiGatewayEvent(req, opts.bodyLimit?.(req.method ?? 'GET', path)), lambdaContext);
       } catch (err) {
-        result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge() : err, opts.log);
+        result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
         if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';
       }
