@@ -45,10 +45,13 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
           schema: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' } }, required: ['username', 'password'] },
         };
       }
+      if (r.rawBody) {
+        for (const t of r.rawBody.types) if (t !== 'application/json') content[t] = { schema: { type: 'string' } };
+      }
       op['requestBody'] = { required: true, content };
-    }
-    if (r.upload) {
-      op['requestBody'] = { required: true, description: r.upload.description, content: { [r.upload.contentType]: { schema: { type: 'string', format: 'binary', maxLength: r.upload.maxBytes } } } };
+    } else if (r.rawBody) {
+      // A file, not JSON (an Uptime Kuma database).
+      op['requestBody'] = { required: true, content: Object.fromEntries(r.rawBody.types.map((t) => [t, { schema: { type: 'string', format: 'binary', maxLength: r.rawBody!.maxBytes } }])) };
     }
     const ok = String(r.status ?? 200);
     const responses: Json = {
@@ -69,7 +72,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       responses['403'] = errorResponse('The role (or ownership) does not allow this');
     }
     if (r.params) responses['404'] = errorResponse('Not found');
-    if (r.body) responses['413'] = errorResponse('Request body larger than the limit (1 MiB)');
+    if (r.body || r.rawBody) responses['413'] = errorResponse(r.rawBody ? `Request body larger than the limit (${r.rawBody.maxBytes} bytes)` : 'Request body larger than the limit (1 MiB)');
     responses['429'] = errorResponse('Too many requests (see Retry-After)');
     op['responses'] = responses;
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;

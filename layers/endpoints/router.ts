@@ -7,7 +7,7 @@ import { authenticate } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
 import type { Role } from '../model/user.ts';
 import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
-import { bearerToken, bodyTooLarge, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,8 +21,6 @@ export interface Request<A extends Access, P, Q, B> {
   body: B;
   event: HttpEvent;
   ip: string;
-  /** The request's bytes, for a route that takes an upload. */
-  upload: Buffer | undefined;
 }
 
 export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodType, B extends ZodType> {
@@ -38,8 +36,11 @@ export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodTyp
   params?: P;
   query?: Q;
   body?: B;
-  /** The body is a file of this type, not JSON (at most maxBytes; the route reads `upload`). */
-  upload?: { contentType: string; maxBytes: number; description: string };
+  /**
+   * The handler reads the body itself (from `event`): these content types, up to this size. `body`
+   * then only documents the JSON form.
+   */
+  rawBody?: { maxBytes: number; types: readonly string[] };
   /** Documents the JSON response (OpenAPI); not enforced at run time. */
   response?: ZodType;
   /** Content type of a non-JSON response, for the docs. */
@@ -110,18 +111,6 @@ function parseWith<T extends ZodType>(schema: T | undefined, value: unknown, whe
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : `invalid ${where}`;
   throw new DomainError('VALIDATION', detail, { errors });
-}
-
-/** An upload's bytes: of the declared type, not empty, within the route's limit. */
-function readUpload(event: HttpEvent, spec: NonNullable<AnyRoute['upload']>): Buffer {
-  const type = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== spec.contentType) {
-    throw new DomainError('VALIDATION', `body: must be sent as ${spec.contentType}`, { errors: [{ field: 'body', message: `must be sent as ${spec.contentType}` }] });
-  }
-  const bytes = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-  if (bytes.length === 0) throw new DomainError('VALIDATION', 'body: must not be empty', { errors: [{ field: 'body', message: 'must not be empty' }] });
-  if (bytes.length > spec.maxBytes) throw bodyTooLarge(spec.maxBytes);
-  return bytes;
 }
 
 interface Compiled {
@@ -196,8 +185,7 @@ export class Router {
       if (route.owner === 'project' && actor) {
         await assertCanModifyProject(ctx, actor, Number((params as { id?: unknown }).id));
       }
-      const body = parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
-      const upload = route.upload ? readUpload(event, route.upload) : undefined;
+      const body = route.rawBody ? undefined : parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
       const result = await route.handler({
         ctx,
         actor,
@@ -206,7 +194,6 @@ export class Router {
         body,
         event,
         ip: event.requestContext.http.sourceIp,
-        upload,
       });
       const response = toResponse(result, route.status ?? 200);
       if (method === 'HEAD') response.body = '';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BODY_BYTES, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
+import { bodyLimitFor, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -27,7 +27,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 const textTypes = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
 
 /** Converts a node:http request into the API Gateway HTTP API (v2) event the Lambda handler takes. */
-export async function toApiGatewayEvent(req: IncomingMessage, bodyLimit = MAX_BODY_BYTES): Promise<HttpEvent> {
+export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent> {
   const url = new URL(req.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -35,7 +35,7 @@ export async function toApiGatewayEvent(req: IncomingMessage, bodyLimit = MAX_BO
     headers[k] = Array.isArray(v) ? v.join(',') : v;
   }
   // GET and HEAD carry no body worth reading; skipping the stream read is measurable under load.
-  const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, bodyLimit);
+  const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, bodyLimitFor(url.pathname));
   const isText = textTypes.test(headers['content-type'] ?? 'application/json');
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;

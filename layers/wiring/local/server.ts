@@ -22,8 +22,6 @@ export interface LocalServerOptions {
   maxConnections?: number;
   /** Time allowed for a request's headers (default 10 s). */
   headersTimeoutMs?: number;
-  /** The body size a request may send (default 1 MiB; an upload route's own limit). */
-  bodyLimit?: (method: string, path: string) => number;
 }
 
 // What CloudFront's response headers policy adds on AWS (lib/web.ts), for the local server.
@@ -92,7 +90,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     if (path.startsWith('/api/') || path === '/metrics') {
       let result: HttpResponse;
       try {
-        result = await opts.api(await toApiGatewayEvent(req, opts.bodyLimit?.(req.method ?? 'GET', path)), lambdaContext);
+        result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
       } catch (err) {
         result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
