@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../services/context.ts';
 import { createHttpHandler, type AnyRoute } from './router.ts';
+import { adminImportRoutes } from './routes/admin-import.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { browserRoutes } from './routes/browser.ts';
@@ -15,7 +16,7 @@ import { userRoutes } from './routes/users.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...adminImportRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }
