@@ -137,8 +137,6 @@ export interface QueueStats {
 /** A read-only SQLite database (another tool's, such as Uptime Kuma's), queried with bound parameters. */
 export interface SqliteDatabase {
   all<T>(sql: string, params?: unknown[]): T[];
-  /** Rows one at a time, so a large table is never held at once. */
-  iterate<T>(sql: string, params?: unknown[]): IterableIterator<T>;
   close(): void;
 }
 

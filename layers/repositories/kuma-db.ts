@@ -6,7 +6,6 @@
 /** What this module needs of an open SQLite database (the SqliteFiles port's databases fit it). */
 export interface SqliteReader {
   all<T>(sql: string, params?: unknown[]): T[];
-  iterate<T>(sql: string, params?: unknown[]): IterableIterator<T>;
 }
 
 export type KumaRow = Record<string, unknown>;
@@ -69,6 +68,18 @@ export function kumaMaintenances(db: SqliteReader, hasTimezone: boolean): KumaMa
 export const kumaMonitorMaintenances = (db: SqliteReader) =>
   db.all<{ monitor_id: number; maintenance_id: number }>(`SELECT monitor_id, maintenance_id FROM monitor_maintenance ORDER BY monitor_id, maintenance_id`);
 
-/** A monitor's heartbeats, oldest first, one at a time (monitor_time_index serves the order). */
-export const kumaHeartbeats = (db: SqliteReader, monitorId: number) =>
-  db.iterate<KumaHeartbeatRow>(`SELECT status, msg, time, ping, duration FROM heartbeat WHERE monitor_id = ? ORDER BY time, id`, [monitorId]);
+/** Where a page of heartbeats ended: the next page starts after it. */
+export interface HeartbeatCursor {
+  time: string;
+  id: number;
+}
+
+/**
+ * A page of a monitor's heartbeats, oldest first, after `cursor` (keyset on time and id, which
+ * monitor_time_index serves). Each page is read whole, so pages of several monitors may interleave.
+ */
+export function kumaHeartbeatPage(db: SqliteReader, monitorId: number, cursor: HeartbeatCursor | null, limit: number): (KumaHeartbeatRow & { id: number })[] {
+  const columns = 'id, status, msg, time, ping, duration';
+  if (!cursor) return db.all(`SELECT ${columns} FROM heartbeat WHERE monitor_id = ? ORDER BY time, id LIMIT ?`, [monitorId, limit]);
+  return db.all(`SELECT ${columns} FROM heartbeat WHERE monitor_id = ? AND (time > ? OR (time = ? AND id > ?)) ORDER BY time, id LIMIT ?`, [monitorId, cursor.time, cursor.time, cursor.id, limit]);
+}

@@ -23,8 +23,10 @@ export interface KumaImportOptions {
   dryRun?: boolean;
   /** Import the heartbeats (default true). */
   history?: boolean;
-  /** Rows per history import call. */
+  /** Heartbeats per history import call (one transaction). */
   batchSize?: number;
+  /** Projects whose history imports at once (default 4). */
+  concurrency?: number;
 }
 
 export interface KumaHistory {
@@ -418,34 +420,37 @@ async function importHistory(
   let up = 0;
   let upSeconds = 0;
   let seconds = 0;
-  let batch: ImportRow[] = [];
-  const flush = async () => {
-    if (batch.length === 0 || projectId === null) return;
-    const r = await importResults(ctx, projectId, batch);
-    h.imported += r.imported;
-    h.skipped += r.skipped;
-    h.incidents += r.incidents;
-    batch = [];
-  };
-  for (const hb of kuma.kumaHeartbeats(db, monitorId)) {
-    h.heartbeats++;
-    const duration = typeof hb.duration === 'number' && hb.duration > 0 ? hb.duration : 0;
-    seconds += duration;
-    if (hb.status === KUMA_UP || hb.status === KUMA_MAINTENANCE) {
-      up++;
-      upSeconds += duration;
+  let cursor: kuma.HeartbeatCursor | null = null;
+  for (;;) {
+    const page = kuma.kumaHeartbeatPage(db, monitorId, cursor, opts.batchSize);
+    if (page.length === 0) break;
+    const last = page[page.length - 1]!;
+    cursor = { time: last.time, id: last.id };
+    const rows: ImportRow[] = [];
+    for (const hb of page) {
+      h.heartbeats++;
+      const duration = typeof hb.duration === 'number' && hb.duration > 0 ? hb.duration : 0;
+      seconds += duration;
+      if (hb.status === KUMA_UP || hb.status === KUMA_MAINTENANCE) {
+        up++;
+        upSeconds += duration;
+      }
+      if (hb.status === KUMA_PENDING) h.pending++;
+      if (hb.status === KUMA_MAINTENANCE) h.maintenance++;
+      const row = heartbeatRow(hb);
+      if (!row) continue;
+      h.first_at ??= row.checked_at.toISOString();
+      h.last_at = row.checked_at.toISOString();
+      rows.push(row);
     }
-    if (hb.status === KUMA_PENDING) h.pending++;
-    if (hb.status === KUMA_MAINTENANCE) h.maintenance++;
-    const row = heartbeatRow(hb);
-    if (!row) continue;
-    h.first_at ??= row.checked_at.toISOString();
-    h.last_at = row.checked_at.toISOString();
-    batch.push(row);
-    if (batch.length >= opts.batchSize) await flush();
+    if (projectId !== null && rows.length > 0) {
+      const r = await importResults(ctx, projectId, rows);
+      h.imported += r.imported;
+      h.skipped += r.skipped;
+      h.incidents += r.incidents;
+    }
+    if (page.length < opts.batchSize) break;
   }
-  await flush();
-  if (projectId === null) batch = [];
   const ratio = opts.version === '1.x' ? (seconds > 0 ? upSeconds / seconds : null) : h.heartbeats > 0 ? up / h.heartbeats : null;
   h.kuma_uptime_percent = ratio === null ? null : Math.round(ratio * 1e6) / 1e4;
   return h;
@@ -579,19 +584,27 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
 
   const totals = { heartbeats: 0, imported: 0, skipped: 0, incidents: 0 };
   const wantHistory = opts.history ?? true;
-  for (const r of monitorReports) {
-    if (r.status !== 'imported') continue;
-    const m = mapped.get(r.kuma_id)!;
-    if (!opts.dryRun) {
-      r.project_id = (await projectsRepo.findProjectIdByKey(ctx.sql, r.key!)) ?? null;
-      if (r.project_id !== null) await setProjectRunning(ctx, r.project_id, m.active);
+  const imported = monitorReports.filter((r) => r.status === 'imported');
+  for (const r of imported) {
+    if (opts.dryRun) continue;
+    r.project_id = (await projectsRepo.findProjectIdByKey(ctx.sql, r.key!)) ?? null;
+    if (r.project_id !== null) await setProjectRunning(ctx, r.project_id, mapped.get(r.kuma_id)!.active);
+  }
+  if (wantHistory) {
+    // Projects import side by side, each page in its own transaction (the pool's connections).
+    const queue = [...imported];
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        r.history = await importHistory(ctx, db, r.kuma_id, opts.dryRun ? null : r.project_id, { batchSize: opts.batchSize ?? 5000, version });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+    for (const r of imported) {
+      totals.heartbeats += r.history!.heartbeats;
+      totals.imported += r.history!.imported;
+      totals.skipped += r.history!.skipped;
+      totals.incidents += r.history!.incidents;
     }
-    if (!wantHistory) continue;
-    r.history = await importHistory(ctx, db, r.kuma_id, opts.dryRun ? null : r.project_id, { batchSize: opts.batchSize ?? 5000, version });
-    totals.heartbeats += r.history.heartbeats;
-    totals.imported += r.history.imported;
-    totals.skipped += r.history.skipped;
-    totals.incidents += r.history.incidents;
   }
 
   const group = <T>(items: T[], keyOf: (t: T) => string, idOf: (t: T) => number) => {

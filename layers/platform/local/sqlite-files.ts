@@ -8,7 +8,6 @@ import type { SqliteDatabase, SqliteFiles } from '../ports.ts';
 function wrap(db: Database.Database): SqliteDatabase {
   return {
     all: <T>(sql: string, params: unknown[] = []) => db.prepare(sql).all(...params) as T[],
-    iterate: <T>(sql: string, params: unknown[] = []) => db.prepare(sql).iterate(...params) as IterableIterator<T>,
     close: () => db.close(),
   };
 }

@@ -4,6 +4,9 @@ import { apiRoutes } from '../../../layers/endpoints/api.ts';
 import { bodyLimitFor, type HttpEvent } from '../../../layers/endpoints/http.ts';
 import { Router } from '../../../layers/endpoints/router.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
+import { validateMonitorsDocument } from '../../../layers/endpoints/monitors-file.ts';
+import { importKuma } from '../../../layers/services/kuma-import.ts';
+import { KumaDb } from '../../support/kuma-db.ts';
 import { buildKumaSample, type KumaSample } from '../../support/kuma-sample.ts';
 import { expectErrorBody, expectInvalid } from './helpers.ts';
 
@@ -213,6 +216,27 @@ describe('Uptime Kuma 2.x import', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.plan.changes).toEqual([{ kind: 'project', action: 'update', name: `kuma-${ids['shop']}`, fields: [{ field: 'title', from: 'Shop', to: 'Shop (EU)' }] }]);
     expect(res.body.history.imported).toBe(2);
+  });
+});
+
+describe('Uptime Kuma import in pages', () => {
+  it('reads every heartbeat across page boundaries, beats of the same instant included', async () => {
+    const k = new KumaDb('2.x');
+    const id = k.monitor({ name: 'Paged', type: 'http', url: 'http://127.0.0.1:9/paged', maxretries: 0 });
+    const t0 = Date.UTC(2026, 0, 1);
+    // 20 beats a minute apart, the 4th to 6th written at one instant (Kuma restarted mid-check).
+    k.heartbeats(id, Array.from({ length: 20 }, (_, i) => ({ time: new Date(t0 + (i >= 3 && i <= 5 ? 3 : i) * 60_000), status: i === 10 ? 0 : 1, ping: 10 })));
+    const [me] = await app.system.ctx.sql<{ id: number; email: string; name: string }[]>`SELECT id, email, name FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`;
+    const actor = { ...me!, role: 'admin' as const };
+    const db = app.system.ctx.sqlite!.open(k.serialize());
+    const report = await importKuma(app.system.ctx, actor, db, { validate: validateMonitorsDocument, batchSize: 3, concurrency: 2 });
+    const paged = report.monitors.find((m) => m.kuma_id === id)!;
+    // 20 beats read; the three at one instant are one result (idempotent on the check time).
+    expect(paged.history).toMatchObject({ heartbeats: 20, imported: 18, skipped: 2 });
+    const [n] = await app.system.ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results WHERE project_id = ${paged.project_id}`;
+    expect(n!.n).toBe(18);
+    db.close();
+    k.close();
   });
 });
 
