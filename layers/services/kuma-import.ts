@@ -585,10 +585,15 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
   const totals = { heartbeats: 0, imported: 0, skipped: 0, incidents: 0 };
   const wantHistory = opts.history ?? true;
   const imported = monitorReports.filter((r) => r.status === 'imported');
-  for (const r of imported) {
-    if (opts.dryRun) continue;
-    r.project_id = (await projectsRepo.findProjectIdByKey(ctx.sql, r.key!)) ?? null;
-    if (r.project_id !== null) await setProjectRunning(ctx, r.project_id, mapped.get(r.kuma_id)!.active);
+  if (!opts.dryRun) {
+    const found = new Map((await projectsRepo.projectsByKeys(ctx.sql, imported.map((r) => r.key!))).map((p) => [p.key, p]));
+    for (const r of imported) {
+      const p = found.get(r.key!);
+      r.project_id = p?.id ?? null;
+      // Paused in Kuma, stopped here (and started again when Kuma runs it again).
+      const active = mapped.get(r.kuma_id)!.active;
+      if (p && p.is_running !== active) await setProjectRunning(ctx, p.id, active);
+    }
   }
   if (wantHistory) {
     // Projects import side by side, each page in its own transaction (the pool's connections).
