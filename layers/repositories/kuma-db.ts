@@ -83,3 +83,15 @@ export function kumaHeartbeatPage(db: SqliteReader, monitorId: number, cursor: H
   if (!cursor) return db.all(`SELECT ${columns} FROM heartbeat WHERE monitor_id = ? ORDER BY time, id LIMIT ?`, [monitorId, limit]);
   return db.all(`SELECT ${columns} FROM heartbeat WHERE monitor_id = ? AND (time > ? OR (time = ? AND id > ?)) ORDER BY time, id LIMIT ?`, [monitorId, cursor.time, cursor.time, cursor.id, limit]);
 }
+
+/** Kuma's server time zone setting (a JSON string), the zone of maintenance windows "same as server". */
+export function kumaServerTimezone(db: SqliteReader): string | null {
+  const [row] = db.all<{ value: string | null }>(`SELECT value FROM setting WHERE key = 'serverTimezone'`);
+  if (!row?.value) return null;
+  try {
+    const v: unknown = JSON.parse(row.value);
+    return typeof v === 'string' && v !== '' ? v : null;
+  } catch {
+    return row.value;
+  }
+}

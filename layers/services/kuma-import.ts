@@ -287,13 +287,14 @@ interface MonitorMapping {
   active: boolean;
 }
 
-function activeMaintenance(m: KumaMaintenanceRow, now: Date): { message: string; ends_at: string | null } | { warning: string } | null {
+function activeMaintenance(m: KumaMaintenanceRow, now: Date, serverZone: string | null): { message: string; ends_at: string | null } | { warning: string } | null {
   if (!bool(m.active)) return null;
+  const zone = m.timezone && m.timezone !== 'SAME_AS_SERVER' ? m.timezone : serverZone;
   const message = m.title.slice(0, 1000);
   if (m.strategy === 'manual') return { message, ends_at: null };
   if (m.strategy === 'single') {
-    const start = m.start_date ? parseKumaTime(m.start_date, m.timezone) : null;
-    const end = m.end_date ? parseKumaTime(m.end_date, m.timezone) : null;
+    const start = m.start_date ? parseKumaTime(m.start_date, zone) : null;
+    const end = m.end_date ? parseKumaTime(m.end_date, zone) : null;
     if (end && end <= now) return null;
     if (start && start <= now) return { message, ends_at: end?.toISOString() ?? null };
     return { warning: `maintenance "${m.title}" scheduled for ${start?.toISOString() ?? '?'} is not carried over: Py_Monitor has no scheduled maintenance; start it then` };
@@ -303,7 +304,7 @@ function activeMaintenance(m: KumaMaintenanceRow, now: Date): { message: string;
 
 function mapMonitor(
   m: KumaRow,
-  links: { channels: string[]; tags: string[]; category: string | null; maintenances: KumaMaintenanceRow[] },
+  links: { channels: string[]; tags: string[]; tagWarnings: string[]; category: string | null; maintenances: KumaMaintenanceRow[]; serverZone: string | null },
   now: Date,
 ): MonitorMapping | { reason: string } {
   const id = num(m['id'])!;
@@ -358,7 +359,7 @@ function mapMonitor(
 
   let maintenance: { message: string; ends_at: string | null } | null = null;
   for (const mt of links.maintenances) {
-    const a = activeMaintenance(mt, now);
+    const a = activeMaintenance(mt, now, links.serverZone);
     if (!a) continue;
     if ('warning' in a) warnings.push(a.warning);
     else if (!maintenance || (maintenance.ends_at !== null && (a.ends_at === null || a.ends_at > maintenance.ends_at))) maintenance = a;
@@ -366,6 +367,10 @@ function mapMonitor(
 
   const name = (str(m['name']) ?? '').trim();
   const description = str(m['description'])?.trim() || null;
+  if (name.length > 200) warnings.push('the name was cut to 200 characters');
+  if (description && description.length > 2000) warnings.push('the description was cut to 2000 characters');
+  if (isKeyword && keyword.length > 200) warnings.push('the keyword was cut to 200 characters');
+  warnings.push(...links.tagWarnings);
   return {
     active: m['active'] === undefined || m['active'] === null ? true : bool(m['active']),
     warnings,
@@ -488,13 +493,23 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
     }
   }
   const tagsOf = new Map<number, string[]>();
+  const tagWarningsOf = new Map<number, string[]>();
   if (tables.has('monitor_tag') && tables.has('tag')) {
     for (const t of kuma.kumaMonitorTags(db)) {
-      const tag = (t.value ? `${t.name}:${t.value}` : t.name).trim().slice(0, 50);
+      const full = (t.value ? `${t.name}:${t.value}` : t.name).trim();
+      const tag = full.slice(0, 50);
       const list = tagsOf.get(t.monitor_id) ?? [];
-      if (tag && !list.includes(tag) && list.length < 20) tagsOf.set(t.monitor_id, [...list, tag]);
+      if (!tag || list.includes(tag)) continue;
+      const warn = (w: string) => tagWarningsOf.set(t.monitor_id, [...(tagWarningsOf.get(t.monitor_id) ?? []), w]);
+      if (list.length >= 20) {
+        warn(`tag "${full}" is not kept: at most 20 tags`);
+        continue;
+      }
+      if (tag !== full) warn(`tag "${full}" was cut to 50 characters`);
+      tagsOf.set(t.monitor_id, [...list, tag]);
     }
   }
+  const serverZone = tables.has('setting') ? kuma.kumaServerTimezone(db) : null;
   const maintenancesOf = new Map<number, KumaMaintenanceRow[]>();
   if (tables.has('maintenance') && tables.has('monitor_maintenance')) {
     const all = new Map(kuma.kumaMaintenances(db, kuma.columnNames(db, 'maintenance').has('timezone')).map((m) => [m.id, m]));
@@ -511,7 +526,8 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
     const parent = num(m['parent']);
     const group = parent !== null ? byId.get(parent) : undefined;
     const category = group ? (str(group['name'])?.trim().slice(0, 100) ?? null) || null : null;
-    const result = mapMonitor(m, { channels: channelsOf.get(id) ?? [], tags: tagsOf.get(id) ?? [], category, maintenances: maintenancesOf.get(id) ?? [] }, now);
+    const links = { channels: channelsOf.get(id) ?? [], tags: tagsOf.get(id) ?? [], tagWarnings: tagWarningsOf.get(id) ?? [], category, maintenances: maintenancesOf.get(id) ?? [], serverZone };
+    const result = mapMonitor(m, links, now);
     const report: KumaMonitorReport = {
       kuma_id: id,
       name: str(m['name']) ?? '',

@@ -230,6 +230,11 @@ export class KumaDb {
     return id;
   }
 
+  /** A row of Kuma's settings; the value JSON-encoded, as Kuma stores it. */
+  setting(key: string, value: unknown): void {
+    this.insert('setting', { key, value: JSON.stringify(value), type: 'general' });
+  }
+
   /** Heartbeats as Kuma writes them (status 0 down, 1 up, 2 pending, 3 maintenance), in one transaction. */
   heartbeats(monitorId: number, beats: { time: Date; status: number; msg?: string; ping?: number | null; duration?: number }[]): void {
     const cols = this.version === '2.x' ? ', end_time, retries, down_count' : '';

@@ -12,6 +12,8 @@ export const OPSGENIE_KEY = '3f0c6a4e-1d2b-4c5a-9e8f-7a6b5c4d3e2f';
 export interface KumaSample {
   db: KumaDb;
   ids: Record<string, number>;
+  /** The window of the Legacy monitor's maintenance going on now, written as Seoul wall time. */
+  window: { start: Date; end: Date };
   /** The Shop monitor's beats: from the first to one interval after the last. */
   period: { from: Date; to: Date };
   shop: {
@@ -59,6 +61,12 @@ export function buildKumaSample(version: KumaVersion, now: Date, path?: string):
   ids['ftp'] = k.monitor({ name: 'Files', type: 'http', url: 'ftp://127.0.0.1/files' });
 
   k.maintenance([ids['maint']!], { title: 'Database upgrade', strategy: 'manual' });
+  // Windows in Seoul wall time: 2.x says so in the window, 1.x by the server's zone setting.
+  k.setting('serverTimezone', 'Asia/Seoul');
+  const seoul = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  const window = { start: new Date(Math.floor(now.getTime() / 1000) * 1000 - 3_600_000), end: new Date(Math.floor(now.getTime() / 1000) * 1000 + 2 * 3_600_000) };
+  k.maintenance([ids['codes']!], { title: 'Migration', strategy: 'single', start_date: seoul(window.start), end_date: seoul(window.end), timezone: 'Asia/Seoul' });
+  k.maintenance([ids['stock']!], { title: 'Next week', strategy: 'single', start_date: seoul(new Date(now.getTime() + 7 * 86_400_000)), end_date: seoul(new Date(now.getTime() + 7 * 86_400_000 + 3_600_000)), timezone: 'Asia/Seoul' });
   k.maintenance([ids['maint']!], { title: 'Nightly backup', strategy: 'recurring-interval', start_date: '2026-01-01 02:00:00' });
 
   ids['n_slack'] = k.notification('Ops Slack', { type: 'slack', slackwebhookURL: 'https://hooks.slack.com/services/T000/B000/XXXX', slackchannel: '#ops' });
@@ -116,6 +124,7 @@ export function buildKumaSample(version: KumaVersion, now: Date, path?: string):
   return {
     db: k,
     ids,
+    window,
     period: { from: start, to: new Date(last.getTime() + MINUTE) },
     shop: { beats: beats.length, down: 10, pending: 2, maintenance: 30, expectedAvailability, kuma2x, kuma1x },
   };

@@ -114,6 +114,9 @@ describe('Uptime Kuma 2.x import', () => {
     expect(warnings(ids['codes']!)).toMatch(/accepted status codes 200-299, 404 are not kept/);
     expect(warnings(ids['codes']!)).toMatch(/method POST/);
     expect(warnings(ids['maint']!)).toMatch(/recurring maintenance "Nightly backup"/);
+    expect(warnings(ids['stock']!)).toMatch(/maintenance "Next week" scheduled for .* is not carried over/);
+    // A single window going on now, written in Seoul wall time: maintenance until its end.
+    expect(byKey.get(`kuma-${ids['codes']}`)).toMatchObject({ maintenance_mode: true, maintenance_message: 'Migration', maintenance_ends_at: sample.window.end.toISOString() });
 
     const settings = await get(`/api/v1/projects/${shop.id}/monitoring-settings`);
     expect(settings).toMatchObject({ check_interval: 60, timeout: 48, alert_threshold: 3 });
@@ -270,6 +273,8 @@ async function importOneX(token: string) {
     // Kuma 1.x before the timeout column: 80 % of the interval, as Kuma's own patch fills it in.
     expect(settings.timeout).toBe(48);
     expect(byKey.get(`kuma-${ids['stock']}`)).toMatchObject({ keyword_monitoring: true, keyword_alert_on_found: false });
+    // No zone column in 1.x: the window is in the server's zone (its serverTimezone setting).
+    expect(byKey.get(`kuma-${ids['codes']}`)).toMatchObject({ maintenance_mode: true, maintenance_ends_at: sample.window.end.toISOString() });
     const shopReport = res.body.monitors.find((m: any) => m.kuma_id === ids['shop']);
     expect(shopReport.history).toMatchObject({ heartbeats: sample.shop.beats, incidents: 1 });
     // Kuma 1.x's own figure weighs beats by duration, so it is the time-based one's near neighbour.
