@@ -5,29 +5,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../layers/config.ts';
 import { runKumaImportCommand } from '../../../layers/wiring/local/kuma-cli.ts';
 import type { CliIo } from '../../../layers/wiring/local/monitors-file-cli.ts';
-import { startTestApp } from '../../support/app.ts';
+import { startTestApp, type TestApp } from '../../support/app.ts';
 import { buildKumaSample, type KumaSample } from '../../support/kuma-sample.ts';
 
-// `py-monitor import-kuma <kuma.db>` on an installation's embedded database (issue 15).
+// `py-monitor import-kuma <kuma.db>` (issue 15), beside a running installation on PostgreSQL, or on the
+// embedded database of a stopped one.
 
 let dir: string;
 let config: Config;
 let sample: KumaSample;
 let file: string;
+let server: TestApp | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pym-kuma-cli-'));
-  // The server makes the first account (the admin) and stops: the CLI needs the database to itself.
-  const app = await startTestApp({}, { dataDir: dir });
-  await app.user('manager');
-  await app.close();
-  config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
+  if (process.env['TEST_DATABASE_URL']) {
+    // With a database server the CLI runs beside the running installation (DATABASE_URL), as on AWS.
+    server = await startTestApp();
+    await server.user('manager');
+    config = loadConfig({ DATABASE_URL: server.config.DATABASE_URL!, DATA_DIR: join(dir, 'cli'), LOG_LEVEL: 'silent' });
+  } else {
+    // The embedded database: the server makes the first account (the admin) and stops, so the CLI has it to itself.
+    const app = await startTestApp({}, { dataDir: dir });
+    await app.user('manager');
+    await app.close();
+    config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
+  }
   file = join(dir, 'kuma.db');
   sample = buildKumaSample('2.x', new Date(), file);
   sample.db.close();
 }, 60_000);
 
 afterAll(async () => {
+  await server?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
