@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-// Local runner and CLI: serve | migrate | invoke <function> <event.json> | apply <file> | export
+// Local runner and CLI: serve | migrate | invoke <function> <event.json> | apply <file> | export | import-kuma <kuma.db>
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
 import { createApiHandler } from '../layers/endpoints/api.ts';
@@ -12,6 +12,7 @@ import { createSchedulerHandler } from '../layers/handlers/scheduler.ts';
 import { createToolsHandler } from '../layers/handlers/tools.ts';
 import { createWsHandler } from '../layers/handlers/ws.ts';
 import { checkerContextFor, createLocalContext, notifierContextFor, type LocalContext } from '../layers/wiring/local/context.ts';
+import { kumaUsage, runKumaImportCommand } from '../layers/wiring/local/kuma-cli.ts';
 import { monitorsFileUsage, runMonitorsFileCommand } from '../layers/wiring/local/monitors-file-cli.ts';
 import { guardProcess, startLocalSystem } from '../layers/wiring/local/runner.ts';
 import type { Context } from 'aws-lambda';
@@ -21,7 +22,8 @@ const usage = `usage: py-monitor <command>
   migrate                         apply database migrations and exit
   invoke <function> <event.json>  run one function's handler on a sample event and print its response
                                   functions: api, tools, ws, scheduler, checker, results, notifier, daily, migrate
-${monitorsFileUsage}`;
+${monitorsFileUsage}
+${kumaUsage}`;
 
 type Invocable = (ctx: LocalContext) => (event: never, context: Context) => Promise<unknown>;
 
@@ -92,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
     case 'apply':
     case 'export':
       return runMonitorsFileCommand(command, args, config);
+    case 'import-kuma':
+      return runKumaImportCommand(args, config);
     default:
       console.error(usage);
       return command ? 2 : 0;

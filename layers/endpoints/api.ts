@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../services/context.ts';
 import { createHttpHandler, type AnyRoute, type RouterOptions } from './router.ts';
 import { adminDataRoutes } from './routes/admin-data.ts';
+import { adminImportRoutes } from './routes/admin-import.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -20,7 +21,7 @@ import { userRoutes } from './routes/users.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...jobRoutes, ...metricsRoutes, ...reportRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes, ...slaPageRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...jobRoutes, ...metricsRoutes, ...reportRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes, ...slaPageRoutes, ...adminImportRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }

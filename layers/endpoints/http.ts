@@ -120,9 +120,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** The history import takes up to 20 MB (issue 19); on AWS, API Gateway itself stops at 10 MB. */
 export const MAX_IMPORT_BODY_BYTES = 20 * 1024 * 1024;
 
-/** The body limit of a path: the import route's own, else MAX_BODY_BYTES. */
+/** An Uptime Kuma database sent to the admin import (issue 15); a larger one goes through the CLI. */
+export const MAX_KUMA_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+/** The body limit of a path: an import route's own, else MAX_BODY_BYTES. */
 export function bodyLimitFor(path: string): number {
-  return /^\/api\/v1\/projects\/[^/]+\/results\/import\/?$/.test(path) ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+  if (/^\/api\/v1\/projects\/[^/]+\/results\/import\/?$/.test(path)) return MAX_IMPORT_BODY_BYTES;
+  if (/^\/api\/v1\/admin\/import\/kuma\/?$/.test(path)) return MAX_KUMA_UPLOAD_BYTES;
+  return MAX_BODY_BYTES;
 }
 
 const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);

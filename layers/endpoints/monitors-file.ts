@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document, type Node } from 'yaml';
 import * as z from 'zod';
-import { DomainError } from '../errors.ts';
+import { DomainError, type FieldError } from '../errors.ts';
 import type { MonitorsDocument, ValueRef } from '../services/monitors-file.ts';
 import { channels as providers } from '../services/notifications/channels/index.ts';
 import { syntheticTestBody } from './schemas/browser.ts';
@@ -251,4 +251,16 @@ export function renderMonitorsFile(doc: MonitorsDocument): string {
     });
   }
   return stringify(out, { lineWidth: 0, version: '1.2' });
+}
+
+/**
+ * Checks a document built in code (an importer's) with the file's schemas: the document as the
+ * reconcile takes it, or every problem by field (`projects.3.url`).
+ */
+export function validateMonitorsDocument(raw: unknown): { document: MonitorsDocument } | { errors: FieldError[] } {
+  const unknownFields = findUnknownFields(monitorsDocumentSchema, raw);
+  if (unknownFields.length > 0) return { errors: unknownFields.map((p) => ({ field: p.map(String).join('.'), message: 'unknown field' })) };
+  const parsed = monitorsDocumentSchema.safeParse(raw);
+  if (parsed.success) return { document: parsed.data };
+  return { errors: parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) };
 }

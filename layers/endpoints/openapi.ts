@@ -51,6 +51,10 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       }
       op['requestBody'] = { required: true, content };
       op['x-max-body-bytes'] = r.rawBody?.maxBytes ?? MAX_BODY_BYTES;
+    } else if (r.rawBody) {
+      // A file, not JSON (an Uptime Kuma database).
+      op['requestBody'] = { required: true, content: Object.fromEntries(r.rawBody.types.map((t) => [t, { schema: { type: 'string', format: 'binary', maxLength: r.rawBody!.maxBytes } }])) };
+      op['x-max-body-bytes'] = r.rawBody.maxBytes;
     }
     const ok = String(r.status ?? 200);
     const responses: Json = {
@@ -78,7 +82,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       responses['403'] = errorResponse('The role (or ownership) does not allow this');
     }
     if (r.params) responses['404'] = errorResponse('Not found');
-    if (r.body) responses['413'] = errorResponse(r.rawBody ? `Request body larger than the limit (${r.rawBody.maxBytes} bytes)` : 'Request body larger than the limit (1 MiB)');
+    if (r.body || r.rawBody) responses['413'] = errorResponse(r.rawBody ? `Request body larger than the limit (${r.rawBody.maxBytes} bytes)` : 'Request body larger than the limit (1 MiB)');
     responses['429'] = errorResponse('Too many requests (see Retry-After)');
     op['responses'] = responses;
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;

@@ -126,3 +126,17 @@ export interface QueueStats {
   /** Messages being handled now. */
   inFlight(queue: QueueName): number;
 }
+
+/** A read-only SQLite database (another tool's, such as Uptime Kuma's), queried with bound parameters. */
+export interface SqliteDatabase {
+  all<T>(sql: string, params?: unknown[]): T[];
+  close(): void;
+}
+
+/**
+ * Opens SQLite databases read-only: a file on this machine, or the bytes of an uploaded one (held in
+ * memory). Locally better-sqlite3; not bound on AWS, whose functions bundle no native module.
+ */
+export interface SqliteFiles {
+  open(source: string | Uint8Array): SqliteDatabase;
+}

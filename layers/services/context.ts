@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
 import { roleRank, type Role } from '../model/user.ts';
 import type { Sql } from '../repositories/db.ts';
-import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, ProcessMetrics, Push, Queue } from '../platform/ports.ts';
+import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, ProcessMetrics, Push, Queue, SqliteFiles } from '../platform/ports.ts';
 
 /** Everything a service needs, built once per process (per Lambda container) and passed in. */
 export interface ServiceContext {
@@ -24,6 +24,8 @@ export interface ServiceContext {
   jwtSecret: Uint8Array;
   /** This process's own metrics for GET /metrics; absent where /metrics is off or not served. */
   processMetrics?: ProcessMetrics | undefined;
+  /** Reads SQLite files (the Uptime Kuma import); absent on AWS. */
+  sqlite?: SqliteFiles | undefined;
 }
 
 /**

@@ -70,6 +70,92 @@ export interface Paths {
       };
     };
   };
+  "/admin/import/kuma": {
+    /** Import an Uptime Kuma database (monitors, notifications, heartbeats); running it again creates nothing twice */
+    post: {
+      role: "admin";
+      params: never;
+      query: {
+        /** plan only: nothing is written, heartbeats are counted */
+        dry_run?: "0" | "1" | "true" | "false";
+        /** import the heartbeats as check history */
+        history?: "0" | "1" | "true" | "false";
+      };
+      body: never;
+      response: {
+        kuma_version: "1.x" | "2.x";
+        applied: boolean;
+        plan: {
+          applied: boolean;
+          changes: Array<{
+            kind: string;
+            action: string;
+            name: string;
+            project?: string;
+            fields: Array<{
+              field: string;
+              from: unknown;
+              to: unknown;
+            }>;
+          }>;
+          summary: {
+            create: number;
+            update: number;
+            delete: number;
+          };
+        };
+        monitors: Array<{
+          kuma_id: number;
+          name: string;
+          type: string;
+          status: "imported" | "skipped";
+          key: string | null;
+          project_id: number | null;
+          reason: string | null;
+          warnings: string[];
+          history: {
+            heartbeats: number;
+            imported: number;
+            skipped: number;
+            incidents: number;
+            /** Kuma's pending beats (failed checks within its retries), imported as failed checks */
+            pending: number;
+            /** maintenance beats, not imported (Kuma checked nothing then) */
+            maintenance: number;
+            first_at: string | null;
+            last_at: string | null;
+            /** Kuma's own figure for these beats (it counts beats; our reports count time) */
+            kuma_uptime_percent: number | null;
+          } | null;
+        }>;
+        notifications: Array<{
+          kuma_id: number;
+          name: string;
+          provider: string;
+          status: "imported" | "skipped";
+          channels: string[];
+          reason: string | null;
+          warnings: string[];
+        }>;
+        unmapped: {
+          monitor_types: Array<{
+            type: string;
+            monitors: number[];
+          }>;
+          providers: Array<{
+            provider: string;
+            notifications: number[];
+          }>;
+        };
+        history: {
+          heartbeats: number;
+          imported: number;
+          skipped: number;
+          incidents: number;
+        };
+      };
+    };
+  };
   "/admin/stats": {
     /** Storage: raw results and alerts per project, totals, and the database size of each table in bytes */
     get: {

@@ -22,6 +22,7 @@ import { createProcessMetrics } from '../../platform/process-metrics.ts';
 import { metricsEnabled } from '../../services/metrics.ts';
 import type { CheckerContext } from '../../services/checker.ts';
 import type { NotifierContext } from '../../services/notifier.ts';
+import { localSqliteFiles } from '../../platform/local/sqlite-files.ts';
 
 export interface LocalContext extends ServiceContext {
   queue: LocalQueue;
@@ -128,6 +129,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     log,
     jwtSecret: await localJwtSecret(config),
     processMetrics: metricsEnabled(config) ? createProcessMetrics({ queue }) : undefined,
+    sqlite: localSqliteFiles,
     databaseLabel,
     async close() {
       queue.stop();

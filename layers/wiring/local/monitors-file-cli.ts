@@ -57,7 +57,7 @@ async function embeddedDatabaseInUse(config: Config): Promise<boolean> {
   });
 }
 
-async function withContext<T>(config: Config, run: (ctx: Awaited<ReturnType<typeof createLocalContext>>) => Promise<T>): Promise<T> {
+export async function withContext<T>(config: Config, run: (ctx: Awaited<ReturnType<typeof createLocalContext>>) => Promise<T>): Promise<T> {
   if (await embeddedDatabaseInUse(config)) {
     throw new DomainError('CONFLICT', `a py-monitor server is running on the embedded database in ${config.DATA_DIR}: stop it first, or use the API (POST /api/v1/monitors-file/apply)`);
   }

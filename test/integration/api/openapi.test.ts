@@ -55,7 +55,7 @@ describe('GET /api/v1/openapi.json', () => {
   it('declares every path parameter, every request body, and unique operation ids', () => {
     const ids = operations().map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    const bodies = new Set(apiRoutes().filter((r) => r.body).map((r) => `${r.method} ${r.path}`));
+    const bodies = new Set(apiRoutes().filter((r) => r.body || r.rawBody).map((r) => `${r.method} ${r.path}`));
     for (const { key, path, op } of operations()) {
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
@@ -63,6 +63,11 @@ describe('GET /api/v1/openapi.json', () => {
       expect(declared.every((p) => p.required), key).toBe(true);
       expect(op.requestBody !== undefined, key).toBe(bodies.has(key));
     }
+  });
+
+  it('documents an upload by its content type, as binary', () => {
+    const kuma = doc.paths['/api/v1/admin/import/kuma']!['post']!;
+    expect((kuma.requestBody as { content: object }).content).toEqual({ 'application/octet-stream': { schema: { type: 'string', format: 'binary', maxLength: 100 * 1024 * 1024 } } });
   });
 
   it('documents the login form of the OAuth2 password flow', () => {
