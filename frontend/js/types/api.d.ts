@@ -269,6 +269,99 @@ export interface Paths {
       };
     };
   };
+  "/incidents/{id}": {
+    /** One incident with its updates */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        id: number;
+        project_id: number;
+        kind: string;
+        /** ISO 8601 date-time */
+        started_at: string;
+        ended_at: string | null;
+        duration_seconds: number | null;
+        /** the first failed check's error (private: never on the status page) */
+        first_error: string | null;
+        title: string | null;
+        postmortem: string | null;
+        updated_at: string | null;
+        /** oldest first */
+        updates: Array<{
+          id: number;
+          status: "investigating" | "identified" | "monitoring" | "resolved";
+          message: string;
+          author_id: number | null;
+          /** ISO 8601 date-time */
+          created_at: string;
+        }>;
+      };
+    };
+    /** Name an incident or write its postmortem (project owner, manager, admin); it is opened and closed by the monitoring only */
+    patch: {
+      role: "user";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** null clears it */
+        title?: string | null;
+        /** null clears it */
+        postmortem?: string | null;
+      };
+      response: {
+        id: number;
+        project_id: number;
+        kind: string;
+        /** ISO 8601 date-time */
+        started_at: string;
+        ended_at: string | null;
+        duration_seconds: number | null;
+        /** the first failed check's error (private: never on the status page) */
+        first_error: string | null;
+        title: string | null;
+        postmortem: string | null;
+        updated_at: string | null;
+        /** oldest first */
+        updates: Array<{
+          id: number;
+          status: "investigating" | "identified" | "monitoring" | "resolved";
+          message: string;
+          author_id: number | null;
+          /** ISO 8601 date-time */
+          created_at: string;
+        }>;
+      };
+    };
+  };
+  "/incidents/{id}/updates": {
+    /** Post an update on an incident (project owner, manager, admin); shown on the public status page */
+    post: {
+      role: "user";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        status: "investigating" | "identified" | "monitoring" | "resolved";
+        message: string;
+      };
+      response: {
+        id: number;
+        status: "investigating" | "identified" | "monitoring" | "resolved";
+        message: string;
+        author_id: number | null;
+        /** ISO 8601 date-time */
+        created_at: string;
+      };
+    };
+  };
   "/monitors-file": {
     /** Export the installation as a monitors file (channel secrets as ${env:NAME} references) */
     get: {
@@ -899,6 +992,49 @@ export interface Paths {
           found: string[];
           missing: string[];
         } | null;
+      };
+    };
+  };
+  "/projects/{id}/incidents": {
+    /** Incidents of a project, newest first, with their updates */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          project_id: number;
+          kind: string;
+          /** ISO 8601 date-time */
+          started_at: string;
+          ended_at: string | null;
+          duration_seconds: number | null;
+          /** the first failed check's error (private: never on the status page) */
+          first_error: string | null;
+          title: string | null;
+          postmortem: string | null;
+          updated_at: string | null;
+          /** oldest first */
+          updates: Array<{
+            id: number;
+            status: "investigating" | "identified" | "monitoring" | "resolved";
+            message: string;
+            author_id: number | null;
+            /** ISO 8601 date-time */
+            created_at: string;
+          }>;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
       };
     };
   };
