@@ -66,3 +66,12 @@ describe('the 90-day history', () => {
     expect(days[0]).toBe('2025-12-03');
   });
 });
+
+describe('CloudFront in front of the badges', () => {
+  it('keys its cache on exactly the query parameters the badge routes read', async () => {
+    const { BADGE_QUERY_PARAMETERS } = await import('../../../lib/web.ts');
+    const { badgeQuery, uptimeBadgeQuery } = await import('../../../layers/endpoints/schemas/status.ts');
+    expect([...BADGE_QUERY_PARAMETERS].sort()).toEqual(Object.keys(uptimeBadgeQuery.shape).sort());
+    for (const key of Object.keys(badgeQuery.shape)) expect(BADGE_QUERY_PARAMETERS).toContain(key);
+  });
+});
