@@ -16,6 +16,8 @@ const periodMs: Record<UptimePeriod, number> = { '24h': 86_400_000, '7d': 7 * 86
 
 export const STATUS_LIST_MAX_AGE = 60;
 export const STATUS_DETAIL_MAX_AGE = 120;
+/** A page that does not exist for visitors: kept shorter, so making a project public shows soon. */
+export const STATUS_NOT_FOUND_MAX_AGE = 60;
 export const HISTORY_DAYS = 90;
 /** Days of the public history are calendar days in UTC: visitors come from every zone. */
 export const HISTORY_TIME_ZONE = 'UTC';

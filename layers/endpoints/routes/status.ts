@@ -3,7 +3,8 @@ import type { BadgeKind } from '../../services/badges.ts';
 import * as mobile from '../../services/mobile.ts';
 import * as status from '../../services/status.ts';
 import { cachedReply } from '../cached-reply.ts';
-import type { HttpEvent } from '../http.ts';
+import { DomainError } from '../../errors.ts';
+import { errorResponse, Reply, type HttpEvent } from '../http.ts';
 import { route } from '../router.ts';
 import { idParam } from '../schemas/common.ts';
 import {
@@ -55,7 +56,16 @@ export const statusRoutes = [
     access: 'public',
     params: idParam,
     response: statusDetailResponse,
-    handler: async ({ ctx, event, params }) => cachedReply(event, await status.statusDetail(ctx, params.id), { maxAge: status.STATUS_DETAIL_MAX_AGE }),
+    handler: async ({ ctx, event, params }) => {
+      try {
+        return cachedReply(event, await status.statusDetail(ctx, params.id), { maxAge: status.STATUS_DETAIL_MAX_AGE });
+      } catch (err) {
+        if (!(err instanceof DomainError && err.code === 'NOT_FOUND')) throw err;
+        // Kept a minute too, so a burst on an id that is not (or no longer) public stops at CloudFront.
+        const r = errorResponse(err);
+        return new Reply(r.statusCode, String(r.body), { ...r.headers, 'cache-control': `public, max-age=${status.STATUS_NOT_FOUND_MAX_AGE}` });
+      }
+    },
   }),
   route({
     method: 'GET',

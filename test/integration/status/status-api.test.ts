@@ -167,7 +167,10 @@ describe('GET /api/v1/status/{id}', () => {
 
   it('gives the same 404 for a private, a deleted, an unknown project; 400 for a malformed id', async () => {
     const answers = await Promise.all([ids.private, ids.deleted, 999_999].map((id) => get(`/api/v1/status/${id}`)));
-    for (const a of answers) expectErrorBody(a, 404);
+    for (const a of answers) {
+      expectErrorBody(a, 404);
+      expect(a.headers.get('cache-control')).toBe('public, max-age=60');
+    }
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
     for (const bad of ['abc', '0', '-1', '2147483648', '1.5']) expect((await get(`/api/v1/status/${bad}`)).status).toBe(400);
   });
