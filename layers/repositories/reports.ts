@@ -158,3 +158,125 @@ export async function userTimeZone(db: Db, userId: number): Promise<string | und
   const [row] = await db<{ timezone: string }[]>`SELECT timezone FROM users WHERE id = ${userId}`;
   return row?.timezone;
 }
+
+export interface BucketRow {
+  project_id: number;
+  /** Bucket start, epoch milliseconds. */
+  b: number;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  checks: number;
+  rt_sum: number;
+  rt_n: number;
+  rt_min: number | null;
+  rt_max: number | null;
+  sketch: Record<string, number> | null;
+}
+
+/**
+ * Hourly rollups of many projects summed into buckets of `bucketMs` (a whole number of hours, aligned
+ * to the epoch), time figures prorated at the period's edges as in timeTotals.
+ */
+export async function bucketedRollups(db: Db, projectIds: number[], from: Date, to: Date, bucketMs: number, withSketch: boolean): Promise<BucketRow[]> {
+  if (projectIds.length === 0) return [];
+  const ids = projectIds.map(String);
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const bs = bucketMs / 1000;
+  return db<BucketRow[]>`
+    WITH s AS (
+      SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids}::text[]::int[])
+    ), h AS (
+      SELECT r.*, least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
+      FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
+      WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
+    ), x AS (
+      SELECT *, greatest(0, least(1, extract(epoch FROM (least(eff_end, ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz)))
+        / extract(epoch FROM (eff_end - bucket)))) AS f FROM h
+    )
+    SELECT project_id, (floor(extract(epoch FROM bucket) / ${bs}) * ${bs} * 1000)::float8 AS b,
+      sum(covered_seconds * f)::float8 AS covered_seconds, sum(down_seconds * f)::float8 AS down_seconds,
+      sum(maintenance_seconds * f)::float8 AS maintenance_seconds, sum(checks)::int AS checks,
+      sum(response_time_sum)::float8 AS rt_sum, sum(response_time_n)::int AS rt_n,
+      min(response_time_min) AS rt_min, max(response_time_max) AS rt_max,
+      ${withSketch ? db`pym_sketch_agg(rt_sketch)` : db`NULL::jsonb`} AS sketch
+    FROM x GROUP BY 1, 2 ORDER BY 1, 2`;
+}
+
+export interface RawPoint {
+  project_id: number;
+  checked_at: Date;
+  is_available: boolean;
+  in_maintenance: boolean;
+  response_time: number | null;
+}
+
+/** Stored HTTP results of many projects over [from - lookBack, to), by project and time. */
+export async function rawResults(db: Db, projectIds: number[], from: Date, to: Date, lookBackMs: number): Promise<RawPoint[]> {
+  if (projectIds.length === 0) return [];
+  return db<RawPoint[]>`
+    SELECT project_id, checked_at, is_available, in_maintenance, response_time FROM check_results
+    WHERE project_id = ANY(${projectIds.map(String)}::text[]::int[]) AND kind = 'http'
+      AND checked_at >= ${new Date(from.getTime() - lookBackMs)} AND checked_at < ${to}
+    ORDER BY project_id, checked_at`;
+}
+
+/** Stored HTTP results and rolled-up checks of many projects over [hour of from, to): equal while nothing was cleaned up. */
+export async function rawAndRollupCounts(db: Db, projectIds: number[], from: Date, to: Date): Promise<{ raw: number; rollup: number }> {
+  const ids = projectIds.map(String);
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const [row] = await db<{ raw: number; rollup: number }[]>`
+    SELECT (SELECT count(*) FROM check_results WHERE project_id = ANY(${ids}::text[]::int[]) AND kind = 'http' AND checked_at >= ${hFrom} AND checked_at < ${to})::int AS raw,
+      (SELECT coalesce(sum(checks), 0) FROM rollups_hourly WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${hFrom} AND bucket < ${to})::int AS rollup`;
+  return row ?? { raw: 0, rollup: 0 };
+}
+
+export interface StatusCounts {
+  projects: number;
+  up: number;
+  down: number;
+  maintenance: number;
+  paused: number;
+}
+
+/** Active projects by their current state: paused (not running), in maintenance, down, else up. */
+export async function projectStatusCounts(db: Db): Promise<StatusCounts> {
+  const [row] = await db<StatusCounts[]>`
+    SELECT count(*)::int AS projects,
+      count(*) FILTER (WHERE s.is_running AND NOT p.maintenance_mode AND NOT coalesce(s.is_down, false))::int AS up,
+      count(*) FILTER (WHERE s.is_running AND NOT p.maintenance_mode AND coalesce(s.is_down, false))::int AS down,
+      count(*) FILTER (WHERE s.is_running AND p.maintenance_mode)::int AS maintenance,
+      count(*) FILTER (WHERE NOT coalesce(s.is_running, true))::int AS paused
+    FROM projects p LEFT JOIN monitor_state s ON s.project_id = p.id
+    WHERE p.is_active`;
+  return row!;
+}
+
+export async function activeProjects(db: Db): Promise<{ id: number; title: string }[]> {
+  return db<{ id: number; title: string }[]>`SELECT id, title FROM projects WHERE is_active ORDER BY id`;
+}
+
+export async function projectExists(db: Db, projectId: number): Promise<boolean> {
+  const [row] = await db`SELECT 1 FROM projects WHERE id = ${projectId} AND is_active`;
+  return row !== undefined;
+}
+
+/** Response-time totals of the hourly rollups of all active projects over [hour of from, to). */
+export async function allResponseTimes(db: Db, from: Date, to: Date): Promise<{ rt_sum: number; rt_n: number }> {
+  const [row] = await db<{ rt_sum: number; rt_n: number }[]>`
+    SELECT coalesce(sum(r.response_time_sum), 0)::float8 AS rt_sum, coalesce(sum(r.response_time_n), 0)::int AS rt_n
+    FROM rollups_hourly r JOIN projects p ON p.id = r.project_id
+    WHERE p.is_active AND r.bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND r.bucket < ${to}`;
+  return row ?? { rt_sum: 0, rt_n: 0 };
+}
+
+export async function openIncidentCount(db: Db): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM incidents i JOIN projects p ON p.id = i.project_id WHERE p.is_active AND i.ended_at IS NULL`;
+  return row?.n ?? 0;
+}
+
+export async function unreadAlertCount(db: Db, userId: number): Promise<number> {
+  const [row] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE user_id = ${userId} AND NOT is_read`;
+  return row?.n ?? 0;
+}

@@ -213,3 +213,17 @@ export async function insertClosedIncidents(db: Db, projectId: number, runs: { s
     RETURNING id`;
   return rows.length;
 }
+
+/** The recorded HTTP results of a project in [from, to], with the one just before and the one just after, in time order. */
+export async function resultsAround(db: Db, projectId: number, from: Date, to: Date): Promise<NeighbourResult[]> {
+  return db<NeighbourResult[]>`
+    (SELECT checked_at, is_available, in_maintenance FROM check_results
+      WHERE project_id = ${projectId} AND kind = 'http' AND checked_at < ${from} ORDER BY checked_at DESC LIMIT 1)
+    UNION ALL
+    (SELECT checked_at, is_available, in_maintenance FROM check_results
+      WHERE project_id = ${projectId} AND kind = 'http' AND checked_at BETWEEN ${from} AND ${to})
+    UNION ALL
+    (SELECT checked_at, is_available, in_maintenance FROM check_results
+      WHERE project_id = ${projectId} AND kind = 'http' AND checked_at > ${to} ORDER BY checked_at LIMIT 1)
+    ORDER BY checked_at`;
+}

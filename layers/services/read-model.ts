@@ -1,6 +1,15 @@
 import * as rep from '../repositories/reports.ts';
 import {
+  addPiece,
   availabilityOf,
+  chartBucketMs,
+  exactQuantile,
+  HOUR_MS,
+  sketchMerge,
+  spanPieces,
+  splitAtBuckets,
+  zeroTime,
+  type Piece,
   localDays,
   openSpanPieces,
   piecesIn,
@@ -201,4 +210,165 @@ export async function rollupResponseTimeFigures(ctx: ServiceContext, projectId: 
 /** The reader's time zone (users.timezone), for daily figures. */
 export async function readerTimeZone(ctx: ServiceContext, userId: number): Promise<string> {
   return (await rep.userTimeZone(ctx.sql, userId)) ?? 'UTC';
+}
+
+// --- Series for charts ---------------------------------------------------------------------------
+
+export interface SeriesPoint {
+  /** Bucket start (the period's start for a first bucket cut by it). */
+  t: Date;
+  availability: number | null;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  checks: number;
+  avg_response_time: number | null;
+  min_response_time: number | null;
+  max_response_time: number | null;
+  p95_response_time: number | null;
+}
+
+export interface Series {
+  bucket_seconds: number;
+  /** raw: buckets under an hour, from stored results; rollup: from the hourly rollups. */
+  source: 'raw' | 'rollup';
+  points: Map<number, SeriesPoint[]>;
+}
+
+interface Acc {
+  time: TimeFigures;
+  checks: number;
+  rtSum: number;
+  rtN: number;
+  min: number | null;
+  max: number | null;
+  sketch: Record<string, number>;
+  values: number[];
+}
+const newAcc = (): Acc => ({ time: zeroTime(), checks: 0, rtSum: 0, rtN: 0, min: null, max: null, sketch: {}, values: [] });
+
+/**
+ * Per-bucket figures of many projects over the period, 50-200 buckets (uptime.ts chartBucketMs):
+ * buckets of an hour or more from the hourly rollups, shorter ones from the stored results (from the
+ * rollups by the hour when those were cleaned up). P95 only when asked (it costs the sketches).
+ */
+export async function projectSeries(ctx: ServiceContext, projectIds: number[], period: Period, opts: { p95: boolean; bucketMs?: number }): Promise<Series> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  let bucketMs = opts.bucketMs ?? chartBucketMs(period);
+  let source: 'raw' | 'rollup' = 'rollup';
+  if (bucketMs < HOUR_MS) {
+    const c = await rep.rawAndRollupCounts(ctx.sql, projectIds, new Date(from), new Date(Math.max(from, to)));
+    if (c.raw >= c.rollup) source = 'raw';
+    else bucketMs = HOUR_MS;
+  }
+  const accs = new Map<number, Map<number, Acc>>();
+  const acc = (id: number, b: number) => {
+    let m = accs.get(id);
+    if (!m) accs.set(id, (m = new Map()));
+    let a = m.get(b);
+    if (!a) m.set(b, (a = newAcc()));
+    return a;
+  };
+  const addPieces = (id: number, pieces: Piece[]) => {
+    for (const p of pieces) {
+      const f = Math.max(p.from, from);
+      const t = Math.min(p.to, to);
+      if (t <= f) continue;
+      for (const { bucket, ms } of splitAtBuckets(f, t, bucketMs)) addPiece(acc(id, bucket).time, p.kind, ms / 1000);
+    }
+  };
+  if (source === 'raw') {
+    const open = new Map((await rep.openSpans(ctx.sql, projectIds)).map((o) => [o.project_id, o]));
+    const raw = await rep.rawResults(ctx.sql, projectIds, new Date(from), new Date(Math.max(from, to)), 3600_000);
+    for (let i = 0; i < raw.length; i++) {
+      const r = raw[i]!;
+      const next = raw[i + 1]?.project_id === r.project_id ? raw[i + 1] : undefined;
+      const interval = open.get(r.project_id)?.check_interval ?? 300;
+      const start = { at: r.checked_at, up: r.is_available, maintenance: r.in_maintenance };
+      addPieces(r.project_id, next ? spanPieces(start, next.checked_at, interval) : openSpanPieces(start, now, interval));
+      const t = r.checked_at.getTime();
+      if (t < from || t >= to) continue;
+      const a = acc(r.project_id, Math.floor(t / bucketMs) * bucketMs);
+      a.checks++;
+      if (r.response_time !== null) {
+        a.rtSum += r.response_time;
+        a.rtN++;
+        a.min = a.min === null ? r.response_time : Math.min(a.min, r.response_time);
+        a.max = a.max === null ? r.response_time : Math.max(a.max, r.response_time);
+        if (opts.p95) a.values.push(r.response_time);
+      }
+    }
+  } else {
+    const [rows, open] = await Promise.all([
+      rep.bucketedRollups(ctx.sql, projectIds, new Date(from), new Date(Math.max(from, to)), bucketMs, opts.p95),
+      rep.openSpans(ctx.sql, projectIds),
+    ]);
+    for (const r of rows) {
+      const a = acc(r.project_id, r.b);
+      a.time.covered_seconds += r.covered_seconds;
+      a.time.down_seconds += r.down_seconds;
+      a.time.maintenance_seconds += r.maintenance_seconds;
+      a.checks += r.checks;
+      a.rtSum += r.rt_sum;
+      a.rtN += r.rt_n;
+      a.min = r.rt_min === null ? a.min : a.min === null ? r.rt_min : Math.min(a.min, r.rt_min);
+      a.max = r.rt_max === null ? a.max : a.max === null ? r.rt_max : Math.max(a.max, r.rt_max);
+      if (r.sketch) sketchMerge(a.sketch, r.sketch);
+    }
+    for (const o of open) addPieces(o.project_id, openPieces(o, now));
+  }
+  const buckets: number[] = [];
+  for (let b = Math.floor(from / bucketMs) * bucketMs; b < to; b += bucketMs) buckets.push(b);
+  const points = new Map<number, SeriesPoint[]>();
+  for (const id of projectIds) {
+    const m = accs.get(id);
+    points.set(id, buckets.map((b) => pointOf(Math.max(b, from), m?.get(b) ?? newAcc(), source, opts.p95)));
+  }
+  return { bucket_seconds: bucketMs / 1000, source, points };
+}
+
+function pointOf(t: number, a: Acc, source: 'raw' | 'rollup', p95: boolean): SeriesPoint {
+  let q: number | null = null;
+  if (p95) {
+    q = source === 'raw' ? exactQuantile(a.values, 0.95) : sketchQuantile(a.sketch, 0.95);
+    if (q !== null && a.min !== null && a.max !== null) q = round(Math.min(a.max, Math.max(a.min, q)), 2);
+  }
+  return {
+    t: new Date(t),
+    availability: pct(availabilityOf(a.time)),
+    covered_seconds: round(a.time.covered_seconds, 3),
+    down_seconds: round(a.time.down_seconds, 3),
+    maintenance_seconds: round(a.time.maintenance_seconds, 3),
+    checks: a.checks,
+    avg_response_time: a.rtN > 0 ? round(a.rtSum / a.rtN, 2) : null,
+    min_response_time: a.min,
+    max_response_time: a.max,
+    p95_response_time: q,
+  };
+}
+
+/** Sums the series of many projects into one (availability over their summed covered time). */
+export function overallSeries(series: Series): { t: Date; availability: number | null; avg_response_time: number | null; checks: number }[] {
+  const lists = [...series.points.values()];
+  const first = lists[0];
+  if (!first) return [];
+  return first.map((p, i) => {
+    let cov = 0;
+    let down = 0;
+    let checks = 0;
+    let rtSum = 0;
+    let rtN = 0;
+    for (const l of lists) {
+      const x = l[i]!;
+      cov += x.covered_seconds;
+      down += x.down_seconds;
+      checks += x.checks;
+      if (x.avg_response_time !== null) {
+        rtSum += x.avg_response_time * x.checks;
+        rtN += x.checks;
+      }
+    }
+    return { t: p.t, availability: pct(availabilityOf({ covered_seconds: cov, down_seconds: down })), avg_response_time: rtN > 0 ? round(rtSum / rtN, 2) : null, checks };
+  });
 }

@@ -109,6 +109,9 @@ export async function recordInTransaction(
   const pushes: HttpResultMessage[] = [];
   // Rows of the batch not judged yet: reads of recorded history leave them out, as one-by-one would.
   const pending = new Set(ids);
+  // State changes are applied in memory and written once per project at the end.
+  const patches = new Map<number, Parameters<typeof mon.updateMonitorState>[2]>();
+  const patch = (projectId: number, p: Parameters<typeof mon.updateMonitorState>[2]) => patches.set(projectId, { ...patches.get(projectId), ...p });
   for (let i = 0; i < accepted.length; i++) {
     const { m, inMaintenance } = accepted[i]!;
     const id = ids[i]!;
@@ -132,7 +135,7 @@ export async function recordInTransaction(
       if (d.realignStreak && state.last_checked_at) {
         const moved = realignStreak(state, await res.failureStreakStartExcluding(tx, state.project_id, state.last_checked_at, [...pending]));
         if (moved) {
-          await mon.updateMonitorState(tx, state.project_id, moved.patch);
+          patch(state.project_id, moved.patch);
           Object.assign(state, moved.patch);
         }
         if (moved?.moveIncident) await mon.moveIncidentStart(tx, moved.moveIncident.id, moved.moveIncident.started_at);
@@ -156,10 +159,11 @@ export async function recordInTransaction(
     if (opts.notify) raised.push(...(await applyDecision(ctx, tx, project, d, incidentId)));
     if (d.endMaintenance && opts.notify) projects.get(m.project_id)!.maintenance_mode = false;
     d.patch.last_in_maintenance = inMaintenance;
-    await mon.updateMonitorState(tx, m.project_id, d.patch);
+    patch(m.project_id, d.patch);
     Object.assign(state, d.patch);
     pushes.push(m);
   }
+  for (const [projectId, p] of patches) await mon.updateMonitorState(tx, projectId, p);
   const { hourly, daily } = rollups.rows();
   await res.upsertRollups(tx, hourly, daily);
   return { outcome, raised, pushes };
