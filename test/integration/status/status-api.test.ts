@@ -77,7 +77,9 @@ describe('GET /api/v1/status/', () => {
     const byId = Object.fromEntries(r.body.projects.map((p: { id: number }) => [p.id, p]));
     expect(byId[ids.healthy]).toMatchObject({ status: 'up', uptime_24h: 100, uptime_7d: 100, uptime_30d: 100, category: 'Web' });
     expect(byId[ids.down]).toMatchObject({ status: 'down' });
-    expect(byId[ids.down].uptime_24h).toBeCloseTo((100 * 19) / 24, 0);
+    // Failed from the first whole hour after now-5h until now (the last result stands until now).
+    const firstFailed = Math.ceil((now.getTime() - 5 * 3_600_000) / 3_600_000) * 3_600_000;
+    expect(byId[ids.down].uptime_24h).toBeCloseTo(100 * (1 - (Date.now() - firstFailed) / 86_400_000), 1);
     expect(byId[ids.maintenance].status).toBe('maintenance');
     expect(byId[ids.waiting]).toMatchObject({ status: 'unknown', uptime_24h: null, response_time: null, last_checked_at: null });
     expect(byId[ids.outage].uptime_30d).toBeCloseTo(100 * (1 - 4 / (30 * 24)), 1);
