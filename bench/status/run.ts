@@ -177,7 +177,8 @@ async function main() {
     console.log(`| uptime badge, cached | ${fmt(quantile(badgeCached, 0.5))} | ${fmt(quantile(badgeCached, 0.95))} | < 2 ms | ${badgeQueries} uncached |`);
     console.log('');
     console.log(`burst: ${CONNECTIONS} clients for ${DURATION} s over ${distinctPaths} paths (list, each detail, two badges each): ${burst.requests.total.toLocaleString('en')} requests, ` +
-      `${Math.round(burst.requests.average).toLocaleString('en')} req/s, p99 ${burst.latency.p99} ms, non-2xx ${burst.non2xx}, errors ${burst.errors}`);
+      `${Math.round(burst.requests.average).toLocaleString('en')} req/s, p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, non-2xx ${burst.non2xx}, ` +
+      `errors ${burst.errors} (of which timeouts ${burst.timeouts}, resets ${burst.resets})`);
     console.log(`database queries during the burst: ${burstQueries} (${(burstQueries / burst.requests.total).toFixed(4)} per request); ` +
       `the bound of one computation per path per cache period (list 60 s, detail 120 s, badge 300 s) is ${bound}`);
     const top = [...byKind.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
