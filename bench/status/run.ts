@@ -31,9 +31,11 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const fmt = (x: number) => x.toFixed(2);
 
 async function main() {
-  const name = `pym_bench_${randomBytes(4).toString('hex')}`;
+  // BENCH_REUSE=<database> runs again on a database a BENCH_KEEP=1 run left behind (no import).
+  const reuse = process.env['BENCH_REUSE'];
+  const name = reuse ?? `pym_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
+  if (!reuse) await admin.unsafe(`CREATE DATABASE ${name}`);
   const dbUrl = new URL(BASE_URL);
   dbUrl.pathname = `/${name}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'pym-bench-status-'));
@@ -67,7 +69,7 @@ async function main() {
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
       return text ? (JSON.parse(text) as Record<string, unknown>) : {};
     };
-    await api('POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password-1', name: 'Bench' });
+    if (!reuse) await api('POST', '/api/v1/auth/register', { email: 'bench@example.com', password: 'bench-password-1', name: 'Bench' });
     const token = String((await api('POST', '/api/v1/auth/login', { email: 'bench@example.com', password: 'bench-password-1' }))['access_token']);
 
     // The installation and its history, through the import API.
@@ -75,7 +77,8 @@ async function main() {
     const ids: number[] = [];
     let rows = 0;
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < PROJECTS; i++) {
+    for (let i = 0; i < PROJECTS && reuse; i++) ids.push(i + 1);
+    for (let i = 0; i < PROJECTS && !reuse; i++) {
       const p = await api('POST', '/api/v1/projects', { title: `Public site ${i}`, url: `https://site-${i}.example.com/`, is_public: true, category: ['shops', 'apis'][i % 2], status_interval: INTERVAL, time_limit: 2000 }, token);
       const id = Number(p['id']);
       ids.push(id);
@@ -166,7 +169,8 @@ async function main() {
 
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared with other work)`);
     console.log(`cache: ${config.REDIS_URL ? 'Redis' : 'memory'}; PostgreSQL pool 10; autocannon in the server's process`);
-    console.log(`data: ${PROJECTS} public projects x ${DAYS} days at ${INTERVAL} s = ${rows.toLocaleString('en')} results, imported in ${importS.toFixed(1)} s (${Math.round(rows / importS).toLocaleString('en')} rows/s)`);
+    if (reuse) console.log(`data: the database ${name}, imported by an earlier run`);
+    else console.log(`data: ${PROJECTS} public projects x ${DAYS} days at ${INTERVAL} s = ${rows.toLocaleString('en')} results, imported in ${importS.toFixed(1)} s (${Math.round(rows / importS).toLocaleString('en')} rows/s)`);
     console.log('');
     console.log('| request | p50 ms | p95 ms | goal (p95) | DB queries per computation |');
     console.log('|---|---:|---:|---|---:|');
@@ -188,7 +192,8 @@ async function main() {
   } finally {
     await system.close();
     await rm(dataDir, { recursive: true, force: true });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (process.env['BENCH_KEEP']) console.log(`kept the database ${name} (BENCH_REUSE=${name} runs on it again; drop it when done)`);
+    else await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }
