@@ -188,7 +188,7 @@ async function main() {
     console.log('| request | p50 ms | p95 ms | goal (p95) | DB queries per computation |');
     console.log('|---|---:|---:|---|---:|');
     console.log(`| status list, uncached | ${fmt(quantile(listUncached, 0.5))} | ${fmt(quantile(listUncached, 0.95))} | < 50 ms | ${listQueries} |`);
-    console.log(`| status detail, uncached | ${fmt(quantile(detailUncached, 0.5))} | ${fmt(quantile(detailUncached, 0.95))} | < 30 ms | ${detailQueries} |`);
+    console.log(`| status detail, uncached (the list cached, as after any visit) | ${fmt(quantile(detailUncached, 0.5))} | ${fmt(quantile(detailUncached, 0.95))} | < 30 ms | ${detailQueries} |`);
     console.log(`| status list, cached | ${fmt(quantile(listCached, 0.5))} | ${fmt(quantile(listCached, 0.95))} | < 3 ms | 0 |`);
     console.log(`| status detail, cached | ${fmt(quantile(detailCached, 0.5))} | ${fmt(quantile(detailCached, 0.95))} | < 3 ms | 0 |`);
     console.log(`| uptime badge, cached | ${fmt(quantile(badgeCached, 0.5))} | ${fmt(quantile(badgeCached, 0.95))} | < 2 ms | ${badgeQueries} uncached |`);
