@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import type { AnyRoute } from './router.ts';
+import { MAX_BODY_BYTES } from './http.ts';
 import { errorBodySchema } from './schemas/common.ts';
 
 type Json = Record<string, unknown>;
@@ -49,6 +50,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
         for (const t of r.rawBody.types) if (t !== 'application/json') content[t] = { schema: { type: 'string' } };
       }
       op['requestBody'] = { required: true, content };
+      op['x-max-body-bytes'] = r.rawBody?.maxBytes ?? MAX_BODY_BYTES;
     }
     const ok = String(r.status ?? 200);
     const responses: Json = {

@@ -186,12 +186,12 @@ export async function responseTimeFigures(ctx: ServiceContext, projectId: number
   const { from, to } = known(period, now);
   const f = new Date(from);
   const t = new Date(Math.max(from, to));
-  const [rollup, raw] = await Promise.all([rep.rollupResponseTimes(ctx.sql, projectId, f, t), rep.rawResultCount(ctx.sql, projectId, f, t)]);
-  if (raw >= rollup.checks) {
+  const [checks, raw] = await Promise.all([rep.rollupCheckCount(ctx.sql, projectId, f, t), rep.rawResultCount(ctx.sql, projectId, f, t)]);
+  if (raw >= checks) {
     const r = await rep.rawResponseTimes(ctx.sql, projectId, f, t);
     return { avg: r.avg === null ? null : round(r.avg, 2), min: r.min, max: r.max, p95: r.p95, source: 'raw' };
   }
-  return rollupTimes(rollup);
+  return rollupTimes(await rep.rollupResponseTimes(ctx.sql, projectId, f, t));
 }
 
 function rollupTimes(r: rep.RollupResponseTimes): ResponseTimeFigures {
