@@ -12,6 +12,7 @@ const checker: CheckerContext = {
   dnsServers: config.DNS_SERVERS,
   rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
   whoisServer: config.WHOIS_SERVER,
+  checksPerInvocation: config.CHECKS_PER_INVOCATION,
 };
 
 export const context = async () => checker;

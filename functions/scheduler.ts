@@ -11,4 +11,4 @@ const queue = createSqsQueue(config);
 
 export const context = memo(async () => serviceContext(config, { sql: await awsDatabase(config, secrets), queue }));
 
-export const handler = createSchedulerHandler(context, { lookaheadSeconds: 60 });
+export const handler = createSchedulerHandler(context, { lookaheadSeconds: 60, batchWindowSeconds: 20 });

@@ -1,17 +1,46 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { checkAndReport, runCheck, type CheckerContext } from '../services/checker.ts';
-import { checkMessageSchema } from '../services/messages.ts';
-import { forEachRecord } from './sqs.ts';
+import { CHECKER_MARGIN_MS, checkAndReport, runCheck, runCheckBatch, type CheckerContext } from '../services/checker.ts';
+import { checkMessageSchema, checkQueueMessageSchema, type HttpCheckMessage } from '../services/messages.ts';
+import { consumeBatch } from './sqs.ts';
 
 /** Direct invocation for "check now": `{ probe: <check message> }` returns the result message. */
 export type ProbeEvent = { probe: unknown };
 
-/** The check queue consumer (outside the VPC on AWS), and the "check now" probe of the in-VPC API. */
+/**
+ * The check queue consumer (outside the VPC on AWS), and the "check now" probe of the in-VPC API.
+ * The checks of every batch message of an invocation run together, under one concurrency cap and
+ * within the invocation's remaining time.
+ */
 export function createCheckerHandler(getContext: () => Promise<CheckerContext>) {
-  return middy<SQSEvent | ProbeEvent, SQSBatchResponse | unknown, Error, Context>().handler(async (event) => {
+  return middy<SQSEvent | ProbeEvent, SQSBatchResponse | unknown, Error, Context>().handler(async (event, lambda) => {
     const c = await getContext();
-    if ('probe' in event) return runCheck(c, checkMessageSchema.parse(event.probe));
-    return forEachRecord(event, checkMessageSchema, c.log, 'check', (m) => checkAndReport(c, m));
+    if ('probe' in event) return runCheck(c, checkMessageSchema.parse(event.probe), lambda.getRemainingTimeInMillis() - CHECKER_MARGIN_MS);
+    return consumeBatch(event, checkQueueMessageSchema, c.log, 'check message', async (records) => {
+      const batched: HttpCheckMessage[] = [];
+      const batchIds: string[] = [];
+      const failed: string[] = [];
+      const singles = records.map(async (r) => {
+        if (r.message.type === 'check_batch') {
+          batched.push(...r.message.checks);
+          batchIds.push(r.messageId);
+          return;
+        }
+        try {
+          await checkAndReport(c, r.message);
+        } catch (err) {
+          c.log.error('check failed', { messageId: r.messageId, error: err instanceof Error ? err.message : String(err) });
+          failed.push(r.messageId);
+        }
+      });
+      const batch = batched.length
+        ? runCheckBatch(c, batched, { remainingMs: () => lambda.getRemainingTimeInMillis() }).catch((err: unknown) => {
+            c.log.error('check batch failed', { error: err instanceof Error ? err.message : String(err) });
+            failed.push(...batchIds);
+          })
+        : undefined;
+      await Promise.all([...singles, batch]);
+      return failed;
+    });
   });
 }

@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { recordBrowserCheck, recordJourneyResult, recordScreenshotResult } from '../services/browser.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { resultMessageSchema, type ResultMessage } from '../services/messages.ts';
+import { resultMessageSchema, type HttpResultMessage, type ResultMessage } from '../services/messages.ts';
 import { recordExpiryResult, recordHttpResult } from '../services/monitoring.ts';
 import { recordDelivery } from '../services/outbox.ts';
-import { forEachRecord } from './sqs.ts';
+import { consumeBatch } from './sqs.ts';
 
 /** Every message of the results queue lands here and goes to the one service that records its kind. */
 export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promise<void> {
@@ -24,13 +24,58 @@ export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promi
       return;
     case 'delivery':
       return recordDelivery(ctx, m);
+    case 'result_batch':
+      for (const r of m.results) await recordHttpResult(ctx, r);
+      return;
   }
 }
 
-/** The results queue consumer (in the VPC on AWS). In order: results of one project are judged in order, and a batch is small. */
+/**
+ * The HTTP results of a batch (single or batched messages), recorded together in per-project order.
+ * Returns the ids of the messages whose results could not be recorded.
+ */
+async function recordHttpBatch(ctx: ServiceContext, items: { messageId: string; result: HttpResultMessage }[]): Promise<string[]> {
+  const failed = new Set<string>();
+  const sorted = [...items].sort((a, b) => a.result.project_id - b.result.project_id || time(a.result) - time(b.result));
+  for (const { messageId, result } of sorted) {
+    if (failed.has(messageId)) continue;
+    try {
+      await recordHttpResult(ctx, result);
+    } catch (err) {
+      ctx.log.error('result not recorded', { messageId, project_id: result.project_id, error: err instanceof Error ? err.message : String(err) });
+      failed.add(messageId);
+    }
+  }
+  return [...failed];
+}
+
+const time = (r: HttpResultMessage) => (r.due_at ?? r.result.checked_at).getTime();
+
+/**
+ * The results queue consumer (in the VPC on AWS). The HTTP results of the whole batch are recorded
+ * together; every other message after them, one after another.
+ */
 export function createResultsHandler(getContext: () => Promise<ServiceContext>) {
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event) => {
     const ctx = await getContext();
-    return forEachRecord(event, resultMessageSchema, ctx.log, 'result', (m) => recordResult(ctx, m), { inOrder: true });
+    return consumeBatch(event, resultMessageSchema, ctx.log, 'result', async (records) => {
+      const http: { messageId: string; result: HttpResultMessage }[] = [];
+      const others: typeof records = [];
+      for (const r of records) {
+        if (r.message.type === 'http_result') http.push({ messageId: r.messageId, result: r.message });
+        else if (r.message.type === 'result_batch') for (const result of r.message.results) http.push({ messageId: r.messageId, result });
+        else others.push(r);
+      }
+      const failed = http.length ? await recordHttpBatch(ctx, http) : [];
+      for (const r of others) {
+        try {
+          await recordResult(ctx, r.message);
+        } catch (err) {
+          ctx.log.error('result failed', { messageId: r.messageId, error: err instanceof Error ? err.message : String(err) });
+          failed.push(r.messageId);
+        }
+      }
+      return failed;
+    });
   });
 }

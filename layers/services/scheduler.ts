@@ -5,7 +5,7 @@ import type { QueueMessage } from '../platform/ports.ts';
 import { activeSyntheticTests } from '../repositories/browser.ts';
 import { journeyJob } from './browser.ts';
 import type { BrowserJobInput } from './browser-messages.ts';
-import type { CheckMessageInput } from './messages.ts';
+import { MAX_CHECKS_PER_BATCH, type CheckBatchMessageInput, type HttpCheckMessageInput } from './messages.ts';
 import { sweepOutbox } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -14,19 +14,41 @@ export const BROWSER_EVERY = 6;
 export const isBrowserCycle = (cycle: number): boolean => cycle > 0 && cycle % BROWSER_EVERY === 0;
 
 /** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
-export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
+export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): HttpCheckMessageInput {
   return { type: 'check', kind: 'http', project_id: t.project_id, due_at: dueAt.toISOString(), cycle, target: pickFields(t, checkTargetKeys) };
 }
 
 export interface TickOptions {
   /** How far ahead a tick claims checks: one minute on AWS (a tick a minute), less locally. */
   lookaheadSeconds: number;
+  /** Checks due within this many seconds of each other share a batch message. Default 20. */
+  batchWindowSeconds?: number;
   limit?: number;
 }
 
 /**
- * One scheduler tick: claims the checks due within the look-ahead and enqueues each with a delay
- * up to its due time, so checks start spread over the window, never in a burst. On a browser cycle
+ * Groups checks (sorted by due time) into batches: a batch holds the checks due within `windowMs` of
+ * its first one, at most MAX_CHECKS_PER_BATCH.
+ */
+export function batchByDueTime<T extends { due_at: Date }>(due: T[], windowMs: number, max = MAX_CHECKS_PER_BATCH): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  for (const d of [...due].sort((a, b) => a.due_at.getTime() - b.due_at.getTime())) {
+    const first = current[0];
+    if (first && (current.length >= max || d.due_at.getTime() - first.due_at.getTime() >= windowMs)) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(d);
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+/**
+ * One scheduler tick: claims the checks due within the look-ahead and enqueues them in batches, each
+ * delayed to its first check's due time; the checker starts every check at its own due time, so
+ * checks start spread over the window, never in a burst. On a browser cycle
  * the project's deep check and journeys go to the browser queue, delayed alike.
  */
 export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ enqueued: number; outbox: number }> {
@@ -39,7 +61,11 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   // Delays count from the moment of sending, not from the start of the tick (the claim takes time).
   const sendAt = ctx.clock.now().getTime();
   const delay = (dueAt: Date) => Math.max(0, (dueAt.getTime() - sendAt) / 1000);
-  const messages: QueueMessage[] = due.map((d) => ({ body: httpCheckMessage(d, d.due_at, d.cycle), delaySeconds: delay(d.due_at), id: `${d.project_id}-${d.cycle}` }));
+  // One message per window of due times: the checker starts each check at its own due time.
+  const messages: QueueMessage[] = batchByDueTime(due, (opts.batchWindowSeconds ?? 20) * 1000).map((batch) => {
+    const body: CheckBatchMessageInput = { type: 'check_batch', checks: batch.map((d) => httpCheckMessage(d, d.due_at, d.cycle)) };
+    return { body, delaySeconds: delay(batch[0]!.due_at), id: `${batch[0]!.project_id}-${batch[0]!.cycle}` };
+  });
   if (messages.length) await ctx.queue.send('checks', messages);
   const browserCycle = due.filter((d) => isBrowserCycle(d.cycle));
   if (browserCycle.length) {
@@ -51,7 +77,7 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
     ];
     await ctx.queue.send('browser', jobs.map((j) => ({ body: j.job, delaySeconds: delay(j.dueAt) })));
   }
-  return { enqueued: messages.length, outbox };
+  return { enqueued: due.length, outbox };
 }
 
 /** First local start: overdue projects start 0.5 s apart (spec 6.1). */

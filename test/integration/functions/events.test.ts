@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const lambda = { functionName: 'test', awsRequestId: 'test' } as Context;
+const lambda = { functionName: 'test', awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 const load = async (file: string) => JSON.parse(await readFile(join('events', file), 'utf8')) as never;
 
 describe('Lambda entry points', () => {
@@ -51,7 +51,7 @@ describe('sample events (events/) run through the same handlers', () => {
     expect(daily).toMatchObject({ expiry_checks_enqueued: expect.any(Number), partitions_dropped: [] });
   });
 
-  it('checker events: a batch reports no failures, a direct probe returns the result', async () => {
+  it('checker events: a batch message of checks reports no failures, a direct probe returns the result', async () => {
     const ctx = app.system.ctx;
     const checker = createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log));
     expect(await checker(await load('checker/http-check.json'), lambda)).toEqual({ batchItemFailures: [] });
@@ -60,13 +60,13 @@ describe('sample events (events/) run through the same handlers', () => {
     expect(direct.result.error_kind).toBe('refused');
   });
 
-  it('results and notifier events are consumed; a malformed record is dropped, not retried forever', async () => {
+  it('results and notifier events are consumed; a malformed record is reported failed, so SQS moves it to the dead-letter queue', async () => {
     const ctx = app.system.ctx;
     const results = createResultsHandler(async () => ctx);
     expect(await results(await load('results/http-result.json'), lambda)).toEqual({ batchItemFailures: [] });
     const notifier = createNotifierHandler(async () => ({ ...ctx, allowPrivateTargets: true }));
     expect(await notifier(await load('notifier/status-push.json'), lambda)).toEqual({ batchItemFailures: [] });
-    expect(await notifier(await load('notifier/malformed.json'), lambda)).toEqual({ batchItemFailures: [] });
+    expect(await notifier(await load('notifier/malformed.json'), lambda)).toEqual({ batchItemFailures: [{ itemIdentifier: 'e2c1b0d5-0002' }] });
   });
 
   it('ws events: a connection without a token is refused with 401; ping is answered in the route response', async () => {
