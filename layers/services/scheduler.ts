@@ -23,6 +23,8 @@ export interface TickOptions {
   lookaheadSeconds: number;
   /** Checks due within this many seconds of each other share a batch message. Default 20. */
   batchWindowSeconds?: number;
+  /** Batches are sent this much before their first due time: the check queue's batching window. */
+  leadSeconds?: number;
   limit?: number;
 }
 
@@ -60,11 +62,11 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   const due = await ctx.sql.begin((tx) => mon.claimDueProjects(tx, now, until, opts.limit ?? 10_000));
   // Delays count from the moment of sending, not from the start of the tick (the claim takes time).
   const sendAt = ctx.clock.now().getTime();
-  const delay = (dueAt: Date) => Math.max(0, (dueAt.getTime() - sendAt) / 1000);
+  const delay = (dueAt: Date, lead = 0) => Math.max(0, (dueAt.getTime() - sendAt) / 1000 - lead);
   // One message per window of due times: the checker starts each check at its own due time.
   const messages: QueueMessage[] = batchByDueTime(due, (opts.batchWindowSeconds ?? 20) * 1000).map((batch) => {
     const body: CheckBatchMessageInput = { type: 'check_batch', checks: batch.map((d) => httpCheckMessage(d, d.due_at, d.cycle)) };
-    return { body, delaySeconds: delay(batch[0]!.due_at), id: `${batch[0]!.project_id}-${batch[0]!.cycle}` };
+    return { body, delaySeconds: delay(batch[0]!.due_at, opts.leadSeconds ?? 0), id: `${batch[0]!.project_id}-${batch[0]!.cycle}` };
   });
   if (messages.length) await ctx.queue.send('checks', messages);
   const browserCycle = due.filter((d) => isBrowserCycle(d.cycle));
