@@ -416,7 +416,8 @@ export async function probeHttp(rawUrl: string, opts: HttpProbeOptions): Promise
       await new Promise((r) => setTimeout(r, backoff));
     }
     const left = budgetEnd - now();
-    const cut = left < timeoutOf(opts);
+    // Timers may fire a millisecond early against performance.now(): a try within 50 ms of the end is cut too.
+    const cut = left < timeoutOf(opts) + 50;
     last = await attempt(url, cut ? { ...opts, timeoutMs: Math.max(1, Math.floor(left)) } : opts);
     last.attempts = i + 1;
     if (cut && (last.error_kind === 'timeout' || last.error_kind === 'connect_timeout')) {
