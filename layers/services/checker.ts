@@ -16,6 +16,8 @@ export interface CheckerContext {
   whoisServer?: string | undefined;
   /** Most checks one invocation runs at once (a batch's checks share it). Default 50. */
   checksPerInvocation?: number | undefined;
+  /** Results are sent together at most this long after the first of them is ready. Default 1 s. */
+  resultFlushMs?: number | undefined;
 }
 
 type HttpCheck = HttpCheckMessage;
@@ -178,7 +180,7 @@ export interface BatchRun {
  */
 export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run: BatchRun): Promise<{ recorded: number; requeued: number }> {
   const cap = Math.max(1, c.checksPerInvocation ?? 50);
-  const results = new ResultBuffer(c, run.flushAfterMs ?? 1000);
+  const results = new ResultBuffer(c, run.flushAfterMs ?? c.resultFlushMs ?? 1000);
   const requeue: HttpCheck[] = [];
   const waiting: (() => void)[] = [];
   let running = 0;
