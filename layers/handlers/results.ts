@@ -5,6 +5,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { resultMessageSchema, type HttpResultMessage, type ResultMessage } from '../services/messages.ts';
 import { recordExpiryResult, recordHttpResult } from '../services/monitoring.ts';
 import { recordDelivery } from '../services/outbox.ts';
+import { recordResults } from '../services/recorder.ts';
 import { consumeBatch } from './sqs.ts';
 
 /** Every message of the results queue lands here and goes to the one service that records its kind. */
@@ -25,28 +26,35 @@ export async function recordResult(ctx: ServiceContext, m: ResultMessage): Promi
     case 'delivery':
       return recordDelivery(ctx, m);
     case 'result_batch':
-      for (const r of m.results) await recordHttpResult(ctx, r);
+      await recordResults(ctx, m.results, { notify: true });
       return;
   }
 }
 
 /**
- * The HTTP results of a batch (single or batched messages), recorded together in per-project order.
+ * The HTTP results of a batch (single or batched messages), recorded in one transaction in
+ * per-project order (services/recorder.ts; repeats are ignored, so a redelivered message is harmless).
+ * If the batch fails, each message is tried alone, so one bad result does not hold back the others.
  * Returns the ids of the messages whose results could not be recorded.
  */
 async function recordHttpBatch(ctx: ServiceContext, items: { messageId: string; result: HttpResultMessage }[]): Promise<string[]> {
-  const failed = new Set<string>();
-  const sorted = [...items].sort((a, b) => a.result.project_id - b.result.project_id || time(a.result) - time(b.result));
-  for (const { messageId, result } of sorted) {
-    if (failed.has(messageId)) continue;
+  const ordered = (list: typeof items) => [...list].sort((a, b) => a.result.project_id - b.result.project_id || time(a.result) - time(b.result)).map((i) => i.result);
+  try {
+    await recordResults(ctx, ordered(items), { notify: true });
+    return [];
+  } catch (err) {
+    ctx.log.warn('result batch not recorded; trying each message alone', { error: err instanceof Error ? err.message : String(err) });
+  }
+  const failed: string[] = [];
+  for (const id of new Set(items.map((i) => i.messageId))) {
     try {
-      await recordHttpResult(ctx, result);
+      await recordResults(ctx, ordered(items.filter((i) => i.messageId === id)), { notify: true });
     } catch (err) {
-      ctx.log.error('result not recorded', { messageId, project_id: result.project_id, error: err instanceof Error ? err.message : String(err) });
-      failed.add(messageId);
+      ctx.log.error('result not recorded', { messageId: id, error: err instanceof Error ? err.message : String(err) });
+      failed.push(id);
     }
   }
-  return [...failed];
+  return failed;
 }
 
 const time = (r: HttpResultMessage) => (r.due_at ?? r.result.checked_at).getTime();

@@ -8,6 +8,8 @@ import type { Queue, QueueMessage, QueueName } from '../../../layers/platform/po
 import { CHECKER_MARGIN_MS, runCheckBatch, type CheckerContext } from '../../../layers/services/checker.ts';
 import { checkBatchMessageSchema, resultMessageSchema, type HttpCheckMessage } from '../../../layers/services/messages.ts';
 import { batchByDueTime } from '../../../layers/services/scheduler.ts';
+import { createResultsHandler } from '../../../layers/handlers/results.ts';
+import type { Context, SQSEvent } from 'aws-lambda';
 
 /** A loopback server that accepts connections and never says a word. */
 async function startSilentTarget(): Promise<{ url: string; open: () => number; close(): Promise<void> }> {
@@ -123,6 +125,52 @@ describe('checks in batches, with hard deadlines', () => {
     const back = queue.sent.filter((s) => s.queue === 'checks').map((s) => checkBatchMessageSchema.parse(s.message.body));
     expect(back.map((b) => b.checks.map((k) => k.project_id))).toEqual([[2]]);
   }, 30_000);
+});
+
+describe('redelivery', () => {
+  it('writes no duplicate row or rollup count when a batch of results is delivered again', async () => {
+    const id = await project(healthy.url, { alert_threshold: 1 });
+    const base = Date.now() - 180_000;
+    const result = (i: number, up: boolean) => ({
+      type: 'http_result',
+      project_id: id,
+      due_at: new Date(base + i * 60_000).toISOString(),
+      started_at: new Date(base + i * 60_000).toISOString(),
+      cycle: i + 1,
+      result: { is_available: up, status_code: up ? 200 : 503, response_time: 12, error_kind: up ? null : 'http_status', error_message: up ? null : 'HTTP 503', checked_at: new Date(base + i * 60_000 + 12).toISOString(), details: {} },
+      content_hash: null,
+      keywords: null,
+    });
+    const record = (messageId: string, body: unknown) => ({
+      messageId,
+      receiptHandle: messageId,
+      body: JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:results',
+      awsRegion: 'us-east-1',
+    });
+    const event: SQSEvent = {
+      Records: [record('a', { type: 'result_batch', results: [result(0, true), result(1, false)] }), record('b', result(2, true))],
+    };
+    const lambda = { functionName: 'results', awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
+    const handler = createResultsHandler(async () => app.system.ctx);
+    const sql = app.system.ctx.sql;
+    const snapshot = async () => ({
+      rows: (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results WHERE project_id = ${id}`)[0]!.n,
+      hourly: (await sql<{ n: number }[]>`SELECT coalesce(sum(checks), 0)::int AS n FROM rollups_hourly WHERE project_id = ${id}`)[0]!.n,
+      daily: (await sql<{ n: number }[]>`SELECT coalesce(sum(checks), 0)::int AS n FROM rollups_daily WHERE project_id = ${id}`)[0]!.n,
+      incidents: (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE project_id = ${id}`)[0]!.n,
+      alerts: (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE project_id = ${id}`)[0]!.n,
+    });
+    expect(await handler(event, lambda)).toEqual({ batchItemFailures: [] });
+    const once = await snapshot();
+    expect(once).toMatchObject({ rows: 3, hourly: 3, daily: 3, incidents: 1 });
+    expect(await handler(event, lambda)).toEqual({ batchItemFailures: [] });
+    expect(await snapshot()).toEqual(once);
+  });
 });
 
 describe('the check budget', () => {
