@@ -21,8 +21,9 @@ export function createCheckerHandler(getContext: () => Promise<CheckerContext>) 
       const batchIds: string[] = [];
       const failed: string[] = [];
       const singles = records.map(async (r) => {
-        if (r.message.type === 'check_batch') {
-          batched.push(...r.message.checks);
+        // A single HTTP check (sent before batching, or by hand) runs with the batch, under its deadline.
+        if (r.message.type === 'check_batch' || r.message.kind === 'http') {
+          batched.push(...(r.message.type === 'check_batch' ? r.message.checks : [r.message]));
           batchIds.push(r.messageId);
           return;
         }

@@ -82,9 +82,12 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   return { enqueued: due.length, outbox };
 }
 
-/** First local start: overdue projects start 0.5 s apart (spec 6.1). */
-export async function staggerStart(ctx: ServiceContext, stepMs = 500): Promise<number> {
-  return mon.staggerOverdue(ctx.sql, ctx.clock.now(), stepMs);
+/**
+ * First local start: overdue projects start 0.5 s apart (spec 6.1), over at most 30 s, so thousands of
+ * them are all checked within half a minute (batched checks keep up with 100/s and more).
+ */
+export async function staggerStart(ctx: ServiceContext, stepMs = 500, maxSpreadMs = 30_000): Promise<number> {
+  return mon.staggerOverdue(ctx.sql, ctx.clock.now(), stepMs, maxSpreadMs);
 }
 
 export async function setAllRunning(ctx: ServiceContext, running: boolean) {
