@@ -12,6 +12,9 @@ const checker: CheckerContext = {
   dnsServers: config.DNS_SERVERS,
   rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
   whoisServer: config.WHOIS_SERVER,
+  checksPerInvocation: config.CHECKS_PER_INVOCATION,
+  // As the results queue's batching window: fewer, fuller messages, no later recording.
+  resultFlushMs: 5000,
 };
 
 export const context = async () => checker;

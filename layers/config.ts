@@ -64,6 +64,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     /** Local queue concurrency (spec 6.2: 10 HTTP checks, 2 browser checks at once). */
     CHECK_CONCURRENCY: int(10, 1, 1000),
+    /** Checks one checker invocation (one batch of check messages) runs at once; on AWS per Lambda execution. */
+    CHECKS_PER_INVOCATION: int(50, 1, 1000),
     BROWSER_CONCURRENCY: int(2, 1, 16),
     SCHEDULER_ENABLED: bool(true),
     /**

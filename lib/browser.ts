@@ -46,7 +46,6 @@ export class Browser extends Construct {
       memorySize: 2048,
       timeout: Duration.seconds(120),
       reservedConcurrentExecutions: config.browserConcurrency,
-      tracing: lambda.Tracing.ACTIVE,
       logGroup: new logs.LogGroup(this, 'Logs', { retention: config.logRetentionDays as logs.RetentionDays, removalPolicy: RemovalPolicy.DESTROY }),
       environment: {
         MODE: 'aws',

@@ -19,6 +19,11 @@ export interface QueueWithDlq {
 
 /** A message that failed this many receives moves to the dead-letter queue. */
 const MAX_RECEIVE_COUNT = 3;
+/** The checker's time limit; a check's budget is capped below what an invocation has left of it. */
+export const CHECKER_TIMEOUT_SECONDS = 120;
+/** Batching windows of the check and results queues (functions/scheduler.ts sends checks this much early). */
+export const CHECK_BATCHING_WINDOW_SECONDS = 5;
+export const RESULTS_BATCHING_WINDOW_SECONDS = 5;
 
 /**
  * The check pipeline: EventBridge -> scheduler -> check/browser queues -> checker/browser (outside
@@ -48,7 +53,8 @@ export class Checks extends Construct {
 
     // Visibility timeout is six times the consumer's timeout, as Lambda's SQS guidance asks.
     const timeouts: Record<QueueKey, Duration> = {
-      checks: Duration.seconds(60),
+      // A batch spans up to 20 s of due times, and each check's budget is capped by what is left.
+      checks: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
       browser: Duration.seconds(120),
       results: Duration.seconds(60),
       notifications: Duration.seconds(60),
@@ -99,13 +105,22 @@ export class Checks extends Construct {
       entry: 'functions/checker.ts',
       description: 'Probes targets (HTTP, SSL, DNS, TCP/UDP, content, headers, API)',
       timeout: timeouts.checks,
-      memorySize: 512,
+      // Mostly waiting on sockets and due times; 256 MB is ~0.15 vCPU, many times what ~50 checks/s need.
+      memorySize: 256,
       reservedConcurrentExecutions: config.checkerConcurrency,
       logRetentionDays,
       ...forProbes(data, config),
     })
-      .bindQueueConsumer(q.checks.queue, { batchSize: 10, maxConcurrency: config.checkerConcurrency })
-      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL');
+      // The window gathers the batch messages due close together into one invocation; the scheduler
+      // sends each that much early (the checker waits for each check's due time).
+      .bindQueueConsumer(q.checks.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(CHECK_BATCHING_WINDOW_SECONDS),
+        maxConcurrency: config.checkerConcurrency,
+      })
+      .bindQueueSender(q.results.queue, 'RESULTS_QUEUE_URL')
+      // Checks an invocation has no time left to start go back on the queue.
+      .bindQueueSender(q.checks.queue, 'CHECK_QUEUE_URL');
 
     this.browser = new Browser(this, 'Browser', {
       config,
@@ -123,7 +138,7 @@ export class Checks extends Construct {
       ...inVpc(data),
     })
       // Capped: every consumer holds database connections, and a backlog would otherwise scale it up to Aurora's limit.
-      .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), maxConcurrency: config.resultsConcurrency })
+      .bindQueueConsumer(q.results.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(RESULTS_BATCHING_WINDOW_SECONDS), maxConcurrency: config.resultsConcurrency })
       .bindDatabase(db, DATABASE_POOL_MAX.results)
       .bindQueueSender(q.notifications.queue, 'NOTIFY_QUEUE_URL')
       // Status pushes are queued only while someone subscribes to the project.

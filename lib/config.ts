@@ -100,6 +100,8 @@ export const deployConfigSchema = z
     /** HTTP API throttle for the whole stage, requests per second and burst. */
     apiRateLimit: int(100, 1, 10_000),
     apiBurstLimit: int(200, 1, 5000),
+    /** X-Ray active tracing on every function (off: traces cost about as much as the check pipeline). */
+    xrayTracing: bool(false),
     /** Tests set this to synthesize without the Chromium image asset (no Docker, no staging). */
     skipBrowserImage: bool(false),
   })

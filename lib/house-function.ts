@@ -34,7 +34,7 @@ export interface HouseFunctionProps
 
 /**
  * Every zip function of the stack: Node 24 on arm64, ESM bundle with source maps, its own log group,
- * X-Ray tracing, MODE=aws. `bind*()` grant IAM and set the env var in one call, so a function's
+ * MODE=aws (X-Ray tracing only with the `xrayTracing` setting: `enableTracing`). `bind*()` grant IAM and set the env var in one call, so a function's
  * permissions are exactly the resources it was told about.
  */
 export class HouseFunction extends NodejsFunction {
@@ -52,7 +52,6 @@ export class HouseFunction extends NodejsFunction {
     super(scope, id, {
       memorySize: 512,
       timeout: Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
       ...rest,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -160,5 +159,17 @@ export class HouseFunction extends NodejsFunction {
       }),
     );
     return this.setEnv('SES_FROM', from);
+  }
+}
+
+/**
+ * X-Ray active tracing for every function of the stack (the `xrayTracing` setting; off by default:
+ * at one trace per invocation it cost about as much as the whole check pipeline).
+ */
+export function enableTracing(scope: Construct): void {
+  for (const node of scope.node.findAll()) {
+    if (!(node instanceof lambda.Function)) continue;
+    (node.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    node.addToRolePolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }));
   }
 }

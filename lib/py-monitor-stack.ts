@@ -8,6 +8,7 @@ import { Api } from './api.ts';
 import { Checks, type QueueKey, type QueueWithDlq } from './checks.ts';
 import type { DeployConfig } from './config.ts';
 import { Data } from './data.ts';
+import { enableTracing } from './house-function.ts';
 import { Migrations } from './migrations.ts';
 import { Realtime } from './realtime.ts';
 import { Web } from './web.ts';
@@ -68,6 +69,8 @@ export class PyMonitorStack extends Stack {
     for (const fn of [this.api.apiFunction, this.realtime.wsFunction, this.checks.scheduler, this.checks.results, this.checks.daily]) {
       fn.node.addDependency(this.migrations.resource);
     }
+
+    if (config.xrayTracing) enableTracing(this);
 
     this.alarms = new Alarms(this, 'Alarms', config);
     const names: Record<QueueKey, string> = { checks: 'Check', browser: 'Browser', results: 'Results', notifications: 'Notify' };

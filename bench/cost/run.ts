@@ -28,47 +28,72 @@ const PRICES = {
   syntheticsPerCanaryRun: 0.0012,
 } as const;
 
-/** Workload assumptions; each is a guess about the code as of this commit, stated so it can be argued. */
+/**
+ * Measured on the local pipeline (`npx tsx bench/scheduler/pipeline.ts --monitors 3000 --hanging 0.01`,
+ * 2026-11-25, 2 x AMD EPYC at load average ~20 from other work): what one invocation of each
+ * consumer handles and how long it takes. The AWS shapes (20 s batch windows, 5 s lead and queue
+ * batching windows, 5 s result flushes) are the stack's settings; durations scale from these.
+ */
+const MEASURED = {
+  /**
+   * Results consumer: wall time per result recorded (set-based recorder, one transaction per
+   * delivery): 327 ms mean for 41.3 results at load average ~20 (p50 112 ms); conservative for Aurora.
+   */
+  resultsMsPerResult: 8,
+  resultsFixedMs: 0,
+  /** Checker: wall time of a healthy check on loopback is a few ms; internet targets: assume 1 s for the slowest of a batch. */
+  slowestHealthyCheckSeconds: 1,
+  /** A never-answering target holds its invocation for its budget: the default project's, capped by the checker's 120 s minus the window and margin. */
+  hangingBudgetSeconds: 95,
+};
+
+/** Workload assumptions; each is stated so it can be argued. */
 const ASSUMPTIONS = {
   intervalSeconds: 60,
   hoursPerMonth: 730,
-  /** Checker: batches of 10 run concurrently (handleCheckBatch uses Promise.all); wall time of a batch. */
-  checkerMemoryGb: 0.5,
-  checkerBatchSeconds: 1.5,
-  /** Results: batches of 10 in one transaction each. */
+  /** The scheduler (every minute) groups the checks due within 20 s into messages of up to 100 (services/scheduler.ts). */
+  batchWindowSeconds: 20,
+  checksPerMessage: 100,
+  /** The check queue's batching window: messages sent 5 s early are gathered, 10 per invocation (lib/checks.ts). */
+  leadSeconds: 5,
+  messagesPerInvocation: 10,
+  checkerMemoryGb: 0.25,
+  /** The checker sends its results every 5 s (functions/checker.ts) or per 100. */
+  resultFlushSeconds: 5,
+  resultsPerMessage: 100,
+  /** Results: batching window 5 s, 10 messages per invocation. */
+  resultsWindowSeconds: 5,
   resultsMemoryGb: 0.5,
-  resultsBatchSeconds: 0.2,
   /** Scheduler: one run a minute; claims and enqueues due checks. */
   schedulerMemoryGb: 0.5,
   schedulerSeconds: (monitors: number) => 0.15 + monitors * 0.00005,
-  /** The checker queues a browser deep check every 6th HTTP cycle (services/checker.ts). */
+  /** The scheduler queues a browser deep check every 6th HTTP cycle. */
   browserEveryNthCheck: 6,
   browserMemoryGb: 2,
   browserSeconds: 6,
-  /** SQS requests per check: check send (batched 10) + receive/delete (batched) + results send (one each) + receive/delete. */
-  sqsRequestsPerCheck: 0.1 + 0.2 + 1 + 0.2,
   /** Idle long polling of 4 event source mappings (~5 pollers each, 20 s waits). */
   sqsIdlePollRequestsPerMonth: 4 * 5 * 3 * 60 * 730,
-  /** Aurora write I/Os per check (result row, state row, rollup; 10 per transaction). */
-  auroraIoPerCheck: 2,
+  /**
+   * Aurora write I/Os per check: a batch's rows, rollup and state updates are committed together, so
+   * their log records fill 4 KB writes (~1 KB of WAL per check). An estimate, not measured on Aurora.
+   */
+  auroraIoPerCheck: 0.25,
   /** Bytes per stored result row with indexes, raw rows kept 30 days. */
   resultRowBytes: 150,
   rawRetentionDays: 30,
   /** Average ACU: the scheduler runs every minute, so the writer never auto-pauses (0.5 ACU floor while awake). */
-  auroraAcu: (monitors: number) => (monitors <= 100 ? 0.5 : monitors <= 1000 ? 0.75 : 2),
+  auroraAcu: (monitors: number) => (monitors <= 1000 ? 0.5 : 1),
   auroraBaseStorageGb: 1,
   valkeyGb: 0.1,
-  ecpuPerCheck: 0,
   /** Interface endpoints: SQS, Secrets Manager, Lambda, in one AZ (vpcEndpointAzs = 1). */
   interfaceEndpoints: 3,
   endpointAzs: 1,
   secrets: 2,
   alarms: 25,
-  /** CloudWatch Logs ingested per check (one line from checker and results at info level). */
-  logBytesPerCheck: 300,
-  /** X-Ray default sampling: 1 request/s reservoir plus 5 % of the rest, per function. */
-  xrayReservoirPerSecond: 1,
-  xrayRate: 0.05,
+  /** CloudWatch Logs per invocation: Lambda's START/END/REPORT lines; nothing per check at info level. */
+  logBytesPerInvocation: 400,
+  /** Share of monitors whose target never answers (0 = the goal's "HTTP only, healthy"). */
+  hangingShare: Number(process.env['COST_HANGING_SHARE'] ?? 0),
 };
 
 const SCALES = [100, 1_000, 10_000];
@@ -79,15 +104,29 @@ interface Line {
   cost: (monitors: number) => number;
 }
 
-const checksPerMonth = (m: number) => m * (3600 / ASSUMPTIONS.intervalSeconds) * ASSUMPTIONS.hoursPerMonth;
-const perMonth = (hourly: number) => hourly * ASSUMPTIONS.hoursPerMonth;
 const A = ASSUMPTIONS;
 const P = PRICES;
+const M = MEASURED;
+const checksPerMonth = (m: number) => m * (3600 / A.intervalSeconds) * A.hoursPerMonth;
+const perMonth = (hourly: number) => hourly * A.hoursPerMonth;
+const windowsPerMonth = (60 / A.batchWindowSeconds) * 60 * A.hoursPerMonth;
 
-const xrayTraces = (invocations: number) => {
-  const reservoir = A.xrayReservoirPerSecond * 3600 * A.hoursPerMonth;
-  return Math.min(invocations, reservoir) + Math.max(0, invocations - reservoir) * A.xrayRate;
-};
+/** The batched pipeline at `m` monitors, per 20 s window. */
+function shape(m: number) {
+  const checksPerWindow = (m * A.batchWindowSeconds) / A.intervalSeconds;
+  const messages = Math.max(1, Math.ceil(checksPerWindow / A.checksPerMessage));
+  const invocations = Math.ceil(messages / A.messagesPerInvocation);
+  const checksPerInvocation = checksPerWindow / invocations;
+  // An invocation waits its lead, spans the window's due times, and ends with its slowest check.
+  const span = checksPerWindow > 1 ? A.batchWindowSeconds : 0;
+  const pHanging = 1 - (1 - A.hangingShare) ** checksPerInvocation;
+  const tail = pHanging * M.hangingBudgetSeconds + (1 - pHanging) * M.slowestHealthyCheckSeconds;
+  const checkerSeconds = A.leadSeconds + span + tail;
+  const resultMessages = invocations * Math.max(Math.ceil(checksPerInvocation / A.resultsPerMessage), Math.ceil((span + tail) / A.resultFlushSeconds));
+  const resultsInvocations = Math.max(A.batchWindowSeconds / A.resultsWindowSeconds, Math.ceil(resultMessages / 10));
+  const resultsSeconds = (M.resultsFixedMs + (checksPerWindow / resultsInvocations) * M.resultsMsPerResult) / 1000;
+  return { checksPerWindow, messages, invocations, checkerSeconds, resultMessages, resultsInvocations, resultsSeconds };
+}
 
 const LINES: Line[] = [
   { item: 'Aurora at 0.5 ACU (never pauses: scheduler every min)', fixed: true, cost: () => perMonth(0.5 * P.auroraAcuHour) },
@@ -99,24 +138,23 @@ const LINES: Line[] = [
   {
     item: 'Scheduler Lambda (every minute)',
     fixed: true,
-    cost: (m) =>
-      60 * A.hoursPerMonth * (A.schedulerMemoryGb * A.schedulerSeconds(m) * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6),
+    cost: (m) => 60 * A.hoursPerMonth * (A.schedulerMemoryGb * A.schedulerSeconds(m) * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6),
   },
   { item: 'CloudFront + S3 dashboard (within always-free tier)', fixed: true, cost: () => 0 },
   {
-    item: 'Checker Lambda (GB-s + requests)',
+    item: 'Checker Lambda (256 MB, batches of 20 s of due times)',
     fixed: false,
     cost: (m) => {
-      const batches = checksPerMonth(m) / 10;
-      return batches * (A.checkerMemoryGb * A.checkerBatchSeconds * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6);
+      const s = shape(m);
+      return windowsPerMonth * s.invocations * (A.checkerMemoryGb * s.checkerSeconds * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6);
     },
   },
   {
-    item: 'Results Lambda (GB-s + requests)',
+    item: 'Results Lambda (set-based recording)',
     fixed: false,
     cost: (m) => {
-      const batches = checksPerMonth(m) / 10;
-      return batches * (A.resultsMemoryGb * A.resultsBatchSeconds * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6);
+      const s = shape(m);
+      return windowsPerMonth * s.resultsInvocations * (A.resultsMemoryGb * s.resultsSeconds * P.lambdaArmGbSecond + P.lambdaPerMillionRequests / 1e6);
     },
   },
   {
@@ -127,7 +165,16 @@ const LINES: Line[] = [
       return runs * (A.browserMemoryGb * A.browserSeconds * P.lambdaX86GbSecond + P.lambdaPerMillionRequests / 1e6);
     },
   },
-  { item: 'SQS requests', fixed: false, cost: (m) => (checksPerMonth(m) * A.sqsRequestsPerCheck * P.sqsPerMillionRequests) / 1e6 },
+  {
+    item: 'SQS requests (batch sends, receives, deletes)',
+    fixed: false,
+    cost: (m) => {
+      const s = shape(m);
+      // Checks: one SendMessageBatch per 10 messages, a receive and a delete per invocation; results: a send per flush, a receive and a delete per invocation.
+      const perWindow = Math.ceil(s.messages / 10) + 2 * s.invocations + s.resultMessages + 2 * s.resultsInvocations;
+      return (windowsPerMonth * perWindow * P.sqsPerMillionRequests) / 1e6;
+    },
+  },
   { item: 'Aurora ACU above the 0.5 floor', fixed: false, cost: (m) => perMonth((A.auroraAcu(m) - 0.5) * P.auroraAcuHour) },
   { item: 'Aurora I/O', fixed: false, cost: (m) => (checksPerMonth(m) * A.auroraIoPerCheck * P.auroraPerMillionIo) / 1e6 },
   {
@@ -135,12 +182,15 @@ const LINES: Line[] = [
     fixed: false,
     cost: (m) => (A.auroraBaseStorageGb + (m * 1440 * A.rawRetentionDays * A.resultRowBytes) / 1e9) * P.auroraStorageGbMonth,
   },
-  { item: 'CloudWatch Logs ingestion', fixed: false, cost: (m) => ((checksPerMonth(m) * A.logBytesPerCheck) / 1e9) * P.cloudwatchLogsIngestGb },
   {
-    item: 'X-Ray traces (checker + results)',
+    item: 'CloudWatch Logs ingestion',
     fixed: false,
-    cost: (m) => ((2 * xrayTraces(checksPerMonth(m) / 10)) / 1e6) * P.xrayPerMillionTraces,
+    cost: (m) => {
+      const s = shape(m);
+      return ((windowsPerMonth * (s.invocations + s.resultsInvocations) * A.logBytesPerInvocation) / 1e9) * P.cloudwatchLogsIngestGb;
+    },
   },
+  { item: 'X-Ray traces (off; xrayTracing=true adds ~1 trace per invocation)', fixed: false, cost: () => 0 },
 ];
 
 /** What the same monitors cost elsewhere, monthly. Third-party plans are approximate and dated. */
@@ -171,7 +221,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function main(): void {
-  console.log(`Py_Monitor on AWS: monthly cost at a ${A.intervalSeconds} s interval — prices ${P.asOf}`);
+  console.log(`Py_Monitor on AWS: monthly cost at a ${A.intervalSeconds} s interval — prices ${P.asOf}; never-answering share ${A.hangingShare * 100}% (COST_HANGING_SHARE)`);
   console.log('');
   const header = ['line item', ...SCALES.map((m) => `${m.toLocaleString('en-US')} monitors`)];
   const rows: string[][] = [];
@@ -212,10 +262,11 @@ function main(): void {
   console.log('Capacity notes:');
   for (const m of SCALES) {
     const checksPerSecond = m / A.intervalSeconds;
-    const checkerNeeded = (checksPerSecond / 10) * A.checkerBatchSeconds;
+    const sh = shape(m);
+    const checkerNeeded = (sh.invocations * sh.checkerSeconds) / A.batchWindowSeconds;
     const browserNeeded = (checksPerSecond / A.browserEveryNthCheck) * A.browserSeconds;
     console.log(
-      `  ${m.toLocaleString('en-US').padStart(6)} monitors: ${checksPerSecond.toFixed(1)} checks/s -> ~${Math.ceil(checkerNeeded)} concurrent checkers (reserved: 10), ` +
+      `  ${m.toLocaleString('en-US').padStart(6)} monitors: ${checksPerSecond.toFixed(1)} checks/s -> ${sh.messages} check messages (${Math.round(sh.checksPerWindow / sh.messages)} checks each) and ${sh.invocations} checker invocation(s) of ~${sh.checkerSeconds.toFixed(0)} s per 20 s window, ~${Math.ceil(checkerNeeded)} concurrent checkers (reserved: 10), ` +
         `~${Math.ceil(browserNeeded)} concurrent browsers (reserved: 2)`,
     );
   }

@@ -38,8 +38,8 @@ async function main() {
   for (let i = 0; i < PROJECTS; i += 1000) {
     const n = Math.min(1000, PROJECTS - i);
     const ids = await seed<{ id: number }[]>`
-      INSERT INTO projects (owner_id, title, url)
-      SELECT ${owner!.id}, 'p' || g, (${seed.array(ports.map((p) => `http://127.0.0.1:${p}/`))}::text[])[1 + (g % ${ports.length})]
+      INSERT INTO projects (owner_id, key, title, url)
+      SELECT ${owner!.id}, 'bench-' || g, 'p' || g, (${seed.array(ports.map((p) => `http://127.0.0.1:${p}/`))}::text[])[1 + (g % ${ports.length})]
       FROM generate_series(${i}::int, ${i + n - 1}::int) g RETURNING id`;
     await seed`INSERT INTO monitoring_settings (project_id, check_interval, retry_count) SELECT unnest(${seed.array(ids.map((r) => r.id))}::int[]), ${INTERVAL}, 1`;
     await seed`INSERT INTO monitor_state (project_id, next_due_at)

@@ -19,6 +19,12 @@ export interface HttpProbeOptions extends NetworkOptions {
   retryCount?: number;
   /** Backoff before retry n is n * retryDelayMs. Default 500 ms. */
   retryDelayMs?: number;
+  /**
+   * The whole check's time, every try and backoff included (see `checkBudgetMs`): a try is cut at
+   * it, no retry starts that could not get a useful share of it, and a check cut short says
+   * "timed out after N s".
+   */
+  budgetMs?: number;
   /** Return the decoded body text (capped at maxBodyBytes) for content, keyword and change checks. */
   captureBody?: boolean;
   maxBodyBytes?: number;
@@ -401,12 +407,39 @@ export async function probeHttp(rawUrl: string, opts: HttpProbeOptions): Promise
     return invalidResult(rawUrl, opts, `only http and https URLs are supported, not ${url.protocol.replace(/:$/, '')}`);
   }
   const retries = Math.max(0, Math.floor(opts.retryCount ?? 0));
+  const budgetEnd = opts.budgetMs !== undefined ? now() + opts.budgetMs : Infinity;
   let last: HttpResult | undefined;
   for (let i = 0; i <= retries; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, i * (opts.retryDelayMs ?? 500)));
-    last = await attempt(url, opts);
+    if (i > 0) {
+      const backoff = i * (opts.retryDelayMs ?? 500);
+      if (budgetEnd - now() - backoff < MIN_TRY_MS) break;
+      await new Promise((r) => setTimeout(r, backoff));
+    }
+    const left = budgetEnd - now();
+    // Timers may fire a millisecond early against performance.now(): a try within 50 ms of the end is cut too.
+    const cut = left < timeoutOf(opts) + 50;
+    last = await attempt(url, cut ? { ...opts, timeoutMs: Math.max(1, Math.floor(left)) } : opts);
     last.attempts = i + 1;
+    if (cut && (last.error_kind === 'timeout' || last.error_kind === 'connect_timeout')) {
+      last.error_kind = 'timeout';
+      last.error_message = `timed out after ${formatSeconds(opts.budgetMs ?? 0)} s (the check's time budget, ${last.attempts} ${last.attempts === 1 ? 'try' : 'tries'})`;
+      break;
+    }
     if (last.is_available || (last.error_kind !== null && NO_RETRY.has(last.error_kind))) break;
   }
   return last!;
+}
+
+/** A retry that could not get this long is not started: it could not tell anything. */
+const MIN_TRY_MS = 1000;
+const formatSeconds = (ms: number) => String(Math.round(ms / 100) / 10);
+
+/**
+ * The whole time one check may take: `retryCount` retries after the first try, each up to
+ * `timeoutMs`, with the backoff between them, capped at `capMs` (what the checker has left).
+ */
+export function checkBudgetMs(timeoutMs: number, retryCount: number, capMs: number, retryDelayMs = 500): number {
+  const retries = Math.max(0, Math.floor(retryCount));
+  const backoff = (retryDelayMs * retries * (retries + 1)) / 2;
+  return Math.max(0, Math.min((retries + 1) * timeoutMs + backoff, capMs));
 }

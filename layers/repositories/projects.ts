@@ -89,7 +89,11 @@ export async function updateProject(
     await db`UPDATE projects SET ${db(values as never, keys)}, updated_at = now() WHERE id = ${id} AND is_active`;
   }
   if (statusInterval !== undefined) {
-    await db`UPDATE monitoring_settings SET check_interval = ${statusInterval}, updated_at = now() WHERE project_id = ${id}`;
+    const [changed] = await db<{ previous: number }[]>`
+      WITH old AS (SELECT check_interval FROM monitoring_settings WHERE project_id = ${id} FOR UPDATE)
+      UPDATE monitoring_settings m SET check_interval = ${statusInterval}, updated_at = now() FROM old
+      WHERE m.project_id = ${id} RETURNING old.check_interval AS previous`;
+    if (changed && changed.previous !== statusInterval) await rescheduleForInterval(db, id);
   }
   return findProject(db, id);
 }
@@ -164,10 +168,29 @@ export async function putMonitoringSettings(
   projectId: number,
   s: MonitoringSettings,
 ): Promise<MonitoringSettingsRow | undefined> {
-  const [row] = await db<MonitoringSettingsRow[]>`
-    UPDATE monitoring_settings SET ${db(s)}, updated_at = now() WHERE project_id = ${projectId}
-    RETURNING *`;
-  return row;
+  const [row] = await db<(MonitoringSettingsRow & { previous_interval: number })[]>`
+    WITH old AS (SELECT check_interval FROM monitoring_settings WHERE project_id = ${projectId} FOR UPDATE)
+    UPDATE monitoring_settings m SET ${db(s)}, updated_at = now() FROM old WHERE m.project_id = ${projectId}
+    RETURNING m.*, old.check_interval AS previous_interval`;
+  if (!row) return undefined;
+  const { previous_interval, ...settings } = row;
+  if (previous_interval !== settings.check_interval) await rescheduleForInterval(db, projectId);
+  return settings;
+}
+
+/**
+ * A new check interval takes effect at once: the next check is due one new interval after the last
+ * one (now, if that has passed), not at the time planned with the old interval. A check already
+ * claimed (due before `claimed_until`) still runs, and the next one comes after it.
+ */
+async function rescheduleForInterval(db: Db, projectId: number): Promise<void> {
+  await db`
+    UPDATE monitor_state s SET next_due_at = GREATEST(
+        now(),
+        coalesce(s.claimed_until, '-infinity'),
+        coalesce(s.last_checked_at + make_interval(secs => m.check_interval), LEAST(s.next_due_at, now() + make_interval(secs => m.check_interval)))),
+      updated_at = now()
+    FROM monitoring_settings m WHERE m.project_id = s.project_id AND s.project_id = ${projectId}`;
 }
 
 /** The active projects holding these keys, and whether their monitoring runs (an importer's lookup). */

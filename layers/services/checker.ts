@@ -1,9 +1,9 @@
-import { probeHttp } from '../checks/http.ts';
+import { checkBudgetMs, probeHttp } from '../checks/http.ts';
 import { probeSsl } from '../checks/ssl.ts';
 import { fingerprintContent } from '../checks/content-change.ts';
 import { checkKeywords } from '../checks/keywords.ts';
 import type { Queue, Logger } from '../platform/ports.ts';
-import { jobStartedMessage, type CheckMessage, type ResultMessageInput } from './messages.ts';
+import { jobStartedMessage, MAX_RESULTS_PER_BATCH, type CheckMessage, type HttpCheckMessage, type ResultMessageInput } from './messages.ts';
 
 /** What the checker needs: it runs outside the VPC on AWS, so no database, only queues. */
 export interface CheckerContext {
@@ -14,12 +14,25 @@ export interface CheckerContext {
   /** Domain-expiry probe options. */
   rdapBootstrapUrl?: string | undefined;
   whoisServer?: string | undefined;
+  /** Most checks one invocation runs at once (a batch's checks share it). Default 50. */
+  checksPerInvocation?: number | undefined;
+  /** Results are sent together at most this long after the first of them is ready. Default 1 s. */
+  resultFlushMs?: number | undefined;
 }
 
-type HttpCheck = Extract<CheckMessage, { kind: 'http' }>;
+type HttpCheck = HttpCheckMessage;
+type HttpResultInput = Extract<ResultMessageInput, { type: 'http_result' }>;
 
-/** Runs one scheduled HTTP check, with content-change and keyword checks from the same response. */
-export async function runHttpCheck(c: CheckerContext, m: HttpCheck): Promise<ResultMessageInput> {
+/** Time the checker keeps for itself at the end of an invocation: sending the last results. */
+export const CHECKER_MARGIN_MS = 5_000;
+/** A check is not started with less than this left: it could not tell anything. */
+const MIN_START_MS = 2_000;
+
+/**
+ * Runs one scheduled HTTP check, with content-change and keyword checks from the same response,
+ * within `capMs`: all tries and their backoff end by then (see `checkBudgetMs`).
+ */
+export async function runHttpCheck(c: CheckerContext, m: HttpCheck, capMs = Infinity): Promise<HttpResultInput> {
   const started = new Date();
   const t = m.target;
   const wantBody = t.content_change_detection || (t.keyword_monitoring && t.keywords.length > 0);
@@ -29,8 +42,9 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck): Promise<Res
     headers: t.custom_headers,
     timeoutMs: t.timeout * 1000,
     ...(t.time_limit ? { timeLimitMs: t.time_limit } : {}),
-    // retry_count is the number of tries (spec 5: 1-5, default 3); the probe counts extra attempts.
-    retryCount: Math.max(0, t.retry_count - 1),
+    // retry_count counts retries after the first try (spec 5: "retry on failure, 1-5 times").
+    retryCount: t.retry_count,
+    budgetMs: checkBudgetMs(t.timeout * 1000, t.retry_count, capMs),
     captureBody: wantBody,
   });
   let contentHash: string | null = null;
@@ -120,8 +134,9 @@ export async function runExpiryCheck(c: CheckerContext, m: ExpiryCheck): Promise
   };
 }
 
-export async function runCheck(c: CheckerContext, m: CheckMessage): Promise<ResultMessageInput> {
-  return m.kind === 'http' ? runHttpCheck(c, m) : runExpiryCheck(c, m);
+/** One check of any kind; an HTTP check ends within `capMs` (the caller's remaining time). */
+export async function runCheck(c: CheckerContext, m: CheckMessage, capMs = Infinity): Promise<ResultMessageInput> {
+  return m.kind === 'http' ? runHttpCheck(c, m, capMs) : runExpiryCheck(c, m);
 }
 
 /** One check from the check queue: probes, and hands the result to the results queue. */
@@ -129,4 +144,154 @@ export async function checkAndReport(c: CheckerContext, m: CheckMessage): Promis
   // An on-demand check first tells its job that it started (the API shows it `running`).
   if (m.kind === 'http' && m.job_id) await c.queue.send('results', [{ body: jobStartedMessage(m.job_id) }]);
   await c.queue.send('results', [{ body: await runCheck(c, m) }]);
+}
+
+/** The failure recorded for a check the checker gave up on. */
+export function timedOutResult(m: HttpCheck, started: Date, budgetMs: number): HttpResultInput {
+  return {
+    type: 'http_result',
+    project_id: m.project_id,
+    due_at: m.due_at.toISOString(),
+    started_at: started.toISOString(),
+    cycle: m.cycle,
+    result: {
+      is_available: false,
+      status_code: null,
+      response_time: null,
+      error_kind: 'timeout',
+      error_message: `timed out after ${Math.round(budgetMs / 100) / 10} s (the check's time budget)`,
+      checked_at: new Date().toISOString(),
+      details: {},
+    },
+    content_hash: null,
+    keywords: null,
+    job_id: m.job_id ?? null,
+  };
+}
+
+export interface BatchRun {
+  /** How long the invocation still has (Lambda's getRemainingTimeInMillis, or the local runner's). */
+  remainingMs: () => number;
+  /** Results are handed on in batches: this many at most, or after this long. */
+  flushAfterMs?: number;
+}
+
+/**
+ * Runs a batch of checks: each starts at its due time (at once if that has passed), at most
+ * `checksPerInvocation` at a time, each within its budget, capped by what the invocation has left
+ * minus a margin. A check whose budget runs out gets a "timed out" result; a check there is no time
+ * left to start is put back on the check queue. Results go to the results queue in batches.
+ */
+export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run: BatchRun): Promise<{ recorded: number; requeued: number }> {
+  const cap = Math.max(1, c.checksPerInvocation ?? 50);
+  const results = new ResultBuffer(c, run.flushAfterMs ?? c.resultFlushMs ?? 1000);
+  const requeue: HttpCheck[] = [];
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const acquire = async () => {
+    if (running < cap) {
+      running++;
+      return;
+    }
+    await new Promise<void>((r) => waiting.push(r));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  const one = async (m: HttpCheck) => {
+    const wait = m.due_at.getTime() - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await acquire();
+    try {
+      const left = run.remainingMs() - CHECKER_MARGIN_MS;
+      if (left < MIN_START_MS) {
+        requeue.push(m);
+        return;
+      }
+      // An on-demand check first tells its job that it started (the API shows it `running`).
+      if (m.job_id) await c.queue.send('results', [{ body: jobStartedMessage(m.job_id) }]);
+      results.add(await boundedCheck(c, m, left));
+    } finally {
+      release();
+    }
+  };
+  const sorted = [...checks].sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
+  await Promise.all(sorted.map(one));
+  await results.close();
+  if (requeue.length) {
+    c.log.warn('checker out of time; checks put back on the queue', { count: requeue.length });
+    await c.queue.send('checks', [{ body: { type: 'check_batch', checks: requeue.map(checkInput) } }]);
+  }
+  return { recorded: results.count, requeued: requeue.length };
+}
+
+/**
+ * The probe bounds itself; this is the guarantee behind it: whatever hangs (a resolver, a bug), the
+ * check ends with a "timed out" result shortly after its budget.
+ */
+async function boundedCheck(c: CheckerContext, m: HttpCheck, capMs: number): Promise<HttpResultInput> {
+  const started = new Date();
+  const budget = checkBudgetMs(m.target.timeout * 1000, m.target.retry_count, capMs);
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<HttpResultInput>((resolve) => {
+    timer = setTimeout(() => resolve(timedOutResult(m, started, budget)), budget + 1000);
+  });
+  try {
+    return await Promise.race([runHttpCheck(c, m, capMs), giveUp]);
+  } catch (err) {
+    // The probe never throws for a failing target; this is our fault, and still a recorded failure.
+    c.log.error('check failed', { project_id: m.project_id, error: err instanceof Error ? err.message : String(err) });
+    const failed = timedOutResult(m, started, budget);
+    failed.result.error_kind = 'error';
+    failed.result.error_message = 'the check could not run';
+    return failed;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const checkInput = (m: HttpCheck) => ({ ...m, due_at: m.due_at.toISOString() });
+
+/** Collects results and sends them as `result_batch` messages: when full, after `flushAfterMs`, and at close. */
+class ResultBuffer {
+  private items: HttpResultInput[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+  private failed: unknown;
+  count = 0;
+
+  constructor(
+    private readonly c: CheckerContext,
+    private readonly flushAfterMs: number,
+  ) {}
+
+  add(r: HttpResultInput): void {
+    this.items.push(r);
+    this.count++;
+    if (this.items.length >= MAX_RESULTS_PER_BATCH) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.flushAfterMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.items.length === 0) return;
+    const results = this.items;
+    this.items = [];
+    const body = results.length === 1 ? results[0] : { type: 'result_batch' as const, results };
+    this.sending = this.sending.then(() =>
+      this.c.queue.send('results', [{ body }]).catch((err: unknown) => {
+        this.failed = err;
+      }),
+    );
+  }
+
+  /** Sends what is left; throws if any batch could not be sent (the message is then retried). */
+  async close(): Promise<void> {
+    this.flush();
+    await this.sending;
+    if (this.failed) throw this.failed;
+  }
 }

@@ -10,16 +10,18 @@ const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 /** The API job (services/jobs.ts) an on-demand check or browser run reports to; absent on scheduled ones. */
 export const jobIdSchema = z.uuid();
 
+const httpCheckMessageSchema = z.object({
+  type: z.literal('check'),
+  kind: z.literal('http'),
+  project_id: z.number().int().positive(),
+  due_at: isoDate,
+  cycle: z.number().int().nonnegative(),
+  target: checkTargetShape,
+  job_id: jobIdSchema.optional(),
+});
+
 export const checkMessageSchema = z.discriminatedUnion('kind', [
-  z.object({
-    type: z.literal('check'),
-    kind: z.literal('http'),
-    project_id: z.number().int().positive(),
-    due_at: isoDate,
-    cycle: z.number().int().nonnegative(),
-    target: checkTargetShape,
-    job_id: jobIdSchema.optional(),
-  }),
+  httpCheckMessageSchema,
   z.object({
     type: z.literal('check'),
     kind: z.enum(['ssl', 'domain']),
@@ -29,6 +31,26 @@ export const checkMessageSchema = z.discriminatedUnion('kind', [
 ]);
 export type CheckMessage = z.output<typeof checkMessageSchema>;
 export type CheckMessageInput = z.input<typeof checkMessageSchema>;
+export type HttpCheckMessage = z.output<typeof httpCheckMessageSchema>;
+export type HttpCheckMessageInput = z.input<typeof httpCheckMessageSchema>;
+
+/** Most checks one batch message carries (a message stays far below SQS's 256 KiB). */
+export const MAX_CHECKS_PER_BATCH = 100;
+
+/**
+ * The checks due in one window, in one message of the check queue: the message is delayed to the
+ * first one's due time, and the checker starts each at its own `due_at`.
+ */
+export const checkBatchMessageSchema = z.object({
+  type: z.literal('check_batch'),
+  checks: z.array(httpCheckMessageSchema).min(1).max(MAX_CHECKS_PER_BATCH),
+});
+export type CheckBatchMessage = z.output<typeof checkBatchMessageSchema>;
+export type CheckBatchMessageInput = z.input<typeof checkBatchMessageSchema>;
+
+/** Everything the check queue carries: batches of scheduled HTTP checks, and single checks (expiry probes). */
+export const checkQueueMessageSchema = z.union([checkBatchMessageSchema, checkMessageSchema]);
+export type CheckQueueMessage = z.output<typeof checkQueueMessageSchema>;
 
 export const probeResultSchema = z.object({
   is_available: z.boolean(),
@@ -49,17 +71,28 @@ export const expiryResultSchema = z.object({
   details: z.record(z.string(), z.unknown()).default({}),
 });
 
+const httpResultMessageSchema = z.object({
+  type: z.literal('http_result'),
+  project_id: z.number().int().positive(),
+  due_at: isoDate.nullable(),
+  started_at: isoDate,
+  cycle: z.number().int().nonnegative().nullable(),
+  result: probeResultSchema,
+  content_hash: z.string().nullable().default(null),
+  keywords: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).nullable().default(null),
+  job_id: jobIdSchema.nullable().default(null),
+});
+export type HttpResultMessage = z.output<typeof httpResultMessageSchema>;
+
+/** Most results one message of the results queue carries. */
+export const MAX_RESULTS_PER_BATCH = 100;
+
 export const resultMessageSchema = z.discriminatedUnion('type', [
+  httpResultMessageSchema,
+  /** The HTTP results a checker finished close together, recorded together. */
   z.object({
-    type: z.literal('http_result'),
-    project_id: z.number().int().positive(),
-    due_at: isoDate.nullable(),
-    started_at: isoDate,
-    cycle: z.number().int().nonnegative().nullable(),
-    result: probeResultSchema,
-    content_hash: z.string().nullable().default(null),
-    keywords: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).nullable().default(null),
-    job_id: jobIdSchema.nullable().default(null),
+    type: z.literal('result_batch'),
+    results: z.array(httpResultMessageSchema).min(1).max(MAX_RESULTS_PER_BATCH),
   }),
   z.object({
     type: z.literal('expiry_result'),

@@ -1,4 +1,3 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { ConnectionStore, DeliveryLog, Logger, Mailer, Push, Queue } from '../platform/ports.ts';
 import { alertKeyOf } from './notifications/alert-key.ts';
@@ -6,7 +5,7 @@ import type { ChannelEnv, DeliveryOutcome } from './notifications/channels/chann
 import { channelTypes, deliverVia, type ChannelType } from './notifications/channels/index.ts';
 import { pushTo } from './notifications/channels/websocket.ts';
 import { deliveryKinds, notificationSchema } from './notifications/kinds.ts';
-import { notifyMessageSchema, type NotifyMessage, type ResultMessageInput } from './messages.ts';
+import type { NotifyMessage, ResultMessageInput } from './messages.ts';
 
 /** The notifier runs outside the VPC on AWS: it delivers and reports outcomes on the results queue. */
 export interface NotifierContext {
@@ -101,7 +100,8 @@ async function closeSessions(c: NotifierContext, userId: number, belowVersion: n
   );
 }
 
-async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
+/** One message of the notifications queue: a delivery, a status push, or closing a user's sessions. */
+export async function handleNotifyMessage(c: NotifierContext, m: NotifyMessage): Promise<void> {
   if (m.type === 'status') {
     await pushTo(c, await c.connections.byProject(m.project_id), m.payload);
     return;
@@ -125,27 +125,4 @@ async function handle(c: NotifierContext, m: NotifyMessage): Promise<void> {
     at: new Date().toISOString(),
   };
   await c.queue.send('results', [{ body: report }]);
-}
-
-/** The notifications queue consumer. */
-export async function handleNotifyBatch(c: NotifierContext, event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: { itemIdentifier: string }[] = [];
-  await Promise.all(
-    event.Records.map(async (record) => {
-      let message: NotifyMessage;
-      try {
-        message = notifyMessageSchema.parse(JSON.parse(record.body));
-      } catch (err) {
-        c.log.error('malformed notification dropped', { messageId: record.messageId, error: err instanceof Error ? err.message : String(err) });
-        return;
-      }
-      try {
-        await handle(c, message);
-      } catch (err) {
-        c.log.error('notification failed', { messageId: record.messageId, error: err instanceof Error ? err.message : String(err) });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }),
-  );
-  return { batchItemFailures: failures };
 }

@@ -5,7 +5,7 @@ import type { QueueMessage } from '../platform/ports.ts';
 import { activeSyntheticTests } from '../repositories/browser.ts';
 import { journeyJob } from './browser.ts';
 import type { BrowserJobInput } from './browser-messages.ts';
-import type { CheckMessageInput } from './messages.ts';
+import { MAX_CHECKS_PER_BATCH, type CheckBatchMessageInput, type HttpCheckMessageInput } from './messages.ts';
 import { sweepOutbox } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -28,21 +28,45 @@ export function browserWork(cadence: DeepCheckCadence, cycle: number, intervalSe
 }
 
 /** The message of one HTTP check, scheduled or "check now": the project's probe settings, due now or later. */
-export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): CheckMessageInput {
+export function httpCheckMessage(t: CheckTarget & { project_id: number }, dueAt: Date, cycle: number): HttpCheckMessageInput {
   return { type: 'check', kind: 'http', project_id: t.project_id, due_at: dueAt.toISOString(), cycle, target: pickFields(t, checkTargetKeys) };
 }
 
 export interface TickOptions {
   /** How far ahead a tick claims checks: one minute on AWS (a tick a minute), less locally. */
   lookaheadSeconds: number;
+  /** Checks due within this many seconds of each other share a batch message. Default 20. */
+  batchWindowSeconds?: number;
+  /** Batches are sent this much before their first due time: the check queue's batching window. */
+  leadSeconds?: number;
   limit?: number;
 }
 
 /**
- * One scheduler tick: claims the checks due within the look-ahead and enqueues each with a delay
- * up to its due time, so checks start spread over the window, never in a burst. The browser work a
- * cycle brings (`browserWork`: the deep check by the project's cadence, journeys every 6th) goes to the
- * browser queue, delayed alike.
+ * Groups checks (sorted by due time) into batches: a batch holds the checks due within `windowMs` of
+ * its first one, at most MAX_CHECKS_PER_BATCH.
+ */
+export function batchByDueTime<T extends { due_at: Date }>(due: T[], windowMs: number, max = MAX_CHECKS_PER_BATCH): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  for (const d of [...due].sort((a, b) => a.due_at.getTime() - b.due_at.getTime())) {
+    const first = current[0];
+    if (first && (current.length >= max || d.due_at.getTime() - first.due_at.getTime() >= windowMs)) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(d);
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+/**
+ * One scheduler tick: claims the checks due within the look-ahead and enqueues them in batches, each
+ * delayed to its first check's due time; the checker starts every check at its own due time, so
+ * checks start spread over the window, never in a burst. The browser work a cycle brings
+ * (`browserWork`: the deep check by the project's cadence, journeys every 6th) goes to the browser
+ * queue, delayed alike.
  */
 export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ enqueued: number; outbox: number }> {
   const now = ctx.clock.now();
@@ -53,8 +77,12 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   const due = await ctx.sql.begin((tx) => mon.claimDueProjects(tx, now, until, opts.limit ?? 10_000));
   // Delays count from the moment of sending, not from the start of the tick (the claim takes time).
   const sendAt = ctx.clock.now().getTime();
-  const delay = (dueAt: Date) => Math.max(0, (dueAt.getTime() - sendAt) / 1000);
-  const messages: QueueMessage[] = due.map((d) => ({ body: httpCheckMessage(d, d.due_at, d.cycle), delaySeconds: delay(d.due_at), id: `${d.project_id}-${d.cycle}` }));
+  const delay = (dueAt: Date, lead = 0) => Math.max(0, (dueAt.getTime() - sendAt) / 1000 - lead);
+  // One message per window of due times: the checker starts each check at its own due time.
+  const messages: QueueMessage[] = batchByDueTime(due, (opts.batchWindowSeconds ?? 20) * 1000).map((batch) => {
+    const body: CheckBatchMessageInput = { type: 'check_batch', checks: batch.map((d) => httpCheckMessage(d, d.due_at, d.cycle)) };
+    return { body, delaySeconds: delay(batch[0]!.due_at, opts.leadSeconds ?? 0), id: `${batch[0]!.project_id}-${batch[0]!.cycle}` };
+  });
   if (messages.length) await ctx.queue.send('checks', messages);
   const work = due.map((d) => ({ d, ...browserWork(d.deep_check_cadence, d.cycle, d.check_interval) }));
   const deepChecks = work.filter((w) => w.deepCheck).map((w) => w.d);
@@ -65,12 +93,15 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
     ...journeys.map((t) => ({ job: journeyJob(t, t.url), dueAt: journeyDue.get(t.project_id) ?? new Date(sendAt) })),
   ];
   if (jobs.length) await ctx.queue.send('browser', jobs.map((j) => ({ body: j.job, delaySeconds: delay(j.dueAt) })));
-  return { enqueued: messages.length, outbox };
+  return { enqueued: due.length, outbox };
 }
 
-/** First local start: overdue projects start 0.5 s apart (spec 6.1). */
-export async function staggerStart(ctx: ServiceContext, stepMs = 500): Promise<number> {
-  return mon.staggerOverdue(ctx.sql, ctx.clock.now(), stepMs);
+/**
+ * First local start: overdue projects start 0.5 s apart (spec 6.1), over at most 30 s, so thousands of
+ * them are all checked within half a minute (batched checks keep up with 100/s and more).
+ */
+export async function staggerStart(ctx: ServiceContext, stepMs = 500, maxSpreadMs = 30_000): Promise<number> {
+  return mon.staggerOverdue(ctx.sql, ctx.clock.now(), stepMs, maxSpreadMs);
 }
 
 export async function setAllRunning(ctx: ServiceContext, running: boolean) {

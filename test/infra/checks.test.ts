@@ -135,7 +135,7 @@ describe('queues', () => {
   it('keeps messages invisible for six times the consumer timeout', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
     const check = Object.entries(queues).find(([k]) => k.startsWith('ChecksCheckQueue'))?.[1];
-    expect(check?.Properties?.['VisibilityTimeout']).toBe(360);
+    expect(check?.Properties?.['VisibilityTimeout']).toBe(720);
   });
 });
 
@@ -208,13 +208,48 @@ describe('placement', () => {
     expect(poolOf('Applies database migrations')).toBe('2');
   });
 
-  it('runs zip functions on Node 24 arm64 with active tracing', () => {
+  it('runs zip functions on Node 24 arm64, without X-Ray tracing by default', () => {
     const zips = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
       (f) => JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"') && f.Properties?.['PackageType'] !== 'Image',
     );
     expect(zips.length).toBe(9);
     for (const f of zips) {
-      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      expect(f.Properties?.['TracingConfig']).toBeUndefined();
     }
+    const policies = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+    expect(policies).not.toContain('xray:PutTraceSegments');
+  });
+
+  it('turns X-Ray tracing on for every function, the browser too, with xrayTracing=true', () => {
+    const traced = synthStack({ xrayTracing: 'true' }).template;
+    const fns = Object.values(resourcesOf(traced, 'AWS::Lambda::Function')).filter((f) => JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"'));
+    expect(fns.length).toBe(10);
+    for (const f of fns) expect(f.Properties?.['TracingConfig']).toEqual({ Mode: 'Active' });
+    traced.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' })]) },
+    });
+  });
+});
+
+describe('batching (issue 18)', () => {
+  it('gathers check messages and results for five seconds before invoking their consumers', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(template, 'Probes targets') },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(template, 'Records results') },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+  });
+
+  it('gives the checker two minutes (a batch spans 20 s of due times) at 256 MB, and lets it put checks back on its queue', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), Timeout: 120, MemorySize: 256 });
+    const checker = resourcesOf(template)[functionId(template, 'Probes targets')];
+    const env = (checker?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['CHECK_QUEUE_URL', 'RESULTS_QUEUE_URL']));
   });
 });

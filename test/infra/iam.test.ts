@@ -127,7 +127,7 @@ describe('function environment', () => {
           .Variables,
       ).sort();
     expect(env('Every minute')).toEqual(['BROWSER_QUEUE_URL', 'CHECK_QUEUE_URL', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL']);
-    expect(env('Probes targets')).toEqual(['MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
+    expect(env('Probes targets')).toEqual(['CHECK_QUEUE_URL', 'MODE', 'NODE_OPTIONS', 'RESULTS_QUEUE_URL']);
     expect(env('Records results')).toEqual(['CONNECTIONS_TABLE', 'DATABASE_POOL_MAX', 'DATABASE_SECRET_ARN', 'MODE', 'NODE_OPTIONS', 'NOTIFY_QUEUE_URL', 'PUBLIC_URL']);
     expect(env('Delivers email')).toEqual([
       'CONNECTIONS_TABLE',

@@ -1712,6 +1712,7 @@ export interface Paths {
       body: {
         check_interval?: number;
         timeout?: number;
+        /** retries after a failed first try (up to retry_count + 1 tries), all within the check's time budget */
         retry_count?: number;
         alert_threshold?: number;
         is_alert_enabled?: boolean;

@@ -104,7 +104,13 @@ export const maintenanceBody = z
 const monitoringSettingsFields = {
   check_interval: interval,
   timeout: z.number().int('must be an integer').min(5).max(300).default(30),
-  retry_count: z.number().int('must be an integer').min(1).max(5).default(3),
+  retry_count: z
+    .number()
+    .int('must be an integer')
+    .min(1)
+    .max(5)
+    .default(3)
+    .describe('retries after a failed first try (up to retry_count + 1 tries), all within the check\'s time budget'),
   alert_threshold: z.number().int('must be an integer').min(1).max(10).default(3),
   is_alert_enabled: z.boolean().default(true),
   alert_email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).nullable().default(null),

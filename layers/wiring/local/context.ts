@@ -60,6 +60,7 @@ export function checkerContextFor(config: Config, queue: LocalQueue | ServiceCon
     dnsServers: config.DNS_SERVERS,
     rdapBootstrapUrl: config.RDAP_BOOTSTRAP_URL,
     whoisServer: config.WHOIS_SERVER,
+    checksPerInvocation: config.CHECKS_PER_INVOCATION,
   };
 }
 

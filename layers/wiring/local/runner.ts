@@ -25,7 +25,14 @@ export interface LocalSystem {
   close(): Promise<void>;
 }
 
-const lambdaContext = (name: string) => ({ functionName: name, awsRequestId: 'local' }) as Context;
+/** The local checker's time limit per batch, as the checker Lambda's timeout on AWS. */
+export const LOCAL_CHECKER_LIMIT_MS = 120_000;
+
+/** A Lambda context as the handlers see it; `getRemainingTimeInMillis` counts down from `limitMs`. */
+const lambdaContext = (name: string, limitMs = 900_000) => {
+  const deadline = Date.now() + limitMs;
+  return { functionName: name, awsRequestId: 'local', getRemainingTimeInMillis: () => deadline - Date.now() } as Context;
+};
 const scheduledEvent = (detailType: string): EventBridgeEvent<string, unknown> => ({
   version: '0',
   id: 'local',
@@ -41,6 +48,7 @@ const scheduledEvent = (detailType: string): EventBridgeEvent<string, unknown> =
 /** Local timers: a tick every 5 s claiming 10 s ahead keeps lateness low without a minute-long wait. */
 export const LOCAL_TICK_MS = 5_000;
 const LOCAL_LOOKAHEAD_S = 10;
+const LOCAL_BATCH_WINDOW_S = 5;
 const DAILY_FIRST_RUN_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -56,13 +64,14 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   const checkerHandler = createCheckerHandler(async () => checker);
   const resultsHandler = createResultsHandler(getCtx);
   const notifierHandler = createNotifierHandler(async () => notifier);
-  ctx.queue.consume('checks', (e) => checkerHandler(e, lambdaContext('checker')) as Promise<SQSBatchResponse>, config.CHECK_CONCURRENCY, 1);
+  // As on AWS: up to CHECK_CONCURRENCY checker invocations, each taking up to 10 batch messages.
+  ctx.queue.consume('checks', (e) => checkerHandler(e, lambdaContext('checker', LOCAL_CHECKER_LIMIT_MS)) as Promise<SQSBatchResponse>, config.CHECK_CONCURRENCY, 10);
   ctx.queue.consume('results', (e) => resultsHandler(e, lambdaContext('results')), 1, 10);
   const browserHandler = createBrowserHandler({ ...ctx.browser.deps(), sink: ctx.queue, logger: ctx.log });
   ctx.queue.consume('browser', (e) => browserHandler(e), config.BROWSER_CONCURRENCY, 1);
   ctx.queue.consume('notifications', (e) => notifierHandler(e, lambdaContext('notifier')), 5, 1);
 
-  const scheduler = createSchedulerHandler(getCtx, { lookaheadSeconds: LOCAL_LOOKAHEAD_S });
+  const scheduler = createSchedulerHandler(getCtx, { lookaheadSeconds: LOCAL_LOOKAHEAD_S, batchWindowSeconds: LOCAL_BATCH_WINDOW_S });
   const daily = createDailyHandler(getCtx);
   const tickOnce = () => scheduler(scheduledEvent('Scheduled Event'), lambdaContext('scheduler'));
   const timers: NodeJS.Timeout[] = [];

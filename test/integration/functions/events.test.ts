@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const lambda = { functionName: 'test', awsRequestId: 'test' } as Context;
+const lambda = { functionName: 'test', awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 const load = async (file: string) => JSON.parse(await readFile(join('events', file), 'utf8')) as never;
 
 describe('Lambda entry points', () => {
@@ -53,7 +53,7 @@ describe('sample events (events/) run through the same handlers', () => {
     expect(hourly).toMatchObject({ projects: expect.any(Number), anomalies_recorded: 0, alerts_raised: 0 });
   });
 
-  it('checker events: a batch reports no failures; check now comes by the queue too, its result goes to the results queue', async () => {
+  it('checker events: a batch message of checks reports no failures; check now comes by the queue too, its result goes to the results queue', async () => {
     const ctx = app.system.ctx;
     const checker = createCheckerHandler(async () => checkerContextFor(ctx.config, ctx.queue, ctx.log));
     expect(await checker(await load('checker/http-check.json'), lambda)).toEqual({ batchItemFailures: [] });
@@ -67,13 +67,13 @@ describe('sample events (events/) run through the same handlers', () => {
     ]);
   });
 
-  it('results and notifier events are consumed; a malformed record is dropped, not retried forever', async () => {
+  it('results and notifier events are consumed; a malformed record is reported failed, so SQS moves it to the dead-letter queue', async () => {
     const ctx = app.system.ctx;
     const results = createResultsHandler(async () => ctx);
     expect(await results(await load('results/http-result.json'), lambda)).toEqual({ batchItemFailures: [] });
     const notifier = createNotifierHandler(async () => ({ ...ctx, allowPrivateTargets: true }));
     expect(await notifier(await load('notifier/status-push.json'), lambda)).toEqual({ batchItemFailures: [] });
-    expect(await notifier(await load('notifier/malformed.json'), lambda)).toEqual({ batchItemFailures: [] });
+    expect(await notifier(await load('notifier/malformed.json'), lambda)).toEqual({ batchItemFailures: [{ itemIdentifier: 'e2c1b0d5-0002' }] });
   });
 
   it('ws events: a connection without a token is refused with 401; ping is answered in the route response', async () => {

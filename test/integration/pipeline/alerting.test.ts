@@ -257,7 +257,7 @@ describe('scheduler', () => {
     const queue = app.system.ctx.queue;
     const original = queue.send.bind(queue);
     queue.send = async (name, messages) => {
-      if (name === 'checks') for (const m of messages) sent.push((m.body as { project_id: number }).project_id);
+      if (name === 'checks') for (const m of messages) for (const c of (m.body as { checks: { project_id: number }[] }).checks) sent.push(c.project_id);
       return original(name, messages);
     };
     try {

@@ -47,8 +47,11 @@ describe('deep_check_cadence', () => {
     const t0 = new Date(Date.UTC(2030, 5, 1));
     await app.system.ctx.sql`UPDATE monitor_state SET next_due_at = ${new Date(t0.getTime() + 1000)}, is_running = true WHERE project_id IN ${app.system.ctx.sql(Object.values(ids))}`;
 
-    const sent: { queue: QueueName; body: { kind?: string; project_id?: number } }[] = [];
-    const queue = { send: async (q: QueueName, messages: QueueMessage[]) => void sent.push(...messages.map((m) => ({ queue: q, body: m.body as { kind?: string; project_id?: number } }))) };
+    type Body = { kind?: string; project_id?: number; type?: string; checks?: Body[] };
+    const sent: { queue: QueueName; body: Body }[] = [];
+    // Checks travel in batch messages: count each check of a batch on its own.
+    const unbatch = (b: Body): Body[] => (b.type === 'check_batch' ? (b.checks ?? []) : [b]);
+    const queue = { send: async (q: QueueName, messages: QueueMessage[]) => void sent.push(...messages.flatMap((m) => unbatch(m.body as Body).map((body) => ({ queue: q, body })))) };
     let now = t0;
     const ctx = { ...app.system.ctx, queue, clock: { now: () => now } };
     // 288 ticks of five minutes, each claiming five minutes ahead: one day, cycles 1 to 288.
