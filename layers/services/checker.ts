@@ -73,6 +73,7 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck): Promise<Res
       },
     },
     content_hash: contentHash,
+    content_selector: t.content_selector,
     keywords,
   };
 }
