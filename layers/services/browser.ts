@@ -1,4 +1,4 @@
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, forbidden, notFound } from '../errors.ts';
 import {
   browserResultMessageSchema,
   journeyResultMessageSchema,
@@ -14,7 +14,8 @@ import { nextJourneyState } from './alert-rules.ts';
 import { applyDecision } from './alerting.ts';
 import { reportMonitoringError } from './monitoring.ts';
 import { dispatchOutbox } from './outbox.ts';
-import type { ServiceContext } from './context.ts';
+import { canModifyProject } from './projects.ts';
+import type { Actor, ServiceContext } from './context.ts';
 
 // Browser monitoring (spec 3.4, 4.2, 4.11): runs go through ctx.browser (the local Chromium pool, or
 // the browser function on AWS); results are recorded here whether they came back directly or by queue.
@@ -76,8 +77,10 @@ export interface Image {
   takenAt?: Date;
 }
 
-export async function screenshot(ctx: ServiceContext, projectId: number, opts: { force: boolean; thumbnail: boolean }): Promise<Image> {
+export async function screenshot(ctx: ServiceContext, actor: Actor, projectId: number, opts: { force: boolean; thumbnail: boolean }): Promise<Image> {
   const p = await projectOrThrow(ctx, projectId);
+  // A forced capture costs a browser run: only those who may change the project may ask for one.
+  if (opts.force && !canModifyProject(actor, p.owner_id)) throw forbidden('only those who may change the project may force a new screenshot');
   let shot = await repo.latestScreenshot(ctx.sql, projectId);
   const stale = !shot || ctx.clock.now().getTime() - shot.taken_at.getTime() > SCREENSHOT_MAX_AGE_SECONDS * 1000;
   if (opts.force || stale) {

@@ -1052,7 +1052,7 @@ export interface Paths {
     };
   };
   "/projects/{id}/screenshot": {
-    /** Screenshot of the project page (PNG), cached an hour; force=true captures a new one */
+    /** Screenshot of the project page (PNG), cached an hour; force=true captures a new one (those who may change the project) */
     get: {
       role: "viewer";
       params: {

@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import { forbidden } from '../../errors.ts';
 import * as browser from '../../services/browser.ts';
-import { hasRole } from '../../services/context.ts';
 import { Reply } from '../http.ts';
 import { route } from '../router.ts';
 import { idParam, pageOf, pagination } from '../schemas/common.ts';
@@ -47,16 +45,13 @@ export const browserRoutes = [
   route({
     method: 'GET',
     path: '/api/v1/projects/{id}/screenshot',
-    summary: 'Screenshot of the project page (PNG), cached an hour; force=true captures a new one',
+    summary: 'Screenshot of the project page (PNG), cached an hour; force=true captures a new one (those who may change the project)',
     tag: 'browser',
     access: 'viewer',
     params: idParam,
     query: screenshotQuery,
     produces: 'image/png',
-    handler: async ({ ctx, actor, params, query }) => {
-      if (query.force && !hasRole(actor, 'user')) throw forbidden('viewers cannot force a new screenshot');
-      return image(await browser.screenshot(ctx, params.id, { force: query.force ?? false, thumbnail: false }));
-    },
+    handler: async ({ ctx, actor, params, query }) => image(await browser.screenshot(ctx, actor, params.id, { force: query.force ?? false, thumbnail: false })),
   }),
   route({
     method: 'GET',
@@ -67,10 +62,7 @@ export const browserRoutes = [
     params: idParam,
     query: screenshotQuery,
     produces: 'image/jpeg',
-    handler: async ({ ctx, actor, params, query }) => {
-      if (query.force && !hasRole(actor, 'user')) throw forbidden('viewers cannot force a new screenshot');
-      return image(await browser.screenshot(ctx, params.id, { force: query.force ?? false, thumbnail: true }));
-    },
+    handler: async ({ ctx, actor, params, query }) => image(await browser.screenshot(ctx, actor, params.id, { force: query.force ?? false, thumbnail: true })),
   }),
   route({
     method: 'GET',
