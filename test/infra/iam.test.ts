@@ -150,6 +150,7 @@ describe('function environment', () => {
       'PUBLIC_URL',
       'REDIS_URL',
       'TOOLS_FUNCTION_NAME',
+      'VIEWER_ADDRESS_KEY',
     ]);
     expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);
   });

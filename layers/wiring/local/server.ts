@@ -22,6 +22,8 @@ export interface LocalServerOptions {
   maxConnections?: number;
   /** Time allowed for a request's headers (default 10 s). */
   headersTimeoutMs?: number;
+  /** Config TRUST_PROXY: proxies whose X-Forwarded-For names the client. */
+  trustProxy?: readonly string[] | undefined;
 }
 
 // What CloudFront's response headers policy adds on AWS (lib/web.ts), for the local server.
@@ -90,7 +92,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     if (path.startsWith('/api/') || path === '/metrics') {
       let result: HttpResponse;
       try {
-        result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
+        result = await opts.api(await toApiGatewayEvent(req, { trustProxy: opts.trustProxy }), lambdaContext);
       } catch (err) {
         result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge() : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
