@@ -59,6 +59,9 @@ const mime: Record<string, string> = {
 
 const lambdaContext = { functionName: 'api', awsRequestId: 'local' } as Context;
 
+/** File errors that mean "nothing there" (404); any other is the server's fault (a 500 without details). */
+const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL']);
+
 async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
   let rel: string;
   try {
@@ -79,8 +82,10 @@ async function serveStatic(root: string, urlPath: string, res: ServerResponse): 
     });
     res.end(data);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && NOT_THERE.has(code)) return false;
+    throw err;
   }
 }
 
