@@ -1,15 +1,22 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { DomainError } from '../../errors.ts';
 import type { BrowserRunner, Prober, ToolInvoker } from '../ports.ts';
 
 /** Invokes a function synchronously with `{ [key]: payload }` and returns its JSON answer. */
 async function invoke(client: LambdaClient, functionName: string, key: string, payload: unknown): Promise<unknown> {
-  const out = await client.send(
-    new InvokeCommand({
-      FunctionName: functionName,
-      InvocationType: 'RequestResponse',
-      Payload: new TextEncoder().encode(JSON.stringify({ [key]: payload })),
-    }),
-  );
+  const out = await client
+    .send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify({ [key]: payload })),
+      }),
+    )
+    .catch((err: unknown) => {
+      // All of the function's reserved concurrency is busy (the browser's with scheduled checks): a 503, not a 500.
+      if (err instanceof TooManyRequestsException) throw new DomainError('UNAVAILABLE', `${functionName} is busy; try again shortly`, { retryAfter: 30 });
+      throw err;
+    });
   const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
   if (out.FunctionError) throw new Error(`${functionName} failed: ${out.FunctionError}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as unknown;
