@@ -1,4 +1,5 @@
 import { probeHttp } from '../checks/http.ts';
+import { maskUrlPassword } from '../model/secrets.ts';
 import { probeSsl } from '../checks/ssl.ts';
 import { fingerprintContent } from '../checks/content-change.ts';
 import { checkKeywords } from '../checks/keywords.ts';
@@ -64,7 +65,8 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck): Promise<Res
       checked_at: r.checked_at,
       details: {
         resolved_ip: details.resolved_ip,
-        final_url: details.final_url,
+        // Shown in the logs to every reader: never a password of the project URL.
+        final_url: maskUrlPassword(details.final_url),
         redirect_count: details.redirect_count,
         timings: details.timings,
         body_size: details.body_size,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
+import { startHttpServer } from '../../support/servers/http-server.ts';
 import { expectInvalid } from './helpers.ts';
 
 // Issue 16.5: header values, the webhook URL, the alert address and a password in the project URL
@@ -67,6 +68,26 @@ describe('credentials in project settings', () => {
       expect(JSON.stringify(all.body)).not.toContain('s3cret-pass');
       const one = await app.request('GET', `/api/v1/projects/${id}/status`, { token: who.token });
       expect(one.body.url).toBe('https://monitor:****@example.com/health');
+    }
+  });
+
+  it('keeps the URL password out of the check logs every reader sees', async () => {
+    const site = await startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    try {
+      const owner = await app.user('user');
+      const manager = await app.user('manager');
+      const viewer = await app.user('viewer');
+      const url = site.url.replace('http://', 'http://monitor:s3cret-pass@') + '/';
+      const p = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'logged', url } });
+      expect(p.status, p.text).toBe(201);
+      expect((await app.request('POST', `/api/v1/projects/${p.body.id}/check`, { token: manager.token })).status).toBe(200);
+      await app.system.ctx.queue.drain();
+      const logs = await app.request('GET', `/api/v1/projects/${p.body.id}/logs`, { token: viewer.token });
+      expect(logs.body.items.length).toBeGreaterThan(0);
+      expect(logs.text).not.toContain('s3cret-pass');
+      expect(logs.text).toContain('monitor:****@');
+    } finally {
+      await site.close();
     }
   });
 
