@@ -8,7 +8,7 @@ import {
 import type * as z from 'zod';
 import * as repo from '../repositories/browser.ts';
 import * as mon from '../repositories/monitoring.ts';
-import { findProject } from '../repositories/projects.ts';
+import { findProject, lockProject } from '../repositories/projects.ts';
 import type { OutboxRow } from '../repositories/outbox.ts';
 import { nextJourneyState } from './alert-rules.ts';
 import { applyDecision } from './alerting.ts';
@@ -107,9 +107,19 @@ export interface SyntheticInput {
   is_active: boolean;
 }
 
+/** Journeys of one project, as a monitors file allows: each runs every 6th cycle, for up to 5 minutes. */
+export const MAX_JOURNEYS_PER_PROJECT = 50;
+
 export async function createSyntheticTest(ctx: ServiceContext, projectId: number, t: SyntheticInput) {
   await projectOrThrow(ctx, projectId);
-  return repo.insertSyntheticTest(ctx.sql, { project_id: projectId, ...t });
+  return ctx.sql.begin(async (tx) => {
+    // Locked, so two creations at once cannot both pass the count.
+    if (!(await lockProject(tx, projectId))) throw notFound('project');
+    if ((await repo.listSyntheticTests(tx, projectId)).length >= MAX_JOURNEYS_PER_PROJECT) {
+      throw new DomainError('CONFLICT', `a project has at most ${MAX_JOURNEYS_PER_PROJECT} journeys; delete one first`);
+    }
+    return repo.insertSyntheticTest(tx, { project_id: projectId, ...t });
+  });
 }
 
 export async function listSyntheticTests(ctx: ServiceContext, projectId: number) {

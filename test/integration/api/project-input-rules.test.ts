@@ -64,6 +64,20 @@ describe('content_selector', () => {
   });
 });
 
+describe('journeys per project', () => {
+  it('are at most 50, as in a monitors file: the 51st is a 409 and nothing is written', async () => {
+    const u = await app.user('user');
+    const p = await app.request('POST', '/api/v1/projects', { token: u.token, body: { title: 'j', url: 'https://example.com' } });
+    const path = `/api/v1/projects/${p.body.id}/synthetic-tests`;
+    const body = (i: number) => ({ name: `journey ${i}`, steps: [{ action: 'wait', value: 10 }] });
+    const made = await Promise.all(Array.from({ length: 50 }, (_, i) => app.request('POST', path, { token: u.token, body: body(i) })));
+    expect(made.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const refused = await app.request('POST', path, { token: u.token, body: body(51) });
+    expect(refused.status, refused.text).toBe(409);
+    expect((await app.request('GET', path, { token: u.token })).body.items).toHaveLength(50);
+  });
+});
+
 describe('maintenance_ends_at', () => {
   it('is refused in the past, accepted in the future', async () => {
     const u = await app.user('user');
