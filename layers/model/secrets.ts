@@ -37,11 +37,21 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
 }
 
 /**
- * A project URL as written back: when it is the stored URL with its password masked, the stored URL
- * (the password kept); otherwise what was sent.
+ * A project URL as written back: a masked password with the stored URL's user and origin takes the
+ * stored password (the path may have changed); anything else is what was sent.
  */
 export function restoreUrlPassword(sent: string, stored: string): string {
-  return sent !== stored && maskUrlPassword(stored) === sent ? stored : sent;
+  let next: URL;
+  let old: URL;
+  try {
+    next = new URL(sent);
+    old = new URL(stored);
+  } catch {
+    return sent;
+  }
+  if (next.password !== MASK || old.password === '' || next.origin !== old.origin || next.username !== old.username) return sent;
+  next.password = old.password;
+  return next.href;
 }
 
 /** Header values sent back as the mask keep the stored value of the same header (names compared case-insensitively). */

@@ -108,6 +108,10 @@ describe('credentials in project settings', () => {
     expect(settings.body.webhook_url).toBe(HOOK);
     expect(settings.body.alert_email).toBe('oncall@example.com');
     expect(settings.body.timeout).toBe(20);
+    // A new path with the masked password keeps the password too.
+    const moved = await app.request('PATCH', `/api/v1/projects/${id}`, { token: owner.token, body: { url: 'https://monitor:****@example.com/v2/health' } });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.body.url).toBe('https://monitor:s3cret-pass@example.com/v2/health');
   });
 
   it('refuses a mask that matches no stored value instead of saving the stars', async () => {
