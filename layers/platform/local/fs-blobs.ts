@@ -35,7 +35,12 @@ export class FsBlobs implements Blobs {
 
   async delete(keys: string[]): Promise<void> {
     for (const key of keys) {
-      const p = this.path(key);
+      let p: string;
+      try {
+        p = this.path(key);
+      } catch {
+        continue; // A key outside the store names no file of ours.
+      }
       await rm(p, { force: true });
       await rm(`${p}.type`, { force: true });
     }
