@@ -30,6 +30,13 @@ export const configSchema = z
     HTTP_MAX_CONNECTIONS: int(1000, 1, 100_000),
     /** Time a client has to send a request's headers to the local server. */
     HTTP_HEADERS_TIMEOUT_SECONDS: int(10, 1, 300),
+    /**
+     * Reverse proxies in front of the local server whose X-Forwarded-For is believed: their addresses,
+     * comma-separated, or `loopback`. Unset, the client is the connection's peer and the header is ignored.
+     */
+    TRUST_PROXY: optionalList,
+    /** Set on AWS: the key CloudFront sends to the API; with it, CloudFront's viewer address names the client. */
+    VIEWER_ADDRESS_KEY: optionalString,
     DATA_DIR: z.string().default('.data'),
     DATABASE_URL: optionalString,
     /** Set on AWS: the Secrets Manager secret holding the Aurora credentials. */

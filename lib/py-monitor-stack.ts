@@ -58,6 +58,7 @@ export class PyMonitorStack extends Stack {
     }
     const wsHost = `${this.realtime.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
     this.web = new Web(this, 'Web', { config, apiDomainName: this.api.domainName, wsUrl: this.realtime.stage.url, wsHost });
+    this.api.apiFunction.addEnvironment('VIEWER_ADDRESS_KEY', this.web.originKey);
     this.migrations = new Migrations(this, 'Migrations', { config, data: this.data });
 
     // Links in emails and webhooks point at the dashboard.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -24,6 +24,18 @@ function handler(event) {
 }
 `;
 
+/**
+ * On /api/*: the viewer's address in a header the API reads for sign-in limits (layers/endpoints/client-ip.ts);
+ * whatever the viewer sent under that name is replaced.
+ */
+export const VIEWER_ADDRESS_CODE = `
+function handler(event) {
+  var request = event.request;
+  request.headers['x-pymonitor-viewer-address'] = { value: event.viewer.ip };
+  return request;
+}
+`;
+
 /** Query parameters a badge route reads (spec 10); each one is part of the cache key, nothing else is. */
 export const BADGE_QUERY_PARAMETERS = ['period', 'label', 'color', 'style', 'format'];
 
@@ -42,6 +54,8 @@ export const CACHED_PUBLIC_PATHS = { status: ['/api/v1/status', '/api/v1/status/
 export class Web extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly siteBucket: s3.Bucket;
+  /** Sent by CloudFront to the API with every request (X-PyMonitor-Origin): the API believes the viewer address only with it. */
+  readonly originKey: string;
 
   constructor(scope: Construct, id: string, props: { config: DeployConfig; apiDomainName: string; wsUrl: string; wsHost: string }) {
     super(scope, id);
@@ -85,7 +99,18 @@ export class Web extends Construct {
       comment: 'Redirect / to the dashboard, as the local server does',
     });
 
-    const apiOrigin = new origins.HttpOrigin(props.apiDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
+    // The stack's own UUID: unique per stack, never shown to viewers, stable across deploys.
+    this.originKey = Fn.select(2, Fn.split('/', Stack.of(this).stackId));
+    const apiOrigin = new origins.HttpOrigin(props.apiDomainName, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      // An origin custom header replaces a viewer's header of the same name.
+      customHeaders: { 'x-pymonitor-origin': this.originKey },
+    });
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: "The viewer's address for the API's sign-in limits",
+    });
     // TTL 0 by default: a response without Cache-Control is not kept; with one, its max-age rules.
     const publicRead = (name: string, queryStrings: cloudfront.CacheQueryStringBehavior): cloudfront.BehaviorOptions => ({
       origin: apiOrigin,
@@ -142,6 +167,7 @@ export class Web extends Construct {
           // must see its own Host, or API Gateway cannot route the request.
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: securityHeaders,
+          functionAssociations: [{ function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         },
       },
     });

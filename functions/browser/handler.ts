@@ -23,6 +23,8 @@ export const handler = createBrowserFunctionHandler({
   ...(blobs ? { blobs } : {}),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
   dnsServers: config.DNS_SERVERS,
+  // The function's timeout is 120 s (lib/browser.ts): a journey ends with its own report before that.
+  journeyMaxMs: 100_000,
   logger,
   sink: queue,
 });

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { clientIp } from './client-ip.ts';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { ZodType } from 'zod';
@@ -203,7 +204,7 @@ export class Router {
         query,
         body,
         event,
-        ip: event.requestContext.http.sourceIp,
+        ip: clientIp(event, ctx.config),
       });
       let response = toResponse(result, route.status ?? 200);
       if (method === 'HEAD') {

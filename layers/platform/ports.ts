@@ -70,6 +70,8 @@ export interface Cache {
 export interface Blobs {
   put(key: string, data: Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<{ data: Uint8Array; contentType: string } | undefined>;
+  /** Removes blobs (retention); a key that is not there is no error. Absent where the store expires them itself (S3 lifecycle). */
+  delete?(keys: string[]): Promise<void>;
 }
 
 export interface Clock {

@@ -112,6 +112,11 @@ export async function lockMonitorState(db: Db, projectId: number): Promise<Monit
   return row;
 }
 
+/** Forgets the content hash: the next check sets a new baseline (after the selector changed). */
+export async function resetContentBaseline(db: Db, projectId: number): Promise<void> {
+  await db`UPDATE monitor_state SET content_hash = NULL WHERE project_id = ${projectId}`;
+}
+
 export async function updateMonitorState(db: Db, projectId: number, patch: Partial<Omit<MonitorStateRow, 'project_id'>>): Promise<void> {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
   if (keys.length === 0) return;

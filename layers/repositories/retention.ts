@@ -5,3 +5,35 @@ export async function deleteCheckResultsBefore(db: Db, cutoff: Date): Promise<nu
   const rows = await db`DELETE FROM check_results WHERE checked_at < ${cutoff} RETURNING id`;
   return rows.length;
 }
+
+/** Deletes deep-check rows older than the cutoff. */
+export async function deleteBrowserChecksBefore(db: Db, cutoff: Date): Promise<number> {
+  const rows = await db`DELETE FROM browser_checks WHERE checked_at < ${cutoff} RETURNING id`;
+  return rows.length;
+}
+
+/**
+ * Deletes screenshots older than the cutoff, except each project's latest image (the one the API
+ * serves); returns the blob keys they held.
+ */
+export async function deleteScreenshotsBefore(db: Db, cutoff: Date): Promise<{ rows: number; keys: string[] }> {
+  const rows = await db<{ image_key: string | null; thumbnail_key: string | null }[]>`
+    DELETE FROM screenshots s WHERE s.taken_at < ${cutoff}
+      AND s.id NOT IN (
+        SELECT DISTINCT ON (project_id) id FROM screenshots WHERE image_key IS NOT NULL ORDER BY project_id, taken_at DESC, id DESC
+      )
+    RETURNING s.image_key, s.thumbnail_key`;
+  return { rows: rows.length, keys: rows.flatMap((r) => [r.image_key, r.thumbnail_key].filter((k): k is string => k !== null)) };
+}
+
+/** Deletes journey runs older than the cutoff; returns the blob keys of their step screenshots. */
+export async function deleteSyntheticRunsBefore(db: Db, cutoff: Date): Promise<{ rows: number; keys: string[] }> {
+  const [row] = await db<{ rows: number; keys: string[] }[]>`
+    WITH gone AS (DELETE FROM synthetic_runs WHERE started_at < ${cutoff} RETURNING steps)
+    SELECT (SELECT count(*) FROM gone)::int AS rows,
+      ARRAY(
+        SELECT step->>'screenshot_key' FROM gone, jsonb_array_elements(CASE WHEN jsonb_typeof(gone.steps) = 'array' THEN gone.steps ELSE '[]' END) AS step
+        WHERE step->>'screenshot_key' IS NOT NULL
+      ) AS keys`;
+  return row ?? { rows: 0, keys: [] };
+}

@@ -1,3 +1,4 @@
+import { maskUrlPassword } from '../model/secrets.ts';
 import type { SyntheticTestRow } from '../repositories/browser.ts';
 import type { AlertContextRow, MonitorStateRow } from '../repositories/monitoring.ts';
 import type { ResultMessage } from './messages.ts';
@@ -26,7 +27,8 @@ export interface Decision {
   notifications: PendingNotification[];
 }
 
-export const projectRef = (p: AlertContextRow) => ({ id: p.id, title: p.title, url: p.url });
+// Alerts reach every user and every channel: a password in the project URL is never in them.
+export const projectRef = (p: AlertContextRow) => ({ id: p.id, title: p.title, url: maskUrlPassword(p.url) });
 
 /** Notifications are allowed unless switched off or in maintenance; maintenance ends by itself at its end time. */
 export function alertsAllowed(p: AlertContextRow, at: Date): { notify: boolean; endMaintenance: boolean } {
@@ -123,7 +125,10 @@ export function nextHttpState(state: MonitorStateRow, project: AlertContextRow, 
       } });
     }
   }
-  if (m.content_hash !== null) {
+  // A hash taken with another selector than the project's (a check claimed before the selector
+  // changed) is no evidence of a change, nor a baseline.
+  const sameSelector = m.content_selector === undefined || m.content_selector === project.content_selector;
+  if (m.content_hash !== null && sameSelector) {
     if (state.content_hash && state.content_hash !== m.content_hash && notify) {
       d.notifications.push({ kind: 'content_change', data: {
         project: projectRef(project),

@@ -24,6 +24,8 @@ export interface BrowserJobDeps {
   logger?: Logger;
   /** Overrides how hosts resolve (tests); otherwise DNS_SERVERS, or the system's resolvers. */
   resolveHost?: HostResolver;
+  /** A journey's total limit (default 5 minutes; on AWS less than the browser function's timeout). */
+  journeyMaxMs?: number;
 }
 
 export async function runBrowserJob(deps: BrowserJobDeps, job: BrowserJob): Promise<BrowserOutputMessage> {
@@ -104,6 +106,7 @@ async function journeyJob(deps: BrowserJobDeps, job: Extract<BrowserJob, { kind:
   const result = await runJourney(deps.pool, job.scenario, {
     allowPrivateTargets: deps.allowPrivateTargets,
     ...(job.url ? { startUrl: job.url } : {}),
+    ...(deps.journeyMaxMs !== undefined ? { maxDurationMs: deps.journeyMaxMs } : {}),
     ...optional(deps),
   });
   const run = `${stamp(result.started_at)}-${randomUUID().slice(0, 8)}`;

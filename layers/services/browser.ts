@@ -1,4 +1,4 @@
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError, forbidden, notFound } from '../errors.ts';
 import {
   browserResultMessageSchema,
   journeyResultMessageSchema,
@@ -8,13 +8,14 @@ import {
 import type * as z from 'zod';
 import * as repo from '../repositories/browser.ts';
 import * as mon from '../repositories/monitoring.ts';
-import { findProject } from '../repositories/projects.ts';
+import { findProject, lockProject } from '../repositories/projects.ts';
 import type { OutboxRow } from '../repositories/outbox.ts';
 import { nextJourneyState } from './alert-rules.ts';
 import { applyDecision } from './alerting.ts';
 import { reportMonitoringError } from './monitoring.ts';
 import { dispatchOutbox } from './outbox.ts';
 import { failJob, finishJob, runJob, type JobOutcome, type JobView } from './jobs.ts';
+import { canModifyProject } from './projects.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
 // Browser monitoring (spec 3.4, 4.2, 4.11): every run goes through the browser queue (the local
@@ -100,6 +101,8 @@ export async function screenshot(
   opts: { force: boolean; thumbnail: boolean },
 ): Promise<{ done: true; image: Image } | { done: false; job: JobView }> {
   const p = await projectOrThrow(ctx, projectId);
+  // A forced capture costs a browser run: only those who may change the project may ask for one.
+  if (opts.force && !canModifyProject(actor, p.owner_id)) throw forbidden('only those who may change the project may force a new screenshot');
   let shot = await repo.latestScreenshot(ctx.sql, projectId);
   const stale = !shot || ctx.clock.now().getTime() - shot.taken_at.getTime() > SCREENSHOT_MAX_AGE_SECONDS * 1000;
   if (opts.force || stale) {
@@ -130,9 +133,19 @@ export interface SyntheticInput {
   is_active: boolean;
 }
 
+/** Journeys of one project, as a monitors file allows: each runs every 6th cycle, for up to 5 minutes. */
+export const MAX_JOURNEYS_PER_PROJECT = 50;
+
 export async function createSyntheticTest(ctx: ServiceContext, projectId: number, t: SyntheticInput) {
   await projectOrThrow(ctx, projectId);
-  return repo.insertSyntheticTest(ctx.sql, { project_id: projectId, ...t });
+  return ctx.sql.begin(async (tx) => {
+    // Locked, so two creations at once cannot both pass the count.
+    if (!(await lockProject(tx, projectId))) throw notFound('project');
+    if ((await repo.listSyntheticTests(tx, projectId)).length >= MAX_JOURNEYS_PER_PROJECT) {
+      throw new DomainError('CONFLICT', `a project has at most ${MAX_JOURNEYS_PER_PROJECT} journeys; delete one first`);
+    }
+    return repo.insertSyntheticTest(tx, { project_id: projectId, ...t });
+  });
 }
 
 export async function listSyntheticTests(ctx: ServiceContext, projectId: number) {

@@ -1,4 +1,5 @@
 import { checkBudgetMs, probeHttp } from '../checks/http.ts';
+import { maskUrlPassword } from '../model/secrets.ts';
 import { probeSsl } from '../checks/ssl.ts';
 import { fingerprintContent } from '../checks/content-change.ts';
 import { checkKeywords } from '../checks/keywords.ts';
@@ -78,7 +79,8 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck, capMs = Infi
       checked_at: r.checked_at,
       details: {
         resolved_ip: details.resolved_ip,
-        final_url: details.final_url,
+        // Shown in the logs to every reader: never a password of the project URL.
+        final_url: maskUrlPassword(details.final_url),
         redirect_count: details.redirect_count,
         timings: details.timings,
         body_size: details.body_size,
@@ -87,6 +89,7 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck, capMs = Infi
       },
     },
     content_hash: contentHash,
+    content_selector: t.content_selector,
     keywords,
     job_id: m.job_id ?? null,
   };

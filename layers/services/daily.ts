@@ -1,7 +1,7 @@
 import * as alerts from '../repositories/alerts.ts';
 import * as mon from '../repositories/monitoring.ts';
 import { dropPartitionsBefore, ensurePartitions } from '../repositories/partitions.ts';
-import { deleteCheckResultsBefore } from '../repositories/retention.ts';
+import { deleteBrowserChecksBefore, deleteCheckResultsBefore, deleteScreenshotsBefore, deleteSyntheticRunsBefore } from '../repositories/retention.ts';
 import type { CheckMessageInput } from './messages.ts';
 import { purgeJobs } from './jobs.ts';
 import type { ServiceContext } from './context.ts';
@@ -44,12 +44,31 @@ export async function cleanupAlerts(ctx: ServiceContext, days: number, resolvedO
   return { retention_days: days, resolved_only: resolvedOnly, cutoff: cutoff.toISOString(), alerts_deleted: deleted };
 }
 
-/** Retention (spec 13.1): logs by dropping whole day partitions, resolved alerts by age. */
+/**
+ * Retention (spec 13.1): logs by dropping whole day partitions, resolved alerts by age; browser checks,
+ * journey runs and screenshots (but each project's latest) like the logs (issue 16.10).
+ */
 export async function cleanup(ctx: ServiceContext, opts: { logDays?: number; alertDays?: number; resolvedOnly?: boolean } = {}) {
+  const now = ctx.clock.now();
   const logs = await cleanupLogs(ctx, opts.logDays ?? ctx.config.LOG_RETENTION_DAYS);
   const purged = await cleanupAlerts(ctx, opts.alertDays ?? ctx.config.ALERT_RETENTION_DAYS, opts.resolvedOnly ?? true);
-  const created = await ensurePartitions(ctx.sql, ctx.clock.now());
-  return { partitions_dropped: logs.partitions_dropped, partitions_created: created, log_rows_deleted: logs.log_rows_deleted, alerts_deleted: purged.alerts_deleted };
+  const logCutoff = new Date(logs.cutoff);
+  const browserChecks = await deleteBrowserChecksBefore(ctx.sql, logCutoff);
+  const runs = await deleteSyntheticRunsBefore(ctx.sql, logCutoff);
+  const screenshots = await deleteScreenshotsBefore(ctx.sql, logCutoff);
+  // On AWS the bucket's lifecycle rule expires screenshots (lib/data.ts) and the daily function has no
+  // blob store; locally the files go with their rows.
+  if (ctx.config.MODE === 'local') await ctx.blobs.delete?.([...runs.keys, ...screenshots.keys]);
+  const created = await ensurePartitions(ctx.sql, now);
+  return {
+    partitions_dropped: logs.partitions_dropped,
+    partitions_created: created,
+    log_rows_deleted: logs.log_rows_deleted,
+    alerts_deleted: purged.alerts_deleted,
+    browser_checks_deleted: browserChecks,
+    journey_runs_deleted: runs.rows,
+    screenshots_deleted: screenshots.rows,
+  };
 }
 
 export async function runDaily(ctx: ServiceContext) {

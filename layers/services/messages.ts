@@ -79,6 +79,8 @@ const httpResultMessageSchema = z.object({
   cycle: z.number().int().nonnegative().nullable(),
   result: probeResultSchema,
   content_hash: z.string().nullable().default(null),
+  /** The selector the hash was taken with (absent in messages of older versions). */
+  content_selector: z.string().nullable().optional(),
   keywords: z.object({ found: z.array(z.string()), missing: z.array(z.string()) }).nullable().default(null),
   job_id: jobIdSchema.nullable().default(null),
 });

@@ -1,5 +1,6 @@
 import { notFound } from '../errors.ts';
 import { checkTargetKeys, pickFields, type CheckTarget, type DeepCheckCadence } from '../model/project.ts';
+import { maskUrlPassword } from '../model/secrets.ts';
 import * as mon from '../repositories/monitoring.ts';
 import type { QueueMessage } from '../platform/ports.ts';
 import { activeSyntheticTests } from '../repositories/browser.ts';
@@ -120,7 +121,7 @@ export function stateView(s: mon.SchedulerStatusRow) {
   return {
     project_id: s.project_id,
     title: s.title,
-    url: s.url,
+    url: maskUrlPassword(s.url),
     is_running: s.is_running,
     check_interval: s.check_interval,
     next_due_at: s.next_due_at,

@@ -66,6 +66,10 @@ describe('screenshots (spec 3.4)', () => {
     const again = await fetch(`${app.url}/api/v1/projects/${projectId}/screenshot`, { headers: { authorization: `Bearer ${viewer.token}` } });
     expect(again.headers.get('x-screenshot-taken-at')).toBe(takenAt);
     expect((await app.request('GET', `/api/v1/projects/${projectId}/screenshot?force=true`, { token: viewer.token })).status).toBe(403);
+    // A user who may not change the project may not spend browser time on it either (issue 16.10).
+    const other = await app.user('user', 'Other');
+    expect((await app.request('GET', `/api/v1/projects/${projectId}/screenshot?force=true`, { token: other.token })).status).toBe(403);
+    expect((await app.request('GET', `/api/v1/projects/${projectId}/screenshot/thumbnail?force=true`, { token: other.token })).status).toBe(403);
     const forced = await fetch(`${app.url}/api/v1/projects/${projectId}/screenshot?force=true`, { headers: { authorization: `Bearer ${owner.token}` } });
     expect(forced.status).toBe(200);
     expect(forced.headers.get('x-screenshot-taken-at')).not.toBe(takenAt);

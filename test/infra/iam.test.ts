@@ -157,6 +157,7 @@ describe('function environment', () => {
       'REDIS_URL',
       'SYNC_WAIT_SECONDS',
       'TOOLS_FUNCTION_NAME',
+      'VIEWER_ADDRESS_KEY',
     ]);
     expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);
   });

@@ -4,7 +4,8 @@ import { Stage } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BADGE_QUERY_PARAMETERS, ROOT_REDIRECT_CODE } from '../../lib/web.ts';
+import { BADGE_QUERY_PARAMETERS, ROOT_REDIRECT_CODE, VIEWER_ADDRESS_CODE } from '../../lib/web.ts';
+import { clientIp, ORIGIN_KEY_HEADER, VIEWER_ADDRESS_HEADER } from '../../layers/endpoints/client-ip.ts';
 import { resourcesOf, synthStack, type CfnResource } from './synth.ts';
 
 // AWS managed policy ids (CloudFront documents them as fixed).
@@ -162,6 +163,41 @@ describe('dashboard distribution', () => {
       expect(handler({ request: { uri } })).toMatchObject({ statusCode: 302, headers: { location: { value: '/frontend/html/index.html' } } });
     }
     expect(handler({ request: { uri: '/frontend/css/app.css' } })).toEqual({ uri: '/frontend/css/app.css' });
+  });
+
+  it("gives the API the viewer's address, believed only with the stack's origin key (issue 16: sign-in limits behind CloudFront)", () => {
+    // CloudFront: a viewer-request function on /api/* and the origin key on the API origin.
+    const distribution = Object.values(resourcesOf(template, 'AWS::CloudFront::Distribution'))[0]!;
+    const config = (distribution.Properties as { DistributionConfig: { CacheBehaviors: { PathPattern: string; FunctionAssociations?: { FunctionARN: unknown }[] }[]; Origins: { DomainName: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] } }).DistributionConfig;
+    const api = config.CacheBehaviors.find((b) => b.PathPattern === '/api/*')!;
+    expect(api.FunctionAssociations).toHaveLength(1);
+    const functions = resourcesOf(template, 'AWS::CloudFront::Function');
+    const viewerFn = Object.entries(functions).find(([, r]) => String((r.Properties as { FunctionCode: string }).FunctionCode).includes(VIEWER_ADDRESS_HEADER));
+    expect(viewerFn, 'the viewer address function').toBeDefined();
+    expect(JSON.stringify(api.FunctionAssociations![0]!.FunctionARN)).toContain(viewerFn![0]);
+    const apiOrigins = config.Origins.filter((o) => JSON.stringify(o.DomainName).includes('ApiHttpApi'));
+    expect(apiOrigins.length).toBeGreaterThan(0);
+    const originKey = apiOrigins[0]!.OriginCustomHeaders?.find((h) => h.HeaderName === ORIGIN_KEY_HEADER)?.HeaderValue;
+    expect(originKey).toBeDefined();
+    // The API function holds the same key.
+    const lambdas = resourcesOf(template, 'AWS::Lambda::Function');
+    const apiFn = Object.values(lambdas).find((r) => JSON.stringify(r.Properties).includes('VIEWER_ADDRESS_KEY'));
+    expect((apiFn!.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables['VIEWER_ADDRESS_KEY']).toEqual(originKey);
+
+    // The function, run as plain JS, replaces whatever the viewer sent under that name.
+    type Req = { headers: Record<string, { value: string }> };
+    const handler = new Function(`${VIEWER_ADDRESS_CODE}; return handler;`)() as (e: { request: Req; viewer: { ip: string } }) => Req;
+    const out = handler({ request: { headers: { [VIEWER_ADDRESS_HEADER]: { value: '6.6.6.6' } } }, viewer: { ip: '203.0.113.9' } });
+    expect(out.headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '203.0.113.9' });
+
+    // The API: the viewer's address with the key; API Gateway's sourceIp (the edge, or a direct caller) without it.
+    const event = (headers: Record<string, string>) => ({ headers, requestContext: { http: { sourceIp: '130.176.0.1' } } }) as unknown as Parameters<typeof clientIp>[0];
+    const key = { VIEWER_ADDRESS_KEY: 'stack-key' };
+    expect(clientIp(event({ [ORIGIN_KEY_HEADER]: 'stack-key', [VIEWER_ADDRESS_HEADER]: '203.0.113.9' }), key)).toBe('203.0.113.9');
+    expect(clientIp(event({ [ORIGIN_KEY_HEADER]: 'guess', [VIEWER_ADDRESS_HEADER]: '203.0.113.9' }), key)).toBe('130.176.0.1');
+    expect(clientIp(event({ [VIEWER_ADDRESS_HEADER]: '203.0.113.9', 'x-forwarded-for': '203.0.113.9' }), key)).toBe('130.176.0.1');
+    expect(clientIp(event({ [ORIGIN_KEY_HEADER]: 'stack-key', [VIEWER_ADDRESS_HEADER]: 'not an address' }), key)).toBe('130.176.0.1');
+    expect(clientIp(event({ [ORIGIN_KEY_HEADER]: 'stack-key', [VIEWER_ADDRESS_HEADER]: '203.0.113.9' }), { VIEWER_ADDRESS_KEY: undefined })).toBe('130.176.0.1');
   });
 
   it('publishes the WebSocket URL to the dashboard as config.json', () => {

@@ -1869,7 +1869,7 @@ export interface Paths {
     };
   };
   "/projects/{id}/screenshot": {
-    /** Screenshot of the project page (PNG), cached an hour; force=true captures a new one (202 with a job when the capture outlasts the wait) */
+    /** Screenshot of the project page (PNG), cached an hour; force=true captures a new one (those who may change the project; 202 with a job when the capture outlasts the wait) */
     get: {
       role: "viewer";
       params: {

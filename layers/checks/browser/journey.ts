@@ -67,7 +67,12 @@ export interface JourneyOptions {
   startUrl?: string;
   resolveHost?: HostResolver;
   clock?: Clock;
+  /** The whole run's limit, whatever its steps (default JOURNEY_MAX_DURATION_MS). */
+  maxDurationMs?: number;
 }
+
+/** A journey's total duration is bounded (issue 16.10): fifty two-minute waits must not hold a browser slot for hours. */
+export const JOURNEY_MAX_DURATION_MS = 5 * 60_000;
 
 /** A step failure with the details the report needs. */
 class StepFailure extends Error {
@@ -109,6 +114,9 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
     error_message: null,
   };
   const waits = scenario.steps.reduce((sum, step) => sum + (step.action === 'wait' ? step.value : 0), 0);
+  const maxDurationMs = options.maxDurationMs ?? JOURNEY_MAX_DURATION_MS;
+  const deadline = Date.now() + maxDurationMs;
+  const overLimit = `the journey exceeded its total limit of ${Math.round(maxDurationMs / 1000)} s`;
   let current = -1;
 
   let guard: TargetGuard | undefined;
@@ -145,12 +153,19 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
             const stepResult = steps[index];
             if (!stepResult) continue;
             const stepStarted = Date.now();
+            // Each step gets what is left of the run's time at most.
+            const remaining = deadline - stepStarted;
             try {
-              stepResult.screenshot = await runStep(page, guard, step, settings, options);
+              if (remaining <= 0) throw new StepFailure(overLimit, { kind: 'timeout' });
+              const bounded = remaining < settings.timeout ? { ...settings, timeout: Math.max(1, Math.floor(remaining)) } : settings;
+              page.setDefaultTimeout(bounded.timeout);
+              page.setDefaultNavigationTimeout(bounded.timeout);
+              stepResult.screenshot = await runStep(page, guard, step, bounded, options);
               stepResult.status = 'passed';
             } catch (err) {
               if (err instanceof BrowserMonitoringError) throw err;
-              const failure = asStepFailure(err);
+              const stepFailure = asStepFailure(err);
+              const failure = Date.now() >= deadline ? new StepFailure(`${overLimit} (${stepFailure.message})`, { kind: 'timeout' }) : stepFailure;
               stepResult.status = 'failed';
               stepResult.error = `step ${index} (${step.action}): ${failure.message}`;
               stepResult.expected = failure.details.expected ?? null;
@@ -172,7 +187,7 @@ export async function runJourney(pool: BrowserPool, scenario: JourneyScenario, o
         }
       },
       {
-        watchdogMs: Math.min(scenario.steps.length * settings.timeout + waits + 30_000, 15 * 60_000),
+        watchdogMs: Math.min(scenario.steps.length * settings.timeout + waits, maxDurationMs) + 30_000,
         contextOptions: {
           ...opened.contextOptions,
           viewport: { width: settings.viewport_width, height: settings.viewport_height },

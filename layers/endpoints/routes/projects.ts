@@ -44,7 +44,7 @@ export const projectRoutes = [
     access: 'viewer',
     params: idParam,
     response: projectResponse,
-    handler: ({ ctx, params }) => projects.getProject(ctx, params.id),
+    handler: ({ ctx, actor, params }) => projects.getProject(ctx, actor, params.id),
   }),
   route({
     method: 'PUT',

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { deepCheckCadences, monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type ProjectInput, type ProjectWritableKey } from '../../model/project.ts';
+import { isValidSelector } from '../../checks/content-change.ts';
 import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, withoutDefaults } from './common.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
@@ -45,6 +46,9 @@ const keywords = z
   })
   .pipe(z.array(z.string().trim().min(1, 'keywords cannot be empty').max(200)).max(50, 'at most 50 keywords'));
 
+const emailFormat = z.email();
+const maskedEmail = /^[^@\s]?\*{4}@[^@\s]+$/;
+
 const optText = (max: number) => z.string().trim().max(max).nullable();
 
 /** A project's key in a monitors file: lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
@@ -71,7 +75,10 @@ const projectFields = {
   tags: tags.default([]),
   custom_headers: customHeaders.default({}),
   content_change_detection: z.boolean().default(false),
-  content_selector: optText(500).default(null),
+  // Checked with the engine the content check uses (cheerio), so a selector saved is one it can run.
+  content_selector: optText(500)
+    .refine((v) => v === null || v === '' || isValidSelector(v), 'is not a valid CSS selector')
+    .default(null),
   keyword_monitoring: z.boolean().default(false),
   keywords: keywords.default([]),
   keyword_alert_on_found: z.boolean().default(false),
@@ -113,7 +120,14 @@ const monitoringSettingsFields = {
     .describe('retries after a failed first try (up to retry_count + 1 tries), all within the check\'s time budget'),
   alert_threshold: z.number().int('must be an integer').min(1).max(10).default(3),
   is_alert_enabled: z.boolean().default(true),
-  alert_email: z.string().trim().max(254).pipe(z.email('must be a valid email address')).nullable().default(null),
+  // Or its mask as shown to others (o****@example.com): sent back, it keeps the stored address.
+  alert_email: z
+    .string()
+    .trim()
+    .max(254)
+    .refine((v) => emailFormat.safeParse(v).success || maskedEmail.test(v), 'must be a valid email address')
+    .nullable()
+    .default(null),
   webhook_url: httpUrl.nullable().default(null),
   ssl_warning_days: z.number().int().min(1).max(365).default(30),
   domain_warning_days: z.number().int().min(1).max(365).default(30),

@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { DomainError } from '../../errors.ts';
 import type { BrowserRunner, ToolInvoker } from '../ports.ts';
 
@@ -37,9 +37,13 @@ export class LambdaBrowserRunner implements BrowserRunner {
   ) {}
 
   async run(job: unknown): Promise<unknown> {
-    const out = await this.client.send(
-      new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify({ job })) }),
-    );
+    const out = await this.client
+      .send(new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify({ job })) }))
+      .catch((err: unknown) => {
+        // All of the function's reserved concurrency is busy (with scheduled checks): a 503, not a 500.
+        if (err instanceof TooManyRequestsException) throw new DomainError('UNAVAILABLE', `${this.functionName} is busy; try again shortly`, { retryAfter: 30 });
+        throw err;
+      });
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
     if (out.FunctionError) throw new Error(`${this.functionName} failed: ${out.FunctionError}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as unknown;

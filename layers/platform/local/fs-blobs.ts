@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Blobs } from '../ports.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
@@ -30,6 +30,19 @@ export class FsBlobs implements Blobs {
       return { data, contentType: type };
     } catch {
       return undefined;
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      let p: string;
+      try {
+        p = this.path(key);
+      } catch {
+        continue; // A key outside the store names no file of ours.
+      }
+      await rm(p, { force: true });
+      await rm(`${p}.type`, { force: true });
     }
   }
 }

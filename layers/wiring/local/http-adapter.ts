@@ -26,8 +26,27 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 const textTypes = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
 
+const plain = (address: string) => address.trim().replace(/^::ffff:/i, '').toLowerCase();
+const isLoopback = (address: string) => /^127\./.test(address) || address === '::1';
+
+/**
+ * The client's address: the connection's peer, unless that is a trusted proxy (TRUST_PROXY); then
+ * X-Forwarded-For is read from the right, past every trusted proxy, to the first address none of
+ * them vouches for. Entries left of it are whatever the client wrote, and never believed.
+ */
+export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustProxy: readonly string[] | undefined): string {
+  let address = plain(req.socket.remoteAddress ?? '127.0.0.1');
+  if (!trustProxy?.length) return address;
+  const trusted = new Set(trustProxy.map(plain));
+  const isTrusted = (a: string) => trusted.has(a) || (trusted.has('loopback') && isLoopback(a));
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(plain).filter(Boolean);
+  while (isTrusted(address) && hops.length > 0) address = hops.pop()!;
+  return address;
+}
+
 /** Converts a node:http request into the API Gateway HTTP API (v2) event the Lambda handler takes. */
-export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent> {
+export async function toApiGatewayEvent(req: IncomingMessage, opts: { trustProxy?: readonly string[] | undefined } = {}): Promise<HttpEvent> {
   const url = new URL(req.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -57,7 +76,7 @@ export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent
         method: req.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp: clientAddress(req, opts.trustProxy),
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),

@@ -134,6 +134,7 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
     log: ctx.log,
     maxConnections: config.HTTP_MAX_CONNECTIONS,
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+    trustProxy: config.TRUST_PROXY,
     onServer: (server) => {
       detachWs = attachWebSocketServer(server, ws, ctx.push, ctx.log);
     },

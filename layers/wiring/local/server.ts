@@ -22,6 +22,8 @@ export interface LocalServerOptions {
   maxConnections?: number;
   /** Time allowed for a request's headers (default 10 s). */
   headersTimeoutMs?: number;
+  /** Config TRUST_PROXY: proxies whose X-Forwarded-For names the client. */
+  trustProxy?: readonly string[] | undefined;
 }
 
 // What CloudFront's response headers policy adds on AWS (lib/web.ts), for the local server.
@@ -57,6 +59,9 @@ const mime: Record<string, string> = {
 
 const lambdaContext = { functionName: 'api', awsRequestId: 'local' } as Context;
 
+/** File errors that mean "nothing there" (404); any other is the server's fault (a 500 without details). */
+const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL']);
+
 async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
   let rel: string;
   try {
@@ -77,8 +82,10 @@ async function serveStatic(root: string, urlPath: string, res: ServerResponse): 
     });
     res.end(data);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && NOT_THERE.has(code)) return false;
+    throw err;
   }
 }
 
@@ -90,7 +97,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     if (path.startsWith('/api/') || path === '/metrics') {
       let result: HttpResponse;
       try {
-        result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
+        result = await opts.api(await toApiGatewayEvent(req, { trustProxy: opts.trustProxy }), lambdaContext);
       } catch (err) {
         result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.

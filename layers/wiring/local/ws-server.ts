@@ -42,7 +42,9 @@ export function attachWebSocketServer(server: Server, handler: WsHandler, push: 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
   const refuse = (socket: Duplex, status: number, reason: string, body = '') => {
-    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${body}`);
+    // The headers every answer of the local server carries (server.ts), refusals of an upgrade too.
+    const headers = "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: frame-ancestors 'none'";
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     else socket.destroy();
   };
   // Each step a client drives (the upgrade, each frame, the close) is caught here: one connection's

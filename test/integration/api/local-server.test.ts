@@ -1,4 +1,9 @@
 import { connect, type NetConnectOpts, type Socket } from 'node:net';
+import { mkdtemp, open, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../../layers/platform/ports.ts';
+import { startLocalServer } from '../../../layers/wiring/local/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../layers/platform/local/embedded-postgres.ts';
 import { freshDatabaseUrl, startTestApp, type TestApp } from '../../support/app.ts';
@@ -50,6 +55,18 @@ describe('security headers', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it.each([
+    ['a malformed user id', '/ws/%', 400],
+    ['no such WebSocket path', '/ws/', 404],
+    ['a missing token', '/ws/1', 401],
+  ])('sends nosniff when it refuses a WebSocket upgrade (%s)', async (_what, path, status) => {
+    const socket = await openSocket(app.url);
+    const answer = await exchange(socket, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 404 ? 'Not Found' : 'Unauthorized'}`);
+    expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff');
+    expect(answer).toContain("Content-Security-Policy: frame-ancestors 'none'");
+  });
+
   it("gives dashboard pages the deployment's content security policy: scripts from the site only", async () => {
     const res = await fetch(`${app.url}/frontend/html/index.html`);
     await res.arrayBuffer();
@@ -57,6 +74,51 @@ describe('security headers', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe('dashboard files that cannot be served', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pym-static-'));
+    // A sparse file past what readFile reads at once: it exists, but reading it fails (not "not found").
+    const big = await open(join(dir, 'huge.bin'), 'w');
+    await big.truncate(3 * 1024 ** 3);
+    await big.close();
+    await symlink(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    await symlink(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    const log = { debug() {}, info() {}, warn() {}, error: (m: string) => void logged.push(m), child: () => log } as unknown as Logger;
+    server = await startLocalServer({
+      api: async () => ({ statusCode: 204, headers: {}, body: '' }),
+      frontendDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      log,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers a file that exists but cannot be read with a plain 500: no path, no error text, logged', async () => {
+    const res = await fetch(`${server.url}/frontend/huge.bin`);
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ detail: 'internal server error', code: 'INTERNAL', errors: [] });
+    expect(text).not.toContain(dir);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(logged.length).toBeGreaterThan(0);
+  });
+
+  it('answers a symlink loop, like a missing file, with 404 and the security headers', async () => {
+    const res = await fetch(`${server.url}/frontend/loop-a`);
+    await res.arrayBuffer();
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 });
 

@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { DomainError } from '../../../layers/errors.ts';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
@@ -7,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { ApiGatewayPush } from '../../../layers/platform/aws/apigw-push.ts';
-import { LambdaToolInvoker } from '../../../layers/platform/aws/lambda-tools.ts';
+import { LambdaBrowserRunner, LambdaToolInvoker } from '../../../layers/platform/aws/lambda-tools.ts';
 import { invokedToolRunner } from '../../../layers/services/tools.ts';
 import { createAwsPorts } from '../../../layers/platform/aws/index.ts';
 import { S3Blobs } from '../../../layers/platform/aws/s3-blobs.ts';
@@ -109,6 +110,19 @@ describe('tools function invocation', () => {
     const err = await runner().run('tcp', { host: 'h', port: 1e9 }, { allowPrivateTargets: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolInputError);
     expect((err as ToolInputError).errors).toEqual([{ field: 'port', message: 'too big' }]);
+  });
+});
+
+describe('browser function invocation', () => {
+  const lambda = mockClient(LambdaClient);
+  beforeEach(() => lambda.reset());
+
+  it('answers a throttled invocation (all browser slots busy) as unavailable, to retry later (issue 16.10)', async () => {
+    lambda.on(InvokeCommand).rejects(new TooManyRequestsException({ message: 'Rate Exceeded.', $metadata: {} }));
+    const err = await new LambdaBrowserRunner(new LambdaClient({ region, credentials, maxAttempts: 1 }), 'py-browser').run({ kind: 'pdf' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('UNAVAILABLE');
+    expect((err as DomainError).retryAfter).toBe(30);
   });
 });
 

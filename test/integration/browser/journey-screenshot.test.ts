@@ -136,6 +136,20 @@ describe('synthetic journeys (spec 4.11)', () => {
     expect(result.steps[1]?.error).toContain('step 1 (click): could not click #does-not-exist within 5000 ms');
   });
 
+  it('stops a journey at its total limit, whatever its steps allow each (issue 16.10)', async () => {
+    // Each wait is within the per-step timeout; together they are far beyond the run's limit.
+    const waits = Array.from({ length: 10 }, () => ({ action: 'wait' as const, value: 1_500 }));
+    const result = await runJourney(pool, scenario({ steps: [{ action: 'navigate', value: pages.url('/form') }, ...waits], settings: { timeout: 5_000 } }), {
+      allowPrivateTargets: true,
+      maxDurationMs: 2_500,
+    });
+    expect(result.status).toBe('failed');
+    expect(result.error_kind).toBe('timeout');
+    expect(result.error_message).toContain('exceeded its total limit of 3 s');
+    // Not every wait ran: the run ended at the limit, the remaining steps are skipped.
+    expect(result.steps.filter((s) => s.status === 'skipped').length).toBeGreaterThan(5);
+  });
+
   it('fails a navigate step to a refused address without contacting it', async () => {
     const result = await runJourney(pool, scenario({ steps: [{ action: 'navigate', value: pages.url('/form') }] }), {
       allowPrivateTargets: false,

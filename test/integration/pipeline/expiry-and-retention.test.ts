@@ -118,6 +118,42 @@ describe('retention (spec 13.1)', () => {
   });
 });
 
+describe('browser retention (issue 16.10)', () => {
+  it('deletes browser checks, journey runs and screenshots older than the log window, and their files, but keeps the latest screenshot', async () => {
+    const ctx = app.system.ctx;
+    const sql = ctx.sql;
+    const projectId = (await app.request('POST', '/api/v1/projects', { token, body: { title: 'Browser retention', url: 'https://shots.example.com' } })).body.id as number;
+    const old = new Date(Date.now() - 40 * DAY);
+    const older = new Date(Date.now() - 41 * DAY);
+    const recent = new Date();
+    for (const key of ['screenshots/r/old.png', 'screenshots/r/old-thumb.jpg', 'screenshots/r/step.png', 'screenshots/r/new.png']) {
+      await ctx.blobs.put(key, new Uint8Array([1, 2, 3]), 'image/png');
+    }
+    await sql`INSERT INTO browser_checks (project_id, checked_at, is_success) VALUES (${projectId}, ${old}, true), (${projectId}, ${recent}, true)`;
+    await sql`INSERT INTO screenshots (project_id, taken_at, image_key, thumbnail_key, width, height)
+      VALUES (${projectId}, ${older}, 'screenshots/r/old.png', 'screenshots/r/old-thumb.jpg', 10, 10),
+             (${projectId}, ${old}, 'screenshots/r/new.png', null, 10, 10)`;
+    const [t] = await sql<{ id: number }[]>`INSERT INTO synthetic_tests (project_id, name, steps) VALUES (${projectId}, 'r', '[]') RETURNING id`;
+    const steps = [{ index: 0, action: 'screenshot', screenshot_key: 'screenshots/r/step.png' }, { index: 1, action: 'wait', screenshot_key: null }];
+    await sql`INSERT INTO synthetic_runs (test_id, project_id, started_at, is_success, steps)
+      VALUES (${t!.id}, ${projectId}, ${old}, true, ${sql.json(steps)}), (${t!.id}, ${projectId}, ${recent}, true, '[]')`;
+
+    const out = await cleanup(ctx);
+    expect(out).toMatchObject({ browser_checks_deleted: 1, journey_runs_deleted: 1, screenshots_deleted: 1 });
+    const checks = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM browser_checks WHERE project_id = ${projectId}`;
+    expect(checks[0]!.n).toBe(1);
+    const runs = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM synthetic_runs WHERE test_id = ${t!.id}`;
+    expect(runs[0]!.n).toBe(1);
+    // The latest screenshot is what the API serves: it stays, however old.
+    const shots = await sql<{ image_key: string }[]>`SELECT image_key FROM screenshots WHERE project_id = ${projectId}`;
+    expect(shots.map((s) => s.image_key)).toEqual(['screenshots/r/new.png']);
+    expect(await ctx.blobs.get('screenshots/r/old.png')).toBeUndefined();
+    expect(await ctx.blobs.get('screenshots/r/old-thumb.jpg')).toBeUndefined();
+    expect(await ctx.blobs.get('screenshots/r/step.png')).toBeUndefined();
+    expect(await ctx.blobs.get('screenshots/r/new.png')).toBeDefined();
+  });
+});
+
 describe('monitoring errors (spec 7.3)', () => {
   it('a crashed browser is reported as monitoring_error once an hour, not on every run', async () => {
     const crash = () =>

@@ -168,6 +168,24 @@ describe('HTTP alert state machine', () => {
     expect(decisions[2]!.notifications[0]!.data).toMatchObject({ old_hash: 'a', new_hash: 'b' });
   });
 
+  it('neither compares nor keeps a hash taken with another selector than the project has now', () => {
+    const withMain = { ...project, content_selector: 'main' };
+    // Baseline with "main"; a late check claimed before the change still used "#old".
+    const { state, decisions } = run(
+      [http(0, true, { content_hash: 'a', content_selector: 'main' }), http(60, true, { content_hash: 'z', content_selector: '#old' }), http(120, true, { content_hash: 'a', content_selector: 'main' })],
+      withMain,
+    );
+    expect(kinds(decisions)).toEqual([[], [], []]);
+    expect(state.content_hash).toBe('a');
+  });
+
+  it('puts no password of the project URL into an alert', () => {
+    const secret = { ...project, url: 'https://ops:hunter2@shop.example.com/' };
+    const { decisions } = run([http(0, false), http(60, false)], secret);
+    const data = decisions[1]!.notifications[0]!.data as { project: { url: string } };
+    expect(data.project.url).toBe('https://ops:****@shop.example.com/');
+  });
+
   it('alerts once when keywords go missing, and again only after they were back', () => {
     const missing = { found: [], missing: ['Buy'] };
     const found = { found: ['Buy'], missing: [] };

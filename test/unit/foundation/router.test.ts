@@ -7,10 +7,12 @@ import { idParam } from '../../../layers/endpoints/schemas/common.ts';
 import type { ServiceContext } from '../../../layers/services/context.ts';
 
 // The router on its own: matching, input parsing into field errors, and the error mapping.
-// Only public routes here, so the context needs nothing but a logger.
+// Only public routes here, so the context needs nothing but a logger (and the config the router reads
+// the client address with: no VIEWER_ADDRESS_KEY).
 
 const logged: { msg: string; data: unknown }[] = [];
 const ctx = {
+  config: {},
   log: { debug() {}, info() {}, warn() {}, error: (msg: string, data: unknown) => logged.push({ msg, data }) },
 } as unknown as ServiceContext;
 
