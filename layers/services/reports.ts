@@ -3,8 +3,8 @@ import * as rep from '../repositories/reports.ts';
 import {
   availabilityByProject,
   dailyFigures,
+  dashboardSeries,
   incidentsIn,
-  overallSeries,
   projectSeries,
   readerTimeZone,
   responseTimeFigures,
@@ -104,27 +104,14 @@ export async function responseTimeChart(ctx: ServiceContext, projectId: number, 
 export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined }) {
   const period = resolvePeriod({ period: q.period }, ctx.clock.now(), '24h');
   const projects = await rep.activeProjects(ctx.sql);
-  const s = await projectSeries(ctx, projects.map((p) => p.id), period, { p95: false });
-  const overall = overallSeries(s);
+  const s = await dashboardSeries(ctx, projects.map((p) => p.id), period);
   return {
     period,
     bucket_seconds: s.bucket_seconds,
     source: s.source,
-    buckets: overall.map((p) => p.t),
-    overall: {
-      availability: overall.map((p) => p.availability),
-      avg_response_time: overall.map((p) => p.avg_response_time),
-      checks: overall.map((p) => p.checks),
-    },
-    projects: projects.map((p) => {
-      const points = s.points.get(p.id) ?? [];
-      return {
-        project_id: p.id,
-        title: p.title,
-        availability: points.map((x) => x.availability),
-        avg_response_time: points.map((x) => x.avg_response_time),
-      };
-    }),
+    buckets: s.buckets,
+    overall: s.overall,
+    projects: projects.map((p) => ({ project_id: p.id, title: p.title, ...(s.projects.get(p.id) ?? { availability: [], avg_response_time: [] }) })),
   };
 }
 
