@@ -67,8 +67,15 @@ export async function recordInTransaction(
     for (const k of await res.recordedDueTimes(tx, keys)) seen.add(k);
   } else {
     for (const id of projectIds) {
-      const times = batch.filter((m) => m.project_id === id).map((m) => m.result.checked_at.getTime());
-      const recorded = await res.recordedCheckTimes(tx, id, new Date(Math.min(...times)), new Date(Math.max(...times)));
+      let min = Infinity;
+      let max = -Infinity;
+      for (const m of batch) {
+        if (m.project_id !== id) continue;
+        const t = m.result.checked_at.getTime();
+        if (t < min) min = t;
+        if (t > max) max = t;
+      }
+      const recorded = await res.recordedCheckTimes(tx, id, new Date(min), new Date(max));
       for (const t of recorded) seen.add(`${id}|${t}`);
     }
   }
