@@ -107,7 +107,7 @@ async function main() {
       const t = process.hrtime.bigint();
       const r = await req('GET', '/api/v1/charts/dashboard?period=30d', { token });
       chart.push(ms(t));
-      if (i === 0) console.log(`sample dashboard chart: ${r.projects.length} projects x ${r.overall.length} buckets of ${r.bucket_seconds} s (${r.source})`);
+      if (i === 0) console.log(`sample dashboard chart: ${r.projects.length} projects x ${r.buckets.length} buckets of ${r.bucket_seconds} s (${r.source})`);
     }
     const stats: number[] = [];
     const cached: number[] = [];

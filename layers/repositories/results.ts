@@ -246,30 +246,3 @@ export async function resultsAround(db: Db, projectId: number, from: Date, to: D
       WHERE project_id = ${projectId} AND kind = 'http' AND checked_at > ${to} ORDER BY checked_at LIMIT 1)
     ORDER BY checked_at`;
 }
-
-const copyText = (v: unknown): string => {
-  if (v === null || v === undefined) return '\\N';
-  const s = v instanceof Date ? v.toISOString() : String(v);
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-};
-
-/** As insertHttpResults for big batches that need no ids (an import in time order): COPY, several times faster. */
-export async function copyHttpResults(db: Db, rows: ResultRowInput[]): Promise<void> {
-  if (rows.length === 0) return;
-  const stream = await db`COPY check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind,
-    error_message, details, due_at, started_at, in_maintenance) FROM STDIN`.writable();
-  const done = new Promise<void>((resolve, reject) => {
-    stream.once('finish', resolve);
-    stream.once('error', reject);
-  });
-  const CHUNK = 5_000;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    let text = '';
-    for (const r of rows.slice(i, i + CHUNK)) {
-      text += `${r.project_id}\t${copyText(r.checked_at)}\thttp\t${r.is_available ? 't' : 'f'}\t${copyText(r.status_code)}\t${copyText(r.response_time)}\t${copyText(r.error_kind)}\t${copyText(r.error_message)}\t${copyText(JSON.stringify(r.details ?? null))}\t${copyText(r.due_at)}\t${copyText(r.started_at)}\t${r.in_maintenance ? 't' : 'f'}\n`;
-    }
-    if (!stream.write(text)) await new Promise((r) => stream.once('drain', r));
-  }
-  stream.end();
-  await done;
-}

@@ -67,8 +67,15 @@ export async function recordInTransaction(
     for (const k of await res.recordedDueTimes(tx, keys)) seen.add(k);
   } else {
     for (const id of projectIds) {
-      const times = batch.filter((m) => m.project_id === id).map((m) => m.result.checked_at.getTime());
-      const recorded = await res.recordedCheckTimes(tx, id, new Date(Math.min(...times)), new Date(Math.max(...times)));
+      let min = Infinity;
+      let max = -Infinity;
+      for (const m of batch) {
+        if (m.project_id !== id) continue;
+        const t = m.result.checked_at.getTime();
+        if (t < min) min = t;
+        if (t > max) max = t;
+      }
+      const recorded = await res.recordedCheckTimes(tx, id, new Date(min), new Date(max));
       for (const t of recorded) seen.add(`${id}|${t}`);
     }
   }
@@ -99,11 +106,7 @@ export async function recordInTransaction(
       started_at: m.started_at,
       in_maintenance: inMaintenance,
     }));
-  // Ids serve only to leave not-yet-judged rows out of reads for late results: a big batch with none
-  // (each project's results in time order, after its last one) goes in by COPY.
-  const ids = accepted.length >= COPY_THRESHOLD && inTimeOrder(accepted.map((a) => a.m), states)
-    ? (await res.copyHttpResults(tx, rowsToInsert), accepted.map(() => 0))
-    : await res.insertHttpResults(tx, rowsToInsert);
+  const ids = await res.insertHttpResults(tx, rowsToInsert);
   outcome.recorded = accepted.length;
 
   const rollups = new RollupAccumulator();
@@ -169,20 +172,6 @@ export async function recordInTransaction(
   const { hourly, daily } = rollups.rows();
   await res.upsertRollups(tx, hourly, daily);
   return { outcome, raised, pushes };
-}
-
-const COPY_THRESHOLD = 2_000;
-
-/** Whether no result of the batch is older than its project's last one (none will be judged late). */
-function inTimeOrder(batch: HttpResultMessage[], states: Map<number, { last_checked_at: Date | null }>): boolean {
-  const last = new Map<number, number>();
-  for (const m of batch) {
-    const t = m.result.checked_at.getTime();
-    const prev = last.get(m.project_id) ?? states.get(m.project_id)?.last_checked_at?.getTime() ?? -Infinity;
-    if (t < prev) return false;
-    last.set(m.project_id, t);
-  }
-  return true;
 }
 
 /** In maintenance when the flag is on and its end time, if any, is still ahead (alert-rules alertsAllowed). */

@@ -3,8 +3,8 @@ import * as rep from '../repositories/reports.ts';
 import {
   availabilityByProject,
   dailyFigures,
+  dashboardSeries,
   incidentsIn,
-  overallSeries,
   projectSeries,
   readerTimeZone,
   responseTimeFigures,
@@ -97,21 +97,21 @@ export async function responseTimeChart(ctx: ServiceContext, projectId: number, 
   };
 }
 
-/** Every project the user sees (all active ones), per bucket and overall. */
+/**
+ * Every project the user sees (all active ones), per bucket and overall. Columnar (one array per
+ * figure, the bucket starts once): 1,000 projects x 180 buckets stay a compact answer.
+ */
 export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined }) {
   const period = resolvePeriod({ period: q.period }, ctx.clock.now(), '24h');
   const projects = await rep.activeProjects(ctx.sql);
-  const s = await projectSeries(ctx, projects.map((p) => p.id), period, { p95: false });
+  const s = await dashboardSeries(ctx, projects.map((p) => p.id), period);
   return {
     period,
     bucket_seconds: s.bucket_seconds,
     source: s.source,
-    overall: overallSeries(s),
-    projects: projects.map((p) => ({
-      project_id: p.id,
-      title: p.title,
-      points: (s.points.get(p.id) ?? []).map((x) => ({ t: x.t, availability: x.availability, avg_response_time: x.avg_response_time })),
-    })),
+    buckets: s.buckets,
+    overall: s.overall,
+    projects: projects.map((p) => ({ project_id: p.id, title: p.title, ...(s.projects.get(p.id) ?? { availability: [], avg_response_time: [] }) })),
   };
 }
 

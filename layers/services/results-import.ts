@@ -94,7 +94,7 @@ async function mergeOlder(tx: Parameters<typeof res.insertHttpResults>[0], proje
   if (fresh.length === 0) return outcome;
   // The recorded results around and among the imported ones, before the insert.
   const existing = await res.resultsAround(tx, projectId, first, lastRow);
-  await res.copyHttpResults(tx, fresh.map((r) => ({
+  await res.insertHttpResults(tx, fresh.map((r) => ({
     project_id: projectId,
     checked_at: r.checked_at,
     is_available: r.is_available,
