@@ -227,6 +227,43 @@ function alertItem(a) {
       el('time', { datetime: a.created_at, title: formatDateTime(a.created_at), text: formatRelative(a.created_at) })));
 }
 
+// ---------- deleted projects (admins) ----------
+async function loadDeleted() {
+  const card = byId('deleted-card');
+  if (user?.role !== 'admin') return;
+  const list = byId('deleted-list');
+  try {
+    const r = await call('get', '/projects/deleted', { query: { size: 100 } });
+    card.hidden = false;
+    list.replaceChildren(...(r.items.length ? r.items.map(deletedItem) : [el('li', { class: 'empty', text: t('deleted.none') })]));
+  } catch (err) {
+    card.hidden = false;
+    list.replaceChildren(el('li', { class: 'form-error', text: err instanceof Error ? err.message : String(err) }));
+  }
+}
+
+/** @param {import('../types/app').DeletedProject} p */
+function deletedItem(p) {
+  const restore = el('button', { type: 'button', class: 'btn small', 'data-action': 'restore', text: t('deleted.restore'), 'aria-label': t('deleted.restore_named', { name: p.title }) });
+  restore.addEventListener('click', () => busy(restore, async () => {
+    try {
+      await call('post', '/projects/{id}/restore', { params: { id: p.id } });
+      toast(t('deleted.restored', { name: p.title }), null, 'ok');
+      const projects = await allProjects();
+      for (const q of projects) if (!entries.has(q.id)) entries.set(q.id, { project: q, state: null, recent: [] });
+      renderTable();
+      refreshStatesSoon();
+      await loadDeleted();
+    } catch (err) {
+      toast(t('error.generic'), err instanceof Error ? err.message : String(err), 'critical');
+    }
+  }));
+  return el('li', { class: 'deleted-item', 'data-project-id': p.id },
+    el('div', null, el('div', { class: 'project-title', text: p.title }), el('div', { class: 'subtle', text: p.url })),
+    p.deleted_at ? el('time', { class: 'subtle', datetime: p.deleted_at, text: t('deleted.at', { when: formatDateTime(p.deleted_at) }) }) : null,
+    restore);
+}
+
 // ---------- live ----------
 /** @param {boolean} on */
 function setLive(on) {
@@ -279,7 +316,7 @@ readAll.addEventListener('click', () => busy(readAll, async () => {
   }
   await loadAlerts();
 }));
-await Promise.all([loadProjects(), loadAlerts()]);
+await Promise.all([loadProjects(), loadAlerts(), loadDeleted()]);
 pageReady();
 if (user) {
   connectLive({ userId: user.id, token: getToken, projectIds: () => entries.keys(), onStatus, onAlert, onState: setLive });

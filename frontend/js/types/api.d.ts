@@ -609,6 +609,58 @@ export interface Paths {
       };
     };
   };
+  "/projects/deleted": {
+    /** The soft-deleted projects, with when each was deleted (admin) */
+    get: {
+      role: "admin";
+      params: never;
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+          key: string;
+          owner_id: number;
+          title: string;
+          url: string;
+          host_name: string | null;
+          ip_address: string | null;
+          description: string | null;
+          /** seconds; the same value as monitoring-settings check_interval */
+          status_interval: number;
+          /** ms */
+          time_limit: number | null;
+          is_public: boolean;
+          category: string | null;
+          tags: string[];
+          custom_headers: Record<string, string>;
+          is_active: boolean;
+          maintenance_mode: boolean;
+          maintenance_message: string | null;
+          maintenance_ends_at: string | null;
+          content_change_detection: boolean;
+          content_selector: string | null;
+          keyword_monitoring: boolean;
+          keywords: string[];
+          keyword_alert_on_found: boolean;
+          /** ISO 8601 date-time */
+          created_at: string;
+          /** ISO 8601 date-time */
+          updated_at: string;
+          /** when the project was deleted */
+          deleted_at: string | null;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
+      };
+    };
+  };
   "/projects/{id}": {
     /** One project */
     get: {
@@ -1046,6 +1098,49 @@ export interface Paths {
         webhook_secret?: string;
         /** notification channels the project notifies */
         channel_ids: number[];
+        /** ISO 8601 date-time */
+        updated_at: string;
+      };
+    };
+  };
+  "/projects/{id}/restore": {
+    /** Restore a soft-deleted project (admin); its checks resume at once. 409 when not deleted or its key was taken since */
+    post: {
+      role: "admin";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
+        owner_id: number;
+        title: string;
+        url: string;
+        host_name: string | null;
+        ip_address: string | null;
+        description: string | null;
+        /** seconds; the same value as monitoring-settings check_interval */
+        status_interval: number;
+        /** ms */
+        time_limit: number | null;
+        is_public: boolean;
+        category: string | null;
+        tags: string[];
+        custom_headers: Record<string, string>;
+        is_active: boolean;
+        maintenance_mode: boolean;
+        maintenance_message: string | null;
+        maintenance_ends_at: string | null;
+        content_change_detection: boolean;
+        content_selector: string | null;
+        keyword_monitoring: boolean;
+        keywords: string[];
+        keyword_alert_on_found: boolean;
+        /** ISO 8601 date-time */
+        created_at: string;
         /** ISO 8601 date-time */
         updated_at: string;
       };

@@ -20,3 +20,4 @@ export type MonitoringSettingsBody = BodyOf<'/projects/{id}/monitoring-settings'
 export type ProjectState = ResponseOf<'/projects/{id}/status', 'get'>;
 export type SchedulerStatus = ResponseOf<'/scheduler/status', 'get'>;
 export type Alert = ResponseOf<'/alerts/{id}', 'get'>;
+export type DeletedProject = ResponseOf<'/projects/deleted', 'get'>['items'][number];
