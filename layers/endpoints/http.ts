@@ -85,8 +85,18 @@ export function toResponse(result: unknown, defaultStatus: number): HttpResponse
 /** Bodies above this are refused with 413; no route needs more (API Gateway would pass up to 10 MB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const bodyTooLarge = () =>
-  new DomainError('PAYLOAD_TOO_LARGE', 'request body larger than 1 MiB', { errors: [{ field: 'body', message: 'larger than 1 MiB' }] });
+/** The history import takes up to 20 MB (issue 19); on AWS, API Gateway itself stops at 10 MB. */
+export const MAX_IMPORT_BODY_BYTES = 20 * 1024 * 1024;
+
+/** The body limit of a path: the import route's own, else MAX_BODY_BYTES. */
+export function bodyLimitFor(path: string): number {
+  return /^\/api\/v1\/projects\/[^/]+\/results\/import\/?$/.test(path) ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+}
+
+const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
+
+export const bodyTooLarge = (limit = MAX_BODY_BYTES) =>
+  new DomainError('PAYLOAD_TOO_LARGE', `request body larger than ${sizeText(limit)}`, { errors: [{ field: 'body', message: `larger than ${sizeText(limit)}` }] });
 
 export function bodyText(event: HttpEvent): string {
   if (event.body === undefined || event.body === null) return '';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import type { AnyRoute } from './router.ts';
+import { MAX_BODY_BYTES } from './http.ts';
 import { errorBodySchema } from './schemas/common.ts';
 
 type Json = Record<string, unknown>;
@@ -45,7 +46,11 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
           schema: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' } }, required: ['username', 'password'] },
         };
       }
+      if (r.rawBody) {
+        for (const t of r.rawBody.types) if (t !== 'application/json') content[t] = { schema: { type: 'string' } };
+      }
       op['requestBody'] = { required: true, content };
+      op['x-max-body-bytes'] = r.rawBody?.maxBytes ?? MAX_BODY_BYTES;
     }
     const ok = String(r.status ?? 200);
     const responses: Json = {
@@ -66,7 +71,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       responses['403'] = errorResponse('The role (or ownership) does not allow this');
     }
     if (r.params) responses['404'] = errorResponse('Not found');
-    if (r.body) responses['413'] = errorResponse('Request body larger than the limit (1 MiB)');
+    if (r.body) responses['413'] = errorResponse(r.rawBody ? `Request body larger than the limit (${r.rawBody.maxBytes} bytes)` : 'Request body larger than the limit (1 MiB)');
     responses['429'] = errorResponse('Too many requests (see Retry-After)');
     op['responses'] = responses;
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;

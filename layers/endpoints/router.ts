@@ -37,6 +37,11 @@ export interface RouteSpec<A extends Access, P extends ZodType, Q extends ZodTyp
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * The handler reads the body itself (from `event`): these content types, up to this size. `body`
+   * then only documents the JSON form.
+   */
+  rawBody?: { maxBytes: number; types: readonly string[] };
   /** Documents the JSON response (OpenAPI); not enforced at run time. */
   response?: ZodType;
   /** Content type of a non-JSON response, for the docs. */
@@ -181,7 +186,7 @@ export class Router {
       if (route.owner === 'project' && actor) {
         await assertCanModifyProject(ctx, actor, Number((params as { id?: unknown }).id));
       }
-      const body = parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
+      const body = route.rawBody ? undefined : parseWith(route.body, route.body ? parseBody(event) : undefined, 'body');
       const result = await route.handler({
         ctx,
         actor,

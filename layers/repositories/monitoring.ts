@@ -102,6 +102,8 @@ export interface MonitorStateRow {
   outage_alerted: boolean;
   content_alerting: boolean;
   keyword_alerting: boolean;
+  /** Whether the last result was recorded in maintenance (its still-open span counts as maintenance). */
+  last_in_maintenance?: boolean;
 }
 
 export async function lockMonitorState(db: Db, projectId: number): Promise<MonitorStateRow | undefined> {

@@ -246,6 +246,68 @@ export interface Paths {
       };
     };
   };
+  "/charts/dashboard": {
+    /** Availability and average response time per bucket, overall and per project */
+    get: {
+      role: "viewer";
+      params: never;
+      query: {
+        period?: "24h" | "7d" | "30d";
+      };
+      body: never;
+      response: {
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        bucket_seconds: number;
+        source: "raw" | "rollup";
+        overall: Array<{
+          /** ISO 8601 date-time */
+          t: string;
+          availability: number | null;
+          avg_response_time: number | null;
+          checks: number;
+        }>;
+        projects: Array<{
+          project_id: number;
+          title: string;
+          points: Array<{
+            /** ISO 8601 date-time */
+            t: string;
+            availability: number | null;
+            avg_response_time: number | null;
+          }>;
+        }>;
+      };
+    };
+  };
+  "/dashboard/stats": {
+    /** Dashboard totals: projects by state, uptime and average response time over 24 h, open incidents, unread alerts (cached 30 s) */
+    get: {
+      role: "viewer";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        totals: {
+          projects: number;
+          up: number;
+          down: number;
+          maintenance: number;
+          paused: number;
+        };
+        uptime_24h: number | null;
+        avg_response_time_24h: number | null;
+        open_incidents: number;
+        unread_alerts: number;
+        /** ISO 8601 date-time */
+        generated_at: string;
+      };
+    };
+  };
   "/docs": {
     /** Browsable API documentation */
     get: {
@@ -926,6 +988,75 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/charts/availability": {
+    /** Availability per bucket (50-200 buckets) */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        bucket_seconds: number;
+        source: "raw" | "rollup";
+        points: Array<{
+          /** ISO 8601 date-time */
+          t: string;
+          availability: number | null;
+          downtime_minutes: number;
+          maintenance_minutes: number;
+          checks: number;
+        }>;
+      };
+    };
+  };
+  "/projects/{id}/charts/response-time": {
+    /** Response time per bucket: avg, p95, min, max (50-200 buckets) */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        bucket_seconds: number;
+        source: "raw" | "rollup";
+        points: Array<{
+          /** ISO 8601 date-time */
+          t: string;
+          avg: number | null;
+          p95: number | null;
+          min: number | null;
+          max: number | null;
+          checks: number;
+        }>;
+      };
+    };
+  };
   "/projects/{id}/check": {
     /** Check now: runs the check at once, records and evaluates it like a scheduled one */
     post: {
@@ -1103,6 +1234,69 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/reports/sla": {
+    /** SLA report: time-based availability against a target, downtime, incidents, response times, daily figures in the reader's time zone */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        period: {
+          /** ISO 8601 date-time */
+          from: string;
+          /** ISO 8601 date-time */
+          to: string;
+        };
+        time_zone: string;
+        target_availability: number;
+        /** percent of covered time (maintenance and no data left out) */
+        availability: number | null;
+        sla_met: boolean | null;
+        downtime_minutes: number;
+        allowed_downtime_minutes: number;
+        covered_minutes: number;
+        maintenance_minutes: number;
+        no_data_minutes: number;
+        incident_count: number;
+        response_time: {
+          avg: number | null;
+          min: number | null;
+          max: number | null;
+          p95: number | null;
+          source: "raw" | "rollup";
+        };
+        daily: Array<{
+          /** calendar day in the reader's time zone */
+          date: string;
+          availability: number | null;
+          downtime_minutes: number;
+          maintenance_minutes: number;
+          no_data_minutes: number;
+          avg_response_time: number | null;
+          checks: number;
+          incident_count: number;
+        }>;
+        incidents: Array<{
+          id: number;
+          /** ISO 8601 date-time */
+          started_at: string;
+          ended_at: string | null;
+          duration_minutes: number;
+          error_message: string | null;
+        }>;
+      };
+    };
+  };
   "/projects/{id}/restore": {
     /** Restore a soft-deleted project (admin); its checks resume at once. 409 when not deleted or its key was taken since */
     post: {
@@ -1143,6 +1337,30 @@ export interface Paths {
         created_at: string;
         /** ISO 8601 date-time */
         updated_at: string;
+      };
+    };
+  };
+  "/projects/{id}/results/import": {
+    /** Import check history (JSON or text/csv, up to 200,000 rows or 20 MB): all or nothing, idempotent on checked_at, no notifications */
+    post: {
+      role: "user";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        results: Array<{
+          checked_at: string;
+          is_available: boolean;
+          status_code?: number | null;
+          response_time?: number | null;
+          error_message?: string | null;
+        }>;
+      };
+      response: {
+        imported: number;
+        skipped: number;
+        incidents: number;
       };
     };
   };

@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BODY_BYTES, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
+import { bodyLimitFor, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 
-export class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body larger than ${limit} bytes`);
+  }
+}
 
 /** Reads the body up to the limit; past it, stops keeping data (the stream stays open for the 413). */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      if (size <= limit) return void chunks.push(chunk);
       req.off('data', onData).off('end', onEnd).resume();
-      reject(new BodyTooLargeError('request body larger than 1 MiB'));
+      reject(new BodyTooLargeError(limit));
     };
     const onEnd = () => resolve(Buffer.concat(chunks));
     req.on('data', onData).once('end', onEnd).once('error', reject);
@@ -31,7 +35,7 @@ export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent
     headers[k] = Array.isArray(v) ? v.join(',') : v;
   }
   // GET and HEAD carry no body worth reading; skipping the stream read is measurable under load.
-  const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
+  const raw = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, bodyLimitFor(url.pathname));
   const isText = textTypes.test(headers['content-type'] ?? 'application/json');
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;

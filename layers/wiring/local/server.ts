@@ -92,7 +92,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
       try {
         result = await opts.api(await toApiGatewayEvent(req), lambdaContext);
       } catch (err) {
-        result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge() : err, opts.log);
+        result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
         if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';
       }

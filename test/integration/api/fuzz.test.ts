@@ -34,6 +34,8 @@ interface Operation {
   owner: boolean;
   params: Json[];
   body: Json | undefined;
+  /** The route's body limit (x-max-body-bytes). */
+  maxBody: number;
 }
 
 interface Probe {
@@ -78,6 +80,7 @@ const validBodies = (ctx: { projectId: number }): Record<string, Json> => ({
   'POST /api/v1/notification-channels': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
   'PUT /api/v1/notification-channels/{id}': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
   'POST /api/v1/monitors-file/apply': { document: 'version: 1\n', dry_run: true },
+  'POST /api/v1/projects/{id}/results/import': { results: [{ checked_at: '2026-01-01T00:00:00Z', is_available: true, status_code: 200, response_time: 12, error_message: null }] },
 });
 
 /** JSON types a property accepts, from its JSON Schema (`integer` counts as `number`); undefined: anything. */
@@ -160,6 +163,7 @@ beforeAll(async () => {
         owner: op['x-ownership'] !== undefined,
         params: op['parameters'] ?? [],
         body: op['requestBody']?.['content']?.['application/json']?.['schema'],
+        maxBody: op['x-max-body-bytes'] ?? 1024 * 1024,
       });
     }
   }
@@ -225,7 +229,7 @@ function probesFor(op: Operation): Probe[] {
       probes.push({ what, method: op.method, path, token, raw, expect });
     };
     for (const raw of ['{"title":', '[]', '"text"', 'null', '42', `${'['.repeat(20_000)}${']'.repeat(20_000)}`]) send(`body ${raw.slice(0, 12)}`, raw);
-    send('body over 1 MiB', JSON.stringify({ ...base, fuzz: 'x'.repeat(1024 * 1024) }), (s) => s === 413);
+    send('body over its limit', JSON.stringify({ ...base, fuzz: 'x'.repeat(op.maxBody) }), (s) => s === 413);
     send('unknown field', JSON.stringify({ ...base, fuzz_unknown_field: 1 }));
     send('unknown nested field', JSON.stringify({ ...base, fuzz: { deeper: [1] } }));
     for (const required of (op.body['required'] ?? []) as string[]) {

@@ -1,0 +1,282 @@
+import type { Db } from './db.ts';
+
+// Reads of the rollups and raw results for reports, charts and stats (services/read-model.ts).
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const floorTo = (ms: number, size: number) => Math.floor(ms / size) * size;
+const ceilTo = (ms: number, size: number) => Math.ceil(ms / size) * size;
+
+export interface TimeTotalsRow {
+  project_id: number;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  no_data_seconds: number;
+}
+
+/**
+ * Time figures of many projects over [from, to): whole UTC days from the daily rollups, the rest from
+ * the hourly ones, edge hours prorated over the part of the hour holding recorded time (up to the
+ * project's last result), as uptime.ts rowShare.
+ */
+export async function timeTotals(db: Db, projectIds: number[], from: Date, to: Date): Promise<TimeTotalsRow[]> {
+  if (projectIds.length === 0) return [];
+  const dayFrom = ceilTo(from.getTime(), DAY_MS);
+  const dayTo = floorTo(to.getTime(), DAY_MS);
+  const useDays = dayFrom < dayTo;
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const ids = projectIds.map(String);
+  return db<TimeTotalsRow[]>`
+    WITH s AS (
+      SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids}::text[]::int[])
+    ), h AS (
+      SELECT r.project_id, r.covered_seconds, r.down_seconds, r.maintenance_seconds, r.no_data_seconds, r.bucket,
+        least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
+      FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
+      WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
+        ${useDays ? db`AND NOT (r.bucket >= ${new Date(dayFrom)} AND r.bucket < ${new Date(dayTo)})` : db``}
+    ), parts AS (
+      SELECT project_id,
+        covered_seconds * f AS cov, down_seconds * f AS dn, maintenance_seconds * f AS mt, no_data_seconds * f AS nd
+      FROM (SELECT *, greatest(0, least(1, extract(epoch FROM (least(eff_end, ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz)))
+        / extract(epoch FROM (eff_end - bucket)))) AS f FROM h) x
+      ${useDays ? db`UNION ALL
+      SELECT project_id, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds FROM rollups_daily
+      WHERE project_id = ANY(${ids}::text[]::int[]) AND day >= ${new Date(dayFrom).toISOString().slice(0, 10)}::date
+        AND day < ${new Date(dayTo).toISOString().slice(0, 10)}::date` : db``}
+    )
+    SELECT project_id, sum(cov)::float8 AS covered_seconds, sum(dn)::float8 AS down_seconds,
+      sum(mt)::float8 AS maintenance_seconds, sum(nd)::float8 AS no_data_seconds
+    FROM parts GROUP BY project_id`;
+}
+
+export interface OpenSpanRow {
+  project_id: number;
+  last_checked_at: Date | null;
+  last_is_available: boolean | null;
+  last_in_maintenance: boolean;
+  check_interval: number;
+}
+
+/** The last result of each project, whose span is still open (not in the rollups yet). */
+export async function openSpans(db: Db, projectIds: number[]): Promise<OpenSpanRow[]> {
+  if (projectIds.length === 0) return [];
+  return db<OpenSpanRow[]>`
+    SELECT s.project_id, s.last_checked_at, s.last_is_available, s.last_in_maintenance, m.check_interval
+    FROM monitor_state s JOIN monitoring_settings m ON m.project_id = s.project_id
+    WHERE s.project_id = ANY(${projectIds.map(String)}::text[]::int[])`;
+}
+
+export interface HourlyRow {
+  bucket: Date;
+  checks: number;
+  up_checks: number;
+  rt_sum: number;
+  rt_n: number;
+  rt_min: number | null;
+  rt_max: number | null;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  no_data_seconds: number;
+  sketch: Record<string, number>;
+}
+
+/** A project's hourly rollups from the hour holding `from` to `to`, in order. */
+export async function hourlyRows(db: Db, projectId: number, from: Date, to: Date, withSketch = false): Promise<HourlyRow[]> {
+  return db<HourlyRow[]>`
+    SELECT bucket, checks, up_checks, response_time_sum AS rt_sum, response_time_n AS rt_n, response_time_min AS rt_min,
+      response_time_max AS rt_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds,
+      ${withSketch ? db`rt_sketch` : db`'{}'::jsonb`} AS sketch
+    FROM rollups_hourly
+    WHERE project_id = ${projectId} AND bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND bucket < ${to}
+    ORDER BY bucket`;
+}
+
+export interface RollupResponseTimes {
+  checks: number;
+  rt_sum: number;
+  rt_n: number;
+  rt_min: number | null;
+  rt_max: number | null;
+  sketch: Record<string, number>;
+}
+
+/** Response-time totals and the merged sketch of a project's hourly rollups over [hour of from, to). */
+export async function rollupResponseTimes(db: Db, projectId: number, from: Date, to: Date): Promise<RollupResponseTimes> {
+  const [row] = await db<RollupResponseTimes[]>`
+    SELECT coalesce(sum(checks), 0)::int AS checks, coalesce(sum(response_time_sum), 0)::float8 AS rt_sum,
+      coalesce(sum(response_time_n), 0)::int AS rt_n, min(response_time_min) AS rt_min, max(response_time_max) AS rt_max,
+      pym_sketch_agg(rt_sketch) AS sketch
+    FROM rollups_hourly
+    WHERE project_id = ${projectId} AND bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND bucket < ${to}`;
+  return row!;
+}
+
+/** How many HTTP results of a project are still stored over [hour of from, to). */
+export async function rawResultCount(db: Db, projectId: number, from: Date, to: Date): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM check_results
+    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND checked_at < ${to}`;
+  return row?.n ?? 0;
+}
+
+export interface RawResponseTimes {
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  p95: number | null;
+}
+
+/** Response-time figures of a project's stored HTTP results over [from, to) (P95 by nearest rank). */
+export async function rawResponseTimes(db: Db, projectId: number, from: Date, to: Date): Promise<RawResponseTimes> {
+  const [row] = await db<RawResponseTimes[]>`
+    SELECT avg(response_time)::float8 AS avg, min(response_time) AS min, max(response_time) AS max,
+      percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time) AS p95
+    FROM check_results
+    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at >= ${from} AND checked_at < ${to} AND response_time IS NOT NULL`;
+  return row!;
+}
+
+export interface IncidentRow {
+  id: number;
+  started_at: Date;
+  ended_at: Date | null;
+  first_error: string | null;
+}
+
+/** Outages of a project that overlap [from, to), oldest first. */
+export async function incidentsOverlapping(db: Db, projectId: number, from: Date, to: Date): Promise<IncidentRow[]> {
+  return db<IncidentRow[]>`
+    SELECT id, started_at, ended_at, first_error FROM incidents
+    WHERE project_id = ${projectId} AND kind = 'outage' AND started_at < ${to} AND (ended_at IS NULL OR ended_at > ${from})
+    ORDER BY started_at, id`;
+}
+
+export async function userTimeZone(db: Db, userId: number): Promise<string | undefined> {
+  const [row] = await db<{ timezone: string }[]>`SELECT timezone FROM users WHERE id = ${userId}`;
+  return row?.timezone;
+}
+
+export interface BucketRow {
+  project_id: number;
+  /** Bucket start, epoch milliseconds. */
+  b: number;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  checks: number;
+  rt_sum: number;
+  rt_n: number;
+  rt_min: number | null;
+  rt_max: number | null;
+  sketch: Record<string, number> | null;
+}
+
+/**
+ * Hourly rollups of many projects summed into buckets of `bucketMs` (a whole number of hours, aligned
+ * to the epoch), time figures prorated at the period's edges as in timeTotals.
+ */
+export async function bucketedRollups(db: Db, projectIds: number[], from: Date, to: Date, bucketMs: number, withSketch: boolean): Promise<BucketRow[]> {
+  if (projectIds.length === 0) return [];
+  const ids = projectIds.map(String);
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const bs = bucketMs / 1000;
+  return db<BucketRow[]>`
+    WITH s AS (
+      SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids}::text[]::int[])
+    ), h AS (
+      SELECT r.*, least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
+      FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
+      WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
+    ), x AS (
+      SELECT *, greatest(0, least(1, extract(epoch FROM (least(eff_end, ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz)))
+        / extract(epoch FROM (eff_end - bucket)))) AS f FROM h
+    )
+    SELECT project_id, (floor(extract(epoch FROM bucket) / ${bs}) * ${bs} * 1000)::float8 AS b,
+      sum(covered_seconds * f)::float8 AS covered_seconds, sum(down_seconds * f)::float8 AS down_seconds,
+      sum(maintenance_seconds * f)::float8 AS maintenance_seconds, sum(checks)::int AS checks,
+      sum(response_time_sum)::float8 AS rt_sum, sum(response_time_n)::int AS rt_n,
+      min(response_time_min) AS rt_min, max(response_time_max) AS rt_max,
+      ${withSketch ? db`pym_sketch_agg(rt_sketch)` : db`NULL::jsonb`} AS sketch
+    FROM x GROUP BY 1, 2 ORDER BY 1, 2`;
+}
+
+export interface RawPoint {
+  project_id: number;
+  checked_at: Date;
+  is_available: boolean;
+  in_maintenance: boolean;
+  response_time: number | null;
+}
+
+/** Stored HTTP results of many projects over [from - lookBack, to), by project and time. */
+export async function rawResults(db: Db, projectIds: number[], from: Date, to: Date, lookBackMs: number): Promise<RawPoint[]> {
+  if (projectIds.length === 0) return [];
+  return db<RawPoint[]>`
+    SELECT project_id, checked_at, is_available, in_maintenance, response_time FROM check_results
+    WHERE project_id = ANY(${projectIds.map(String)}::text[]::int[]) AND kind = 'http'
+      AND checked_at >= ${new Date(from.getTime() - lookBackMs)} AND checked_at < ${to}
+    ORDER BY project_id, checked_at`;
+}
+
+/** Stored HTTP results and rolled-up checks of many projects over [hour of from, to): equal while nothing was cleaned up. */
+export async function rawAndRollupCounts(db: Db, projectIds: number[], from: Date, to: Date): Promise<{ raw: number; rollup: number }> {
+  const ids = projectIds.map(String);
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const [row] = await db<{ raw: number; rollup: number }[]>`
+    SELECT (SELECT count(*) FROM check_results WHERE project_id = ANY(${ids}::text[]::int[]) AND kind = 'http' AND checked_at >= ${hFrom} AND checked_at < ${to})::int AS raw,
+      (SELECT coalesce(sum(checks), 0) FROM rollups_hourly WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${hFrom} AND bucket < ${to})::int AS rollup`;
+  return row ?? { raw: 0, rollup: 0 };
+}
+
+export interface StatusCounts {
+  projects: number;
+  up: number;
+  down: number;
+  maintenance: number;
+  paused: number;
+}
+
+/** Active projects by their current state: paused (not running), in maintenance, down, else up. */
+export async function projectStatusCounts(db: Db): Promise<StatusCounts> {
+  const [row] = await db<StatusCounts[]>`
+    SELECT count(*)::int AS projects,
+      count(*) FILTER (WHERE s.is_running AND NOT p.maintenance_mode AND NOT coalesce(s.is_down, false))::int AS up,
+      count(*) FILTER (WHERE s.is_running AND NOT p.maintenance_mode AND coalesce(s.is_down, false))::int AS down,
+      count(*) FILTER (WHERE s.is_running AND p.maintenance_mode)::int AS maintenance,
+      count(*) FILTER (WHERE NOT coalesce(s.is_running, true))::int AS paused
+    FROM projects p LEFT JOIN monitor_state s ON s.project_id = p.id
+    WHERE p.is_active`;
+  return row!;
+}
+
+export async function activeProjects(db: Db): Promise<{ id: number; title: string }[]> {
+  return db<{ id: number; title: string }[]>`SELECT id, title FROM projects WHERE is_active ORDER BY id`;
+}
+
+export async function projectExists(db: Db, projectId: number): Promise<boolean> {
+  const [row] = await db`SELECT 1 FROM projects WHERE id = ${projectId} AND is_active`;
+  return row !== undefined;
+}
+
+/** Response-time totals of the hourly rollups of all active projects over [hour of from, to). */
+export async function allResponseTimes(db: Db, from: Date, to: Date): Promise<{ rt_sum: number; rt_n: number }> {
+  const [row] = await db<{ rt_sum: number; rt_n: number }[]>`
+    SELECT coalesce(sum(r.response_time_sum), 0)::float8 AS rt_sum, coalesce(sum(r.response_time_n), 0)::int AS rt_n
+    FROM rollups_hourly r JOIN projects p ON p.id = r.project_id
+    WHERE p.is_active AND r.bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND r.bucket < ${to}`;
+  return row ?? { rt_sum: 0, rt_n: 0 };
+}
+
+export async function openIncidentCount(db: Db): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM incidents i JOIN projects p ON p.id = i.project_id WHERE p.is_active AND i.ended_at IS NULL`;
+  return row?.n ?? 0;
+}
+
+export async function unreadAlertCount(db: Db, userId: number): Promise<number> {
+  const [row] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE user_id = ${userId} AND NOT is_read`;
+  return row?.n ?? 0;
+}

@@ -1,0 +1,229 @@
+import type { AlertContextRow, MonitorStateRow } from './monitoring.ts';
+import type { Db } from './db.ts';
+
+/** Arrays travel as text[] (cast in SQL): postgres.js infers no array type for booleans or nulls. */
+const txt = (values: readonly unknown[]): (string | null)[] => values.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)));
+
+// Set-based recording of HTTP results (issue 18 point 3, issue 19): a batch in a few statements.
+
+export async function lockMonitorStates(db: Db, projectIds: number[]): Promise<MonitorStateRow[]> {
+  if (projectIds.length === 0) return [];
+  return db<MonitorStateRow[]>`SELECT * FROM monitor_state WHERE project_id = ANY(${txt(projectIds)}::text[]::int[]) ORDER BY project_id FOR UPDATE`;
+}
+
+export async function loadAlertContexts(db: Db, projectIds: number[]): Promise<AlertContextRow[]> {
+  if (projectIds.length === 0) return [];
+  return db<AlertContextRow[]>`
+    SELECT p.id, p.title, p.url, p.is_active, p.owner_id, p.maintenance_mode, p.maintenance_ends_at,
+      p.content_selector, p.keyword_alert_on_found,
+      m.check_interval, m.alert_threshold, m.is_alert_enabled, m.alert_email, m.webhook_url, m.webhook_secret,
+      m.ssl_warning_days, m.domain_warning_days,
+      u.email AS owner_email, u.language AS owner_language, u.timezone AS owner_timezone,
+      u.email_notifications AS owner_email_notifications
+    FROM projects p JOIN monitoring_settings m ON m.project_id = p.id JOIN users u ON u.id = p.owner_id
+    WHERE p.id = ANY(${txt(projectIds)}::text[]::int[])`;
+}
+
+/** The (project, due time) pairs among `keys` that are recorded already. */
+export async function recordedDueTimes(db: Db, keys: { project_id: number; due_at: Date }[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db<{ project_id: number; due_at: Date }[]>`
+    SELECT DISTINCT c.project_id, c.due_at FROM check_results c
+    JOIN unnest(${txt(keys.map((k) => k.project_id))}::text[]::int[], ${txt(keys.map((k) => k.due_at.toISOString()))}::text[]::timestamptz[]) AS k(project_id, due_at)
+      ON c.project_id = k.project_id AND c.due_at = k.due_at
+    WHERE c.kind = 'http'`;
+  return new Set(rows.map((r) => `${r.project_id}|${r.due_at.getTime()}`));
+}
+
+/** The check times of a project's HTTP results recorded between `from` and `to` (inclusive). */
+export async function recordedCheckTimes(db: Db, projectId: number, from: Date, to: Date): Promise<Set<number>> {
+  const rows = await db<{ checked_at: Date }[]>`
+    SELECT checked_at FROM check_results WHERE project_id = ${projectId} AND kind = 'http' AND checked_at BETWEEN ${from} AND ${to}`;
+  return new Set(rows.map((r) => r.checked_at.getTime()));
+}
+
+export interface ResultRowInput {
+  project_id: number;
+  checked_at: Date;
+  is_available: boolean;
+  status_code: number | null;
+  response_time: number | null;
+  error_kind: string | null;
+  error_message: string | null;
+  details: unknown;
+  due_at: Date | null;
+  started_at: Date | null;
+  in_maintenance: boolean;
+}
+
+/** One multi-row insert (arrays unnested, one parameter per column); ids in the order given. */
+export async function insertHttpResults(db: Db, rows: ResultRowInput[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const ids: number[] = [];
+  const CHUNK = 20_000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    const out = await db<{ id: number }[]>`
+      INSERT INTO check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind,
+        error_message, details, due_at, started_at, in_maintenance)
+      SELECT project_id, checked_at, 'http', is_available, status_code, response_time, error_kind, error_message,
+        details, due_at, started_at, in_maintenance
+      FROM unnest(
+        ${txt(part.map((r) => r.project_id))}::text[]::int[],
+        ${txt(part.map((r) => r.checked_at.toISOString()))}::text[]::timestamptz[],
+        ${txt(part.map((r) => r.is_available))}::text[]::boolean[],
+        ${txt(part.map((r) => r.status_code))}::text[]::int[],
+        ${txt(part.map((r) => r.response_time))}::text[]::double precision[],
+        ${txt(part.map((r) => r.error_kind))}::text[],
+        ${txt(part.map((r) => r.error_message))}::text[],
+        ${txt(part.map((r) => JSON.stringify(r.details ?? null)))}::text[]::jsonb[],
+        ${txt(part.map((r) => r.due_at?.toISOString() ?? null))}::text[]::timestamptz[],
+        ${txt(part.map((r) => r.started_at?.toISOString() ?? null))}::text[]::timestamptz[],
+        ${txt(part.map((r) => r.in_maintenance))}::text[]::boolean[]
+      ) WITH ORDINALITY AS t(project_id, checked_at, is_available, status_code, response_time, error_kind, error_message,
+        details, due_at, started_at, in_maintenance, ord)
+      ORDER BY ord
+      RETURNING id`;
+    ids.push(...out.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** What one rollup row gains (or, for a result recorded late, loses) from a batch. */
+export interface RollupDelta {
+  project_id: number;
+  /** Hour start (hourly) or UTC day start (daily). */
+  bucket: Date;
+  checks: number;
+  up_checks: number;
+  rt_sum: number;
+  rt_n: number;
+  rt_min: number | null;
+  rt_max: number | null;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  no_data_seconds: number;
+  /** The legacy per-check downtime of rollups_daily (one interval per failed check). */
+  downtime_seconds: number;
+  sketch: Record<string, number>;
+}
+
+const cols = (rows: RollupDelta[]) => ({
+  p: rows.map((r) => r.project_id),
+  b: rows.map((r) => r.bucket.toISOString()),
+  c: rows.map((r) => r.checks),
+  u: rows.map((r) => r.up_checks),
+  s: rows.map((r) => r.rt_sum),
+  n: rows.map((r) => r.rt_n),
+  mi: rows.map((r) => r.rt_min),
+  ma: rows.map((r) => r.rt_max),
+  cov: rows.map((r) => r.covered_seconds),
+  dn: rows.map((r) => r.down_seconds),
+  mt: rows.map((r) => r.maintenance_seconds),
+  nd: rows.map((r) => r.no_data_seconds),
+  dt: rows.map((r) => r.downtime_seconds),
+  sk: rows.map((r) => JSON.stringify(r.sketch)),
+});
+
+/** One upsert per rollup table for the whole batch. */
+export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: RollupDelta[]): Promise<void> {
+  if (hourly.length > 0) {
+    const x = cols(hourly);
+    await db`
+      INSERT INTO rollups_hourly AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min,
+        response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds, rt_sketch)
+      SELECT * FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
+        ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
+        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[], ${txt(x.sk)}::text[]::jsonb[])
+      ON CONFLICT (project_id, bucket) DO UPDATE SET
+        checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
+        response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+        response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
+        response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
+        covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
+        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds,
+        rt_sketch = CASE WHEN excluded.rt_sketch = '{}'::jsonb THEN r.rt_sketch ELSE pym_sketch_merge(r.rt_sketch, excluded.rt_sketch) END`;
+  }
+  if (daily.length > 0) {
+    const x = cols(daily);
+    await db`
+      INSERT INTO rollups_daily AS r (project_id, day, checks, up_checks, response_time_sum, response_time_n, response_time_min,
+        response_time_max, downtime_seconds, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds, rt_sketch)
+      SELECT p, (b AT TIME ZONE 'UTC')::date, c, u, s, n, mi, ma, dt, cov, dn, mt, nd, sk FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[],
+        ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[], ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[],
+        ${txt(x.dt)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[], ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[],
+        ${txt(x.nd)}::text[]::double precision[], ${txt(x.sk)}::text[]::jsonb[]) AS t(p, b, c, u, s, n, mi, ma, dt, cov, dn, mt, nd, sk)
+      ON CONFLICT (project_id, day) DO UPDATE SET
+        checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
+        response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+        response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
+        response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
+        downtime_seconds = r.downtime_seconds + excluded.downtime_seconds,
+        covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
+        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds,
+        rt_sketch = CASE WHEN excluded.rt_sketch = '{}'::jsonb THEN r.rt_sketch ELSE pym_sketch_merge(r.rt_sketch, excluded.rt_sketch) END`;
+  }
+}
+
+export interface NeighbourResult {
+  checked_at: Date;
+  is_available: boolean;
+  in_maintenance: boolean;
+}
+
+/** The recorded HTTP results just before and just after `at`, leaving out the rows `excluded` (not recorded yet in batch order). */
+export async function neighbourResults(db: Db, projectId: number, at: Date, excluded: number[]): Promise<{ before: NeighbourResult | undefined; after: NeighbourResult | undefined }> {
+  const [before] = await db<NeighbourResult[]>`
+    SELECT checked_at, is_available, in_maintenance FROM check_results
+    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at < ${at} AND id <> ALL(${txt(excluded)}::text[]::bigint[])
+    ORDER BY checked_at DESC LIMIT 1`;
+  const [after] = await db<NeighbourResult[]>`
+    SELECT checked_at, is_available, in_maintenance FROM check_results
+    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at > ${at} AND id <> ALL(${txt(excluded)}::text[]::bigint[])
+    ORDER BY checked_at LIMIT 1`;
+  return { before, after };
+}
+
+/** As monitoring.ts failureStreakStart, leaving out the rows `excluded` (later in batch order). */
+export async function failureStreakStartExcluding(db: Db, projectId: number, until: Date, excluded: number[]): Promise<Date | undefined> {
+  const [row] = await db<{ start: Date | null }[]>`
+    SELECT min(checked_at) AS start FROM check_results
+    WHERE project_id = ${projectId} AND kind = 'http' AND NOT is_available AND checked_at <= ${until} AND id <> ALL(${txt(excluded)}::text[]::bigint[])
+      AND checked_at > coalesce((
+        SELECT max(checked_at) FROM check_results
+        WHERE project_id = ${projectId} AND kind = 'http' AND is_available AND checked_at <= ${until} AND id <> ALL(${txt(excluded)}::text[]::bigint[])), '-infinity')`;
+  return row?.start ?? undefined;
+}
+
+/** The first recorded HTTP result after `at` (for an imported outage that runs into recorded history). */
+export async function firstResultAfter(db: Db, projectId: number, at: Date): Promise<Date | undefined> {
+  const [row] = await db<{ checked_at: Date }[]>`
+    SELECT checked_at FROM check_results WHERE project_id = ${projectId} AND kind = 'http' AND checked_at > ${at} ORDER BY checked_at LIMIT 1`;
+  return row?.checked_at;
+}
+
+export async function insertClosedIncidents(db: Db, projectId: number, runs: { started_at: Date; ended_at: Date; first_error: string | null }[]): Promise<number> {
+  if (runs.length === 0) return 0;
+  const rows = await db`
+    INSERT INTO incidents (project_id, kind, started_at, ended_at, duration_seconds, first_error)
+    SELECT ${projectId}, 'outage', s, e, EXTRACT(EPOCH FROM (e - s)), f
+    FROM unnest(${txt(runs.map((r) => r.started_at.toISOString()))}::text[]::timestamptz[], ${txt(runs.map((r) => r.ended_at.toISOString()))}::text[]::timestamptz[],
+      ${txt(runs.map((r) => r.first_error))}::text[]) AS t(s, e, f)
+    RETURNING id`;
+  return rows.length;
+}
+
+/** The recorded HTTP results of a project in [from, to], with the one just before and the one just after, in time order. */
+export async function resultsAround(db: Db, projectId: number, from: Date, to: Date): Promise<NeighbourResult[]> {
+  return db<NeighbourResult[]>`
+    (SELECT checked_at, is_available, in_maintenance FROM check_results
+      WHERE project_id = ${projectId} AND kind = 'http' AND checked_at < ${from} ORDER BY checked_at DESC LIMIT 1)
+    UNION ALL
+    (SELECT checked_at, is_available, in_maintenance FROM check_results
+      WHERE project_id = ${projectId} AND kind = 'http' AND checked_at BETWEEN ${from} AND ${to})
+    UNION ALL
+    (SELECT checked_at, is_available, in_maintenance FROM check_results
+      WHERE project_id = ${projectId} AND kind = 'http' AND checked_at > ${to} ORDER BY checked_at LIMIT 1)
+    ORDER BY checked_at`;
+}

@@ -1,0 +1,374 @@
+import * as rep from '../repositories/reports.ts';
+import {
+  addPiece,
+  availabilityOf,
+  chartBucketMs,
+  exactQuantile,
+  HOUR_MS,
+  sketchMerge,
+  spanPieces,
+  splitAtBuckets,
+  zeroTime,
+  type Piece,
+  localDays,
+  openSpanPieces,
+  piecesIn,
+  sketchQuantile,
+  sumTime,
+  timeOfRows,
+  withNoData,
+  type HourRow,
+  type Period,
+  type TimeFigures,
+} from './uptime.ts';
+import type { ServiceContext } from './context.ts';
+
+// The shared read model: every figure of reports, the status page, badges, charts, mobile and the
+// dashboard comes from here, by the one definition of uptime (uptime.ts), over the rollups.
+
+export interface Availability extends TimeFigures {
+  /** Percent over covered time (maintenance and no data left out); null when nothing was covered. */
+  availability: number | null;
+}
+
+export interface DailyFigure {
+  /** Calendar day in the reader's time zone (YYYY-MM-DD). */
+  date: string;
+  availability: number | null;
+  downtime_minutes: number;
+  maintenance_minutes: number;
+  no_data_minutes: number;
+  avg_response_time: number | null;
+  checks: number;
+  incident_count: number;
+}
+
+export interface IncidentFigure {
+  id: number;
+  started_at: Date;
+  ended_at: Date | null;
+  duration_minutes: number;
+  error_message: string | null;
+}
+
+export interface ResponseTimeFigures {
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  p95: number | null;
+  /** raw: every result of the period is still stored; rollup: from the hourly rollups and their sketch. */
+  source: 'raw' | 'rollup';
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const minutes = (seconds: number) => round(seconds / 60, 2);
+const pct = (x: number | null) => (x === null ? null : round(x, 4));
+
+/** The period clipped to now: nothing is known about the future. */
+function known(period: Period, now: Date): { from: number; to: number } {
+  return { from: period.from.getTime(), to: Math.min(period.to.getTime(), now.getTime()) };
+}
+
+function availabilityFrom(f: TimeFigures): Availability {
+  return {
+    availability: pct(availabilityOf(f)),
+    covered_seconds: round(f.covered_seconds, 3),
+    down_seconds: round(f.down_seconds, 3),
+    maintenance_seconds: round(f.maintenance_seconds, 3),
+    no_data_seconds: round(f.no_data_seconds, 3),
+  };
+}
+
+const openPieces = (s: rep.OpenSpanRow, now: Date) =>
+  openSpanPieces(s.last_checked_at ? { at: s.last_checked_at, up: s.last_is_available ?? true, maintenance: s.last_in_maintenance } : null, now, s.check_interval);
+
+/** Availability and time figures of many projects over one period, in two queries whatever their number. */
+export async function availabilityByProject(ctx: ServiceContext, projectIds: number[], period: Period): Promise<Map<number, Availability>> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  const out = new Map<number, Availability>();
+  if (projectIds.length === 0) return out;
+  const windowSeconds = Math.max(0, (to - from) / 1000);
+  const [totals, open] = await Promise.all([
+    to > from ? rep.timeTotals(ctx.sql, projectIds, new Date(from), new Date(to)) : Promise.resolve([]),
+    rep.openSpans(ctx.sql, projectIds),
+  ]);
+  const byProject = new Map(totals.map((t) => [t.project_id, t]));
+  const openBy = new Map(open.map((o) => [o.project_id, o]));
+  for (const id of projectIds) {
+    const t = byProject.get(id);
+    let f: TimeFigures = t ? { covered_seconds: t.covered_seconds, down_seconds: t.down_seconds, maintenance_seconds: t.maintenance_seconds, no_data_seconds: t.no_data_seconds } : { covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 0 };
+    const o = openBy.get(id);
+    if (o) f = sumTime(f, piecesIn(openPieces(o, now), from, to));
+    out.set(id, availabilityFrom(withNoData(f, windowSeconds)));
+  }
+  return out;
+}
+
+const toHourRow = (r: rep.HourlyRow): HourRow => ({
+  bucket: r.bucket.getTime(),
+  checks: r.checks,
+  up_checks: r.up_checks,
+  rt_sum: r.rt_sum,
+  rt_n: r.rt_n,
+  rt_min: r.rt_min,
+  rt_max: r.rt_max,
+  covered_seconds: r.covered_seconds,
+  down_seconds: r.down_seconds,
+  maintenance_seconds: r.maintenance_seconds,
+  no_data_seconds: r.no_data_seconds,
+  sketch: r.sketch,
+});
+
+/**
+ * One figure per calendar day of the reader's time zone that the period touches (the first and last
+ * days cut to the period, today up to now). Counts (checks, response time) go by the hour they fall in.
+ */
+export async function dailyFigures(ctx: ServiceContext, projectId: number, period: Period, timeZone: string): Promise<DailyFigure[]> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  if (to <= from) return [];
+  const [rows, open, incidents] = await Promise.all([
+    rep.hourlyRows(ctx.sql, projectId, new Date(from), new Date(to)),
+    rep.openSpans(ctx.sql, [projectId]),
+    rep.incidentsOverlapping(ctx.sql, projectId, new Date(from), new Date(to)),
+  ]);
+  const hours = rows.map(toHourRow);
+  const state = open[0];
+  const dataEnd = state?.last_checked_at?.getTime() ?? null;
+  const pieces = state ? openPieces(state, now) : [];
+  const days = localDays({ from: new Date(from), to: new Date(to) }, timeZone);
+  let h = 0;
+  return days.map((day) => {
+    let f = sumTime(timeOfRows(hours, dataEnd, day.from, day.to), piecesIn(pieces, day.from, day.to));
+    f = withNoData(f, (day.to - day.from) / 1000);
+    let checks = 0;
+    let rtSum = 0;
+    let rtN = 0;
+    while (h < hours.length && Math.max(hours[h]!.bucket, from) < day.to) {
+      checks += hours[h]!.checks;
+      rtSum += hours[h]!.rt_sum;
+      rtN += hours[h]!.rt_n;
+      h++;
+    }
+    return {
+      date: day.date,
+      availability: pct(availabilityOf(f)),
+      downtime_minutes: minutes(f.down_seconds),
+      maintenance_minutes: minutes(f.maintenance_seconds),
+      no_data_minutes: minutes(f.no_data_seconds),
+      avg_response_time: rtN > 0 ? round(rtSum / rtN, 2) : null,
+      checks,
+      incident_count: incidents.filter((i) => i.started_at.getTime() >= day.from && i.started_at.getTime() < day.to).length,
+    };
+  });
+}
+
+/** Outages overlapping the period, oldest first; an open one lasts until now. */
+export async function incidentsIn(ctx: ServiceContext, projectId: number, period: Period): Promise<IncidentFigure[]> {
+  const now = ctx.clock.now();
+  const rows = await rep.incidentsOverlapping(ctx.sql, projectId, period.from, period.to);
+  return rows.map((r) => ({
+    id: r.id,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    duration_minutes: minutes(Math.max(0, ((r.ended_at ?? now).getTime() - r.started_at.getTime()) / 1000)),
+    error_message: r.first_error,
+  }));
+}
+
+/**
+ * Response times over the period: from the raw results while all of them are stored (P95 by nearest
+ * rank), else from the hourly rollups (P95 from the merged sketch, within 2%).
+ */
+export async function responseTimeFigures(ctx: ServiceContext, projectId: number, period: Period): Promise<ResponseTimeFigures> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  const f = new Date(from);
+  const t = new Date(Math.max(from, to));
+  const [rollup, raw] = await Promise.all([rep.rollupResponseTimes(ctx.sql, projectId, f, t), rep.rawResultCount(ctx.sql, projectId, f, t)]);
+  if (raw >= rollup.checks) {
+    const r = await rep.rawResponseTimes(ctx.sql, projectId, f, t);
+    return { avg: r.avg === null ? null : round(r.avg, 2), min: r.min, max: r.max, p95: r.p95, source: 'raw' };
+  }
+  return rollupTimes(rollup);
+}
+
+function rollupTimes(r: rep.RollupResponseTimes): ResponseTimeFigures {
+  let p95 = sketchQuantile(r.sketch ?? {}, 0.95);
+  if (p95 !== null && r.rt_min !== null && r.rt_max !== null) p95 = Math.min(r.rt_max, Math.max(r.rt_min, p95));
+  return { avg: r.rt_n > 0 ? round(r.rt_sum / r.rt_n, 2) : null, min: r.rt_min, max: r.rt_max, p95: p95 === null ? null : round(p95, 2), source: 'rollup' };
+}
+
+/** As responseTimeFigures, but always from the rollups (what is left once raw results are cleaned up). */
+export async function rollupResponseTimeFigures(ctx: ServiceContext, projectId: number, period: Period): Promise<ResponseTimeFigures> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  return rollupTimes(await rep.rollupResponseTimes(ctx.sql, projectId, new Date(from), new Date(Math.max(from, to))));
+}
+
+/** The reader's time zone (users.timezone), for daily figures. */
+export async function readerTimeZone(ctx: ServiceContext, userId: number): Promise<string> {
+  return (await rep.userTimeZone(ctx.sql, userId)) ?? 'UTC';
+}
+
+// --- Series for charts ---------------------------------------------------------------------------
+
+export interface SeriesPoint {
+  /** Bucket start (the period's start for a first bucket cut by it). */
+  t: Date;
+  availability: number | null;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  checks: number;
+  avg_response_time: number | null;
+  min_response_time: number | null;
+  max_response_time: number | null;
+  p95_response_time: number | null;
+}
+
+export interface Series {
+  bucket_seconds: number;
+  /** raw: buckets under an hour, from stored results; rollup: from the hourly rollups. */
+  source: 'raw' | 'rollup';
+  points: Map<number, SeriesPoint[]>;
+}
+
+interface Acc {
+  time: TimeFigures;
+  checks: number;
+  rtSum: number;
+  rtN: number;
+  min: number | null;
+  max: number | null;
+  sketch: Record<string, number>;
+  values: number[];
+}
+const newAcc = (): Acc => ({ time: zeroTime(), checks: 0, rtSum: 0, rtN: 0, min: null, max: null, sketch: {}, values: [] });
+
+/**
+ * Per-bucket figures of many projects over the period, 50-200 buckets (uptime.ts chartBucketMs):
+ * buckets of an hour or more from the hourly rollups, shorter ones from the stored results (from the
+ * rollups by the hour when those were cleaned up). P95 only when asked (it costs the sketches).
+ */
+export async function projectSeries(ctx: ServiceContext, projectIds: number[], period: Period, opts: { p95: boolean; bucketMs?: number }): Promise<Series> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  let bucketMs = opts.bucketMs ?? chartBucketMs(period);
+  let source: 'raw' | 'rollup' = 'rollup';
+  if (bucketMs < HOUR_MS) {
+    const c = await rep.rawAndRollupCounts(ctx.sql, projectIds, new Date(from), new Date(Math.max(from, to)));
+    if (c.raw >= c.rollup) source = 'raw';
+    else bucketMs = HOUR_MS;
+  }
+  const accs = new Map<number, Map<number, Acc>>();
+  const acc = (id: number, b: number) => {
+    let m = accs.get(id);
+    if (!m) accs.set(id, (m = new Map()));
+    let a = m.get(b);
+    if (!a) m.set(b, (a = newAcc()));
+    return a;
+  };
+  const addPieces = (id: number, pieces: Piece[]) => {
+    for (const p of pieces) {
+      const f = Math.max(p.from, from);
+      const t = Math.min(p.to, to);
+      if (t <= f) continue;
+      for (const { bucket, ms } of splitAtBuckets(f, t, bucketMs)) addPiece(acc(id, bucket).time, p.kind, ms / 1000);
+    }
+  };
+  if (source === 'raw') {
+    const open = new Map((await rep.openSpans(ctx.sql, projectIds)).map((o) => [o.project_id, o]));
+    const raw = await rep.rawResults(ctx.sql, projectIds, new Date(from), new Date(Math.max(from, to)), 3600_000);
+    for (let i = 0; i < raw.length; i++) {
+      const r = raw[i]!;
+      const next = raw[i + 1]?.project_id === r.project_id ? raw[i + 1] : undefined;
+      const interval = open.get(r.project_id)?.check_interval ?? 300;
+      const start = { at: r.checked_at, up: r.is_available, maintenance: r.in_maintenance };
+      addPieces(r.project_id, next ? spanPieces(start, next.checked_at, interval) : openSpanPieces(start, now, interval));
+      const t = r.checked_at.getTime();
+      if (t < from || t >= to) continue;
+      const a = acc(r.project_id, Math.floor(t / bucketMs) * bucketMs);
+      a.checks++;
+      if (r.response_time !== null) {
+        a.rtSum += r.response_time;
+        a.rtN++;
+        a.min = a.min === null ? r.response_time : Math.min(a.min, r.response_time);
+        a.max = a.max === null ? r.response_time : Math.max(a.max, r.response_time);
+        if (opts.p95) a.values.push(r.response_time);
+      }
+    }
+  } else {
+    const [rows, open] = await Promise.all([
+      rep.bucketedRollups(ctx.sql, projectIds, new Date(from), new Date(Math.max(from, to)), bucketMs, opts.p95),
+      rep.openSpans(ctx.sql, projectIds),
+    ]);
+    for (const r of rows) {
+      const a = acc(r.project_id, r.b);
+      a.time.covered_seconds += r.covered_seconds;
+      a.time.down_seconds += r.down_seconds;
+      a.time.maintenance_seconds += r.maintenance_seconds;
+      a.checks += r.checks;
+      a.rtSum += r.rt_sum;
+      a.rtN += r.rt_n;
+      a.min = r.rt_min === null ? a.min : a.min === null ? r.rt_min : Math.min(a.min, r.rt_min);
+      a.max = r.rt_max === null ? a.max : a.max === null ? r.rt_max : Math.max(a.max, r.rt_max);
+      if (r.sketch) sketchMerge(a.sketch, r.sketch);
+    }
+    for (const o of open) addPieces(o.project_id, openPieces(o, now));
+  }
+  const buckets: number[] = [];
+  for (let b = Math.floor(from / bucketMs) * bucketMs; b < to; b += bucketMs) buckets.push(b);
+  const points = new Map<number, SeriesPoint[]>();
+  for (const id of projectIds) {
+    const m = accs.get(id);
+    points.set(id, buckets.map((b) => pointOf(Math.max(b, from), m?.get(b) ?? newAcc(), source, opts.p95)));
+  }
+  return { bucket_seconds: bucketMs / 1000, source, points };
+}
+
+function pointOf(t: number, a: Acc, source: 'raw' | 'rollup', p95: boolean): SeriesPoint {
+  let q: number | null = null;
+  if (p95) {
+    q = source === 'raw' ? exactQuantile(a.values, 0.95) : sketchQuantile(a.sketch, 0.95);
+    if (q !== null && a.min !== null && a.max !== null) q = round(Math.min(a.max, Math.max(a.min, q)), 2);
+  }
+  return {
+    t: new Date(t),
+    availability: pct(availabilityOf(a.time)),
+    covered_seconds: round(a.time.covered_seconds, 3),
+    down_seconds: round(a.time.down_seconds, 3),
+    maintenance_seconds: round(a.time.maintenance_seconds, 3),
+    checks: a.checks,
+    avg_response_time: a.rtN > 0 ? round(a.rtSum / a.rtN, 2) : null,
+    min_response_time: a.min,
+    max_response_time: a.max,
+    p95_response_time: q,
+  };
+}
+
+/** Sums the series of many projects into one (availability over their summed covered time). */
+export function overallSeries(series: Series): { t: Date; availability: number | null; avg_response_time: number | null; checks: number }[] {
+  const lists = [...series.points.values()];
+  const first = lists[0];
+  if (!first) return [];
+  return first.map((p, i) => {
+    let cov = 0;
+    let down = 0;
+    let checks = 0;
+    let rtSum = 0;
+    let rtN = 0;
+    for (const l of lists) {
+      const x = l[i]!;
+      cov += x.covered_seconds;
+      down += x.down_seconds;
+      checks += x.checks;
+      if (x.avg_response_time !== null) {
+        rtSum += x.avg_response_time * x.checks;
+        rtN += x.checks;
+      }
+    }
+    return { t: p.t, availability: pct(availabilityOf({ covered_seconds: cov, down_seconds: down })), avg_response_time: rtN > 0 ? round(rtSum / rtN, 2) : null, checks };
+  });
+}

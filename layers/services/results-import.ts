@@ -1,0 +1,127 @@
+import { notFound } from '../errors.ts';
+import * as mon from '../repositories/monitoring.ts';
+import * as res from '../repositories/results.ts';
+import { recordInTransaction, RollupAccumulator, type HttpResultMessage } from './recorder.ts';
+import { incidentRuns, spanPieces, type SpanStart } from './uptime.ts';
+import type { ServiceContext } from './context.ts';
+
+// History import (issue 19): results from another tool or an export go through the same recording
+// path as live ones (rollups, incidents by the project's alert_threshold, the monitor state when
+// newer), never notify, and are idempotent on (project, checked_at). All or nothing.
+
+export interface ImportRow {
+  checked_at: Date;
+  is_available: boolean;
+  status_code: number | null;
+  response_time: number | null;
+  error_message: string | null;
+}
+
+export interface ImportOutcome {
+  imported: number;
+  skipped: number;
+  incidents: number;
+}
+
+export const MAX_IMPORT_ROWS = 200_000;
+
+/**
+ * Imports a project's past results in one transaction. Rows newer than the project's last result are
+ * judged by the alert rules in time order (silently); older ones are merged into the recorded history:
+ * their spans split the recorded ones, and their runs of failures become closed incidents.
+ */
+export async function importResults(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
+  const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.checked_at.getTime() - b.r.checked_at.getTime() || a.i - b.i).map((x) => x.r);
+  return ctx.sql.begin(async (tx) => {
+    const [state] = await res.lockMonitorStates(tx, [projectId]);
+    const project = await mon.loadAlertContext(tx, projectId);
+    if (!state || !project || !project.is_active) throw notFound('project');
+    const outcome: ImportOutcome = { imported: 0, skipped: 0, incidents: 0 };
+    if (sorted.length === 0) return outcome;
+    const last = state.last_checked_at?.getTime() ?? -Infinity;
+    const older = sorted.filter((r) => r.checked_at.getTime() < last);
+    const newer = sorted.filter((r) => r.checked_at.getTime() >= last);
+
+    if (older.length > 0) {
+      const o = await mergeOlder(tx, projectId, older, project.check_interval, project.alert_threshold);
+      outcome.imported += o.imported;
+      outcome.skipped += o.skipped;
+      outcome.incidents += o.incidents;
+    }
+    if (newer.length > 0) {
+      const messages: HttpResultMessage[] = newer.map((r) => ({
+        type: 'http_result',
+        project_id: projectId,
+        due_at: null,
+        started_at: r.checked_at,
+        cycle: null,
+        result: {
+          is_available: r.is_available,
+          status_code: r.status_code,
+          response_time: r.response_time,
+          error_kind: r.is_available ? null : 'imported',
+          error_message: r.error_message,
+          checked_at: r.checked_at,
+          details: { imported: true },
+        },
+        content_hash: null,
+        keywords: null,
+      }));
+      const { outcome: n } = await recordInTransaction(ctx, tx, messages, { notify: false, dedupe: 'checked_at' });
+      outcome.imported += n.recorded;
+      outcome.skipped += n.ignored;
+      outcome.incidents += n.incidents_opened;
+    }
+    return outcome;
+  });
+}
+
+/** Rows older than the project's last result: inserted, their spans merged into the recorded ones, their outages closed incidents. */
+async function mergeOlder(tx: Parameters<typeof res.insertHttpResults>[0], projectId: number, rows: ImportRow[], interval: number, threshold: number): Promise<ImportOutcome> {
+  const first = rows[0]!.checked_at;
+  const lastRow = rows[rows.length - 1]!.checked_at;
+  const recorded = await res.recordedCheckTimes(tx, projectId, first, lastRow);
+  const seen = new Set(recorded);
+  const fresh: ImportRow[] = [];
+  for (const r of rows) {
+    const t = r.checked_at.getTime();
+    if (seen.has(t)) continue;
+    seen.add(t);
+    fresh.push(r);
+  }
+  const outcome: ImportOutcome = { imported: fresh.length, skipped: rows.length - fresh.length, incidents: 0 };
+  if (fresh.length === 0) return outcome;
+  // The recorded results around and among the imported ones, before the insert.
+  const existing = await res.resultsAround(tx, projectId, first, lastRow);
+  await res.insertHttpResults(tx, fresh.map((r) => ({
+    project_id: projectId,
+    checked_at: r.checked_at,
+    is_available: r.is_available,
+    status_code: r.status_code,
+    response_time: r.response_time,
+    error_kind: r.is_available ? null : 'imported',
+    error_message: r.error_message,
+    details: { imported: true },
+    due_at: null,
+    started_at: r.checked_at,
+    in_maintenance: false,
+  })));
+  const acc = new RollupAccumulator();
+  for (const r of fresh) acc.addResult(projectId, r.checked_at, r.is_available, r.response_time, r.is_available ? 0 : interval);
+  const before: SpanStart[] = existing.map((e) => ({ at: e.checked_at, up: e.is_available, maintenance: e.in_maintenance }));
+  const after = [...before, ...fresh.map((r) => ({ at: r.checked_at, up: r.is_available, maintenance: false }))].sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (let i = 0; i + 1 < before.length; i++) acc.addPieces(projectId, spanPieces(before[i]!, before[i + 1]!.at, interval), -1);
+  for (let i = 0; i + 1 < after.length; i++) acc.addPieces(projectId, spanPieces(after[i]!, after[i + 1]!.at, interval), 1);
+  const { hourly, daily } = acc.rows();
+  await res.upsertRollups(tx, hourly, daily);
+
+  // Outages among the imported rows; one still failing at their end lasts until the next recorded result.
+  const runs = incidentRuns(fresh.map((r) => ({ at: r.checked_at, up: r.is_available, error: r.error_message })), threshold);
+  const closed = [];
+  for (const run of runs) {
+    const ended = run.ended_at ?? (await res.firstResultAfter(tx, projectId, lastRow));
+    if (ended) closed.push({ started_at: run.started_at, ended_at: ended, first_error: run.first_error });
+  }
+  outcome.incidents = await res.insertClosedIncidents(tx, projectId, closed);
+  return outcome;
+}
