@@ -284,6 +284,47 @@ export interface Paths {
       };
     };
   };
+  "/dashboard/projects": {
+    /** The dashboard's project list: lean rows with state, last result and 24 h uptime (pages of up to 500) */
+    get: {
+      role: "viewer";
+      params: never;
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          title: string;
+          url: string;
+          category: string | null;
+          tags: string[];
+          owner_id: number;
+          maintenance_mode: boolean;
+          maintenance_message: string | null;
+          is_running: boolean;
+          is_down: boolean;
+          consecutive_failures: number;
+          last_result: {
+            /** ISO 8601 date-time */
+            checked_at: string;
+            is_available: boolean | null;
+            status_code: number | null;
+            response_time: number | null;
+            error_message: string | null;
+          } | null;
+          /** time-based availability over the last 24 hours (percent), from the rollups; null without data */
+          uptime_24h: number | null;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
+      };
+    };
+  };
   "/dashboard/stats": {
     /** Dashboard totals: projects by state, uptime and average response time over 24 h, open incidents, unread alerts (cached 30 s) */
     get: {

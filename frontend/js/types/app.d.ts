@@ -21,3 +21,6 @@ export type ProjectState = ResponseOf<'/projects/{id}/status', 'get'>;
 export type SchedulerStatus = ResponseOf<'/scheduler/status', 'get'>;
 export type Alert = ResponseOf<'/alerts/{id}', 'get'>;
 export type DeletedProject = ResponseOf<'/projects/deleted', 'get'>['items'][number];
+export type DashboardProject = ResponseOf<'/dashboard/projects', 'get'>['items'][number];
+export type DashboardStats = ResponseOf<'/dashboard/stats', 'get'>;
+export type DashboardChart = ResponseOf<'/charts/dashboard', 'get'>;
