@@ -151,7 +151,7 @@ export class Checks extends Construct {
     });
     this.daily = new HouseFunction(this, 'Daily', {
       entry: 'functions/daily.ts',
-      description: 'Daily: retention cleanup and partitions; enqueues SSL/domain expiry probes',
+      description: 'Daily: retention cleanup and partitions; enqueues SSL/domain expiry probes; hourly: anomaly detection',
       timeout: Duration.minutes(5),
       deadLetterQueue: this.dailyDlq,
       logRetentionDays,
@@ -163,6 +163,12 @@ export class Checks extends Construct {
       description: 'Py_Monitor daily maintenance',
       schedule: events.Schedule.expression(config.dailySchedule),
       targets: [new targets.LambdaFunction(this.daily, { retryAttempts: 2, deadLetterQueue: this.dailyDlq })],
+    });
+    // Anomaly detection (spec 8.2) over the hour just ended: the same function with another input.
+    new events.Rule(this, 'HourlyRule', {
+      description: 'Py_Monitor hourly anomaly detection',
+      schedule: events.Schedule.expression(config.hourlySchedule),
+      targets: [new targets.LambdaFunction(this.daily, { event: events.RuleTargetInput.fromObject({ job: 'anomalies' }), retryAttempts: 2, deadLetterQueue: this.dailyDlq })],
     });
   }
 }

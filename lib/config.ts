@@ -62,6 +62,7 @@ export const deployConfigSchema = z
     cacheMaxEcpuPerSecond: int(5000, 1000, 15_000_000),
     checkSchedule: z.string().default('rate(1 minute)'),
     dailySchedule: z.string().default('cron(15 3 * * ? *)'),
+    hourlySchedule: z.string().default('cron(2 * * * ? *)'),
     /** Spec 6.2: ten HTTP checks and two browser checks at once. */
     checkerConcurrency: int(10, 2, 1000),
     /** About one per 60 monitors at a 60 s interval (a ~6 s deep check every 6th cycle); see the README. */

@@ -1,7 +1,10 @@
 import type { ServiceContext } from '../services/context.ts';
-import { createHttpHandler, type AnyRoute } from './router.ts';
+import { createHttpHandler, type AnyRoute, type RouterOptions } from './router.ts';
+import { adminDataRoutes } from './routes/admin-data.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { anomalyRoutes } from './routes/anomalies.ts';
 import { authRoutes } from './routes/auth.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { browserRoutes } from './routes/browser.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -16,7 +19,7 @@ import { userRoutes } from './routes/users.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }
@@ -25,6 +28,6 @@ export function apiRoutes(): AnyRoute[] {
  * The HTTP API Lambda handler, for any context: functions/api.ts builds one from the Lambda's
  * environment, the local runner passes its own.
  */
-export function createApiHandler(getContext: () => Promise<ServiceContext>) {
-  return createHttpHandler(getContext, apiRoutes());
+export function createApiHandler(getContext: () => Promise<ServiceContext>, options: RouterOptions = {}) {
+  return createHttpHandler(getContext, apiRoutes(), options);
 }

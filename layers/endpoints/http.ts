@@ -5,7 +5,12 @@ import type { Logger } from '../platform/ports.ts';
 import { translateMessage } from './messages.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** A body produced piece by piece; only a server that can stream sees it (see Router's `streaming`). */
+  stream?: AsyncIterable<string>;
+};
 
 /** A response a route returns when it needs more than JSON with the default status. */
 export class Reply {
@@ -20,6 +25,39 @@ export class Reply {
   static noContent() {
     return new Reply(204, '');
   }
+}
+
+/** A response whose body is produced while it is sent (a CSV export of millions of rows). */
+export class StreamReply {
+  constructor(
+    readonly statusCode: number,
+    readonly headers: Record<string, string>,
+    readonly chunks: AsyncIterable<string>,
+  ) {}
+}
+
+/**
+ * Where a server cannot stream (Lambda behind API Gateway returns one payload of at most 6 MB), a
+ * streamed body is collected up to this many bytes; a larger one is refused with 413.
+ */
+export const MAX_BUFFERED_STREAM_BYTES = 5 * 1024 * 1024;
+
+/** Collects a streamed response into one body, or a 413 once it passes `limit` bytes (the rest is never produced). */
+export async function bufferStream(response: HttpResponse, limit = MAX_BUFFERED_STREAM_BYTES): Promise<HttpResponse> {
+  const { stream, ...rest } = response;
+  if (!stream) return response;
+  const parts: string[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += Buffer.byteLength(chunk);
+    if (size > limit) {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `the response is larger than ${limit / 1024 / 1024} MiB, the most this deployment can send at once; ask for a shorter from/to range`, {
+        errors: [{ field: 'from', message: `response larger than ${limit / 1024 / 1024} MiB: ask for a shorter range` }],
+      });
+    }
+    parts.push(chunk);
+  }
+  return { ...rest, body: parts.join('') };
 }
 
 const statusOf: Record<ErrorCode, number> = {
@@ -63,6 +101,7 @@ export function errorResponse(err: unknown, log?: Logger, requestId?: string, la
 }
 
 export function toResponse(result: unknown, defaultStatus: number): HttpResponse {
+  if (result instanceof StreamReply) return { statusCode: result.statusCode, headers: result.headers, body: '', stream: result.chunks };
   if (result instanceof Reply) {
     if (typeof result.body === 'string') {
       return { statusCode: result.statusCode, headers: result.headers, body: result.body };

@@ -7,7 +7,7 @@ import { authenticate } from '../services/auth.ts';
 import { assertCanModifyProject } from '../services/access.ts';
 import type { Role } from '../model/user.ts';
 import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
-import { bearerToken, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+import { bearerToken, bufferStream, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
 import { languageOfHeader } from './messages.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
@@ -129,10 +129,18 @@ function compile(route: AnyRoute): Compiled {
   return { route, regex: new RegExp(`^${pattern}/?$`), names };
 }
 
+export interface RouterOptions {
+  /** The server writes `stream` bodies as they come (the local server); otherwise they are buffered (Lambda). */
+  streaming?: boolean;
+}
+
 export class Router {
   private readonly byMethod = new Map<string, Compiled[]>();
 
-  constructor(readonly routes: AnyRoute[]) {
+  constructor(
+    readonly routes: AnyRoute[],
+    private readonly options: RouterOptions = {},
+  ) {
     for (const r of routes) {
       const list = this.byMethod.get(r.method) ?? [];
       list.push(compile(r));
@@ -196,8 +204,12 @@ export class Router {
         event,
         ip: event.requestContext.http.sourceIp,
       });
-      const response = toResponse(result, route.status ?? 200);
-      if (method === 'HEAD') response.body = '';
+      let response = toResponse(result, route.status ?? 200);
+      if (method === 'HEAD') {
+        delete response.stream;
+        response.body = '';
+      }
+      if (response.stream && !this.options.streaming) response = await bufferStream(response);
       return response;
     } catch (err) {
       // Messages in the user's language setting, or the Accept-Language of a request without a session.
@@ -208,8 +220,8 @@ export class Router {
 }
 
 /** An HTTP API Lambda handler over some routes, for any context. The onError hook is the last line. */
-export function createHttpHandler(getContext: () => Promise<ServiceContext>, routes: AnyRoute[]) {
-  const router = new Router(routes);
+export function createHttpHandler(getContext: () => Promise<ServiceContext>, routes: AnyRoute[], options: RouterOptions = {}) {
+  const router = new Router(routes, options);
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use({
       onError: async (request) => {

@@ -1,6 +1,6 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { runBrowserJob, type BrowserJobDeps } from '../services/browser-jobs.ts';
-import { browserJobSchema, type BrowserJob, type BrowserOutputMessage } from '../services/browser-messages.ts';
+import { runBrowserJob, runDirectBrowserJob, type BrowserJobDeps } from '../services/browser-jobs.ts';
+import { browserJobSchema, directBrowserJobSchema, type BrowserJob, type BrowserOutputMessage, type PdfResult } from '../services/browser-messages.ts';
 import type { Logger, Queue } from '../platform/ports.ts';
 
 // The browser queue consumer: the container Lambda's handler, and locally the same one fed by the local queue.
@@ -43,11 +43,11 @@ export function createBrowserHandler(deps: BrowserHandlerDeps): BrowserHandler {
   };
 }
 
-/** The browser function: the browser queue's batches, and direct `{ job }` invocations that return the result. */
+/** The browser function: the browser queue's batches, and direct `{ job }` invocations (PDF printing too) that return the result. */
 export function createBrowserFunctionHandler(deps: BrowserHandlerDeps) {
   const batch = createBrowserHandler(deps);
-  return async (event: SQSEvent | { job: unknown }): Promise<SQSBatchResponse | BrowserOutputMessage> =>
-    'job' in event ? runBrowserJob(deps, browserJobSchema.parse(event.job)) : batch(event);
+  return async (event: SQSEvent | { job: unknown }): Promise<SQSBatchResponse | BrowserOutputMessage | PdfResult> =>
+    'job' in event ? runDirectBrowserJob(deps, directBrowserJobSchema.parse(event.job)) : batch(event);
 }
 
 function parseRecord(record: SQSRecord, logger: Logger | undefined): BrowserJob | undefined {

@@ -1,8 +1,16 @@
 import middy from '@middy/core';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { recordAnomalies } from '../services/anomalies/service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { runDaily } from '../services/daily.ts';
 
+/** The hourly rule sends `{"job":"anomalies"}`; anything else (the daily rule's scheduled event) is the daily run. */
+const hourlyEvent = z.object({ job: z.literal('anomalies') });
+
 export function createDailyHandler(getContext: () => Promise<ServiceContext>) {
-  return middy<EventBridgeEvent<string, unknown>, unknown, Error, Context>().handler(async () => runDaily(await getContext()));
+  return middy<unknown, unknown, Error, Context>().handler(async (event) => {
+    const ctx = await getContext();
+    return hourlyEvent.safeParse(event).success ? recordAnomalies(ctx) : runDaily(ctx);
+  });
 }

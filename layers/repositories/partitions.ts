@@ -40,21 +40,22 @@ export async function ensurePartitions(sql: Db, now: Date, daysAhead = 7): Promi
   return created;
 }
 
-/** Drops whole daily partitions older than the retention window; returns the dropped names. */
-export async function dropPartitionsBefore(sql: Db, cutoff: Date): Promise<string[]> {
+/** Drops whole daily partitions older than the retention window; returns the dropped names and their row counts. */
+export async function dropPartitionsBefore(sql: Db, cutoff: Date): Promise<{ name: string; rows: number }[]> {
   const rows = await sql<{ name: string }[]>`
     SELECT c.relname AS name FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid
     JOIN pg_class p ON p.oid = i.inhparent
     WHERE p.relname = 'check_results' AND c.relname ~ '^check_results_[0-9]{8}$'`;
   const cutoffDay = dayStart(cutoff);
-  const dropped: string[] = [];
-  for (const { name } of rows) {
+  const dropped: { name: string; rows: number }[] = [];
+  for (const { name } of rows.sort((a, b) => a.name.localeCompare(b.name))) {
     const d = name.slice(-8);
     const day = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`);
     if (day.getTime() + DAY_MS <= cutoffDay.getTime()) {
+      const [count] = await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${name}`);
       await sql.unsafe(`DROP TABLE IF EXISTS ${name}`);
-      dropped.push(name);
+      dropped.push({ name, rows: count?.n ?? 0 });
     }
   }
   return dropped;

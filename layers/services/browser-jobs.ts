@@ -5,7 +5,8 @@ import { BrowserMonitoringError, type BrowserPool } from '../checks/browser/brow
 import { runDeepCheck } from '../checks/browser/deep-check.ts';
 import { BrowserCheckError, classifyBrowserError } from '../checks/browser/errors.ts';
 import { runJourney } from '../checks/browser/journey.ts';
-import type { BrowserJob, BrowserOutputMessage } from './browser-messages.ts';
+import type { BrowserJob, BrowserOutputMessage, DirectBrowserJob, PdfResult } from './browser-messages.ts';
+import { printHtmlToPdf } from '../checks/browser/pdf.ts';
 import { captureScreenshot, makeThumbnail } from '../checks/browser/screenshot.ts';
 
 // Runs one browser-queue job and turns its result into a results-queue message. Images never travel
@@ -34,6 +35,13 @@ export async function runBrowserJob(deps: BrowserJobDeps, job: BrowserJob): Prom
     case 'journey':
       return journeyJob(deps, job);
   }
+}
+
+/** A direct invocation's job: a queue job, or printing a page to PDF (whose bytes come back base64). */
+export async function runDirectBrowserJob(deps: BrowserJobDeps, job: DirectBrowserJob): Promise<BrowserOutputMessage | PdfResult> {
+  if (job.kind !== 'pdf') return runBrowserJob(deps, job);
+  const { pdf } = await printHtmlToPdf(deps.pool, job.html, { timeoutMs: job.timeout * 1000 });
+  return { type: 'pdf_result', pdf_base64: Buffer.from(pdf).toString('base64') };
 }
 
 async function deepCheckJob(deps: BrowserJobDeps, job: Extract<BrowserJob, { kind: 'deep_check' }>): Promise<BrowserOutputMessage> {

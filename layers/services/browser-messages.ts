@@ -50,6 +50,26 @@ export const browserJobSchema = z.discriminatedUnion('kind', [deepCheckJobSchema
 export type BrowserJob = z.output<typeof browserJobSchema>;
 export type BrowserJobInput = z.input<typeof browserJobSchema>;
 
+/**
+ * Prints a page we made (the SLA report) to PDF. Only by direct invocation, never through the queue:
+ * its answer goes back to the caller. Lambda takes 6 MB each way, so the page and the PDF stay below.
+ */
+export const pdfJobSchema = z.object({
+  kind: z.literal('pdf'),
+  html: z.string().min(1).max(4_000_000),
+  timeout: z.number().int().min(5).max(120).default(30),
+});
+export const pdfResultSchema = z.object({
+  type: z.literal('pdf_result'),
+  pdf_base64: z.string(),
+});
+export type PdfResult = z.output<typeof pdfResultSchema>;
+
+/** What the browser function answers when invoked directly (`{ job }`): the queue's jobs and the PDF. */
+export const directBrowserJobSchema = z.discriminatedUnion('kind', [deepCheckJobSchema, screenshotJobSchema, journeyJobSchema, pdfJobSchema]);
+export type DirectBrowserJob = z.output<typeof directBrowserJobSchema>;
+export type DirectBrowserJobInput = z.input<typeof directBrowserJobSchema>;
+
 const errorKind = z.enum(browserErrorKinds).nullable();
 
 /**

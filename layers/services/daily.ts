@@ -20,17 +20,35 @@ export async function enqueueExpirySweep(ctx: ServiceContext): Promise<number> {
   return messages.length;
 }
 
+/**
+ * Deletes raw check results older than `days` days: whole day partitions where the day is over,
+ * row by row for the rest. Rollups and incidents stay, so reports over the period do not change.
+ */
+export async function cleanupLogs(ctx: ServiceContext, days: number) {
+  const cutoff = new Date(ctx.clock.now().getTime() - days * DAY_MS);
+  const dropped = await dropPartitionsBefore(ctx.sql, cutoff);
+  const deleted = await deleteCheckResultsBefore(ctx.sql, cutoff);
+  return {
+    retention_days: days,
+    cutoff: cutoff.toISOString(),
+    log_rows_deleted: deleted + dropped.reduce((s, p) => s + p.rows, 0),
+    partitions_dropped: dropped.map((p) => p.name),
+  };
+}
+
+/** Deletes in-app alerts older than `days` days: only resolved ones, or all. */
+export async function cleanupAlerts(ctx: ServiceContext, days: number, resolvedOnly: boolean) {
+  const cutoff = new Date(ctx.clock.now().getTime() - days * DAY_MS);
+  const deleted = await alerts.purgeAlerts(ctx.sql, cutoff, resolvedOnly);
+  return { retention_days: days, resolved_only: resolvedOnly, cutoff: cutoff.toISOString(), alerts_deleted: deleted };
+}
+
 /** Retention (spec 13.1): logs by dropping whole day partitions, resolved alerts by age. */
 export async function cleanup(ctx: ServiceContext, opts: { logDays?: number; alertDays?: number; resolvedOnly?: boolean } = {}) {
-  const now = ctx.clock.now();
-  const logDays = opts.logDays ?? ctx.config.LOG_RETENTION_DAYS;
-  const alertDays = opts.alertDays ?? ctx.config.ALERT_RETENTION_DAYS;
-  const logCutoff = new Date(now.getTime() - logDays * DAY_MS);
-  const dropped = await dropPartitionsBefore(ctx.sql, logCutoff);
-  const deleted = await deleteCheckResultsBefore(ctx.sql, logCutoff);
-  const alertsDeleted = await alerts.purgeAlerts(ctx.sql, new Date(now.getTime() - alertDays * DAY_MS), opts.resolvedOnly ?? true);
-  const created = await ensurePartitions(ctx.sql, now);
-  return { partitions_dropped: dropped, partitions_created: created, log_rows_deleted: deleted, alerts_deleted: alertsDeleted };
+  const logs = await cleanupLogs(ctx, opts.logDays ?? ctx.config.LOG_RETENTION_DAYS);
+  const purged = await cleanupAlerts(ctx, opts.alertDays ?? ctx.config.ALERT_RETENTION_DAYS, opts.resolvedOnly ?? true);
+  const created = await ensurePartitions(ctx.sql, ctx.clock.now());
+  return { partitions_dropped: logs.partitions_dropped, partitions_created: created, log_rows_deleted: logs.log_rows_deleted, alerts_deleted: purged.alerts_deleted };
 }
 
 export async function runDaily(ctx: ServiceContext) {

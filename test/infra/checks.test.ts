@@ -51,6 +51,19 @@ describe('schedules', () => {
     });
   });
 
+  it('runs the anomaly job every hour on the daily function, with its own input and the same dead-letter queue', () => {
+    const dlqId = Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find((k) => k.startsWith('ChecksDailyDlq'));
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(2 * * * ? *)',
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [functionId(template, 'Daily:'), 'Arn'] },
+        Input: JSON.stringify({ job: 'anomalies' }),
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+      })],
+    });
+  });
+
   it('takes schedules from configuration', () => {
     const custom = synthStack({ checkSchedule: 'rate(2 minutes)', dailySchedule: 'cron(0 1 * * ? *)' }).template;
     custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });

@@ -12,6 +12,94 @@ export type ErrorBody = {
 
 /** Every route under /api/v1, by path template and lower-case method. */
 export interface Paths {
+  "/admin/cleanup/alerts": {
+    /** Delete in-app alerts older than retention_days (default 90), only resolved ones unless resolved_only is false */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: {
+        retention_days?: number;
+        resolved_only?: boolean;
+      };
+      response: {
+        retention_days: number;
+        resolved_only: boolean;
+        cutoff: string;
+        alerts_deleted: number;
+      };
+    };
+  };
+  "/admin/cleanup/all": {
+    /** Both cleanups with their defaults (logs 30 days, resolved alerts 90 days) */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: Record<string, never>;
+      response: {
+        logs: {
+          retention_days: number;
+          cutoff: string;
+          log_rows_deleted: number;
+          partitions_dropped: string[];
+        };
+        alerts: {
+          retention_days: number;
+          resolved_only: boolean;
+          cutoff: string;
+          alerts_deleted: number;
+        };
+      };
+    };
+  };
+  "/admin/cleanup/logs": {
+    /** Delete raw check results older than retention_days (default 30); rollups and incidents stay */
+    post: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: {
+        retention_days?: number;
+      };
+      response: {
+        retention_days: number;
+        cutoff: string;
+        log_rows_deleted: number;
+        partitions_dropped: string[];
+      };
+    };
+  };
+  "/admin/stats": {
+    /** Storage: raw results and alerts per project, totals, and the database size of each table in bytes */
+    get: {
+      role: "admin";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        projects: Array<{
+          project_id: number;
+          title: string;
+          log_count: number;
+          alert_count: number;
+          oldest_log_at: string | null;
+        }>;
+        totals: {
+          projects: number;
+          log_count: number;
+          alert_count: number;
+          oldest_log_at: string | null;
+          database_bytes: number;
+        };
+        tables: Array<{
+          table: string;
+          bytes: number;
+          partitions: number;
+        }>;
+      };
+    };
+  };
   "/alerts": {
     /** Your alerts (filters: unread, project_id, type, severity, resolved) */
     get: {
@@ -21,7 +109,7 @@ export interface Paths {
         page?: number;
         size?: number;
         unread?: "0" | "1" | "true" | "false";
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         resolved?: "0" | "1" | "true" | "false";
         project_id?: string;
@@ -58,7 +146,7 @@ export interface Paths {
       query: never;
       body: {
         project_id?: number | null;
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         title: string;
         message: string;
@@ -946,7 +1034,7 @@ export interface Paths {
         page?: number;
         size?: number;
         unread?: "0" | "1" | "true" | "false";
-        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "manual";
+        type?: "status_error" | "recovery" | "ssl_error" | "ssl_expiry" | "domain_expiry" | "monitoring_error" | "content_change" | "keyword" | "anomaly" | "manual";
         severity?: "info" | "warning" | "critical";
         resolved?: "0" | "1" | "true" | "false";
       };
@@ -973,6 +1061,47 @@ export interface Paths {
         page: number;
         size: number;
         pages: number;
+      };
+    };
+  };
+  "/projects/{id}/anomalies": {
+    /** Anomalies of one project: found now in the last analysis_hours, and with `from` those the hourly job recorded since */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        analysis_hours?: number;
+        baseline_hours?: number;
+        sensitivity?: number;
+        from?: string;
+      };
+      body: never;
+      response: {
+        project_id: number;
+        analysis_hours: number;
+        baseline_hours: number;
+        sensitivity: number;
+        analysis: {
+          from: string;
+          to: string;
+        };
+        baseline: {
+          from: string;
+          to: string;
+        };
+        items: Array<{
+          id: number | null;
+          type: "response_time_spike" | "availability_drop" | "error_rate_increase" | "pattern_change";
+          severity: "info" | "warning" | "critical";
+          message: string;
+          value: number;
+          baseline: number;
+          deviation: number;
+          detected_at: string;
+          hour: string;
+        }>;
       };
     };
   };
@@ -1159,6 +1288,21 @@ export interface Paths {
         size: number;
         pages: number;
       };
+    };
+  };
+  "/projects/{id}/logs/export.csv": {
+    /** Check results as CSV (checked_at,is_available,status_code,response_time,error_message; the import columns), streamed; from defaults to the first result, to to now */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        from?: string;
+        to?: string;
+      };
+      body: never;
+      response: unknown;
     };
   };
   "/projects/{id}/maintenance": {

@@ -129,6 +129,8 @@ function composeBody(n: Notification, w: Words): Body {
       return contentChange(n.data, w);
     case 'keyword':
       return keyword(n.data, w);
+    case 'anomaly':
+      return anomaly(n.data, w);
     case 'test':
       return channelTest(n.data, w);
   }
@@ -296,6 +298,24 @@ function keyword(d: NotificationData<'keyword'>, w: Words): Body {
       w.field('keywords_missing', d.keywords_missing.length ? d.keywords_missing.join(', ') : none),
       w.field('checked_at', w.date(d.checked_at)),
     ],
+  };
+}
+
+function anomaly(d: NotificationData<'anomaly'>, w: Words): Body {
+  const unit = d.anomaly_type === 'response_time_spike' || d.anomaly_type === 'pattern_change' ? ' ms' : '%';
+  return {
+    severity: d.severity,
+    tone: d.severity === 'critical' ? 'outage' : d.severity === 'warning' ? 'warning' : 'info',
+    subject: w.t(w.m.anomaly.subject, { title: d.project.title, type: w.m.anomaly.types[d.anomaly_type] }),
+    summary: w.m.anomaly.summary,
+    fields: [
+      ...projectFields(d.project, w),
+      w.field('anomaly_type', w.m.anomaly.types[d.anomaly_type]),
+      w.field('measured', `${d.value}${unit}`),
+      w.field('expected', `${d.baseline}${unit}`),
+      w.field('detected_at', w.date(d.detected_at)),
+    ],
+    detail: d.message,
   };
 }
 

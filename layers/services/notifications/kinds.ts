@@ -93,6 +93,18 @@ export const keywordSchema = z.object({
   checked_at: instant,
 });
 
+/** The hourly anomaly job found something unusual (spec 8.2); only critical ones become alerts. */
+export const anomalySchema = z.object({
+  project: projectRefSchema,
+  anomaly_type: z.enum(['response_time_spike', 'availability_drop', 'error_rate_increase', 'pattern_change']),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: text,
+  value: z.number(),
+  baseline: z.number(),
+  deviation: z.number(),
+  detected_at: instant,
+});
+
 /** A test message a user asked for from a notification channel; never an in-app alert. */
 export const channelTestSchema = z.object({
   project: projectRefSchema.nullish(),
@@ -111,6 +123,7 @@ export const notificationKinds = [
   'monitoring_error',
   'content_change',
   'keyword',
+  'anomaly',
 ] as const;
 export type AlertKind = (typeof notificationKinds)[number];
 /** Every kind a channel can deliver: the alert kinds and a channel's test message. */
@@ -126,6 +139,7 @@ export const notificationDataSchemas = {
   monitoring_error: monitoringErrorSchema,
   content_change: contentChangeSchema,
   keyword: keywordSchema,
+  anomaly: anomalySchema,
   test: channelTestSchema,
 } satisfies Record<NotificationKind, z.ZodType>;
 
@@ -147,6 +161,7 @@ export const notificationSchema = z.discriminatedUnion('kind', [
   variant('monitoring_error'),
   variant('content_change'),
   variant('keyword'),
+  variant('anomaly'),
   variant('test'),
 ]);
 export type Notification = z.output<typeof notificationSchema>;

@@ -1,8 +1,8 @@
 import type { Config } from '../../config.ts';
 import { BrowserPool } from '../../checks/browser/browser-pool.ts';
-import { runBrowserJob, type BrowserJobDeps } from '../../services/browser-jobs.ts';
+import { runDirectBrowserJob, type BrowserJobDeps } from '../../services/browser-jobs.ts';
 import { createChromiumLauncher } from '../../checks/browser/launcher.ts';
-import { browserJobSchema } from '../../services/browser-messages.ts';
+import { directBrowserJobSchema } from '../../services/browser-messages.ts';
 import type { Blobs, BrowserRunner, Logger } from '../../platform/ports.ts';
 
 /** The local Chromium: one pool (at most BROWSER_CONCURRENCY pages at once), started on first use. */
@@ -26,7 +26,7 @@ export class LocalBrowserRunner implements BrowserRunner {
   }
 
   async run(job: unknown): Promise<unknown> {
-    return runBrowserJob(this.deps(), browserJobSchema.parse(job));
+    return runDirectBrowserJob(this.deps(), directBrowserJobSchema.parse(job));
   }
 
   async close(): Promise<void> {

@@ -71,6 +71,30 @@ export async function toApiGatewayEvent(req: IncomingMessage): Promise<HttpEvent
   } as HttpEvent;
 }
 
+/**
+ * Writes a streamed result chunk by chunk, waiting for the socket to drain, so memory stays flat. A
+ * client that goes away stops the producer (its iterator is closed); an error midway cuts the connection.
+ */
+export async function writeStreamedResult(res: ServerResponse, result: HttpResponse & { stream: AsyncIterable<string> }, onError: (err: unknown) => void): Promise<void> {
+  res.writeHead(result.statusCode, result.headers);
+  try {
+    for await (const chunk of result.stream) {
+      if (res.destroyed) break;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.once('drain', done).once('close', done);
+      });
+    }
+    res.end();
+  } catch (err) {
+    onError(err);
+    res.destroy();
+  }
+}
+
 /** Writes a Lambda proxy result to a node:http response. */
 export function writeApiGatewayResult(res: ServerResponse, result: HttpResponse): void {
   const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;

@@ -43,6 +43,9 @@ export const LOCAL_TICK_MS = 5_000;
 const LOCAL_LOOKAHEAD_S = 10;
 const DAILY_FIRST_RUN_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** The anomaly job runs this long after each full hour, once the hour's last results are recorded. */
+const HOURLY_OFFSET_MS = 2 * 60_000;
 
 /** Starts the whole system on one machine: the same handlers as on AWS, behind node:http, a queue and timers. */
 export async function startLocalSystem(config: Config, opts: LocalContextOptions = {}): Promise<LocalSystem> {
@@ -96,9 +99,22 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
       void runDaily();
       timers.push(setInterval(() => void runDaily(), DAY_MS));
     }, DAILY_FIRST_RUN_MS));
+    // The same function's hourly job (on AWS a second EventBridge rule with this input).
+    const runHourly = () =>
+      track(
+        daily({ job: 'anomalies' }, lambdaContext('daily')).catch((err: unknown) =>
+          ctx.log.error('anomaly job failed', { error: err instanceof Error ? err.message : String(err) }),
+        ),
+      );
+    const sinceHour = Date.now() % HOUR_MS;
+    timers.push(setTimeout(() => {
+      void runHourly();
+      timers.push(setInterval(() => void runHourly(), HOUR_MS));
+    }, (HOURLY_OFFSET_MS - sinceHour + HOUR_MS) % HOUR_MS || HOUR_MS));
   }
 
-  const api = createApiHandler(getCtx);
+  // The local server writes streamed bodies (CSV exports) as they are produced.
+  const api = createApiHandler(getCtx, { streaming: true });
   const ws = createWsHandler(getCtx);
   let detachWs: (() => void) | undefined;
   const http = await startLocalServer({

@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
 import type { Logger } from '../../platform/ports.ts';
-import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult } from './http-adapter.ts';
+import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult, writeStreamedResult } from './http-adapter.ts';
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
@@ -95,6 +95,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
         result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
         if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';
+      }
+      const { stream } = result;
+      if (stream) {
+        await writeStreamedResult(res, { ...result, stream }, (err) =>
+          opts.log.error('streamed response failed', { error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
       }
       writeApiGatewayResult(res, result);
       return;

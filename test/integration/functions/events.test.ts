@@ -49,6 +49,8 @@ describe('sample events (events/) run through the same handlers', () => {
     expect(tick).toMatchObject({ enqueued: expect.any(Number) });
     const daily = await createDailyHandler(async () => ctx)(await load('daily/daily.json'), lambda);
     expect(daily).toMatchObject({ expiry_checks_enqueued: expect.any(Number), partitions_dropped: [] });
+    const hourly = await createDailyHandler(async () => ctx)(await load('daily/hourly-anomalies.json'), lambda);
+    expect(hourly).toMatchObject({ projects: expect.any(Number), anomalies_recorded: 0, alerts_raised: 0 });
   });
 
   it('checker events: a batch reports no failures, a direct probe returns the result', async () => {

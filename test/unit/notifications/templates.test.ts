@@ -30,6 +30,7 @@ const samples: { [K in NotificationKind]: NotificationDataInput<K> } = {
   monitoring_error: { project, component: 'browser', error_message: 'Chromium crashed', occurred_at: INSTANT },
   content_change: { project, old_hash: 'a'.repeat(64), new_hash: 'b'.repeat(64), selector: '#main', detected_at: INSTANT },
   keyword: { project, alert_on_found: true, keywords_found: ['error', 'maintenance'], keywords_missing: [], checked_at: INSTANT },
+  anomaly: { project, anomaly_type: 'response_time_spike', severity: 'critical', message: 'Response time 900 ms is 4.5x the baseline (200 ms)', value: 900, baseline: 200, deviation: 35, detected_at: INSTANT },
 };
 
 function render<K extends NotificationKind>(kind: K, language: 'ko' | 'en', timezone = 'Asia/Seoul') {
@@ -46,6 +47,7 @@ describe('notification templates cover every alert kind in Korean and English', 
     monitoring_error: { ko: '[모니터링 오류] Shop 점검 실행 실패', en: '[Monitoring error] Shop: check could not run' },
     content_change: { ko: '[콘텐츠 변경] Shop 페이지 내용 변경 감지', en: '[Content changed] Shop' },
     keyword: { ko: '[키워드 감지] Shop에서 키워드 발견: "error", "maintenance"', en: '[Keyword found] Shop: "error", "maintenance"' },
+    anomaly: { ko: '[이상 징후] Shop 응답 시간 급증', en: '[Anomaly] Shop: response time spike' },
   };
 
   for (const kind of notificationKinds) {

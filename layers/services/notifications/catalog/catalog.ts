@@ -33,6 +33,9 @@ export const fieldLabels = [
   'channel',
   'requested_by',
   'requested_at',
+  'anomaly_type',
+  'measured',
+  'expected',
 ] as const;
 export type FieldLabel = (typeof fieldLabels)[number];
 
@@ -69,6 +72,7 @@ export interface Catalog {
   content_change: { subject: string; summary: string };
   keyword: { subject_found: string; subject_missing: string; summary_found: string; summary_missing: string };
   test: { subject: string; summary: string };
+  anomaly: { subject: string; summary: string; types: Record<'response_time_spike' | 'availability_drop' | 'error_rate_increase' | 'pattern_change', string> };
 }
 
 const pluralRules = new Map<Language, Intl.PluralRules>();

@@ -28,6 +28,9 @@ export const en: Catalog = {
     channel: 'Channel',
     requested_by: 'Requested by',
     requested_at: 'Requested at',
+    anomaly_type: 'Anomaly',
+    measured: 'Measured',
+    expected: 'Expected',
   },
   common: {
     view_in_dashboard: 'View in dashboard',
@@ -87,6 +90,16 @@ export const en: Catalog = {
     subject_missing: '[Keyword missing] {title}: {list}',
     summary_found: 'Keywords you are watching for appeared on the page.',
     summary_missing: 'Keywords that should be on the page are missing.',
+  },
+  anomaly: {
+    subject: '[Anomaly] {title}: {type}',
+    summary: 'Recent measurements are far from the baseline. Have a look before it becomes an outage.',
+    types: {
+      response_time_spike: 'response time spike',
+      availability_drop: 'availability drop',
+      error_rate_increase: 'error rate increase',
+      pattern_change: 'pattern change',
+    },
   },
   test: {
     subject: '[Test] Py_Monitor notification channel "{name}"',

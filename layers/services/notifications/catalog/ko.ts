@@ -28,6 +28,9 @@ export const ko: Catalog = {
     channel: '채널',
     requested_by: '요청한 사람',
     requested_at: '요청 시각',
+    anomaly_type: '이상 유형',
+    measured: '측정값',
+    expected: '기준값',
   },
   common: {
     view_in_dashboard: '대시보드에서 보기',
@@ -87,6 +90,16 @@ export const ko: Catalog = {
     subject_missing: '[키워드 미발견] {title}에서 키워드를 찾을 수 없음: {list}',
     summary_found: '알림을 설정한 키워드가 페이지에 나타났습니다.',
     summary_missing: '페이지에 있어야 할 키워드를 찾지 못했습니다.',
+  },
+  anomaly: {
+    subject: '[이상 징후] {title} {type}',
+    summary: '최근 측정값이 기준선과 크게 다릅니다. 곧 장애로 이어질 수 있으니 확인해 주세요.',
+    types: {
+      response_time_spike: '응답 시간 급증',
+      availability_drop: '가용성 하락',
+      error_rate_increase: '에러율 증가',
+      pattern_change: '패턴 변화',
+    },
   },
   test: {
     subject: '[테스트] Py_Monitor 알림 채널 "{name}"',
