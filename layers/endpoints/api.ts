@@ -5,6 +5,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { authRoutes } from './routes/auth.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { browserRoutes } from './routes/browser.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -13,13 +14,14 @@ import { monitorsFileRoutes } from './routes/monitors-file.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { statusRoutes } from './routes/status.ts';
 import { notificationChannelRoutes } from './routes/notification-channels.ts';
 import { toolRoutes } from './routes/tools.ts';
 import { userRoutes } from './routes/users.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...incidentRoutes, ...statusRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }

@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS } from './frontend-browser.ts';
 let app: TestApp;
 let chrome: chromeLauncher.LaunchedChrome;
 let projectId: number;
+let publicId: number;
 let token: string;
 
 beforeAll(async () => {
@@ -19,6 +20,8 @@ beforeAll(async () => {
   token = admin.token;
   const p = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Audited site', url: 'http://127.0.0.1:9/', tags: 'web' } });
   projectId = p.body.id;
+  const pub = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Public site', url: 'http://127.0.0.1:9/', is_public: true } });
+  publicId = pub.body.id;
   chrome = await chromeLauncher.launch({ chromePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_ARGS, logLevel: 'silent' });
 }, 60_000);
 
@@ -53,9 +56,9 @@ async function audit(path: string) {
 
 describe('Lighthouse accessibility and best practices >= 95', () => {
   it('on the signed-out pages', async () => {
-    for (const path of ['login.html', 'register.html', 'status.html']) {
+    for (const path of ['login.html', 'register.html', 'status.html', `status.html?id=${publicId}`]) {
       const r = await audit(path);
-      expect(r.url).toBe(`/frontend/html/${path}`);
+      expect(r.url).toBe(`/frontend/html/${path.split('?')[0]}`);
       expect({ path, accessibility: r.accessibility >= 95, bestPractices: r.bestPractices >= 95, lost: r.lost }).toEqual({ path, accessibility: true, bestPractices: true, lost: r.lost });
     }
   }, 180_000);

@@ -334,6 +334,87 @@ export interface Paths {
       };
     };
   };
+  "/badge/{id}/cert-exp": {
+    /** Certificate badge, "certificate | 23 days" (the last SSL check) */
+    get: {
+      role: "public";
+      params: {
+        id: string;
+      };
+      query: {
+        /** the left text (default per badge) */
+        label?: string;
+        /** the right side's colour (default: by value) */
+        color?: string;
+        style?: "flat" | "flat-square" | "for-the-badge";
+        /** json: the shields.io endpoint schema {schemaVersion, label, message, color} */
+        format?: "svg" | "json";
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/badge/{id}/response-time": {
+    /** Response time badge, "response time | 234ms" (the last check) */
+    get: {
+      role: "public";
+      params: {
+        id: string;
+      };
+      query: {
+        /** the left text (default per badge) */
+        label?: string;
+        /** the right side's colour (default: by value) */
+        color?: string;
+        style?: "flat" | "flat-square" | "for-the-badge";
+        /** json: the shields.io endpoint schema {schemaVersion, label, message, color} */
+        format?: "svg" | "json";
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/badge/{id}/status": {
+    /** Status badge, "status | up", "down", "maintenance" or "unknown" */
+    get: {
+      role: "public";
+      params: {
+        id: string;
+      };
+      query: {
+        /** the left text (default per badge) */
+        label?: string;
+        /** the right side's colour (default: by value) */
+        color?: string;
+        style?: "flat" | "flat-square" | "for-the-badge";
+        /** json: the shields.io endpoint schema {schemaVersion, label, message, color} */
+        format?: "svg" | "json";
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/badge/{id}/uptime": {
+    /** Uptime badge, "uptime | 99.9%" (SVG, or ?format=json for shields.io); public projects only, else a grey 404 badge */
+    get: {
+      role: "public";
+      params: {
+        id: string;
+      };
+      query: {
+        /** the left text (default per badge) */
+        label?: string;
+        /** the right side's colour (default: by value) */
+        color?: string;
+        style?: "flat" | "flat-square" | "for-the-badge";
+        /** json: the shields.io endpoint schema {schemaVersion, label, message, color} */
+        format?: "svg" | "json";
+        period?: "24h" | "7d" | "30d" | "90d";
+      };
+      body: never;
+      response: unknown;
+    };
+  };
   "/charts/dashboard": {
     /** Availability and average response time per bucket, overall and per project */
     get: {
@@ -457,6 +538,185 @@ export interface Paths {
       response: {
         status: "ok";
         version: string;
+      };
+    };
+  };
+  "/incidents/{id}": {
+    /** One incident with its updates */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        id: number;
+        project_id: number;
+        kind: string;
+        /** ISO 8601 date-time */
+        started_at: string;
+        ended_at: string | null;
+        duration_seconds: number | null;
+        /** the first failed check's error (private: never on the status page) */
+        first_error: string | null;
+        title: string | null;
+        postmortem: string | null;
+        updated_at: string | null;
+        /** oldest first */
+        updates: Array<{
+          id: number;
+          status: "investigating" | "identified" | "monitoring" | "resolved";
+          message: string;
+          author_id: number | null;
+          /** ISO 8601 date-time */
+          created_at: string;
+        }>;
+      };
+    };
+    /** Name an incident or write its postmortem (project owner, manager, admin); it is opened and closed by the monitoring only */
+    patch: {
+      role: "user";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        /** null clears it */
+        title?: string | null;
+        /** null clears it */
+        postmortem?: string | null;
+      };
+      response: {
+        id: number;
+        project_id: number;
+        kind: string;
+        /** ISO 8601 date-time */
+        started_at: string;
+        ended_at: string | null;
+        duration_seconds: number | null;
+        /** the first failed check's error (private: never on the status page) */
+        first_error: string | null;
+        title: string | null;
+        postmortem: string | null;
+        updated_at: string | null;
+        /** oldest first */
+        updates: Array<{
+          id: number;
+          status: "investigating" | "identified" | "monitoring" | "resolved";
+          message: string;
+          author_id: number | null;
+          /** ISO 8601 date-time */
+          created_at: string;
+        }>;
+      };
+    };
+  };
+  "/incidents/{id}/updates": {
+    /** Post an update on an incident (project owner, manager, admin); shown on the public status page */
+    post: {
+      role: "user";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: {
+        status: "investigating" | "identified" | "monitoring" | "resolved";
+        message: string;
+      };
+      response: {
+        id: number;
+        status: "investigating" | "identified" | "monitoring" | "resolved";
+        message: string;
+        author_id: number | null;
+        /** ISO 8601 date-time */
+        created_at: string;
+      };
+    };
+  };
+  "/mobile/alerts": {
+    /** Your unresolved alerts, newest first */
+    get: {
+      role: "viewer";
+      params: never;
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          project_id: number | null;
+          type: string;
+          severity: "info" | "warning" | "critical";
+          title: string;
+          is_read: boolean;
+          /** ISO 8601 date-time */
+          created_at: string;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
+      };
+    };
+  };
+  "/mobile/dashboard": {
+    /** Totals (projects, up, down, maintenance), the worst projects now, unread alerts */
+    get: {
+      role: "viewer";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        totals: {
+          projects: number;
+          up: number;
+          down: number;
+          maintenance: number;
+          unknown: number;
+        };
+        /** down first, then failing, then slower than their time_limit; at most 5 */
+        worst: Array<{
+          id: number;
+          title: string;
+          status: "up" | "down" | "maintenance" | "unknown";
+          /** ms */
+          response_time: number | null;
+          /** time-based availability in percent (null: no data) */
+          uptime_24h: number | null;
+          last_checked_at: string | null;
+        }>;
+        unread_alerts: number;
+      };
+    };
+  };
+  "/mobile/projects": {
+    /** Projects in the fewest bytes: id, title, status, response time, 24 h uptime, last check */
+    get: {
+      role: "viewer";
+      params: never;
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          title: string;
+          status: "up" | "down" | "maintenance" | "unknown";
+          /** ms */
+          response_time: number | null;
+          /** time-based availability in percent (null: no data) */
+          uptime_24h: number | null;
+          last_checked_at: string | null;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
       };
     };
   };
@@ -1252,6 +1512,49 @@ export interface Paths {
           found: string[];
           missing: string[];
         } | null;
+      };
+    };
+  };
+  "/projects/{id}/incidents": {
+    /** Incidents of a project, newest first, with their updates */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          project_id: number;
+          kind: string;
+          /** ISO 8601 date-time */
+          started_at: string;
+          ended_at: string | null;
+          duration_seconds: number | null;
+          /** the first failed check's error (private: never on the status page) */
+          first_error: string | null;
+          title: string | null;
+          postmortem: string | null;
+          updated_at: string | null;
+          /** oldest first */
+          updates: Array<{
+            id: number;
+            status: "investigating" | "identified" | "monitoring" | "resolved";
+            message: string;
+            author_id: number | null;
+            /** ISO 8601 date-time */
+            created_at: string;
+          }>;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
       };
     };
   };
@@ -2067,6 +2370,89 @@ export interface Paths {
             response_time: number | null;
             error_message: string | null;
           } | null;
+        }>;
+      };
+    };
+  };
+  "/status": {
+    /** Public status of every public project (no sign-in; cached 60 s, ETag) */
+    get: {
+      role: "public";
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        status: "operational" | "degraded" | "major_outage";
+        /** ISO 8601 date-time */
+        updated_at: string;
+        projects: Array<{
+          id: number;
+          title: string;
+          category: string | null;
+          /** down: alert_threshold failed checks in a row (an open incident); unknown: no result yet */
+          status: "up" | "down" | "maintenance" | "unknown";
+          /** time-based availability in percent (null: no data) */
+          uptime_24h: number | null;
+          /** time-based availability in percent (null: no data) */
+          uptime_7d: number | null;
+          /** time-based availability in percent (null: no data) */
+          uptime_30d: number | null;
+          /** ms, of the last check */
+          response_time: number | null;
+          last_checked_at: string | null;
+        }>;
+      };
+    };
+  };
+  "/status/{id}": {
+    /** One public project: figures, 90-day history, incidents with their updates (no sign-in; cached 120 s, ETag) */
+    get: {
+      role: "public";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        id: number;
+        title: string;
+        category: string | null;
+        /** down: alert_threshold failed checks in a row (an open incident); unknown: no result yet */
+        status: "up" | "down" | "maintenance" | "unknown";
+        /** time-based availability in percent (null: no data) */
+        uptime_24h: number | null;
+        /** time-based availability in percent (null: no data) */
+        uptime_7d: number | null;
+        /** time-based availability in percent (null: no data) */
+        uptime_30d: number | null;
+        /** ms, of the last check */
+        response_time: number | null;
+        last_checked_at: string | null;
+        /** 90 days, oldest first */
+        history: Array<{
+          /** YYYY-MM-DD, UTC */
+          date: string;
+          /** time-based availability in percent (null: no data) */
+          availability: number | null;
+          downtime_minutes: number;
+          incident_count: number;
+        }>;
+        /** the last 90 days, newest first */
+        incidents: Array<{
+          id: number;
+          title: string | null;
+          /** ISO 8601 date-time */
+          started_at: string;
+          ended_at: string | null;
+          duration_minutes: number | null;
+          postmortem: string | null;
+          /** oldest first */
+          updates: Array<{
+            status: "investigating" | "identified" | "monitoring" | "resolved";
+            message: string;
+            /** ISO 8601 date-time */
+            created_at: string;
+          }>;
         }>;
       };
     };
