@@ -37,3 +37,21 @@ export async function listDashboardRows(db: Db, limit: number, offset: number): 
   for (const r of rows) delete (r as Partial<typeof r>).total;
   return { rows, total };
 }
+
+export interface ExpiryRow {
+  kind: 'ssl' | 'domain';
+  checked_at: Date;
+  is_valid: boolean | null;
+  expires_at: Date | null;
+  days_remaining: number | null;
+  issuer: string | null;
+  error_message: string | null;
+}
+
+/** The latest certificate and domain expiry checks of a project (one row of each kind at most). */
+export async function latestExpiryChecks(db: Db, projectId: number): Promise<ExpiryRow[]> {
+  return db<ExpiryRow[]>`
+    SELECT DISTINCT ON (kind) kind, checked_at, is_valid, expires_at, days_remaining, issuer, error_message
+    FROM expiry_checks WHERE project_id = ${projectId}
+    ORDER BY kind, checked_at DESC`;
+}

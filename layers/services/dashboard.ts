@@ -1,4 +1,6 @@
-import { listDashboardRows } from '../repositories/dashboard.ts';
+import { notFound } from '../errors.ts';
+import { latestExpiryChecks, listDashboardRows } from '../repositories/dashboard.ts';
+import { findProject } from '../repositories/projects.ts';
 import { availabilityByProject } from './read-model.ts';
 import { HOUR_MS } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
@@ -36,4 +38,15 @@ export async function dashboardProjects(ctx: ServiceContext, page: number, size:
     uptime_24h: uptime.get(r.id)?.availability ?? null,
   }));
   return { items, total, page, size, pages: Math.ceil(total / size) };
+}
+
+/** The latest SSL certificate and domain expiry checks of a project, for its report page. */
+export async function latestExpiry(ctx: ServiceContext, projectId: number) {
+  if (!(await findProject(ctx.sql, projectId))) throw notFound('project');
+  const rows = await latestExpiryChecks(ctx.sql, projectId);
+  const of = (kind: 'ssl' | 'domain') => {
+    const r = rows.find((x) => x.kind === kind);
+    return r ? { checked_at: r.checked_at, is_valid: r.is_valid, expires_at: r.expires_at, days_remaining: r.days_remaining, issuer: r.issuer, error_message: r.error_message } : null;
+  };
+  return { ssl: of('ssl'), domain: of('domain') };
 }

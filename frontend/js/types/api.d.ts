@@ -1515,6 +1515,37 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/expiry": {
+    /** The latest SSL certificate and domain expiry checks of a project (null when not checked yet) */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        ssl: {
+          /** ISO 8601 date-time */
+          checked_at: string;
+          is_valid: boolean | null;
+          expires_at: string | null;
+          days_remaining: number | null;
+          issuer: string | null;
+          error_message: string | null;
+        } | null;
+        domain: {
+          /** ISO 8601 date-time */
+          checked_at: string;
+          is_valid: boolean | null;
+          expires_at: string | null;
+          days_remaining: number | null;
+          issuer: string | null;
+          error_message: string | null;
+        } | null;
+      };
+    };
+  };
   "/projects/{id}/incidents": {
     /** Incidents of a project, newest first, with their updates */
     get: {

@@ -24,3 +24,4 @@ export type DeletedProject = ResponseOf<'/projects/deleted', 'get'>['items'][num
 export type DashboardProject = ResponseOf<'/dashboard/projects', 'get'>['items'][number];
 export type DashboardStats = ResponseOf<'/dashboard/stats', 'get'>;
 export type DashboardChart = ResponseOf<'/charts/dashboard', 'get'>;
+export type SlaReport = ResponseOf<'/projects/{id}/reports/sla', 'get'>;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { dashboardProjects } from '../../services/dashboard.ts';
+import { dashboardProjects, latestExpiry } from '../../services/dashboard.ts';
 import { route } from '../router.ts';
-import { pageOf, timestamp } from '../schemas/common.ts';
+import { idParam, pageOf, timestamp } from '../schemas/common.ts';
 
 const dashboardProjectResponse = z.object({
   id: z.number().int(),
@@ -32,7 +32,28 @@ const dashboardProjectsQuery = z.object({
   size: z.coerce.number().int('must be an integer').min(1).max(500).default(100),
 });
 
+const expiryCheck = z
+  .object({
+    checked_at: timestamp,
+    is_valid: z.boolean().nullable(),
+    expires_at: timestamp.nullable(),
+    days_remaining: z.number().int().nullable(),
+    issuer: z.string().nullable(),
+    error_message: z.string().nullable(),
+  })
+  .nullable();
+
 export const dashboardRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/projects/{id}/expiry',
+    summary: 'The latest SSL certificate and domain expiry checks of a project (null when not checked yet)',
+    tag: 'reports',
+    access: 'viewer',
+    params: idParam,
+    response: z.object({ ssl: expiryCheck, domain: expiryCheck }),
+    handler: ({ ctx, params }) => latestExpiry(ctx, params.id),
+  }),
   route({
     method: 'GET',
     path: '/api/v1/dashboard/projects',
