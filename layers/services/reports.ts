@@ -98,7 +98,7 @@ export async function responseTimeChart(ctx: ServiceContext, projectId: number, 
 }
 
 /** Every project the user sees (all active ones), per bucket and overall. */
-export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined }) {
+export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined; per_project?: boolean | undefined }) {
   const period = resolvePeriod({ period: q.period }, ctx.clock.now(), '24h');
   const projects = await rep.activeProjects(ctx.sql);
   const s = await projectSeries(ctx, projects.map((p) => p.id), period, { p95: false });
@@ -107,7 +107,8 @@ export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingP
     bucket_seconds: s.bucket_seconds,
     source: s.source,
     overall: overallSeries(s),
-    projects: projects.map((p) => ({
+    // Without per_project the overall series only: 1,000 projects x 200 buckets would be megabytes.
+    projects: q.per_project === false ? [] : projects.map((p) => ({
       project_id: p.id,
       title: p.title,
       points: (s.points.get(p.id) ?? []).map((x) => ({ t: x.t, availability: x.availability, avg_response_time: x.avg_response_time })),

@@ -204,7 +204,7 @@ describe('dashboard with many projects', () => {
     await open(page, app.url, 'index.html');
     expect(api.sort()).toEqual([
       'GET /api/v1/alerts/unread?size=20',
-      'GET /api/v1/charts/dashboard?period=24h',
+      'GET /api/v1/charts/dashboard?period=24h&per_project=false',
       'GET /api/v1/dashboard/projects?page=1&size=500',
       'GET /api/v1/dashboard/stats',
       'GET /api/v1/users/me',

@@ -226,7 +226,7 @@ async function loadChart() {
   const err = byId('chart-error');
   err.replaceChildren();
   try {
-    drawChart(await call('get', '/charts/dashboard', { query: { period } }));
+    drawChart(await call('get', '/charts/dashboard', { query: { period, per_project: 'false' } }));
   } catch (e) {
     err.replaceChildren(el('span', { text: e instanceof Error ? e.message : String(e) }));
   }

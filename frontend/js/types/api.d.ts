@@ -422,6 +422,8 @@ export interface Paths {
       params: never;
       query: {
         period?: "24h" | "7d" | "30d";
+        /** false: only the overall series, `projects` empty (what the dashboard draws; default true) */
+        per_project?: "0" | "1" | "true" | "false";
       };
       body: never;
       response: {

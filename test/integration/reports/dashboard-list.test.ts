@@ -60,6 +60,16 @@ describe('GET /api/v1/dashboard/projects', () => {
     expect(lean.text.length).toBeLessThan(full.text.length * 0.6);
   });
 
+  it('gives the dashboard chart without the per-project series when asked (per_project=false)', async () => {
+    const full = await app.request('GET', '/api/v1/charts/dashboard?period=24h', { token: viewer.token });
+    const lean = await app.request('GET', '/api/v1/charts/dashboard?period=24h&per_project=false', { token: viewer.token });
+    expect(lean.status, lean.text).toBe(200);
+    expect(full.body.projects.length).toBe(2);
+    expect(lean.body.projects).toEqual([]);
+    expect(lean.body.overall).toEqual(full.body.overall);
+    expect((await app.request('GET', '/api/v1/charts/dashboard?per_project=no', { token: viewer.token })).status).toBe(400);
+  });
+
   it('pages up to 500 rows, refuses more, and needs a session', async () => {
     const p2 = await app.request('GET', '/api/v1/dashboard/projects?page=2&size=1', { token: viewer.token });
     expect(p2.body).toMatchObject({ total: 2, page: 2, size: 1, pages: 2 });
