@@ -84,11 +84,11 @@ export interface HourlyRow {
 }
 
 /** A project's hourly rollups from the hour holding `from` to `to`, in order. */
-export async function hourlyRows(db: Db, projectId: number, from: Date, to: Date, withSketch = false): Promise<HourlyRow[]> {
+export async function hourlyRows(db: Db, projectId: number, from: Date, to: Date): Promise<HourlyRow[]> {
   return db<HourlyRow[]>`
     SELECT bucket, checks, up_checks, response_time_sum AS rt_sum, response_time_n AS rt_n, response_time_min AS rt_min,
       response_time_max AS rt_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds,
-      ${withSketch ? db`rt_sketch` : db`'{}'::jsonb`} AS sketch
+      '{}'::jsonb AS sketch
     FROM rollups_hourly
     WHERE project_id = ${projectId} AND bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND bucket < ${to}
     ORDER BY bucket`;
@@ -105,13 +105,31 @@ export interface RollupResponseTimes {
 
 /** Response-time totals and the merged sketch of a project's hourly rollups over [hour of from, to). */
 export async function rollupResponseTimes(db: Db, projectId: number, from: Date, to: Date): Promise<RollupResponseTimes> {
-  const [row] = await db<RollupResponseTimes[]>`
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const [row] = await db<Omit<RollupResponseTimes, 'sketch'>[]>`
     SELECT coalesce(sum(checks), 0)::int AS checks, coalesce(sum(response_time_sum), 0)::float8 AS rt_sum,
-      coalesce(sum(response_time_n), 0)::int AS rt_n, min(response_time_min) AS rt_min, max(response_time_max) AS rt_max,
-      pym_sketch_agg(rt_sketch) AS sketch
+      coalesce(sum(response_time_n), 0)::int AS rt_n, min(response_time_min) AS rt_min, max(response_time_max) AS rt_max
     FROM rollups_hourly
+    WHERE project_id = ${projectId} AND bucket >= ${hFrom} AND bucket < ${to}`;
+  return { ...row!, sketch: await mergedSketch(db, projectId, hFrom, to) };
+}
+
+/** The sketches of a project's hourly rollups over [from, to), merged set-based (one group by over their keys). */
+export async function mergedSketch(db: Db, projectId: number, from: Date, to: Date): Promise<Record<string, number>> {
+  const rows = await db<{ k: string; n: number }[]>`
+    SELECT e.key AS k, sum(e.value::text::bigint)::float8 AS n
+    FROM rollups_hourly_sketch r, jsonb_each(r.sketch) e
+    WHERE r.project_id = ${projectId} AND r.bucket >= ${from} AND r.bucket < ${to}
+    GROUP BY e.key`;
+  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+}
+
+/** Rolled-up checks of a project over [hour of from, to). */
+export async function rollupCheckCount(db: Db, projectId: number, from: Date, to: Date): Promise<number> {
+  const [row] = await db<{ n: number }[]>`
+    SELECT coalesce(sum(checks), 0)::int AS n FROM rollups_hourly
     WHERE project_id = ${projectId} AND bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND bucket < ${to}`;
-  return row!;
+  return row?.n ?? 0;
 }
 
 /** How many HTTP results of a project are still stored over [hour of from, to). */
@@ -183,24 +201,45 @@ export async function bucketedRollups(db: Db, projectIds: number[], from: Date, 
   const ids = projectIds.map(String);
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
   const bs = bucketMs / 1000;
-  return db<BucketRow[]>`
-    WITH s AS (
-      SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids}::text[]::int[])
-    ), h AS (
+  // Whole hours inside the period need no proration: only the two edge hours join the monitor state.
+  const cFrom = new Date(ceilTo(from.getTime(), HOUR_MS));
+  const fTo = new Date(floorTo(to.getTime(), HOUR_MS));
+  const bucketOf = db`((extract(epoch FROM bucket)::bigint / ${bs}::bigint) * ${bs}::bigint * 1000)::float8`;
+  const rows = await db<BucketRow[]>`
+    WITH edges AS (
       SELECT r.*, least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
-      FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
+      FROM rollups_hourly r LEFT JOIN monitor_state s ON s.project_id = r.project_id
       WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
-    ), x AS (
-      SELECT *, greatest(0, least(1, extract(epoch FROM (least(eff_end, ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz)))
-        / extract(epoch FROM (eff_end - bucket)))) AS f FROM h
+        AND (r.bucket < ${cFrom} OR r.bucket >= ${fTo})
+    ), parts AS (
+      SELECT project_id, ${bucketOf} AS b, covered_seconds AS cov, down_seconds AS dn, maintenance_seconds AS mt,
+        checks, response_time_sum, response_time_n, response_time_min, response_time_max
+      FROM rollups_hourly
+      WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${cFrom} AND bucket < ${fTo}
+      UNION ALL
+      SELECT project_id, ${bucketOf}, covered_seconds * f, down_seconds * f, maintenance_seconds * f,
+        checks, response_time_sum, response_time_n, response_time_min, response_time_max
+      FROM (SELECT *, greatest(0, least(1, extract(epoch FROM (least(eff_end, ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz)))
+        / extract(epoch FROM (eff_end - bucket)))) AS f FROM edges) e
     )
-    SELECT project_id, (floor(extract(epoch FROM bucket) / ${bs}) * ${bs} * 1000)::float8 AS b,
-      sum(covered_seconds * f)::float8 AS covered_seconds, sum(down_seconds * f)::float8 AS down_seconds,
-      sum(maintenance_seconds * f)::float8 AS maintenance_seconds, sum(checks)::int AS checks,
+    SELECT project_id, b, sum(cov)::float8 AS covered_seconds, sum(dn)::float8 AS down_seconds,
+      sum(mt)::float8 AS maintenance_seconds, sum(checks)::int AS checks,
       sum(response_time_sum)::float8 AS rt_sum, sum(response_time_n)::int AS rt_n,
-      min(response_time_min) AS rt_min, max(response_time_max) AS rt_max,
-      ${withSketch ? db`pym_sketch_agg(rt_sketch)` : db`NULL::jsonb`} AS sketch
-    FROM x GROUP BY 1, 2 ORDER BY 1, 2`;
+      min(response_time_min) AS rt_min, max(response_time_max) AS rt_max, NULL::jsonb AS sketch
+    FROM parts GROUP BY 1, 2 ORDER BY 1, 2`;
+  if (!withSketch) return rows;
+  // Sketches merged set-based: one group by over (project, bucket, key).
+  const keys = await db<{ project_id: number; b: number; k: string; n: number }[]>`
+    SELECT r.project_id, ((extract(epoch FROM r.bucket)::bigint / ${bs}::bigint) * ${bs}::bigint * 1000)::float8 AS b, e.key AS k, sum(e.value::text::bigint)::float8 AS n
+    FROM rollups_hourly_sketch r, jsonb_each(r.sketch) e
+    WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
+    GROUP BY 1, 2, 3`;
+  const byBucket = new Map(rows.map((r) => [`${r.project_id}|${r.b}`, r]));
+  for (const k of keys) {
+    const r = byBucket.get(`${k.project_id}|${k.b}`);
+    if (r) (r.sketch ??= {})[k.k] = k.n;
+  }
+  return rows;
 }
 
 export interface RawPoint {
@@ -279,4 +318,51 @@ export async function openIncidentCount(db: Db): Promise<number> {
 export async function unreadAlertCount(db: Db, userId: number): Promise<number> {
   const [row] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE user_id = ${userId} AND NOT is_read`;
   return row?.n ?? 0;
+}
+
+export interface DashboardBucketRow {
+  project_id: number;
+  /** Per bucket, in order from the first bucket: covered and down seconds, response-time sum and count, checks. */
+  b: number[];
+  cov: number[];
+  dn: number[];
+  rt_sum: number[];
+  rt_n: number[];
+  checks: number[];
+}
+
+/**
+ * The dashboard's lean read: per project, arrays of bucket figures (one row per project, so 1,000
+ * projects x 180 buckets do not come back as 180,000 rows). Edge hours prorated as in bucketedRollups.
+ */
+export async function dashboardBuckets(db: Db, projectIds: number[], from: Date, to: Date, bucketMs: number): Promise<DashboardBucketRow[]> {
+  if (projectIds.length === 0) return [];
+  const ids = projectIds.map(String);
+  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
+  const cFrom = new Date(ceilTo(from.getTime(), HOUR_MS));
+  const fTo = new Date(floorTo(to.getTime(), HOUR_MS));
+  const bs = bucketMs / 1000;
+  const bucketOf = db`((extract(epoch FROM bucket)::bigint / ${bs}::bigint) * ${bs}::bigint * 1000)::float8`;
+  return db<DashboardBucketRow[]>`
+    WITH edges AS (
+      SELECT r.project_id, r.bucket, r.covered_seconds, r.down_seconds, r.response_time_sum, r.response_time_n, r.checks,
+        least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
+      FROM rollups_hourly r LEFT JOIN monitor_state s ON s.project_id = r.project_id
+      WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
+        AND (r.bucket < ${cFrom} OR r.bucket >= ${fTo})
+    ), parts AS (
+      SELECT project_id, ${bucketOf} AS b, covered_seconds AS cov, down_seconds AS dn, response_time_sum AS rs, response_time_n AS rn, checks
+      FROM rollups_hourly
+      WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${cFrom} AND bucket < ${fTo}
+      UNION ALL
+      SELECT project_id, ${bucketOf}, covered_seconds * f, down_seconds * f, response_time_sum, response_time_n, checks
+      FROM (SELECT *, greatest(0, least(1, extract(epoch FROM (least(eff_end, ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz)))
+        / extract(epoch FROM (eff_end - bucket)))) AS f FROM edges) e
+    ), buckets AS (
+      SELECT project_id, b, sum(cov)::float8 AS cov, sum(dn)::float8 AS dn, sum(rs)::float8 AS rs, sum(rn)::float8 AS rn, sum(checks)::float8 AS checks
+      FROM parts GROUP BY 1, 2
+    )
+    SELECT project_id, array_agg(b ORDER BY b) AS b, array_agg(cov ORDER BY b) AS cov, array_agg(dn ORDER BY b) AS dn,
+      array_agg(rs ORDER BY b) AS rt_sum, array_agg(rn ORDER BY b) AS rt_n, array_agg(checks ORDER BY b) AS checks
+    FROM buckets GROUP BY project_id`;
 }

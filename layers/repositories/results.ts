@@ -123,7 +123,6 @@ const cols = (rows: RollupDelta[]) => ({
   mt: rows.map((r) => r.maintenance_seconds),
   nd: rows.map((r) => r.no_data_seconds),
   dt: rows.map((r) => r.downtime_seconds),
-  sk: rows.map((r) => JSON.stringify(r.sketch)),
 });
 
 /** One upsert per rollup table for the whole batch. */
@@ -132,28 +131,28 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
     const x = cols(hourly);
     await db`
       INSERT INTO rollups_hourly AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min,
-        response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds, rt_sketch)
+        response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
       SELECT * FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
         ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
-        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[], ${txt(x.sk)}::text[]::jsonb[])
+        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[])
       ON CONFLICT (project_id, bucket) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
         response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
         response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
         response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
         covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
-        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds,
-        rt_sketch = CASE WHEN excluded.rt_sketch = '{}'::jsonb THEN r.rt_sketch ELSE pym_sketch_merge(r.rt_sketch, excluded.rt_sketch) END`;
+        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
+    await upsertSketches(db, 'hourly', hourly);
   }
   if (daily.length > 0) {
     const x = cols(daily);
     await db`
       INSERT INTO rollups_daily AS r (project_id, day, checks, up_checks, response_time_sum, response_time_n, response_time_min,
-        response_time_max, downtime_seconds, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds, rt_sketch)
-      SELECT p, (b AT TIME ZONE 'UTC')::date, c, u, s, n, mi, ma, dt, cov, dn, mt, nd, sk FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[],
+        response_time_max, downtime_seconds, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
+      SELECT p, (b AT TIME ZONE 'UTC')::date, c, u, s, n, mi, ma, dt, cov, dn, mt, nd FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[],
         ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[], ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[],
         ${txt(x.dt)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[], ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[],
-        ${txt(x.nd)}::text[]::double precision[], ${txt(x.sk)}::text[]::jsonb[]) AS t(p, b, c, u, s, n, mi, ma, dt, cov, dn, mt, nd, sk)
+        ${txt(x.nd)}::text[]::double precision[]) AS t(p, b, c, u, s, n, mi, ma, dt, cov, dn, mt, nd)
       ON CONFLICT (project_id, day) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
         response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
@@ -161,8 +160,28 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
         response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
         downtime_seconds = r.downtime_seconds + excluded.downtime_seconds,
         covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
-        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds,
-        rt_sketch = CASE WHEN excluded.rt_sketch = '{}'::jsonb THEN r.rt_sketch ELSE pym_sketch_merge(r.rt_sketch, excluded.rt_sketch) END`;
+        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
+    await upsertSketches(db, 'daily', daily);
+  }
+}
+
+/** The sketches of the rows that gained response times, merged into their own tables. */
+async function upsertSketches(db: Db, table: 'hourly' | 'daily', rows: RollupDelta[]): Promise<void> {
+  const withTimes = rows.filter((r) => Object.keys(r.sketch).length > 0);
+  if (withTimes.length === 0) return;
+  const p = txt(withTimes.map((r) => r.project_id));
+  const b = txt(withTimes.map((r) => r.bucket.toISOString()));
+  const sk = withTimes.map((r) => JSON.stringify(r.sketch));
+  if (table === 'hourly') {
+    await db`
+      INSERT INTO rollups_hourly_sketch AS r (project_id, bucket, sketch)
+      SELECT * FROM unnest(${p}::text[]::int[], ${b}::text[]::timestamptz[], ${sk}::text[]::jsonb[])
+      ON CONFLICT (project_id, bucket) DO UPDATE SET sketch = pym_sketch_merge(r.sketch, excluded.sketch)`;
+  } else {
+    await db`
+      INSERT INTO rollups_daily_sketch AS r (project_id, day, sketch)
+      SELECT p, (b AT TIME ZONE 'UTC')::date, sk FROM unnest(${p}::text[]::int[], ${b}::text[]::timestamptz[], ${sk}::text[]::jsonb[]) AS t(p, b, sk)
+      ON CONFLICT (project_id, day) DO UPDATE SET sketch = pym_sketch_merge(r.sketch, excluded.sketch)`;
   }
 }
 

@@ -186,12 +186,12 @@ export async function responseTimeFigures(ctx: ServiceContext, projectId: number
   const { from, to } = known(period, now);
   const f = new Date(from);
   const t = new Date(Math.max(from, to));
-  const [rollup, raw] = await Promise.all([rep.rollupResponseTimes(ctx.sql, projectId, f, t), rep.rawResultCount(ctx.sql, projectId, f, t)]);
-  if (raw >= rollup.checks) {
+  const [checks, raw] = await Promise.all([rep.rollupCheckCount(ctx.sql, projectId, f, t), rep.rawResultCount(ctx.sql, projectId, f, t)]);
+  if (raw >= checks) {
     const r = await rep.rawResponseTimes(ctx.sql, projectId, f, t);
     return { avg: r.avg === null ? null : round(r.avg, 2), min: r.min, max: r.max, p95: r.p95, source: 'raw' };
   }
-  return rollupTimes(rollup);
+  return rollupTimes(await rep.rollupResponseTimes(ctx.sql, projectId, f, t));
 }
 
 function rollupTimes(r: rep.RollupResponseTimes): ResponseTimeFigures {
@@ -371,4 +371,100 @@ export function overallSeries(series: Series): { t: Date; availability: number |
     }
     return { t: p.t, availability: pct(availabilityOf({ covered_seconds: cov, down_seconds: down })), avg_response_time: rtN > 0 ? round(rtSum / rtN, 2) : null, checks };
   });
+}
+
+export interface DashboardSeries {
+  bucket_seconds: number;
+  source: 'raw' | 'rollup';
+  buckets: Date[];
+  overall: { availability: (number | null)[]; avg_response_time: (number | null)[]; checks: number[] };
+  projects: Map<number, { availability: (number | null)[]; avg_response_time: (number | null)[] }>;
+}
+
+/**
+ * Availability and average response time per bucket of many projects and overall, columnar. Buckets
+ * of an hour or more take a lean path over the rollups (one row of arrays per project); shorter ones
+ * are projectSeries's.
+ */
+export async function dashboardSeries(ctx: ServiceContext, projectIds: number[], period: Period): Promise<DashboardSeries> {
+  const bucketMs = chartBucketMs(period);
+  if (bucketMs < HOUR_MS) {
+    const s = await projectSeries(ctx, projectIds, period, { p95: false });
+    const overall = overallSeries(s);
+    return {
+      bucket_seconds: s.bucket_seconds,
+      source: s.source,
+      buckets: overall.map((p) => p.t),
+      overall: { availability: overall.map((p) => p.availability), avg_response_time: overall.map((p) => p.avg_response_time), checks: overall.map((p) => p.checks) },
+      projects: new Map([...s.points].map(([id, pts]) => [id, { availability: pts.map((p) => p.availability), avg_response_time: pts.map((p) => p.avg_response_time) }])),
+    };
+  }
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  const first = Math.floor(from / bucketMs) * bucketMs;
+  const n = Math.max(0, Math.ceil((to - first) / bucketMs));
+  const [rows, open] = await Promise.all([
+    to > from ? rep.dashboardBuckets(ctx.sql, projectIds, new Date(from), new Date(to), bucketMs) : Promise.resolve([]),
+    rep.openSpans(ctx.sql, projectIds),
+  ]);
+  const index = new Map(projectIds.map((id, i) => [id, i]));
+  const cov = new Float64Array(projectIds.length * n);
+  const dn = new Float64Array(projectIds.length * n);
+  const rs = new Float64Array(projectIds.length * n);
+  const rn = new Float64Array(projectIds.length * n);
+  const checks = new Float64Array(n);
+  for (const r of rows) {
+    const base = index.get(r.project_id)! * n;
+    for (let j = 0; j < r.b.length; j++) {
+      const k = Math.round((r.b[j]! - first) / bucketMs);
+      if (k < 0 || k >= n) continue;
+      cov[base + k] = cov[base + k]! + r.cov[j]!;
+      dn[base + k] = dn[base + k]! + r.dn[j]!;
+      rs[base + k] = rs[base + k]! + r.rt_sum[j]!;
+      rn[base + k] = rn[base + k]! + r.rt_n[j]!;
+      checks[k] = checks[k]! + r.checks[j]!;
+    }
+  }
+  for (const o of open) {
+    const base = index.get(o.project_id)! * n;
+    for (const p of openPieces(o, now)) {
+      if (p.kind === 'maintenance' || p.kind === 'no_data') continue;
+      const f = Math.max(p.from, from);
+      const t = Math.min(p.to, to);
+      if (t <= f) continue;
+      for (const { bucket, ms } of splitAtBuckets(f, t, bucketMs)) {
+        const k = Math.round((bucket - first) / bucketMs);
+        cov[base + k] = cov[base + k]! + ms / 1000;
+        if (p.kind === 'down') dn[base + k] = dn[base + k]! + ms / 1000;
+      }
+    }
+  }
+  const projects = new Map<number, { availability: (number | null)[]; avg_response_time: (number | null)[] }>();
+  const oCov = new Float64Array(n);
+  const oDn = new Float64Array(n);
+  const oRs = new Float64Array(n);
+  const oRn = new Float64Array(n);
+  projectIds.forEach((id, i) => {
+    const availability: (number | null)[] = new Array(n);
+    const avg: (number | null)[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const x = i * n + k;
+      availability[k] = pct(availabilityOf({ covered_seconds: cov[x]!, down_seconds: dn[x]! }));
+      avg[k] = rn[x]! > 0 ? round(rs[x]! / rn[x]!, 2) : null;
+      oCov[k] = oCov[k]! + cov[x]!;
+      oDn[k] = oDn[k]! + dn[x]!;
+      oRs[k] = oRs[k]! + rs[x]!;
+      oRn[k] = oRn[k]! + rn[x]!;
+    }
+    projects.set(id, { availability, avg_response_time: avg });
+  });
+  const buckets: Date[] = [];
+  const overall = { availability: [] as (number | null)[], avg_response_time: [] as (number | null)[], checks: [] as number[] };
+  for (let k = 0; k < n; k++) {
+    buckets.push(new Date(Math.max(first + k * bucketMs, from)));
+    overall.availability.push(pct(availabilityOf({ covered_seconds: oCov[k]!, down_seconds: oDn[k]! })));
+    overall.avg_response_time.push(oRn[k]! > 0 ? round(oRs[k]! / oRn[k]!, 2) : null);
+    overall.checks.push(checks[k]!);
+  }
+  return { bucket_seconds: bucketMs / 1000, source: 'rollup', buckets, overall, projects };
 }

@@ -86,9 +86,7 @@ export async function recordInTransaction(
     if (key !== null) seen.add(key);
     accepted.push({ m, inMaintenance: opts.notify ? inMaintenanceAt(project, m.result.checked_at) : false });
   }
-  const ids = await res.insertHttpResults(
-    tx,
-    accepted.map(({ m, inMaintenance }) => ({
+  const rowsToInsert = accepted.map(({ m, inMaintenance }) => ({
       project_id: m.project_id,
       checked_at: m.result.checked_at,
       is_available: m.result.is_available,
@@ -100,8 +98,8 @@ export async function recordInTransaction(
       due_at: m.due_at,
       started_at: m.started_at,
       in_maintenance: inMaintenance,
-    })),
-  );
+    }));
+  const ids = await res.insertHttpResults(tx, rowsToInsert);
   outcome.recorded = accepted.length;
 
   const rollups = new RollupAccumulator();

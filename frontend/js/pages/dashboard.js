@@ -204,11 +204,12 @@ let responseChart = null;
 
 /** @param {DashboardChart} c */
 function drawChart(c) {
-  const availability = { kind: /** @type {const} */ ('availability'), points: c.overall.map((p) => ({ time: p.t, availability: p.availability })) };
-  const response = { kind: /** @type {const} */ ('response-time'), points: c.overall.map((p) => ({ time: p.t, avg: p.avg_response_time, p95: null })) };
+  // Columnar: the bucket starts once, one array per figure.
+  const availability = { kind: /** @type {const} */ ('availability'), points: c.buckets.map((t, i) => ({ time: t, availability: c.overall.availability[i] ?? null })) };
+  const response = { kind: /** @type {const} */ ('response-time'), points: c.buckets.map((t, i) => ({ time: t, avg: c.overall.avg_response_time[i] ?? null, p95: null })) };
   const box = byId('dashboard-chart');
   box.dataset['period'] = period;
-  box.dataset['points'] = String(c.overall.length);
+  box.dataset['points'] = String(c.buckets.length);
   if (!availabilityChart || !responseChart) {
     box.replaceChildren();
     const a = el('div', { class: 'chart-box', id: 'chart-availability' });

@@ -435,22 +435,18 @@ export interface Paths {
         };
         bucket_seconds: number;
         source: "raw" | "rollup";
-        overall: Array<{
-          /** ISO 8601 date-time */
-          t: string;
-          availability: number | null;
-          avg_response_time: number | null;
-          checks: number;
-        }>;
+        /** bucket starts; every array below has one value per bucket */
+        buckets: string[];
+        overall: {
+          availability: Array<number | null>;
+          avg_response_time: Array<number | null>;
+          checks: number[];
+        };
         projects: Array<{
           project_id: number;
           title: string;
-          points: Array<{
-            /** ISO 8601 date-time */
-            t: string;
-            availability: number | null;
-            avg_response_time: number | null;
-          }>;
+          availability: Array<number | null>;
+          avg_response_time: Array<number | null>;
         }>;
       };
     };

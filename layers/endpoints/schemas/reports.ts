@@ -103,14 +103,15 @@ export const responseTimeChartResponse = z.object({
   })),
 });
 
-const dashboardPoint = z.object({ t: timestamp, availability: z.number().nullable(), avg_response_time: z.number().nullable() });
+const nullableNumbers = z.array(z.number().nullable());
 
 export const dashboardChartResponse = z.object({
   period: periodResponse,
   bucket_seconds: z.number().int(),
   source: z.enum(['raw', 'rollup']),
-  overall: z.array(dashboardPoint.extend({ checks: z.number().int() })),
-  projects: z.array(z.object({ project_id: z.number().int(), title: z.string(), points: z.array(dashboardPoint) })),
+  buckets: z.array(timestamp).describe('bucket starts; every array below has one value per bucket'),
+  overall: z.object({ availability: nullableNumbers, avg_response_time: nullableNumbers, checks: z.array(z.number().int()) }),
+  projects: z.array(z.object({ project_id: z.number().int(), title: z.string(), availability: nullableNumbers, avg_response_time: nullableNumbers })),
 });
 
 export const dashboardStatsResponse = z.object({

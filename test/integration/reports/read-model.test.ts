@@ -152,4 +152,23 @@ describe('the read model over a known history', () => {
     expect(m.get(empty)).toEqual({ availability: null, covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 86400 });
     expect(m.get(id)!.covered_seconds).toBeCloseTo(23 * 3600, 3);
   });
+
+  it('counts the time of results recorded in maintenance as maintenance, not downtime', async () => {
+    const pid = await createProject('Maintained');
+    const base = T0 + 2 * 86_400_000 - 6 * H;
+    const at = (i: number) => base + i * STEP;
+    await recordResults(app.system.ctx, [message(pid, at(0), true, 50), message(pid, at(1), true, 50)], { notify: true });
+    const on = await app.request('PUT', `/api/v1/projects/${pid}/maintenance`, { token: owner.token, body: { maintenance_mode: true } });
+    expect(on.status, on.text).toBe(200);
+    await recordResults(app.system.ctx, [message(pid, at(2), false, 50), message(pid, at(3), false, 50)], { notify: true });
+    const off = await app.request('PUT', `/api/v1/projects/${pid}/maintenance`, { token: owner.token, body: { maintenance_mode: false } });
+    expect(off.status, off.text).toBe(200);
+    await recordResults(app.system.ctx, [message(pid, at(4), true, 50), message(pid, at(5), true, 50)], { notify: true });
+    const a = (await availabilityByProject(app.system.ctx, [pid], { from: new Date(at(0)), to: new Date(at(6)) })).get(pid)!;
+    expect(a).toEqual({ availability: 100, covered_seconds: 1200, down_seconds: 0, maintenance_seconds: 600, no_data_seconds: 0 });
+    const [row] = await app.system.ctx.sql`SELECT count(*)::int AS n FROM check_results WHERE project_id = ${pid} AND in_maintenance`;
+    expect(row!['n']).toBe(2);
+    // Two failures stay below the threshold (3): no incident.
+    expect(await incidentsIn(app.system.ctx, pid, { from: new Date(at(0)), to: new Date(at(6)) })).toEqual([]);
+  });
 });

@@ -1,0 +1,121 @@
+// Read figures of issue 19 at full size without the import: BENCH_PROJECTS (1000) projects with
+// BENCH_DAYS (90) days of hourly and daily rollups (and their sketches) written by SQL, as the
+// recorder would have left them; raw results only for the last BENCH_RAW_DAYS (1) day.
+//   npx tsx bench/reports/reads.ts
+// SLA 90d then answers response times from the rollups (the raw results are incomplete), as it
+// does after a cleanup; bench/reports/run.ts measures the raw path and the import on a smaller size.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { loadConfig } from '../../layers/config.ts';
+import { startLocalSystem } from '../../layers/wiring/local/runner.ts';
+
+const BASE_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PROJECTS = Number(process.env['BENCH_PROJECTS'] ?? 1000);
+const DAYS = Number(process.env['BENCH_DAYS'] ?? 90);
+const RAW_DAYS = Number(process.env['BENCH_RAW_DAYS'] ?? 1);
+const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 40);
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const summary = (xs: number[]) => `median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms (n=${xs.length})`;
+
+async function main() {
+  const name = `pym_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  const dir = await mkdtemp(join(tmpdir(), 'pym-bench-reads-'));
+  const config = loadConfig({
+    MODE: 'local', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false',
+    JWT_SECRET: 'bench-secret-0123456789-0123456789-0123456789', PASSWORD_SCRYPT_LOG_N: '10',
+    DATABASE_URL: url.toString(), DATABASE_POOL_MAX: '6',
+  });
+  const system = await startLocalSystem(config);
+  const sql = system.ctx.sql;
+  try {
+    const req = async (method: string, path: string, opts: { token?: string; body?: string } = {}) => {
+      const res = await fetch(system.url + path, { method, headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), 'content-type': 'application/json' }, body: opts.body });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+      return JSON.parse(text);
+    };
+    await req('POST', '/api/v1/auth/register', { body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1', name: 'Bench' }) });
+    await sql`UPDATE users SET role = 'admin', timezone = 'UTC'`;
+    const token = (await req('POST', '/api/v1/auth/login', { body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-1' }) })).access_token as string;
+    const [owner] = await sql<{ id: number }[]>`SELECT id FROM users LIMIT 1`;
+    const t0 = process.hrtime.bigint();
+    await sql`INSERT INTO projects (owner_id, title, url, key) SELECT ${owner!.id}, 'Site ' || g, 'https://site-' || g || '.example.com/', 'site-' || g FROM generate_series(1, ${PROJECTS}) g`;
+    await sql`INSERT INTO monitoring_settings (project_id) SELECT id FROM projects`;
+    const end = new Date(Math.floor(Date.now() / 300_000) * 300_000 - 300_000);
+    await sql`INSERT INTO monitor_state (project_id, is_running, last_checked_at, last_is_available, last_response_time) SELECT id, false, ${end}, true, 120 FROM projects`;
+    // Hourly rows as 12 results of 300 s each would leave them: one failed result in about 200.
+    await sql`
+      INSERT INTO rollups_hourly (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max,
+        covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
+      SELECT id, h, 12, 12 - d, 12 * 120.0, 12, 80, 300, 3600, d * 300, 0, 0
+      FROM (SELECT p.id, h, (random() < 0.06)::int AS d FROM projects p,
+        generate_series(date_trunc('hour', ${end}::timestamptz) - make_interval(days => ${DAYS}), date_trunc('hour', ${end}::timestamptz) - interval '1 hour', interval '1 hour') h) x`;
+    await sql`
+      INSERT INTO rollups_hourly_sketch (project_id, bucket, sketch)
+      SELECT project_id, bucket, jsonb_build_object('109', 2, '112', 3, '117', 4, '120', 1, '128', 1, '138', 1) FROM rollups_hourly`;
+    await sql`
+      INSERT INTO rollups_daily (project_id, day, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max,
+        covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
+      SELECT project_id, (bucket AT TIME ZONE 'UTC')::date, sum(checks), sum(up_checks), sum(response_time_sum), sum(response_time_n), min(response_time_min),
+        max(response_time_max), sum(covered_seconds), sum(down_seconds), 0, 0
+      FROM rollups_hourly GROUP BY 1, 2`;
+    await sql`INSERT INTO rollups_daily_sketch (project_id, day, sketch) SELECT project_id, day, '{"112": 288}'::jsonb FROM rollups_daily`;
+    await sql`
+      INSERT INTO check_results (project_id, checked_at, is_available, status_code, response_time)
+      SELECT p.id, t, true, 200, 80 + random() * 200 FROM projects p,
+        generate_series(${end}::timestamptz - make_interval(days => ${RAW_DAYS}), ${end}::timestamptz, interval '300 seconds') t`;
+    await sql`VACUUM ANALYZE`;
+    const loadMs = ms(t0);
+    const [counts] = await sql<{ hourly: number; raw: number }[]>`SELECT (SELECT count(*) FROM rollups_hourly)::int AS hourly, (SELECT count(*) FROM check_results)::int AS raw`;
+
+    const ids = (await sql<{ id: number }[]>`SELECT id FROM projects ORDER BY id`).map((r) => r.id);
+    const sla: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const t = process.hrtime.bigint();
+      const r = await req('GET', `/api/v1/projects/${ids[(i * 7919) % ids.length]}/reports/sla?period=90d`, { token });
+      sla.push(ms(t));
+      if (i === 0) console.log(`sample SLA: availability ${r.availability}, p95 ${r.response_time.p95} (${r.response_time.source}), ${r.daily.length} days`);
+    }
+    const chart: number[] = [];
+    for (let i = 0; i < Math.max(5, Math.floor(REQUESTS / 4)); i++) {
+      const t = process.hrtime.bigint();
+      const r = await req('GET', '/api/v1/charts/dashboard?period=30d', { token });
+      chart.push(ms(t));
+      if (i === 0) console.log(`sample dashboard chart: ${r.projects.length} projects x ${r.buckets.length} buckets of ${r.bucket_seconds} s (${r.source})`);
+    }
+    const stats: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      await system.ctx.cache.del('dashboard:stats:v1');
+      await system.ctx.cache.del('dashboard:unread:1');
+      const t = process.hrtime.bigint();
+      await req('GET', '/api/v1/dashboard/stats', { token });
+      stats.push(ms(t));
+    }
+    const cpu = cpus()[0];
+    console.log(`machine: ${cpus().length} x ${cpu?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
+    console.log(`size: ${PROJECTS} projects, ${DAYS} days of rollups (${counts!.hourly.toLocaleString('en')} hourly rows), ${counts!.raw.toLocaleString('en')} raw results (last ${RAW_DAYS} day); loaded by SQL in ${(loadMs / 1000).toFixed(1)} s`);
+    console.log(`GET /projects/{id}/reports/sla?period=90d (response times from the rollups): ${summary(sla)}`);
+    console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects): ${summary(chart)}`);
+    console.log(`GET /dashboard/stats uncached: ${summary(stats)}`);
+  } finally {
+    await system.close();
+    await rm(dir, { recursive: true, force: true });
+    if (process.env['BENCH_KEEP']) console.log(`kept database ${name}`);
+    else await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
