@@ -4,6 +4,7 @@ import { adminDataRoutes } from './routes/admin-data.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { authRoutes } from './routes/auth.ts';
+import { slaPageRoutes } from './routes/sla-page.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { browserRoutes } from './routes/browser.ts';
@@ -21,7 +22,7 @@ import { userRoutes } from './routes/users.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...incidentRoutes, ...statusRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...incidentRoutes, ...statusRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes, ...slaPageRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }

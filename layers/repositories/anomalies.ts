@@ -6,12 +6,14 @@ export interface HourRow {
   failures: number;
   rt_sum: number;
   rt_n: number;
+  covered_seconds: number;
+  down_seconds: number;
 }
 
 /** Hourly rollups of one project in [from, to). */
 export async function hourlyRollups(db: Db, projectId: number, from: Date, to: Date): Promise<HourRow[]> {
   return db<HourRow[]>`
-    SELECT bucket, checks, checks - up_checks AS failures, response_time_sum AS rt_sum, response_time_n AS rt_n
+    SELECT bucket, checks, checks - up_checks AS failures, response_time_sum AS rt_sum, response_time_n AS rt_n, covered_seconds, down_seconds
     FROM rollups_hourly WHERE project_id = ${projectId} AND bucket >= ${from} AND bucket < ${to}
     ORDER BY bucket`;
 }

@@ -154,3 +154,16 @@ describe('function environment', () => {
     expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);
   });
 });
+
+describe('SLA report PDF on AWS', () => {
+  it('lets the REST API invoke the browser function it names, which prints the PDF', () => {
+    const browser = functionId(template, 'Chromium checks');
+    const api = resourcesOf(template)[functionId(template, 'REST API')];
+    const vars = (api?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(vars['BROWSER_FUNCTION_NAME']).toEqual({ Ref: browser });
+    const invokers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties).includes('lambda:InvokeFunction') && JSON.stringify(p.Properties).includes(browser),
+    );
+    expect(invokers.map((p) => JSON.stringify(p.Properties?.['Roles']))).toEqual([expect.stringContaining('ApiApiFunction')]);
+  });
+});

@@ -1814,6 +1814,42 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/reports/sla.html": {
+    /** The SLA report as one self-contained printable page (inline SVG charts, print CSS) in the reader's language and time zone */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
+  "/projects/{id}/reports/sla.pdf": {
+    /** The SLA report page printed to PDF by Chromium */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: {
+        period?: "24h" | "7d" | "30d" | "90d";
+        from?: string;
+        to?: string;
+        /** target availability in percent, default 99.9 */
+        target?: number;
+      };
+      body: never;
+      response: unknown;
+    };
+  };
   "/projects/{id}/restore": {
     /** Restore a soft-deleted project (admin); its checks resume at once. 409 when not deleted or its key was taken since */
     post: {

@@ -16,6 +16,17 @@ export interface HourBucket {
   /** Sum and count of the response times recorded in the hour. */
   rtSum: number;
   rtN: number;
+  /** Time-based availability of the hour (the one definition of uptime), when the rollup has it. */
+  coveredSeconds?: number;
+  downSeconds?: number;
+}
+
+/** Availability in percent over some hours: by time when the rollups carry it, else by checks. */
+function availabilityOf(buckets: HourBucket[]): number {
+  const covered = buckets.reduce((s, b) => s + (b.coveredSeconds ?? 0), 0);
+  if (covered > 0) return 100 * (1 - buckets.reduce((s, b) => s + (b.downSeconds ?? 0), 0) / covered);
+  const checks = buckets.reduce((s, b) => s + b.checks, 0);
+  return checks === 0 ? 100 : 100 * (1 - buckets.reduce((s, b) => s + b.failures, 0) / checks);
 }
 
 /** An incident: [start, end), end null while it is still open. */
@@ -212,8 +223,8 @@ function detectFailures(input: DetectInput, clean: HourBucket[]): Anomaly[] {
   const detectedAt = new Date(input.now).toISOString();
   const baseRate = baseFailures / Math.max(baseChecks, 1);
   if (outage) {
-    const availability = 100 * (1 - rate);
-    const expected = 100 * (1 - baseRate);
+    const availability = availabilityOf(input.analysis);
+    const expected = availabilityOf(clean);
     const drop = expected - availability;
     return [{
       type: 'availability_drop',

@@ -44,7 +44,7 @@ export async function detectForProject(ctx: ServiceContext, projectId: number, p
     repo.hourlyRollups(ctx.sql, projectId, baselineFrom, until),
     repo.incidentsOverlapping(ctx.sql, projectId, baselineFrom, until),
   ]);
-  const buckets = rows.map((r) => ({ start: r.bucket.getTime(), checks: r.checks, failures: r.failures, rtSum: r.rt_sum, rtN: r.rt_n }));
+  const buckets = rows.map((r) => ({ start: r.bucket.getTime(), checks: r.checks, failures: r.failures, rtSum: r.rt_sum, rtN: r.rt_n, coveredSeconds: r.covered_seconds, downSeconds: r.down_seconds }));
   const anomalies = detectAnomalies({
     analysis: buckets.filter((b) => b.start >= analysisFrom.getTime()),
     baseline: buckets.filter((b) => b.start < analysisFrom.getTime()),

@@ -67,6 +67,36 @@ describe('GET /projects/{id}/anomalies', () => {
   });
 });
 
+describe('anomalies of an imported history', () => {
+  it('finds a spike in history recorded through the import, and nothing in the same history without it', async () => {
+    const spiky = await project('Imported spiky');
+    const steady = await project('Imported steady');
+    const hour = currentHour();
+    const rows = (spike: boolean) => {
+      const out = [];
+      // Eight days at 5 minutes, ending with the hour before the current one.
+      for (let t = hour - 8 * 24 * HOUR, i = 0; t < hour; t += 300_000, i++) {
+        const late = spike && t >= hour - HOUR;
+        out.push({ checked_at: new Date(t).toISOString(), is_available: true, status_code: 200, response_time: late ? 1500 : 180 + (i % 7) * 4, error_message: null });
+      }
+      return out;
+    };
+    for (const [id, spike] of [[spiky, true], [steady, false]] as const) {
+      const r = await app.request('POST', `/api/v1/projects/${id}/results/import`, { token: admin.token, body: { results: rows(spike) } });
+      expect(r.status, r.text).toBe(200);
+    }
+    const found = await app.request('GET', `/api/v1/projects/${spiky}/anomalies?analysis_hours=2`, { token: viewer.token });
+    expect(found.status, found.text).toBe(200);
+    expect(found.body.items).toEqual([expect.objectContaining({ type: 'response_time_spike', severity: 'critical', value: 1500, hour: new Date(hour - HOUR).toISOString() })]);
+    const none = await app.request('GET', `/api/v1/projects/${steady}/anomalies?analysis_hours=2`, { token: viewer.token });
+    expect(none.body.items).toEqual([]);
+    const job = await recordAnomalies(app.system.ctx, new Date(hour + 60_000));
+    expect(job.anomalies_recorded).toBeGreaterThanOrEqual(1);
+    const recorded = await app.system.ctx.sql<{ project_id: number; type: string }[]>`SELECT project_id, type FROM anomalies WHERE project_id IN (${spiky}, ${steady})`;
+    expect(recorded).toEqual([{ project_id: spiky, type: 'response_time_spike' }]);
+  });
+});
+
 describe('hourly anomaly job', () => {
   it('records each anomaly once, lists it with from=, and raises one in-app alert for a critical one', async () => {
     const id = await project('Job');

@@ -62,6 +62,13 @@ describe('anomaly detection', () => {
     expect(withOutage[0]).toMatchObject({ type: 'availability_drop', baseline: 100 });
   });
 
+  it('reports availability by time when the rollups carry it', () => {
+    const base = hours(168, () => 200).map((b) => ({ ...b, coveredSeconds: 3600, downSeconds: 0 }));
+    const analysis = hours(1, () => 200, () => 20, 168).map((b) => ({ ...b, coveredSeconds: 3000, downSeconds: 1500 }));
+    const [drop] = detect(base, analysis, [{ start: T0 + 168 * HOUR, end: null }]);
+    expect(drop).toMatchObject({ type: 'availability_drop', value: 50, baseline: 100 });
+  });
+
   it('tells scattered errors from an outage', () => {
     const base = hours(168, () => 200, (h) => (h % 50 === 0 ? 1 : 0));
     const [errors] = detect(base, hours(1, () => 200, () => 8, 168));
