@@ -83,21 +83,25 @@ export function historyDays(now: Date, days = HISTORY_DAYS): string[] {
   return Array.from({ length: days }, (_, i) => new Date(today - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10));
 }
 
+type StatusListBody = Awaited<ReturnType<typeof computeList>>;
+type ProjectSummary = StatusListBody['projects'][number];
+
+/**
+ * A project's page starts from its entry in the (cached) list: the same figures the list shows, and no
+ * query at all for an id that is not public. Only its history and incidents are read for it.
+ */
 async function computeDetail(ctx: ServiceContext, id: number) {
   const now = ctx.clock.now();
-  const row = await repo.findPublicProject(ctx.sql, id);
-  if (!row) throw notFound('project');
+  const list = JSON.parse((await statusList(ctx)).body) as { projects: ProjectSummary[] };
+  const summary = list.projects.find((p) => p.id === id);
+  if (!summary) throw notFound('project');
   const days = historyDays(now);
   const period = { from: new Date(`${days[0]}T00:00:00Z`), to: now };
-  const [figures, daily, incidents] = await Promise.all([
-    uptimes(ctx, [id], now),
-    dailyFigures(ctx, id, period, HISTORY_TIME_ZONE),
-    incidentsIn(ctx, id, period),
-  ]);
+  const [daily, incidents] = await Promise.all([dailyFigures(ctx, id, period, HISTORY_TIME_ZONE), incidentsIn(ctx, id, period)]);
   const byDate = new Map(daily.map((d) => [d.date, d]));
   const notes = await repo.incidentNotes(ctx.sql, incidents.map((i) => i.id));
   return {
-    ...projectSummary(row, figures(id)),
+    ...summary,
     history: days.map((date) => {
       const d = byDate.get(date);
       return { date, availability: d?.availability ?? null, downtime_minutes: d?.downtime_minutes ?? 0, incident_count: d?.incident_count ?? 0 };

@@ -135,6 +135,9 @@ describe('GET /api/v1/status/{id}', () => {
     const r = await get(`/api/v1/status/${ids.outage}`);
     expect(r.status, r.text).toBe(200);
     expect(Object.keys(r.body).sort()).toEqual(['category', 'history', 'id', 'incidents', 'last_checked_at', 'response_time', 'status', 'title', 'uptime_24h', 'uptime_30d', 'uptime_7d']);
+    // The page shows the figures the list shows for it.
+    const { history: _h, incidents: _i, ...summary } = r.body;
+    expect(summary).toEqual((await get('/api/v1/status')).body.projects.find((p: { id: number }) => p.id === ids.outage));
     const history = r.body.history as { date: string; availability: number | null; downtime_minutes: number; incident_count: number }[];
     expect(history).toHaveLength(90);
     expect(history[0]!.date).toBe(utcDay(now, -89));
