@@ -82,7 +82,7 @@ export class Web extends Construct {
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: https:",
+            "img-src 'self' data: blob: https:",
             `connect-src 'self' wss://${props.wsHost}`,
             "frame-ancestors 'none'",
             "base-uri 'self'",

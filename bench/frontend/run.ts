@@ -109,7 +109,7 @@ async function measureBytes(browser: Browser, app: TestApp, token: string) {
   const at = (p: string) => `${app.url}/frontend/html/${p}`;
   console.log('\nbytes each page loads (files raw / gzip -9 as CloudFront would compress / API JSON), signed in as admin, 1,000 projects');
   const page = await signedInPage(browser, app.url, token);
-  for (const path of ['login.html', 'register.html', 'index.html', 'project.html', 'project.html?id=1', 'profile.html', 'tools.html', 'status.html']) {
+  for (const path of ['login.html', 'register.html', 'index.html', 'project.html', 'project.html?id=1', 'report.html?id=1', 'profile.html', 'tools.html', 'status.html']) {
     const b = await bytesOf(page, at(path));
     console.log(`  ${path.padEnd(18)} ${String(b.requests).padStart(3)} requests  files ${kb(b.files).padStart(9)} / ${kb(b.filesGzip).padStart(8)}  API ${kb(b.api).padStart(9)}`);
   }
@@ -119,29 +119,34 @@ async function measureBytes(browser: Browser, app: TestApp, token: string) {
 async function measureDashboard(browser: Browser, app: TestApp, token: string) {
   const at = (p: string) => `${app.url}/frontend/html/${p}`;
   const ready: number[] = [];
+  const charted: number[] = [];
   const filter: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     // A fresh context each run: nothing cached but the token (first visit of a session).
     const p = await signedInPage(browser, app.url, token);
     await p.goto(at('index.html'));
     await p.locator('body[data-ready="true"]').waitFor();
+    await p.locator('#dashboard-chart[data-points]').waitFor();
     const r = await p.evaluate(async () => {
       const readyAt = performance.getEntriesByName('pm-ready')[0]?.startTime ?? NaN;
+      const chartAt = performance.getEntriesByName('pm-chart')[0]?.startTime ?? NaN;
       const input = document.getElementById('filter') as HTMLInputElement;
       const t = performance.now();
       input.value = 'site 09';
       input.dispatchEvent(new Event('input'));
       const rows = document.querySelectorAll('#projects-body tr[data-key]').length;
       await new Promise((res) => requestAnimationFrame(() => setTimeout(res, 0)));
-      return { readyAt, filterMs: performance.now() - t, rows, total: document.getElementById('stat-total')?.textContent };
+      return { readyAt, chartAt, filterMs: performance.now() - t, rows, total: document.getElementById('stat-total')?.textContent };
     });
     if (r.total !== String(PROJECTS) || r.rows !== 50) throw new Error(`dashboard shows ${r.total} projects, ${r.rows} rows`);
     ready.push(r.readyAt);
+    charted.push(r.chartAt);
     filter.push(r.filterMs);
     await p.context().close();
   }
-  console.log(`\ndashboard with ${PROJECTS} projects, ${RUNS} fresh loads (navigation start -> all data shown, table page of 50 rows, stats):`);
-  console.log(`  usable after   median ${ms(median(ready))}  p95 ${ms(p95(ready))}  (goal < 1000 ms)`);
+  console.log(`\ndashboard with ${PROJECTS} projects, ${RUNS} fresh loads (navigation start -> usable: lean list with 24 h uptime in pages of 500, stats, alerts, table page of 50 rows):`);
+  console.log(`  usable after   median ${ms(median(ready))}  p95 ${ms(p95(ready))}  (goal < 1000 ms; table, stat cards and alerts shown)`);
+  console.log(`  chart drawn    median ${ms(median(charted))}  p95 ${ms(p95(charted))}  (the 24 h chart of all projects, loaded alongside)`);
   console.log(`  filter 1,000   median ${ms(median(filter))} from keystroke to the next frame`);
 }
 

@@ -16,6 +16,7 @@ import { monitoringRoutes } from './routes/monitoring.ts';
 import { monitorsFileRoutes } from './routes/monitors-file.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { statusRoutes } from './routes/status.ts';
 import { notificationChannelRoutes } from './routes/notification-channels.ts';
 import { toolRoutes } from './routes/tools.ts';
@@ -23,7 +24,7 @@ import { userRoutes } from './routes/users.ts';
 
 /** Every route of the HTTP API, in one table: the router, RBAC and the OpenAPI document read it. */
 export function apiRoutes(): AnyRoute[] {
-  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...incidentRoutes, ...statusRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...jobRoutes, ...metricsRoutes, ...reportRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes, ...slaPageRoutes, ...adminImportRoutes];
+  const list: AnyRoute[] = [...authRoutes, ...userRoutes, ...projectRoutes, ...monitoringRoutes, ...alertRoutes, ...incidentRoutes, ...statusRoutes, ...toolRoutes, ...browserRoutes, ...notificationChannelRoutes, ...monitorsFileRoutes, ...jobRoutes, ...metricsRoutes, ...reportRoutes, ...dashboardRoutes, ...anomalyRoutes, ...adminDataRoutes, ...exportRoutes, ...slaPageRoutes, ...adminImportRoutes];
   list.push(...metaRoutes(() => list));
   return list;
 }

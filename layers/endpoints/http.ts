@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, type ErrorCode, type FieldError } from '../errors.ts';
+import type { Language } from '../model/user.ts';
 import type { Logger } from '../platform/ports.ts';
+import { translateMessage } from './messages.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
@@ -77,19 +79,24 @@ export interface ErrorBody {
 }
 
 /** Maps any thrown value to the one error body; only domain errors expose their message. */
-export function errorResponse(err: unknown, log?: Logger, requestId?: string): HttpResponse {
+export function errorResponse(err: unknown, log?: Logger, requestId?: string, lang: Language = 'en'): HttpResponse {
   if (err instanceof DomainError) {
+    // The reader's language: the signed-in user's setting, else Accept-Language (the router decides).
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (err.retryAfter !== undefined) headers['retry-after'] = String(err.retryAfter);
     if (err.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer';
-    const body: ErrorBody = { detail: err.message, code: err.code, errors: err.errors };
+    const body: ErrorBody = {
+      detail: translateMessage(err.message, lang),
+      code: err.code,
+      errors: err.errors.map((e) => ({ field: e.field, message: translateMessage(e.message, lang) })),
+    };
     return { statusCode: statusOf[err.code], headers, body: JSON.stringify(body) };
   }
   log?.error('unhandled error', {
     requestId,
     error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
   });
-  const body: ErrorBody = { detail: 'internal server error', code: 'INTERNAL', errors: [] };
+  const body: ErrorBody = { detail: translateMessage('internal server error', lang), code: 'INTERNAL', errors: [] };
   return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 

@@ -9,6 +9,7 @@ import { assertCanModifyProject } from '../services/access.ts';
 import type { Role } from '../model/user.ts';
 import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
 import { bearerToken, bufferStream, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
+import { languageOfHeader } from './messages.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -178,12 +179,12 @@ export class Router {
   async handle(ctx: ServiceContext, event: HttpEvent): Promise<HttpResponse> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
+    let actor: Actor | null = null;
     try {
       const found = this.match(method, path);
       if (!found) throw new DomainError('NOT_FOUND', `no route for ${method} ${path}`);
       const { route } = found;
       const token = bearerToken(event);
-      let actor: Actor | null = null;
       if (route.access !== 'public') {
         if (!token) throw new DomainError('UNAUTHORIZED', 'not authenticated');
         actor = await authenticate(ctx, token);
@@ -214,7 +215,9 @@ export class Router {
       if (response.stream && !this.options.streaming) response = await bufferStream(response);
       return response;
     } catch (err) {
-      return errorResponse(err, ctx.log, event.requestContext.requestId);
+      // Messages in the user's language setting, or the Accept-Language of a request without a session.
+      const lang = actor?.language ?? languageOfHeader(event.headers['accept-language']);
+      return errorResponse(err, ctx.log, event.requestContext.requestId, lang);
     }
   }
 }

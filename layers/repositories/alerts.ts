@@ -40,18 +40,42 @@ export async function insertAlert(db: Db, a: NewAlert): Promise<AlertRow> {
   return row!;
 }
 
+/** The language and time zone of each active user (and the owner), the distinct pairs: one text per pair. */
+export async function recipientLocales(db: Db, ownerId: number): Promise<{ language: 'ko' | 'en'; timezone: string }[]> {
+  return db<{ language: 'ko' | 'en'; timezone: string }[]>`
+    SELECT DISTINCT language, timezone FROM users WHERE is_active OR id = ${ownerId} ORDER BY language, timezone`;
+}
+
+/** The language and time zone of the user with this email, if one has it. */
+export async function localeOfEmail(db: Db, email: string): Promise<{ language: 'ko' | 'en'; timezone: string } | undefined> {
+  const [row] = await db<{ language: 'ko' | 'en'; timezone: string }[]>`
+    SELECT language, timezone FROM users WHERE lower(email) = lower(${email}) ORDER BY is_active DESC, id LIMIT 1`;
+  return row;
+}
+
 /**
  * One alert row per active user (everyone can see every project, and each keeps their own read
- * state); returns the row of `ownerId`.
+ * state), each written in that user's language and time zone (`texts`, one per pair of
+ * `recipientLocales`); returns the row of `ownerId`.
  */
-export async function insertAlertForAllUsers(db: Db, a: Omit<NewAlert, 'user_id'>, ownerId: number): Promise<AlertRow> {
-  const rows = await db<AlertRow[]>`
-    INSERT INTO alerts (user_id, project_id, incident_id, type, severity, title, message, data, is_resolved, resolved_at)
-    SELECT u.id, ${a.project_id}, ${a.incident_id ?? null}, ${a.type}, ${a.severity}, ${a.title}, ${a.message},
-      ${db.json((a.data ?? {}) as never)}, ${a.is_resolved ?? false}, ${a.is_resolved ? new Date() : null}
-    FROM users u WHERE u.is_active OR u.id = ${ownerId}
-    RETURNING *`;
-  return rows.find((r) => r.user_id === ownerId) ?? rows[0]!;
+export async function insertAlertForAllUsers(
+  db: Db,
+  a: Omit<NewAlert, 'user_id' | 'title' | 'message'>,
+  texts: { language: string; timezone: string; title: string; message: string }[],
+  ownerId: number,
+): Promise<AlertRow> {
+  const rows: AlertRow[] = [];
+  for (const text of texts) {
+    rows.push(...(await db<AlertRow[]>`
+      INSERT INTO alerts (user_id, project_id, incident_id, type, severity, title, message, data, is_resolved, resolved_at)
+      SELECT u.id, ${a.project_id}, ${a.incident_id ?? null}, ${a.type}, ${a.severity}, ${text.title}, ${text.message},
+        ${db.json((a.data ?? {}) as never)}, ${a.is_resolved ?? false}, ${a.is_resolved ? new Date() : null}
+      FROM users u WHERE (u.is_active OR u.id = ${ownerId}) AND u.language = ${text.language} AND u.timezone = ${text.timezone}
+      RETURNING *`));
+  }
+  const owner = rows.find((r) => r.user_id === ownerId) ?? rows[0];
+  if (!owner) throw new Error(`no alert row written for the owner ${ownerId}`);
+  return owner;
 }
 
 /** Marks the open alerts of an incident resolved (when the recovery arrives). */

@@ -106,6 +106,16 @@ export async function softDeleteProject(db: Db, id: number): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Brings a soft-deleted project back, its checks due at once; undefined when it is not deleted. */
+export async function restoreProject(db: Db, id: number): Promise<ProjectRow | undefined> {
+  const rows = await db`
+    UPDATE projects SET is_active = true, deleted_at = NULL, updated_at = now() WHERE id = ${id} AND NOT is_active
+    RETURNING id`;
+  if (rows.length === 0) return undefined;
+  await db`UPDATE monitor_state SET is_running = true, next_due_at = now() WHERE project_id = ${id}`;
+  return findProject(db, id);
+}
+
 export async function setMaintenance(
   db: Db,
   id: number,
@@ -124,6 +134,8 @@ export interface ProjectFilter {
   is_public?: boolean | undefined;
   search?: string | undefined;
   include_inactive?: boolean | undefined;
+  /** Only the soft-deleted projects (the admin's restore list). */
+  deleted_only?: boolean | undefined;
   owner_id?: number | undefined;
 }
 
@@ -136,7 +148,7 @@ export async function listProjects(
   const like = f.search ? `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%` : undefined;
   const where = db`
     WHERE true
-    ${f.include_inactive ? db`` : db`AND p.is_active`}
+    ${f.deleted_only ? db`AND NOT p.is_active` : f.include_inactive ? db`` : db`AND p.is_active`}
     ${f.category !== undefined ? db`AND p.category = ${f.category}` : db``}
     ${f.tag !== undefined ? db`AND p.tags @> ARRAY[${f.tag}]::text[]` : db``}
     ${f.is_public !== undefined ? db`AND p.is_public = ${f.is_public}` : db``}

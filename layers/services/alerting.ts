@@ -7,7 +7,7 @@ import type { OutboxRow } from '../repositories/outbox.ts';
 import { alertKeyOf } from './notifications/alert-key.ts';
 import { composeNotification } from './notifications/compose.ts';
 import type { AlertKind, NotificationDataInput } from './notifications/kinds.ts';
-import { renderComposed } from './notifications/render/email.ts';
+import { inAppMessage } from './notifications/render/email.ts';
 import type { Decision } from './alert-rules.ts';
 import { leaseUntil } from './outbox.ts';
 import type { ServiceContext } from './context.ts';
@@ -30,19 +30,23 @@ export async function raiseNotification<K extends AlertKind>(
   data: NotificationDataInput<K>,
   opts: { incidentId?: number | null; resolved?: boolean; key?: string } = {},
 ): Promise<RaisedNotification> {
-  const options = { language: project.owner_language, timezone: project.owner_timezone, ...(ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {}) };
+  const publicUrl = ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {};
+  const options = { language: project.owner_language, timezone: project.owner_timezone, ...publicUrl };
   const composed = composeNotification(kind, data, options);
-  const rendered = renderComposed(composed);
+  // In-app alerts: each user reads the alert in their own language and time zone (one text per pair).
+  const locales = await alerts.recipientLocales(tx, project.owner_id);
+  const texts = locales.map((l) => {
+    const c = l.language === options.language && l.timezone === options.timezone ? composed : composeNotification(kind, data, { ...l, ...publicUrl });
+    return { ...l, title: c.subject, message: inAppMessage(c) };
+  });
   const alert = await alerts.insertAlertForAllUsers(tx, {
     project_id: project.id,
     incident_id: opts.incidentId ?? null,
     type: kind,
     severity: composed.severity,
-    title: rendered.subject,
-    message: rendered.short,
-    data: { kind, data },
+    data: data as Record<string, unknown>,
     is_resolved: opts.resolved ?? false,
-  }, project.owner_id);
+  }, texts, project.owner_id);
   const payload = {
     kind,
     data,
@@ -53,7 +57,12 @@ export async function raiseNotification<K extends AlertKind>(
   };
   const rows: Parameters<typeof outbox.insertOutbox>[1] = [];
   const email = project.alert_email ?? (project.owner_email_notifications ? project.owner_email : null);
-  if (email) rows.push({ alert_id: alert.id, project_id: project.id, channel: 'email', target: email, payload });
+  if (email) {
+    // The project's alert address gets the language of the user who has that address, if any; else the owner's.
+    const reader = project.alert_email ? await alerts.localeOfEmail(tx, project.alert_email) : undefined;
+    const emailPayload = reader ? { ...payload, options: { ...options, ...reader } } : payload;
+    rows.push({ alert_id: alert.id, project_id: project.id, channel: 'email', target: email, payload: emailPayload });
+  }
   if (project.webhook_url) {
     rows.push({ alert_id: alert.id, project_id: project.id, channel: 'webhook', target: project.webhook_url, payload: { ...payload, secret: project.webhook_secret } });
   }

@@ -193,10 +193,10 @@ type SessionUser = Actor & { is_active: boolean; token_version: number };
 /** The user as sessions see it (role, active flag, token version), read fresh and cached briefly. */
 async function sessionUser(ctx: ServiceContext, userId: number): Promise<SessionUser | undefined> {
   const cached = await ctx.cache.get<SessionUser>(userCacheKey(userId));
-  if (cached && cached.token_version !== undefined) return cached;
+  if (cached && cached.token_version !== undefined && cached.language !== undefined) return cached;
   const row = await users.findUserById(ctx.sql, userId);
   if (!row) return undefined;
-  const user = { id: row.id, email: row.email, name: row.name, role: row.role, is_active: row.is_active, token_version: row.token_version };
+  const user = { id: row.id, email: row.email, name: row.name, role: row.role, language: row.language, is_active: row.is_active, token_version: row.token_version };
   await ctx.cache.set(userCacheKey(row.id), user, USER_CACHE_TTL);
   return user;
 }
@@ -222,7 +222,7 @@ export async function authenticateSession(ctx: ServiceContext, token: string): P
   if (!user) throw unauthorized();
   if (!user.is_active) throw unauthorized('account disabled');
   if (claims.version !== user.token_version) throw unauthorized('token revoked: the password was changed, sign in again');
-  return { actor: { id: user.id, email: user.email, name: user.name, role: user.role }, version: claims.version };
+  return { actor: { id: user.id, email: user.email, name: user.name, role: user.role, language: user.language ?? 'ko' }, version: claims.version };
 }
 
 export async function forgetCachedUser(ctx: ServiceContext, id: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { ToolEnv, ToolName, ToolResult } from '../checks/index.ts';
-import { roleRank, type Role } from '../model/user.ts';
+import { roleRank, type Language, type Role } from '../model/user.ts';
 import type { Sql } from '../repositories/db.ts';
 import type { Blobs, BrowserRunner, Cache, Clock, ConnectionStore, DeliveryLog, Logger, Mailer, ProcessMetrics, Push, Queue, SqliteFiles } from '../platform/ports.ts';
 
@@ -43,6 +43,8 @@ export interface Actor {
   email: string;
   name: string;
   role: Role;
+  /** The user's language setting (the API's messages follow it); absent for actors made outside a session. */
+  language?: Language;
 }
 
 export const hasRole = (actor: Actor, min: Role): boolean => roleRank(actor.role) >= roleRank(min);

@@ -137,6 +137,33 @@ export async function deleteProject(ctx: ServiceContext, id: number): Promise<vo
   if (!deleted) throw notFound('project');
 }
 
+/** The soft-deleted projects, newest id first, with when each was deleted (admins only, by the route). */
+export async function listDeletedProjects(ctx: ServiceContext, page: number, size: number) {
+  const { rows, total } = await repo.listProjects(ctx.sql, { deleted_only: true }, size, (page - 1) * size);
+  return {
+    items: rows.map((r) => ({ ...projectView(r), deleted_at: r.deleted_at })),
+    total,
+    page,
+    size,
+    pages: Math.ceil(total / size),
+  };
+}
+
+/** Undoes a soft delete. A key another active project took since is a 409 (change that project's key first). */
+export async function restoreProject(ctx: ServiceContext, id: number): Promise<Project> {
+  const existing = await repo.findProject(ctx.sql, id, true);
+  if (!existing) throw notFound('project');
+  if (existing.is_active) throw new DomainError('CONFLICT', 'project: not deleted', { errors: [{ field: 'id', message: 'the project is not deleted' }] });
+  try {
+    const row = await ctx.sql.begin((tx) => repo.restoreProject(tx, id));
+    if (!row) throw new DomainError('CONFLICT', 'project: not deleted', { errors: [{ field: 'id', message: 'the project is not deleted' }] });
+    return projectView(row);
+  } catch (err) {
+    if (repo.isDuplicateKeyError(err)) throw keyTaken(existing.key);
+    throw err;
+  }
+}
+
 export async function setMaintenance(
   ctx: ServiceContext,
   id: number,

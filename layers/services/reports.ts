@@ -101,7 +101,7 @@ export async function responseTimeChart(ctx: ServiceContext, projectId: number, 
  * Every project the user sees (all active ones), per bucket and overall. Columnar (one array per
  * figure, the bucket starts once): 1,000 projects x 180 buckets stay a compact answer.
  */
-export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined }) {
+export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined; per_project?: boolean | undefined }) {
   const period = resolvePeriod({ period: q.period }, ctx.clock.now(), '24h');
   const projects = await rep.activeProjects(ctx.sql);
   const s = await dashboardSeries(ctx, projects.map((p) => p.id), period);
@@ -111,7 +111,8 @@ export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingP
     source: s.source,
     buckets: s.buckets,
     overall: s.overall,
-    projects: projects.map((p) => ({ project_id: p.id, title: p.title, ...(s.projects.get(p.id) ?? { availability: [], avg_response_time: [] }) })),
+    // Without per_project the overall series only (what the dashboard draws).
+    projects: q.per_project === false ? [] : projects.map((p) => ({ project_id: p.id, title: p.title, ...(s.projects.get(p.id) ?? { availability: [], avg_response_time: [] }) })),
   };
 }
 

@@ -42,6 +42,7 @@ export async function getSettings(ctx: ServiceContext, actor: Actor): Promise<Us
 export async function putSettings(ctx: ServiceContext, actor: Actor, s: UserSettings): Promise<UserSettings> {
   const row = await users.updateUserSettings(ctx.sql, actor.id, s);
   if (!row) throw notFound('user');
+  await forgetCachedUser(ctx, actor.id); // the session's language follows the new setting
   return settingsOf(row);
 }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchChromium } from './frontend-browser.ts';
+import { launchChromium, open, signIn } from './frontend-browser.ts';
 
 // The dashboard pages of spec 14, driven in the real Chromium (CHROMIUM_PATH, default /usr/bin/chromium)
 // against the local app, as a person would use them.
@@ -162,6 +162,29 @@ describe('dashboard pages (spec 14)', () => {
     await page.locator('.toast.ok', { hasText: 'Short-lived' }).waitFor();
     expect(await page.locator('#projects-body .project-title', { hasText: 'Short-lived' }).count()).toBe(0);
     expect((await app.request('GET', `/api/v1/projects/${created.body.id}`, { token: token! })).status).toBe(404);
+  });
+
+  it('lets an admin restore the deleted project from the dashboard, and shows no such list to others', async () => {
+    const token = await page.evaluate(() => localStorage.getItem('pym.token'));
+    const deleted = await app.request('GET', '/api/v1/projects/deleted', { token: token! });
+    const gone = deleted.body.items.find((p: { title: string }) => p.title === 'Short-lived');
+    expect(gone).toBeDefined();
+    await page.goto(at('index.html'));
+    await page.locator('body[data-ready="true"]').waitFor();
+    const item = page.locator(`#deleted-list [data-project-id="${gone.id}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('Short-lived');
+    await item.locator('[data-action="restore"]').click();
+    await page.locator('#projects-body .project-title', { hasText: 'Short-lived' }).waitFor();
+    await item.waitFor({ state: 'detached' });
+    expect((await app.request('GET', `/api/v1/projects/${gone.id}`, { token: token! })).status).toBe(200);
+
+    const viewer = await app.user('user', 'Not an admin');
+    const other = await browser.newContext();
+    const vp = await signIn(other, app.url, viewer.token);
+    await open(vp, app.url, 'index.html');
+    expect(await vp.locator('#deleted-card').isVisible()).toBe(false);
+    await other.close();
   });
 
   // Last: it changes the password of the session the other tests use.

@@ -20,6 +20,14 @@ beforeAll(async () => {
   token = admin.token;
   const p = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Audited site', url: 'http://127.0.0.1:9/', tags: 'web' } });
   projectId = p.body.id;
+  // A day of history, so the report page has its charts, daily table, incident and log to audit.
+  const now = Date.now();
+  const results = Array.from({ length: 288 }, (_, i) => {
+    const down = i >= 100 && i < 104;
+    return { checked_at: new Date(now - (288 - i) * 300_000).toISOString(), is_available: !down, status_code: down ? 503 : 200, response_time: down ? null : 150 + (i % 9) * 7, error_message: down ? 'HTTP 503' : null };
+  });
+  const imported = await app.request('POST', `/api/v1/projects/${projectId}/results/import`, { token, body: { results } });
+  expect(imported.status, imported.text).toBe(200);
   const pub = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Public site', url: 'http://127.0.0.1:9/', is_public: true } });
   publicId = pub.body.id;
   chrome = await chromeLauncher.launch({ chromePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_ARGS, logLevel: 'silent' });
@@ -46,6 +54,7 @@ async function audit(path: string) {
   const lost = Object.values(lhr.audits)
     .filter((a) => a.score !== null && a.score < 1 && ['binary', 'numeric'].includes(a.scoreDisplayMode))
     .map((a) => `${a.id}: ${a.title}`);
+  console.log(`lighthouse ${path}: accessibility ${Math.round((lhr.categories['accessibility']?.score ?? 0) * 100)}, best practices ${Math.round((lhr.categories['best-practices']?.score ?? 0) * 100)}${lost.length ? `, lost: ${lost.join('; ')}` : ''}`);
   return {
     url: new URL(lhr.finalDisplayedUrl).pathname,
     accessibility: Math.round((lhr.categories['accessibility']?.score ?? 0) * 100),
@@ -71,7 +80,7 @@ describe('Lighthouse accessibility and best practices >= 95', () => {
     await page.evaluate((t) => localStorage.setItem('pym.token', t), token);
     await page.close();
     await cdp.close();
-    for (const path of ['index.html', 'project.html', `project.html?id=${projectId}`, 'profile.html', 'tools.html', 'status.html']) {
+    for (const path of ['index.html', 'project.html', `project.html?id=${projectId}`, `report.html?id=${projectId}`, 'profile.html', 'tools.html', 'status.html']) {
       const r = await audit(path);
       expect(r.url).toBe(`/frontend/html/${path.split('?')[0]}`);
       expect({ path, accessibility: r.accessibility >= 95, bestPractices: r.bestPractices >= 95, lost: r.lost }).toEqual({ path, accessibility: true, bestPractices: true, lost: r.lost });

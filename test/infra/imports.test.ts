@@ -13,7 +13,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   functions: ['wiring', 'endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors'],
   bin: ['lib', 'wiring', 'endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors'],
   wiring: ['endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors'],
-  endpoints: ['services', 'checks', 'ports', 'model', 'config', 'errors'],
+  endpoints: ['services', 'checks', 'ports', 'model', 'config', 'errors', 'locales'],
   handlers: ['services', 'ports', 'model', 'config', 'errors'],
   services: ['repositories', 'checks', 'ports', 'model', 'config', 'errors'],
   repositories: ['model', 'config', 'errors'],
@@ -24,11 +24,14 @@ const MAY_IMPORT: Record<string, string[]> = {
   config: [],
   errors: [],
   lib: [],
+  locales: [],
 };
 
 function floorOf(file: string): string {
   const path = relative(projectRoot, file).split('\\').join('/');
   if (path === 'layers/platform/ports.ts') return 'ports';
+  // The dashboard's message catalogs: the API answers in the reader's language from the same files.
+  if (path.startsWith('frontend/locales/')) return 'locales';
   const m = /^layers\/([^/]+?)(?:\.ts)?(?:\/|$)/.exec(path) ?? /^([^/]+)\//.exec(path);
   return m?.[1] ?? path;
 }

@@ -124,3 +124,40 @@ export async function call(method, path, opts) {
   if (o.onUnauthorized) ro.onUnauthorized = o.onUnauthorized;
   return /** @type {import('../types/app').ResponseOf<P, M>} */ (await request(filled, ro));
 }
+
+/**
+ * A binary or text answer (a screenshot, a CSV or PDF download) with the session's token: an <a href>
+ * or <img src> could not send it. Rejects with ApiError like `request`.
+ * @param {string} path under /api/v1, values already filled in
+ * @param {Record<string, unknown>} [query]
+ * @returns {Promise<{ blob: Blob, filename: string | null }>}
+ */
+export async function fetchBlob(path, query) {
+  let url = API_BASE + path;
+  if (query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    if (q.toString()) url += `?${q}`;
+  }
+  const token = getToken();
+  /** @type {Response} */
+  let res;
+  try {
+    res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { detail: t('error.network', undefined, 'network error') });
+  }
+  if (!res.ok) {
+    /** @type {unknown} */
+    let body = null;
+    try {
+      body = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, body);
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const name = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? null;
+  return { blob: await res.blob(), filename: name };
+}

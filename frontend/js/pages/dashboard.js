@@ -1,12 +1,14 @@
 // @ts-check
-// index.html: every project with its live state, unread alerts, live updates over the WebSocket.
-// Loads in a fixed number of requests whatever the number of projects (the project list by pages of
-// 100 and one scheduler status), and renders one page of the table at a time.
+// index.html: the chart of all projects over 24h/7d/30d, the stat cards, every project with its live
+// state and 24 h uptime (computed on the server from the rollups), unread alerts, live updates over the
+// WebSocket. Loads in a fixed number of requests whatever the number of projects (the lean dashboard list
+// by pages of 500, the stats, the chart), and renders one page of the table at a time.
 import { createPagedTable } from '../components/paged-table.js';
 import { createSparkline } from '../components/sparkline.js';
+import { createTimeSeriesChart } from '../components/time-series-chart.js';
 import { call } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
-import { formatDateTime, formatMs, formatRelative } from '../lib/format.js';
+import { formatDateTime, formatMs, formatPercent, formatRelative } from '../lib/format.js';
 import { busy } from '../lib/forms.js';
 import { t } from '../lib/i18n.js';
 import { connectLive } from '../lib/live.js';
@@ -14,12 +16,11 @@ import { canCreateProject, canEditProject } from '../lib/roles.js';
 import { pageReady, startPage, takeFlash, toast } from '../lib/shell.js';
 import { getToken } from '../lib/storage.js';
 
-/** @typedef {import('../types/app').Project} Project */
-/** @typedef {import('../types/app').ProjectState} ProjectState */
-/** @typedef {import('../types/app').SchedulerStatus} SchedulerStatus */
+/** @typedef {import('../types/app').DashboardProject} Project */
 /** @typedef {import('../types/app').Alert} Alert */
+/** @typedef {import('../types/app').DashboardChart} DashboardChart */
 /** @typedef {import('../components/sparkline.js').SparkPoint} SparkPoint */
-/** @typedef {{ project: Project, state: ProjectState | null, recent: SparkPoint[] }} Entry */
+/** @typedef {{ project: Project, recent: SparkPoint[] }} Entry */
 
 const TREND_POINTS = 50;
 const PAGE_SIZE = 50;
@@ -31,17 +32,17 @@ const { user } = await startPage({ active: 'index.html' });
 
 /** @type {Map<number, Entry>} */
 const entries = new Map();
-/** @type {SchedulerStatus | null} */
-let scheduler = null;
 let filterText = '';
+/** @type {'24h' | '7d' | '30d'} */
+let period = '24h';
 
 // ---------- state of one project ----------
 /** @param {Entry} entry @returns {'maintenance' | 'pending' | 'down' | 'failing' | 'up'} */
 function stateOf(entry) {
-  const st = entry.state;
-  if (entry.project.maintenance_mode || st?.maintenance_mode) return 'maintenance';
-  const lr = st?.last_result;
-  if (!st || !lr) return 'pending';
+  const st = entry.project;
+  if (st.maintenance_mode) return 'maintenance';
+  const lr = st.last_result;
+  if (!lr) return 'pending';
   if (st.is_down) return 'down';
   if (lr.is_available === false) return 'failing';
   return 'up';
@@ -61,9 +62,9 @@ function trendCell(entry) {
 /** @param {Entry} entry */
 function titleCell(entry) {
   const p = entry.project;
-  const lr = entry.state?.last_result;
+  const lr = p.last_result;
   return el('div', { class: 'cell-title-inner' },
-    el('div', { class: 'project-title' }, el('a', { href: `project.html?id=${encodeURIComponent(p.id)}`, text: p.title })),
+    el('div', { class: 'project-title' }, el('a', { href: `report.html?id=${encodeURIComponent(p.id)}`, 'data-action': 'report', text: p.title })),
     el('div', { class: 'subtle', text: p.url }),
     lr && lr.is_available === false && lr.error_message ? el('div', { class: 'field-error', text: lr.error_message }) : null,
     p.maintenance_mode && p.maintenance_message ? el('div', { class: 'subtle', text: p.maintenance_message }) : null,
@@ -91,15 +92,16 @@ const table = createPagedTable({
   columns: [
     { header: t('col.status'), cell: (e) => el('div', { class: 'badges' },
       el('span', { class: `badge ${stateOf(e)}`, text: t(`state.${stateOf(e)}`) }),
-      e.state && !e.state.is_running ? el('span', { class: 'badge paused plain', text: t('state.paused') }) : null) },
+      !e.project.is_running ? el('span', { class: 'badge paused plain', text: t('state.paused') }) : null) },
     { header: t('col.project'), className: 'cell-title', cell: titleCell },
+    { header: t('col.uptime_24h'), className: 'num', cell: (e) => el('span', { 'data-uptime': e.project.uptime_24h ?? '', text: formatPercent(e.project.uptime_24h) }) },
     { header: t('col.response_time'), className: 'num', cell: (e) => {
-      const lr = e.state?.last_result;
+      const lr = e.project.last_result;
       return el('div', null, lr ? formatMs(lr.response_time) : '—', lr?.status_code ? el('div', { class: 'subtle', text: `HTTP ${lr.status_code}` }) : null);
     } },
     { header: t('col.trend'), cell: trendCell },
     { header: t('col.last_check'), className: 'nowrap', cell: (e) => {
-      const lr = e.state?.last_result;
+      const lr = e.project.last_result;
       return lr ? el('time', { datetime: lr.checked_at, title: formatDateTime(lr.checked_at), text: formatRelative(lr.checked_at) }) : '—';
     } },
     { header: t('col.actions'), hiddenHeader: true, cell: actionCell },
@@ -116,64 +118,68 @@ function matches(entry) {
 
 function renderTable() {
   table.setRows([...entries.values()].filter(matches));
-  renderStats();
 }
 
-function renderStats() {
-  const states = [...entries.values()].map(stateOf);
-  const count = (/** @type {string[]} */ ...s) => String(states.filter((x) => s.includes(x)).length);
-  byId('stat-total').textContent = String(entries.size);
-  byId('stat-up').textContent = count('up');
-  byId('stat-down').textContent = count('down', 'failing');
-  byId('stat-maintenance').textContent = count('maintenance');
-  byId('stat-scheduler').textContent = scheduler
-    ? `${scheduler.is_running ? t('scheduler.running') : t('scheduler.stopped')} ${scheduler.running_projects}/${scheduler.total_projects}`
-    : '—';
+// ---------- stat cards: GET /dashboard/stats (cached 30 s on the server) ----------
+/** @param {import('../types/app').DashboardStats} st */
+function renderStats(st) {
+  byId('stat-total').textContent = String(st.totals.projects);
+  byId('stat-up').textContent = String(st.totals.up);
+  byId('stat-down').textContent = String(st.totals.down);
+  byId('stat-maintenance').textContent = String(st.totals.maintenance);
+  byId('stat-paused').textContent = String(st.totals.paused);
+  byId('stat-uptime').textContent = formatPercent(st.uptime_24h);
+  byId('stat-response').textContent = formatMs(st.avg_response_time_24h);
+  byId('stat-incidents').textContent = String(st.open_incidents);
+}
+
+async function loadStats() {
+  try {
+    renderStats(await call('get', '/dashboard/stats'));
+  } catch {
+    /* the cards keep their last figures; the next refresh tries again */
+  }
 }
 
 // ---------- loading ----------
-/** Every project, by pages of 100: the first tells how many more there are, which load together. */
+/** Every project as a lean dashboard row, by pages of 500: the first tells how many more, which load together. */
 async function allProjects() {
-  const first = await call('get', '/projects', { query: { page: 1, size: 100 } });
+  const first = await call('get', '/dashboard/projects', { query: { page: 1, size: 500 } });
   const rest = await Promise.all(
-    Array.from({ length: Math.max(0, first.pages - 1) }, (_, i) => call('get', '/projects', { query: { page: i + 2, size: 100 } })),
+    Array.from({ length: Math.max(0, first.pages - 1) }, (_, i) => call('get', '/dashboard/projects', { query: { page: i + 2, size: 500 } })),
   );
   return [first, ...rest].flatMap((p) => p.items);
 }
 
-/** @param {SchedulerStatus} status */
-function applyScheduler(status) {
-  scheduler = status;
-  for (const st of status.projects) {
-    const entry = entries.get(st.project_id);
-    if (entry) entry.state = st;
-  }
+function loadProjectData() {
+  return allProjects();
 }
 
-function loadProjectData() {
-  return Promise.all([allProjects(), call('get', '/scheduler/status').catch(() => null)]);
+/** @param {Project[]} projects */
+function applyProjects(projects) {
+  const seen = new Set();
+  for (const p of projects) {
+    seen.add(p.id);
+    const old = entries.get(p.id);
+    if (old) old.project = p;
+    else entries.set(p.id, { project: p, recent: p.last_result ? [{ value: p.last_result.response_time, ok: p.last_result.is_available !== false }] : [] });
+  }
+  for (const id of [...entries.keys()]) if (!seen.has(id)) entries.delete(id);
 }
 
 async function loadProjects() {
   const errBox = byId('projects-error');
   errBox.replaceChildren();
   try {
-    const [projects, status] = await (projectData ?? loadProjectData());
-    entries.clear();
-    for (const p of projects) entries.set(p.id, { project: p, state: null, recent: [] });
-    if (status) applyScheduler(status);
-    for (const e of entries.values()) {
-      const lr = e.state?.last_result;
-      if (lr) e.recent = [{ value: lr.response_time, ok: lr.is_available !== false }];
-    }
+    applyProjects(await (projectData ?? loadProjectData()));
     renderTable();
   } catch (err) {
     errBox.replaceChildren(el('strong', { text: t('error.load_projects') }), ' ', err instanceof Error ? err.message : String(err));
   }
 }
 
-// The authoritative state (is_down follows alert_threshold on the server) for all projects in one
-// request, at most every few seconds however many pushes arrive.
+// The authoritative state (is_down follows alert_threshold on the server), uptime and stats, at most
+// every few seconds however many pushes arrive.
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let refreshTimer;
 function refreshStatesSoon() {
@@ -181,12 +187,64 @@ function refreshStatesSoon() {
   refreshTimer = setTimeout(async () => {
     refreshTimer = undefined;
     try {
-      applyScheduler(await call('get', '/scheduler/status'));
+      applyProjects(await allProjects());
       renderTable();
     } catch {
       /* the next push or the minute timer brings it */
     }
-  }, 3000);
+    await loadStats();
+  }, 5000);
+}
+
+// ---------- chart of all projects: GET /charts/dashboard?period= ----------
+/** @type {ReturnType<typeof createTimeSeriesChart> | null} */
+let availabilityChart = null;
+/** @type {ReturnType<typeof createTimeSeriesChart> | null} */
+let responseChart = null;
+
+/** @param {DashboardChart} c */
+function drawChart(c) {
+  // Columnar: the bucket starts once, one array per figure.
+  const availability = { kind: /** @type {const} */ ('availability'), points: c.buckets.map((t, i) => ({ time: t, availability: c.overall.availability[i] ?? null })) };
+  const response = { kind: /** @type {const} */ ('response-time'), points: c.buckets.map((t, i) => ({ time: t, avg: c.overall.avg_response_time[i] ?? null, p95: null })) };
+  const box = byId('dashboard-chart');
+  box.dataset['period'] = period;
+  box.dataset['points'] = String(c.buckets.length);
+  if (!availabilityChart || !responseChart) {
+    box.replaceChildren();
+    const a = el('div', { class: 'chart-box', id: 'chart-availability' });
+    const r = el('div', { class: 'chart-box', id: 'chart-response' });
+    box.append(el('h3', { text: t('chart.availability') }), a, el('h3', { text: t('chart.avg_response') }), r);
+    availabilityChart = createTimeSeriesChart(a, availability, { label: t('dashboard.chart_availability'), height: 160 });
+    responseChart = createTimeSeriesChart(r, response, { label: t('dashboard.chart_response'), height: 160 });
+  } else {
+    availabilityChart.setData(availability);
+    responseChart.setData(response);
+  }
+}
+
+async function loadChart() {
+  const err = byId('chart-error');
+  err.replaceChildren();
+  try {
+    drawChart(await call('get', '/charts/dashboard', { query: { period, per_project: 'false' } }));
+  } catch (e) {
+    err.replaceChildren(el('span', { text: e instanceof Error ? e.message : String(e) }));
+  }
+}
+
+function setupPeriods() {
+  const buttons = [...document.querySelectorAll('#period-switch button[data-period]')];
+  for (const b of buttons) {
+    if (!(b instanceof HTMLButtonElement)) continue;
+    b.addEventListener('click', async () => {
+      const next = b.dataset['period'];
+      if (next !== '24h' && next !== '7d' && next !== '30d') return;
+      period = next;
+      for (const o of buttons) o.setAttribute('aria-pressed', String(o === b));
+      await loadChart();
+    });
+  }
 }
 
 // ---------- alerts ----------
@@ -227,6 +285,43 @@ function alertItem(a) {
       el('time', { datetime: a.created_at, title: formatDateTime(a.created_at), text: formatRelative(a.created_at) })));
 }
 
+// ---------- deleted projects (admins) ----------
+async function loadDeleted() {
+  const card = byId('deleted-card');
+  if (user?.role !== 'admin') return;
+  const list = byId('deleted-list');
+  try {
+    const r = await call('get', '/projects/deleted', { query: { size: 100 } });
+    card.hidden = false;
+    list.replaceChildren(...(r.items.length ? r.items.map(deletedItem) : [el('li', { class: 'empty', text: t('deleted.none') })]));
+  } catch (err) {
+    card.hidden = false;
+    list.replaceChildren(el('li', { class: 'form-error', text: err instanceof Error ? err.message : String(err) }));
+  }
+}
+
+/** @param {import('../types/app').DeletedProject} p */
+function deletedItem(p) {
+  const restore = el('button', { type: 'button', class: 'btn small', 'data-action': 'restore', text: t('deleted.restore'), 'aria-label': t('deleted.restore_named', { name: p.title }) });
+  restore.addEventListener('click', () => busy(restore, async () => {
+    try {
+      await call('post', '/projects/{id}/restore', { params: { id: p.id } });
+      toast(t('deleted.restored', { name: p.title }), null, 'ok');
+      const projects = await allProjects();
+      applyProjects(projects);
+      renderTable();
+      refreshStatesSoon();
+      await loadDeleted();
+    } catch (err) {
+      toast(t('error.generic'), err instanceof Error ? err.message : String(err), 'critical');
+    }
+  }));
+  return el('li', { class: 'deleted-item', 'data-project-id': p.id },
+    el('div', null, el('div', { class: 'project-title', text: p.title }), el('div', { class: 'subtle', text: p.url })),
+    p.deleted_at ? el('time', { class: 'subtle', datetime: p.deleted_at, text: t('deleted.at', { when: formatDateTime(p.deleted_at) }) }) : null,
+    restore);
+}
+
 // ---------- live ----------
 /** @param {boolean} on */
 function setLive(on) {
@@ -239,17 +334,14 @@ function setLive(on) {
 function onStatus(m) {
   const entry = entries.get(m.project_id);
   if (!entry) return;
-  const result = { checked_at: m.checked_at, is_available: m.is_available, status_code: m.status_code, response_time: m.response_time, error_message: m.error_message };
-  if (entry.state) {
-    entry.state.last_result = result;
-    if (m.is_available) {
-      entry.state.is_down = false;
-      entry.state.consecutive_failures = 0;
-    } else entry.state.consecutive_failures += 1;
-  }
+  const p = entry.project;
+  p.last_result = { checked_at: m.checked_at, is_available: m.is_available, status_code: m.status_code, response_time: m.response_time, error_message: m.error_message };
+  if (m.is_available) {
+    p.is_down = false;
+    p.consecutive_failures = 0;
+  } else p.consecutive_failures += 1;
   entry.recent = [...entry.recent, { value: m.response_time, ok: m.is_available }].slice(-TREND_POINTS);
   table.update(m.project_id);
-  renderStats();
   refreshStatesSoon();
 }
 
@@ -279,17 +371,23 @@ readAll.addEventListener('click', () => busy(readAll, async () => {
   }
   await loadAlerts();
 }));
-await Promise.all([loadProjects(), loadAlerts()]);
+setupPeriods();
+// The table, cards and alerts make the page usable; the chart (the heaviest query: every project's
+// buckets) draws when it arrives, without holding the rest back.
+const chartDrawn = loadChart().then(() => performance.mark('pm-chart'));
+await Promise.all([loadProjects(), loadAlerts(), loadDeleted(), loadStats()]);
 pageReady();
+await chartDrawn;
 if (user) {
   connectLive({ userId: user.id, token: getToken, projectIds: () => entries.keys(), onStatus, onAlert, onState: setLive });
 }
-// Relative times and the scheduler summary go stale; refresh them quietly.
+// Relative times, uptime, stats and the chart go stale; refresh them quietly.
 setInterval(async () => {
   try {
-    applyScheduler(await call('get', '/scheduler/status'));
+    applyProjects(await allProjects());
   } catch {
     /* keep the last */
   }
   renderTable();
+  await Promise.all([loadStats(), loadChart()]);
 }, 60_000);

@@ -508,6 +508,8 @@ export interface Paths {
       params: never;
       query: {
         period?: "24h" | "7d" | "30d";
+        /** false: only the overall series, `projects` empty (what the dashboard draws; default true) */
+        per_project?: "0" | "1" | "true" | "false";
       };
       body: never;
       response: {
@@ -532,6 +534,47 @@ export interface Paths {
           availability: Array<number | null>;
           avg_response_time: Array<number | null>;
         }>;
+      };
+    };
+  };
+  "/dashboard/projects": {
+    /** The dashboard's project list: lean rows with state, last result and 24 h uptime (pages of up to 500) */
+    get: {
+      role: "viewer";
+      params: never;
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          title: string;
+          url: string;
+          category: string | null;
+          tags: string[];
+          owner_id: number;
+          maintenance_mode: boolean;
+          maintenance_message: string | null;
+          is_running: boolean;
+          is_down: boolean;
+          consecutive_failures: number;
+          last_result: {
+            /** ISO 8601 date-time */
+            checked_at: string;
+            is_available: boolean | null;
+            status_code: number | null;
+            response_time: number | null;
+            error_message: string | null;
+          } | null;
+          /** time-based availability over the last 24 hours (percent), from the rollups; null without data */
+          uptime_24h: number | null;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
       };
     };
   };
@@ -1125,6 +1168,58 @@ export interface Paths {
       };
     };
   };
+  "/projects/deleted": {
+    /** The soft-deleted projects, with when each was deleted (admin) */
+    get: {
+      role: "admin";
+      params: never;
+      query: {
+        page?: number;
+        size?: number;
+      };
+      body: never;
+      response: {
+        items: Array<{
+          id: number;
+          /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+          key: string;
+          owner_id: number;
+          title: string;
+          url: string;
+          host_name: string | null;
+          ip_address: string | null;
+          description: string | null;
+          /** seconds; the same value as monitoring-settings check_interval */
+          status_interval: number;
+          /** ms */
+          time_limit: number | null;
+          is_public: boolean;
+          category: string | null;
+          tags: string[];
+          custom_headers: Record<string, string>;
+          is_active: boolean;
+          maintenance_mode: boolean;
+          maintenance_message: string | null;
+          maintenance_ends_at: string | null;
+          content_change_detection: boolean;
+          content_selector: string | null;
+          keyword_monitoring: boolean;
+          keywords: string[];
+          keyword_alert_on_found: boolean;
+          /** ISO 8601 date-time */
+          created_at: string;
+          /** ISO 8601 date-time */
+          updated_at: string;
+          /** when the project was deleted */
+          deleted_at: string | null;
+        }>;
+        total: number;
+        page: number;
+        size: number;
+        pages: number;
+      };
+    };
+  };
   "/projects/{id}": {
     /** One project */
     get: {
@@ -1528,6 +1623,37 @@ export interface Paths {
       };
     };
   };
+  "/projects/{id}/expiry": {
+    /** The latest SSL certificate and domain expiry checks of a project (null when not checked yet) */
+    get: {
+      role: "viewer";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        ssl: {
+          /** ISO 8601 date-time */
+          checked_at: string;
+          is_valid: boolean | null;
+          expires_at: string | null;
+          days_remaining: number | null;
+          issuer: string | null;
+          error_message: string | null;
+        } | null;
+        domain: {
+          /** ISO 8601 date-time */
+          checked_at: string;
+          is_valid: boolean | null;
+          expires_at: string | null;
+          days_remaining: number | null;
+          issuer: string | null;
+          error_message: string | null;
+        } | null;
+      };
+    };
+  };
   "/projects/{id}/incidents": {
     /** Incidents of a project, newest first, with their updates */
     get: {
@@ -1838,6 +1964,49 @@ export interface Paths {
       };
       body: never;
       response: unknown;
+    };
+  };
+  "/projects/{id}/restore": {
+    /** Restore a soft-deleted project (admin); its checks resume at once. 409 when not deleted or its key was taken since */
+    post: {
+      role: "admin";
+      params: {
+        id: string;
+      };
+      query: never;
+      body: never;
+      response: {
+        id: number;
+        /** stable identity of the project in a monitors file; unique among active projects (default project-<id>) */
+        key: string;
+        owner_id: number;
+        title: string;
+        url: string;
+        host_name: string | null;
+        ip_address: string | null;
+        description: string | null;
+        /** seconds; the same value as monitoring-settings check_interval */
+        status_interval: number;
+        /** ms */
+        time_limit: number | null;
+        is_public: boolean;
+        category: string | null;
+        tags: string[];
+        custom_headers: Record<string, string>;
+        is_active: boolean;
+        maintenance_mode: boolean;
+        maintenance_message: string | null;
+        maintenance_ends_at: string | null;
+        content_change_detection: boolean;
+        content_selector: string | null;
+        keyword_monitoring: boolean;
+        keywords: string[];
+        keyword_alert_on_found: boolean;
+        /** ISO 8601 date-time */
+        created_at: string;
+        /** ISO 8601 date-time */
+        updated_at: string;
+      };
     };
   };
   "/projects/{id}/results/import": {

@@ -1,7 +1,9 @@
+import * as z from 'zod';
 import * as projects from '../../services/projects.ts';
 import { route } from '../router.ts';
-import { idParam, pageOf } from '../schemas/common.ts';
+import { idParam, pageOf, pagination } from '../schemas/common.ts';
 import {
+  deletedProjectResponse,
   maintenanceBody,
   monitoringSettingsBody,
   monitoringSettingsResponse,
@@ -80,6 +82,26 @@ export const projectRoutes = [
     handler: async ({ ctx, params }) => {
       await projects.deleteProject(ctx, params.id);
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/projects/deleted',
+    summary: 'The soft-deleted projects, with when each was deleted (admin)',
+    tag: 'projects',
+    access: 'admin',
+    query: z.object(pagination),
+    response: pageOf(deletedProjectResponse),
+    handler: ({ ctx, query }) => projects.listDeletedProjects(ctx, query.page, query.size),
+  }),
+  route({
+    method: 'POST',
+    path: '/api/v1/projects/{id}/restore',
+    summary: 'Restore a soft-deleted project (admin); its checks resume at once. 409 when not deleted or its key was taken since',
+    tag: 'projects',
+    access: 'admin',
+    params: idParam,
+    response: projectResponse,
+    handler: ({ ctx, params }) => projects.restoreProject(ctx, params.id),
   }),
   route({
     method: 'PUT',

@@ -1,6 +1,25 @@
 import { toolSchemas, TOOL_NAMES } from '../../checks/schemas.ts';
 import { runToolFor } from '../../services/tools.ts';
+import { translateMessage } from '../messages.ts';
 import { route, type AnyRoute } from '../router.ts';
+
+/**
+ * The tools' findings and error messages in the reader's language (their `message`, `error_message` and
+ * `error` strings); the probed site's own data (headers, bodies, records) stays as it came.
+ */
+export function translateToolResult(result: unknown, lang: 'ko' | 'en'): unknown {
+  if (lang === 'en') return result;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object' || v instanceof Date) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = typeof x === 'string' && (k === 'message' || k === 'error_message' || k === 'error') ? translateMessage(x, lang) : k === 'response_headers' || k === 'body' || k === 'records' || k === 'answers' ? x : walk(x);
+    }
+    return out;
+  };
+  return walk(result);
+}
 
 const summaries: Record<(typeof TOOL_NAMES)[number], string> = {
   http: 'HTTP check: status, timings, redirects, TLS (spec 4.1)',
@@ -26,6 +45,6 @@ export const toolRoutes: AnyRoute[] = TOOL_NAMES.map((name) =>
     tag: 'tools',
     access: 'viewer',
     body: toolSchemas[name],
-    handler: ({ ctx, actor, body }) => runToolFor(ctx, actor, name, body),
+    handler: async ({ ctx, actor, body }) => translateToolResult(await runToolFor(ctx, actor, name, body), actor.language ?? 'en'),
   }),
 );

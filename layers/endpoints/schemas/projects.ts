@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { deepCheckCadences, monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type ProjectInput, type ProjectWritableKey } from '../../model/project.ts';
 import { isValidSelector } from '../../checks/content-change.ts';
-import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, withoutDefaults } from './common.ts';
+import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, timestamp, withoutDefaults } from './common.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
@@ -90,6 +90,8 @@ export const projectPatchBody = z
   .partial()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update', path: ['body'] });
 export const projectResponse = asResponse(projectShape);
+
+export const deletedProjectResponse = projectResponse.extend({ deleted_at: timestamp.nullable().describe('when the project was deleted') });
 
 export const projectListQuery = z.object({
   ...pagination,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { rollingPeriods } from '../../services/uptime.ts';
-import { isoDateTime, timestamp } from './common.ts';
+import { isoDateTime, timestamp, queryBool } from './common.ts';
 
 // Reports, charts, stats and the history import (issue 19).
 
@@ -24,6 +24,7 @@ export const slaQuery = periodQuery.extend({
 
 export const dashboardChartQuery = z.object({
   period: z.enum(['24h', '7d', '30d'], { message: 'must be one of 24h, 7d, 30d' }).optional(),
+  per_project: queryBool.optional().describe('false: only the overall series, `projects` empty (what the dashboard draws; default true)'),
 });
 
 const periodResponse = z.object({ from: timestamp, to: timestamp });

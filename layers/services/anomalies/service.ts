@@ -4,7 +4,7 @@ import * as repo from '../../repositories/anomalies.ts';
 import { loadAlertContext } from '../../repositories/monitoring.ts';
 import { ownerOfProject } from '../../repositories/projects.ts';
 import { composeNotification } from '../notifications/compose.ts';
-import { shortLine } from '../notifications/render/email.ts';
+import { inAppMessage } from '../notifications/render/email.ts';
 import type { ServiceContext } from '../context.ts';
 import { detectAnomalies, type Anomaly } from './detector.ts';
 
@@ -146,15 +146,19 @@ export async function recordAnomalies(ctx: ServiceContext, now = ctx.clock.now()
           deviation: v.deviation,
           detected_at: v.detected_at,
         };
-        const composed = composeNotification('anomaly', data, { language: project.owner_language, timezone: project.owner_timezone, ...(ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {}) });
+        const publicUrl = ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {};
+        const composed = composeNotification('anomaly', data, { language: project.owner_language, timezone: project.owner_timezone, ...publicUrl });
+        // Each user reads the alert in their own language and time zone; the body does not repeat the title.
+        const texts = (await alerts.recipientLocales(tx, project.owner_id)).map((l) => {
+          const c = composeNotification('anomaly', data, { ...l, ...publicUrl });
+          return { ...l, title: c.subject, message: inAppMessage(c) };
+        });
         await alerts.insertAlertForAllUsers(tx, {
           project_id: project.id,
           type: 'anomaly',
           severity: composed.severity,
-          title: composed.subject,
-          message: shortLine(composed),
-          data: { kind: 'anomaly', data, anomaly_id: r.id },
-        }, project.owner_id);
+          data: { ...data, anomaly_id: r.id },
+        }, texts, project.owner_id);
         alerted++;
       }
     });

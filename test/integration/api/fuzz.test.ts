@@ -83,9 +83,9 @@ const validBodies = (ctx: { projectId: number }): Record<string, Json> => ({
   'POST /api/v1/notification-channels': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
   'PUT /api/v1/notification-channels/{id}': { name: 'Fuzz', type: 'webhook', settings: { url: 'http://127.0.0.1:9/' } },
   'POST /api/v1/monitors-file/apply': { document: 'version: 1\n', dry_run: true },
+  'POST /api/v1/projects/{id}/results/import': { results: [{ checked_at: '2026-01-01T00:00:00Z', is_available: true, status_code: 200, response_time: 12, error_message: null }] },
   'POST /api/v1/incidents/{id}/updates': { status: 'investigating', message: 'fuzz' },
   'PATCH /api/v1/incidents/{id}': { title: 'Fuzz' },
-  'POST /api/v1/projects/{id}/results/import': { results: [{ checked_at: '2026-01-01T00:00:00Z', is_available: true, status_code: 200, response_time: 12, error_message: null }] },
 });
 
 /** JSON types a property accepts, from its JSON Schema (`integer` counts as `number`); undefined: anything. */

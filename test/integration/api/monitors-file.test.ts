@@ -1,3 +1,4 @@
+import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -288,7 +289,8 @@ describe('project keys', () => {
     expect(put.body.key).toBe(`project-${id}`);
     const taken = await app.request('PATCH', `/api/v1/projects/${id}`, { token: user.token, body: { key: 'api' } });
     expect(taken.status).toBe(409);
-    expect(taken.body.errors).toEqual([{ field: 'key', message: 'already used by another project' }]);
+    // The user's language setting is Korean (the default): the message comes from the catalog in Korean.
+    expect(taken.body.errors).toEqual([{ field: 'key', message: ko['api.key_used'] }]);
     const bad = await app.request('PATCH', `/api/v1/projects/${id}`, { token: user.token, body: { key: 'Not A Key' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('key');

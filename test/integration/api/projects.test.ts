@@ -340,6 +340,56 @@ describe('soft delete (3.2)', () => {
   });
 });
 
+describe('restoring a deleted project (admin)', () => {
+  it('lists the deleted projects with when each was deleted, to admins only', async () => {
+    const id = await createProject(app, owner.token, { title: 'Listed when deleted' });
+    const before = Date.now();
+    expect((await app.request('DELETE', `/api/v1/projects/${id}`, { token: manager.token })).status).toBe(204);
+    const list = await app.request('GET', '/api/v1/projects/deleted?size=100', { token: admin.token });
+    expect(list.status, list.text).toBe(200);
+    const row = list.body.items.find((p: { id: number }) => p.id === id);
+    expect(row).toMatchObject({ title: 'Listed when deleted', is_active: false });
+    expect(Date.parse(row.deleted_at)).toBeGreaterThanOrEqual(before - 5000);
+    expect(list.body.items.every((p: { is_active: boolean }) => !p.is_active)).toBe(true);
+    expect(list.body.total).toBe(list.body.items.length);
+    expectErrorBody(await app.request('GET', '/api/v1/projects/deleted', { token: manager.token }), 403);
+    expectErrorBody(await app.request('GET', '/api/v1/projects/deleted', { token: owner.token }), 403);
+  });
+
+  it('brings the project back with its fields and settings, and off the deleted list', async () => {
+    const id = await createProject(app, owner.token, { title: 'Comes back', status_interval: 60, tags: ['x'] });
+    await app.request('DELETE', `/api/v1/projects/${id}`, { token: admin.token });
+    expectErrorBody(await app.request('POST', `/api/v1/projects/${id}/restore`, { token: manager.token }), 403);
+    expectErrorBody(await app.request('POST', `/api/v1/projects/${id}/restore`, { token: owner.token }), 403);
+    const res = await app.request('POST', `/api/v1/projects/${id}/restore`, { token: admin.token });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ id, title: 'Comes back', status_interval: 60, tags: ['x'], is_active: true, owner_id: owner.id });
+    expect(Object.keys(res.body)).not.toContain('deleted_at');
+    expect((await app.request('GET', `/api/v1/projects/${id}`, { token: owner.token })).status).toBe(200);
+    expect((await app.request('GET', `/api/v1/projects/${id}/monitoring-settings`, { token: owner.token })).status).toBe(200);
+    const list = await app.request('GET', '/api/v1/projects/deleted?size=100', { token: admin.token });
+    expect(list.body.items.map((p: { id: number }) => p.id)).not.toContain(id);
+    const [state] = await app.system.ctx.sql<{ is_running: boolean }[]>`SELECT is_running FROM monitor_state WHERE project_id = ${id}`;
+    expect(state?.is_running).toBe(true);
+  });
+
+  it('answers 409 for a project that is not deleted, 404 for an unknown one, and 409 when its key was taken since', async () => {
+    const live = await createProject(app, owner.token);
+    expectErrorBody(await app.request('POST', `/api/v1/projects/${live}/restore`, { token: admin.token }), 409);
+    expectErrorBody(await app.request('POST', '/api/v1/projects/999999/restore', { token: admin.token }), 404);
+    const key = `restore-key-${Date.now().toString(36)}`;
+    const gone = await createProject(app, owner.token, { key });
+    await app.request('DELETE', `/api/v1/projects/${gone}`, { token: admin.token });
+    const taker = await createProject(app, owner.token, { key });
+    const res = await app.request('POST', `/api/v1/projects/${gone}/restore`, { token: admin.token });
+    expectErrorBody(res, 409);
+    expect(res.body.errors[0].field).toBe('key');
+    expect((await app.request('GET', `/api/v1/projects/${gone}`, { token: owner.token })).status).toBe(404);
+    await app.request('PATCH', `/api/v1/projects/${taker}`, { token: owner.token, body: { key: `${key}-new` } });
+    expect((await app.request('POST', `/api/v1/projects/${gone}/restore`, { token: admin.token })).status).toBe(200);
+  });
+});
+
 describe('listing projects: pagination and filters', () => {
   const tag = `batch${Date.now().toString(36)}`;
   const ids: number[] = [];

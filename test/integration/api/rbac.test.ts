@@ -61,6 +61,11 @@ const matrix: Case[] = [
   { route: 'PATCH /api/v1/projects/{id}', target: 'own', /*  */ expect: s(401, 403, 200, 200, 200) },
   { route: 'PATCH /api/v1/projects/{id}', target: 'other', /**/ expect: s(401, 403, 403, 200, 200) },
   { route: 'PATCH /api/v1/projects/{id}', target: 'unknown', expect: s(401, 403, 404, 404, 404) },
+  // restore (issue 17): admins only; a project that is not deleted is a 409
+  { route: 'GET /api/v1/projects/deleted', /*                */ expect: s(401, 403, 403, 403, 200) },
+  { route: 'POST /api/v1/projects/{id}/restore', target: 'own', expect: s(401, 403, 403, 403, 409) },
+  { route: 'POST /api/v1/projects/{id}/restore', target: 'other', expect: s(401, 403, 403, 403, 409) },
+  { route: 'POST /api/v1/projects/{id}/restore', target: 'unknown', expect: s(401, 403, 403, 403, 404) },
   { route: 'DELETE /api/v1/projects/{id}', target: 'own', /* */ expect: s(401, 403, 403, 204, 204) },
   { route: 'DELETE /api/v1/projects/{id}', target: 'other', /**/ expect: s(401, 403, 403, 204, 204) },
   { route: 'DELETE /api/v1/projects/{id}', target: 'unknown', expect: s(401, 403, 403, 404, 404) },

@@ -1,3 +1,4 @@
+import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestApp, type TestApp } from '../../support/app.ts';
@@ -31,7 +32,8 @@ describe('unknown fields in a body', () => {
       body: { alert_treshold: 2 },
     });
     expectInvalid(typo, 'alert_treshold');
-    expect(typo.body.detail).toContain('unknown field');
+    // In the user's language setting, Korean by default.
+    expect(typo.body.detail).toBe(ko['api.unknown_field_named'].replace('{field}', 'alert_treshold'));
     const after = await app.request('GET', `/api/v1/projects/${projectId}/monitoring-settings`, { token: admin.token });
     expect(after.body.alert_threshold).toBe(5);
   });

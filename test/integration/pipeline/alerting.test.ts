@@ -156,12 +156,50 @@ describe('outage and recovery alerts', () => {
     const [up, down] = logs.body.items;
     expect(up.is_available).toBe(true);
     expect(down.error_message).toContain('503');
-    expect(outage.data.data.error_message).toBe(down.error_message);
+    expect(outage.data.error_message).toBe(down.error_message);
     // The incident runs from the failed check to the one that answered again.
-    expect(recovery.data.data.started_at).toBe(down.checked_at);
-    expect(recovery.data.data.ended_at).toBe(up.checked_at);
-    expect(recovery.data.data.duration_seconds).toBe((Date.parse(up.checked_at) - Date.parse(down.checked_at)) / 1000);
-    expect(recovery.data.data.duration_seconds).toBeGreaterThan(0);
+    expect(recovery.data.started_at).toBe(down.checked_at);
+    expect(recovery.data.ended_at).toBe(up.checked_at);
+    expect(recovery.data.duration_seconds).toBe((Date.parse(up.checked_at) - Date.parse(down.checked_at)) / 1000);
+    expect(recovery.data.duration_seconds).toBeGreaterThan(0);
+  });
+});
+
+describe('each recipient reads the alert in their own language', () => {
+  it('writes the in-app alert in each user\'s language and time zone, the body without the title, data not nested', async () => {
+    const reader = await app.user('user', 'English reader');
+    const set = await app.request('PUT', '/api/v1/users/me/settings', {
+      token: reader.token, body: { theme: 'light', language: 'en', timezone: 'America/New_York', email_notifications: false },
+    });
+    expect(set.status, set.text).toBe(200);
+    const id = await createProject({ title: 'Polyglot', url: target.url });
+    // The alert address belongs to the English reader: the email follows that person's language.
+    await setSettings(id, { alert_threshold: 1, retry_count: 1, alert_email: reader.email });
+    const before = smtp.messages.length;
+    target.setUp(false);
+    await checkNow(id);
+    target.setUp(true);
+
+    const ko = (await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: owner.token })).body.items[0];
+    const en = (await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: reader.token })).body.items[0];
+    expect(ko.type).toBe('status_error');
+    expect(ko.title).toMatch(/Polyglot/);
+    expect(ko.title).toMatch(/[가-힣]/);
+    expect(en.title).toMatch(/Polyglot/);
+    expect(en.title).not.toMatch(/[가-힣]/);
+    expect(en.message).not.toMatch(/[가-힣]/);
+    for (const a of [ko, en]) {
+      expect(a.message).not.toContain(a.title);
+      expect(a.message).toContain('503');
+      expect(a.data).not.toHaveProperty('data');
+      expect(a.data.project).toMatchObject({ id, title: 'Polyglot' });
+      expect(a.data.error_message).toContain('503');
+    }
+    const mails = await smtp.waitFor(before + 1);
+    const mail = mails[before]!;
+    expect(mail.envelope.to[0]).toBe(reader.email);
+    expect(mail.subject).toBe(en.title);
+    await checkNow(id);
   });
 });
 

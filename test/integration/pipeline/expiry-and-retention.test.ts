@@ -63,7 +63,7 @@ describe('expiry warnings (spec 4.3, 4.4, 7.1)', () => {
     const a = await alertsOf('domain_expiry');
     expect(a).toHaveLength(1);
     expect(a[0].title).toContain('example.com');
-    expect(a[0].data.data.registrar).toBe('Test Registrar');
+    expect(a[0].data.registrar).toBe('Test Registrar');
   });
 
   it('an invalid certificate is reported once', async () => {
@@ -170,7 +170,7 @@ describe('monitoring errors (spec 7.3)', () => {
     await recordResult(app.system.ctx, crash());
     const errors = await alertsOf('monitoring_error');
     expect(errors).toHaveLength(1);
-    expect(errors[0].data.data.error_message).toBe('browser crashed and was restarted');
+    expect(errors[0].data.error_message).toBe('browser crashed and was restarted');
     const checks = await app.request('GET', `/api/v1/projects/${projectId}/browser-checks`, { token });
     expect(checks.body.total).toBe(2);
   });

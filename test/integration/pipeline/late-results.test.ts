@@ -61,7 +61,7 @@ describe('results that arrive late, after a database outage', () => {
 
     const list = await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: owner.token });
     expect(list.status, list.text).toBe(200);
-    const byType = Object.fromEntries(list.body.items.map((a: { type: string; data: { data: Record<string, unknown> } }) => [a.type, a.data.data]));
+    const byType = Object.fromEntries(list.body.items.map((a: { type: string; data: Record<string, unknown> }) => [a.type, a.data]));
     expect(new Date(String(byType['status_error']?.['started_at'])).toISOString()).toBe(at(1).toISOString());
     expect(new Date(String(byType['recovery']?.['started_at'])).toISOString()).toBe(at(1).toISOString());
     expect(byType['recovery']?.['duration_seconds']).toBe(7 * 60);

@@ -1,3 +1,4 @@
+import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -103,7 +104,8 @@ describe('history import', () => {
     expect(bad.body.errors[0].field).toBe('row 3: is_available');
     const unknown = await importJson(pid, { results: [{ ...dayA()[0]!, colour: 'red' }] });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0]).toEqual({ field: 'row 1: colour', message: 'unknown field' });
+    // In the owner's language setting (Korean by default), from the catalog (issue 17).
+    expect(unknown.body.errors[0]).toEqual({ field: 'row 1: colour', message: ko['api.unknown_field'] });
     const future = await importJson(pid, { results: [{ ...dayA()[0]!, checked_at: iso(Date.now() + DAY) }] });
     expect(future.status).toBe(400);
     expect(future.body.errors[0].field).toBe('row 1: checked_at');

@@ -29,6 +29,11 @@ export function shortLine(n: ComposedNotification): string {
   return truncate(n.detail ? `${n.subject} — ${n.detail}` : n.subject, 280);
 }
 
+/** The body of an in-app alert, under its title (the subject): the summary and the key fact, not the title again. */
+export function inAppMessage(n: ComposedNotification): string {
+  return truncate(n.detail ? `${n.summary}\n${n.detail}` : n.summary, 1000);
+}
+
 export function renderText(n: ComposedNotification): string {
   const lines = [n.subject, '', n.summary, ''];
   for (const f of n.fields) lines.push(`${f.label}: ${f.value.includes('\n') ? `\n  ${f.value.split('\n').join('\n  ')}` : f.value}`);
