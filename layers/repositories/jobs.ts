@@ -64,3 +64,12 @@ export async function deleteJobsBefore(db: Db, cutoff: Date): Promise<number> {
   const rows = await db`DELETE FROM jobs WHERE created_at < ${cutoff} RETURNING id`;
   return rows.length;
 }
+
+/** Unfinished browser jobs (asked for through the API, not past their deadline): in all, and of one user. */
+export async function countOpenBrowserJobs(db: Db, userId: number, now: Date): Promise<{ all: number; mine: number }> {
+  const [row] = await db<{ all: number; mine: number }[]>`
+    SELECT count(*)::int AS all, count(*) FILTER (WHERE user_id = ${userId})::int AS mine
+    FROM jobs
+    WHERE kind IN ('browser_check', 'screenshot', 'journey') AND status IN ('pending', 'running') AND deadline_at > ${now}`;
+  return row ?? { all: 0, mine: 0 };
+}

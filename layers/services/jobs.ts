@@ -41,12 +41,36 @@ export interface JobSpec {
   send: (jobId: string) => Promise<void>;
 }
 
+const BROWSER_KINDS: ReadonlySet<string> = new Set(['browser_check', 'screenshot', 'journey']);
+/** Unfinished browser runs on demand one user may have (issue 16.10). */
+export const BROWSER_JOBS_PER_USER = 2;
+
+/**
+ * How many browser runs on demand may wait or run at once in all: on-demand work shares the browser
+ * queue and pool with the scheduled deep checks and journeys, so it may fill at most all slots but
+ * one, plus a short queue (twice that), and scheduled checks keep their share (issue 16.10).
+ */
+export const browserJobLimit = (browserConcurrency: number): number => Math.max(1, 3 * (browserConcurrency - 1));
+
 /** Starts a job for `actor` and waits for it at most SYNC_WAIT_SECONDS. A job that failed in that time is a 503. */
 export async function runJob(ctx: ServiceContext, actor: Actor, spec: JobSpec): Promise<JobOutcome> {
   const id = randomUUID();
   const now = ctx.clock.now();
   const deadline = new Date(now.getTime() + (spec.runSeconds + ctx.config.JOB_GRACE_SECONDS) * 1000);
-  await repo.insertJob(ctx.sql, { id, user_id: actor.id, project_id: spec.project_id, kind: spec.kind, created_at: now, deadline_at: deadline });
+  await ctx.sql.begin(async (tx) => {
+    if (BROWSER_KINDS.has(spec.kind)) {
+      // One admission at a time, so two requests cannot both take the last place.
+      await tx`SELECT pg_advisory_xact_lock(7345093)`;
+      const open = await repo.countOpenBrowserJobs(tx, actor.id, now);
+      if (open.mine >= BROWSER_JOBS_PER_USER) {
+        throw new DomainError('UNAVAILABLE', `you have ${open.mine} browser runs waiting or running; try again when one has finished`, { retryAfter: 30 });
+      }
+      if (open.all >= browserJobLimit(ctx.config.BROWSER_CONCURRENCY)) {
+        throw new DomainError('UNAVAILABLE', `the browser is busy (${open.all} runs on demand waiting or running); try again shortly`, { retryAfter: 30 });
+      }
+    }
+    await repo.insertJob(tx, { id, user_id: actor.id, project_id: spec.project_id, kind: spec.kind, created_at: now, deadline_at: deadline });
+  });
   try {
     await spec.send(id);
   } catch (err) {
