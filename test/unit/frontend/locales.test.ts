@@ -27,7 +27,11 @@ describe('locale catalogs', () => {
     for (const key of Object.keys(ko)) {
       expect(typeof ko[key] === 'string' && ko[key] !== '', `ko ${key}`).toBe(true);
       expect(typeof en[key] === 'string' && en[key] !== '', `en ${key}`).toBe(true);
-      expect(placeholders(en[key]), key).toEqual(placeholders(ko[key]));
+      // zod's bound messages name the value's type in English ({origin}: "number", "string"); the
+      // Korean says the bound without it. Every other placeholder is in both.
+      const dropped = key.startsWith('api.zod.') ? ['origin'] : [];
+      expect(placeholders(en[key]).filter((p) => !dropped.includes(p!)), key).toEqual(placeholders(ko[key]).filter((p) => !dropped.includes(p!)));
+      for (const p of placeholders(ko[key])) expect(placeholders(en[key]), `${key}: {${p}} only in ko`).toContain(p);
     }
   });
 
