@@ -120,6 +120,12 @@ export interface Config extends Omit<RawConfig, 'ALLOW_PRIVATE_TARGETS'> {
 
 export class ConfigError extends Error {}
 
+/**
+ * The process's whole environment, for what a user's own file may name (`${env:NAME}` references in a
+ * monitors file, read by the CLIs); settings are read through loadConfig.
+ */
+export const processEnvironment = (): Record<string, string | undefined> => process.env;
+
 /** Parses an environment (process.env by default); throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Config } from '../../config.ts';
+import { processEnvironment, type Config } from '../../config.ts';
 import { validateMonitorsDocument } from '../../endpoints/monitors-file.ts';
 import { DomainError } from '../../errors.ts';
 import { importKuma, type KumaImportReport } from '../../services/kuma-import.ts';
@@ -15,7 +15,7 @@ export const kumaUsage = `  import-kuma <kuma.db> [--dry-run] [--no-history] [--
                                   as projects (key kuma-<id>), notifications as channels, heartbeats as history;
                                   running it again creates nothing twice`;
 
-const consoleIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env };
+const consoleIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: processEnvironment() };
 
 /** The report as text: the plan, then what was left out or changed, then the history. */
 export function formatKumaReport(r: KumaImportReport): string {

@@ -2,7 +2,7 @@ import { connect as netConnect } from 'node:net';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Config } from '../../config.ts';
+import { processEnvironment, type Config } from '../../config.ts';
 import { DomainError } from '../../errors.ts';
 import { MonitorsFileError, parseMonitorsFile, renderMonitorsFile } from '../../endpoints/monitors-file.ts';
 import { applyDocument, cliActor, exportDocument, type ApplyResult, type FieldChange } from '../../services/monitors-file.ts';
@@ -18,7 +18,7 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-const consoleIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env };
+const consoleIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: processEnvironment() };
 
 export const monitorsFileUsage = `  apply <file.yaml> [--dry-run] [--prune] [--as <email>] [--json]
                                   reconcile the installation with a monitors file (--dry-run: print the plan only;
