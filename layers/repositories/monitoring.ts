@@ -135,55 +135,6 @@ export async function listMonitorStates(db: Db, projectId?: number): Promise<Sch
     ORDER BY s.project_id`;
 }
 
-export interface CheckResultInput {
-  project_id: number;
-  checked_at: Date;
-  kind: string;
-  is_available: boolean;
-  status_code: number | null;
-  response_time: number | null;
-  error_kind: string | null;
-  error_message: string | null;
-  details: unknown;
-  due_at: Date | null;
-  started_at: Date | null;
-}
-
-export async function insertCheckResult(db: Db, r: CheckResultInput): Promise<number> {
-  const [row] = await db<{ id: number }[]>`
-    INSERT INTO check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind,
-      error_message, details, due_at, started_at)
-    VALUES (${r.project_id}, ${r.checked_at}, ${r.kind}, ${r.is_available}, ${r.status_code}, ${r.response_time},
-      ${r.error_kind}, ${r.error_message}, ${db.json((r.details ?? null) as never)}, ${r.due_at}, ${r.started_at})
-    RETURNING id`;
-  return row!.id;
-}
-
-/** Adds one result to its hourly and daily rollups. */
-export async function addToRollups(db: Db, projectId: number, at: Date, up: boolean, responseTime: number | null, downSeconds: number): Promise<void> {
-  const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
-  const day = at.toISOString().slice(0, 10);
-  const rt = responseTime;
-  const n = rt === null ? 0 : 1;
-  await db`
-    INSERT INTO rollups_hourly AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max)
-    VALUES (${projectId}, ${hour}, 1, ${up ? 1 : 0}, ${rt ?? 0}, ${n}, ${rt}, ${rt})
-    ON CONFLICT (project_id, bucket) DO UPDATE SET
-      checks = r.checks + 1, up_checks = r.up_checks + excluded.up_checks,
-      response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
-      response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
-      response_time_max = GREATEST(r.response_time_max, excluded.response_time_max)`;
-  await db`
-    INSERT INTO rollups_daily AS r (project_id, day, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max, downtime_seconds)
-    VALUES (${projectId}, ${day}, 1, ${up ? 1 : 0}, ${rt ?? 0}, ${n}, ${rt}, ${rt}, ${downSeconds})
-    ON CONFLICT (project_id, day) DO UPDATE SET
-      checks = r.checks + 1, up_checks = r.up_checks + excluded.up_checks,
-      response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
-      response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
-      response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
-      downtime_seconds = r.downtime_seconds + excluded.downtime_seconds`;
-}
-
 export async function openIncident(db: Db, projectId: number, kind: string, startedAt: Date, firstError: string | null): Promise<number> {
   const [row] = await db<{ id: number }[]>`
     INSERT INTO incidents (project_id, kind, started_at, first_error) VALUES (${projectId}, ${kind}, ${startedAt}, ${firstError})
