@@ -34,8 +34,12 @@ export async function timeTotals(db: Db, projectIds: number[], from: Date, to: D
       SELECT r.project_id, r.covered_seconds, r.down_seconds, r.maintenance_seconds, r.no_data_seconds, r.bucket,
         least(r.bucket + interval '1 hour', greatest(coalesce(s.last_checked_at, r.bucket + interval '1 hour'), r.bucket + interval '1 millisecond')) AS eff_end
       FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
-      WHERE r.project_id = ANY(${ids}::text[]::int[]) AND r.bucket >= ${hFrom} AND r.bucket < ${to}
-        ${useDays ? db`AND NOT (r.bucket >= ${new Date(dayFrom)} AND r.bucket < ${new Date(dayTo)})` : db``}
+      WHERE r.project_id = ANY(${ids}::text[]::int[])
+        -- Whole days come from rollups_daily: read only the hours of the partial first and last days
+        -- (two index ranges), never every hour of the period.
+        AND ${useDays
+          ? db`((r.bucket >= ${hFrom} AND r.bucket < ${new Date(dayFrom)}) OR (r.bucket >= ${new Date(dayTo)} AND r.bucket < ${to}))`
+          : db`r.bucket >= ${hFrom} AND r.bucket < ${to}`}
     ), parts AS (
       SELECT project_id,
         covered_seconds * f AS cov, down_seconds * f AS dn, maintenance_seconds * f AS mt, no_data_seconds * f AS nd

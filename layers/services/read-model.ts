@@ -84,25 +84,36 @@ const openPieces = (s: rep.OpenSpanRow, now: Date) =>
 
 /** Availability and time figures of many projects over one period, in two queries whatever their number. */
 export async function availabilityByProject(ctx: ServiceContext, projectIds: number[], period: Period): Promise<Map<number, Availability>> {
+  const [out] = await availabilityByProjectPeriods(ctx, projectIds, [period]);
+  return out!;
+}
+
+/**
+ * The same over several periods at once (the status list's 24h, 7d and 30d): one rollup query per
+ * period, and the open spans read once for all of them.
+ */
+export async function availabilityByProjectPeriods(ctx: ServiceContext, projectIds: number[], periods: Period[]): Promise<Map<number, Availability>[]> {
   const now = ctx.clock.now();
-  const { from, to } = known(period, now);
-  const out = new Map<number, Availability>();
-  if (projectIds.length === 0) return out;
-  const windowSeconds = Math.max(0, (to - from) / 1000);
-  const [totals, open] = await Promise.all([
-    to > from ? rep.timeTotals(ctx.sql, projectIds, new Date(from), new Date(to)) : Promise.resolve([]),
+  if (projectIds.length === 0) return periods.map(() => new Map());
+  const windows = periods.map((p) => known(p, now));
+  const [open, ...totals] = await Promise.all([
     rep.openSpans(ctx.sql, projectIds),
+    ...windows.map(({ from, to }) => (to > from ? rep.timeTotals(ctx.sql, projectIds, new Date(from), new Date(to)) : Promise.resolve([]))),
   ]);
-  const byProject = new Map(totals.map((t) => [t.project_id, t]));
-  const openBy = new Map(open.map((o) => [o.project_id, o]));
-  for (const id of projectIds) {
-    const t = byProject.get(id);
-    let f: TimeFigures = t ? { covered_seconds: t.covered_seconds, down_seconds: t.down_seconds, maintenance_seconds: t.maintenance_seconds, no_data_seconds: t.no_data_seconds } : { covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 0 };
-    const o = openBy.get(id);
-    if (o) f = sumTime(f, piecesIn(openPieces(o, now), from, to));
-    out.set(id, availabilityFrom(withNoData(f, windowSeconds)));
-  }
-  return out;
+  const openBy = new Map(open.map((o) => [o.project_id, openPieces(o, now)]));
+  return windows.map(({ from, to }, i) => {
+    const byProject = new Map(totals[i]!.map((t) => [t.project_id, t]));
+    const windowSeconds = Math.max(0, (to - from) / 1000);
+    const out = new Map<number, Availability>();
+    for (const id of projectIds) {
+      const t = byProject.get(id);
+      let f: TimeFigures = t ? { covered_seconds: t.covered_seconds, down_seconds: t.down_seconds, maintenance_seconds: t.maintenance_seconds, no_data_seconds: t.no_data_seconds } : { covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 0 };
+      const o = openBy.get(id);
+      if (o) f = sumTime(f, piecesIn(o, from, to));
+      out.set(id, availabilityFrom(withNoData(f, windowSeconds)));
+    }
+    return out;
+  });
 }
 
 const toHourRow = (r: rep.HourlyRow): HourRow => ({

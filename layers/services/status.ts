@@ -2,7 +2,7 @@ import { notFound } from '../errors.ts';
 import * as repo from '../repositories/status.ts';
 import type { PublicProjectRow } from '../repositories/status.ts';
 import type { ServiceContext } from './context.ts';
-import { availabilityByProject, dailyFigures, incidentsIn } from './read-model.ts';
+import { availabilityByProject, availabilityByProjectPeriods, dailyFigures, incidentsIn } from './read-model.ts';
 import { cachedJson, type CachedBody } from './response-cache.ts';
 import { STATUS_LIST_KEY, statusDetailKey } from './status-keys.ts';
 
@@ -49,7 +49,7 @@ const rangeOf = (now: Date, period: UptimePeriod) => ({ from: new Date(now.getTi
 
 /** Availability of public projects over three periods, three read-model calls whatever their number. */
 async function uptimes(ctx: ServiceContext, ids: number[], now: Date) {
-  const [d1, d7, d30] = await Promise.all((['24h', '7d', '30d'] as const).map((p) => availabilityByProject(ctx, ids, rangeOf(now, p))));
+  const [d1, d7, d30] = await availabilityByProjectPeriods(ctx, ids, (['24h', '7d', '30d'] as const).map((p) => rangeOf(now, p)));
   const pick = (m: typeof d1 | undefined, id: number) => m?.get(id)?.availability ?? null;
   return (id: number) => ({ uptime_24h: pick(d1, id), uptime_7d: pick(d7, id), uptime_30d: pick(d30, id) });
 }
