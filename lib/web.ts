@@ -12,13 +12,17 @@ import { projectRoot } from './house-function.ts';
 
 /**
  * Same URLs as the local server (layers/wiring/local/server.ts): the dashboard lives under
- * /frontend/, and `/` redirects to its index page.
+ * /frontend/, `/` redirects to its index page and `/favicon.ico` (asked for by browsers on their own)
+ * to the dashboard's icon.
  */
 export const ROOT_REDIRECT_CODE = `
 function handler(event) {
   var uri = event.request.uri;
   if (uri === '/' || uri === '' || uri === '/frontend' || uri === '/frontend/') {
     return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/frontend/html/index.html' } } };
+  }
+  if (uri === '/favicon.ico') {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/frontend/favicon.svg' } } };
   }
   return event.request;
 }

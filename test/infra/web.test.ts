@@ -162,6 +162,7 @@ describe('dashboard distribution', () => {
     for (const uri of ['/', '/frontend', '/frontend/']) {
       expect(handler({ request: { uri } })).toMatchObject({ statusCode: 302, headers: { location: { value: '/frontend/html/index.html' } } });
     }
+    expect(handler({ request: { uri: '/favicon.ico' } })).toMatchObject({ statusCode: 301, headers: { location: { value: '/frontend/favicon.svg' } } });
     expect(handler({ request: { uri: '/frontend/css/app.css' } })).toEqual({ uri: '/frontend/css/app.css' });
   });
 

@@ -117,6 +117,11 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
       res.writeHead(302, { location: '/frontend/html/index.html' }).end();
       return;
     }
+    // Browsers ask for /favicon.ico on their own (an image or a JSON answer opened directly, say).
+    if (path === '/favicon.ico') {
+      res.writeHead(301, { location: '/frontend/favicon.svg', 'cache-control': 'public, max-age=86400' }).end();
+      return;
+    }
     if (path.startsWith('/frontend/') && (await serveStatic(opts.frontendDir, path, res))) return;
     writeApiGatewayResult(res, errorResponse(new DomainError('NOT_FOUND', `nothing at ${path}`)));
   };

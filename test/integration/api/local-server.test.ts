@@ -45,6 +45,7 @@ describe('security headers', () => {
     ['a dashboard page', '/frontend/html/index.html', 200],
     ['a dashboard script', '/frontend/js/lib/api.js', 200],
     ['the root redirect', '/', 302],
+    ['the icon browsers ask for on their own', '/favicon.ico', 301],
     ['nothing there', '/nothing', 404],
   ])('sends nosniff and frame-ancestors none with %s', async (_what, path, status) => {
     const res = await fetch(app.url + path, { redirect: 'manual' });
@@ -65,6 +66,14 @@ describe('security headers', () => {
     expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 404 ? 'Not Found' : 'Unauthorized'}`);
     expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff');
     expect(answer).toContain("Content-Security-Policy: frame-ancestors 'none'");
+  });
+
+  it('sends browsers asking for /favicon.ico to the dashboard icon', async () => {
+    const res = await fetch(`${app.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.url).toBe(`${app.url}/frontend/favicon.svg`);
+    expect(res.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await res.text()).toContain('<svg');
   });
 
   it("gives dashboard pages the deployment's content security policy: scripts from the site only", async () => {
