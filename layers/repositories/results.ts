@@ -125,7 +125,7 @@ const cols = (rows: RollupDelta[]) => ({
   dt: rows.map((r) => r.downtime_seconds),
 });
 
-/** One upsert per rollup table for the whole batch. */
+/** One upsert per rollup table (hourly, 4-hourly, daily, and the sketches) for the whole batch. */
 export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: RollupDelta[]): Promise<void> {
   if (hourly.length > 0) {
     const x = cols(hourly);
@@ -135,6 +135,22 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
       SELECT * FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
         ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
         ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[])
+      ON CONFLICT (project_id, bucket) DO UPDATE SET
+        checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
+        response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+        response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
+        response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
+        covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
+        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
+    // The same deltas summed into their 4-hour buckets (the long charts' level, migration 019).
+    await db`
+      INSERT INTO rollups_4h AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min,
+        response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
+      SELECT p, to_timestamp(floor(extract(epoch FROM b) / 14400) * 14400), sum(c), sum(u), sum(s), sum(n), min(mi), max(ma), sum(cov), sum(dn), sum(mt), sum(nd)
+      FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
+        ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
+        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[]) AS t(p, b, c, u, s, n, mi, ma, cov, dn, mt, nd)
+      GROUP BY 1, 2
       ON CONFLICT (project_id, bucket) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
         response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as rep from '../repositories/reports.ts';
 import {
   addPiece,
@@ -86,6 +87,19 @@ const openPieces = (s: rep.OpenSpanRow, now: Date) =>
 export async function availabilityByProject(ctx: ServiceContext, projectIds: number[], period: Period): Promise<Map<number, Availability>> {
   const [out] = await availabilityByProjectPeriods(ctx, projectIds, [period]);
   return out!;
+}
+
+/**
+ * Availability and average response time of many projects together over a period (the dashboard's
+ * stats): the rollups summed in the database, the open spans added per project.
+ */
+export async function overallFigures(ctx: ServiceContext, projectIds: number[], period: Period): Promise<{ availability: number | null; avg_response_time: number | null }> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  const [totals, open] = await Promise.all([rep.overallTotals(ctx.sql, projectIds, new Date(from), new Date(to)), rep.openSpans(ctx.sql, projectIds)]);
+  let f: TimeFigures = { covered_seconds: totals.covered_seconds, down_seconds: totals.down_seconds, maintenance_seconds: 0, no_data_seconds: 0 };
+  for (const o of open) f = sumTime(f, piecesIn(openPieces(o, now), from, to));
+  return { availability: availabilityOf(f), avg_response_time: totals.rt_n > 0 ? round(totals.rt_sum / totals.rt_n, 2) : null };
 }
 
 /**
@@ -397,6 +411,63 @@ export interface DashboardSeries {
  * of an hour or more take a lean path over the rollups (one row of arrays per project); shorter ones
  * are projectSeries's.
  */
+/** Closed buckets are cached when they ended at least this long ago (a result recorded later is rare). */
+const CLOSED_AFTER_MS = 10 * 60_000;
+const CLOSED_TTL_SECONDS = 600;
+const CLOSED_GENERATION_KEY = 'chart:closed:generation';
+
+/**
+ * Imported history changes closed buckets: the cached ones are dropped (a new generation of keys).
+ * Called by the history import after it has recorded rows.
+ */
+export async function closedBucketsChanged(ctx: ServiceContext): Promise<void> {
+  await ctx.cache.incr(CLOSED_GENERATION_KEY, 30 * 86_400);
+}
+
+/**
+ * Per project, the bucket figures of [from, to). Buckets of a multiple of four hours read their whole
+ * middle from the 4-hour rollups and only the first and last bucket (cut by from and to) from the hourly
+ * ones; the rows of the reads add up (the caller sums rows per bucket). The middle buckets that ended
+ * CLOSED_AFTER_MS ago no longer change with live results: like a query front end's results cache, they
+ * are read once per CLOSED_TTL_SECONDS for a given set of projects and kept (Redis when configured), and
+ * an import of history drops them (closedBucketsChanged).
+ */
+async function chartBucketRows(ctx: ServiceContext, projectIds: number[], from: number, to: number, first: number, bucketMs: number): Promise<rep.DashboardBucketRow[]> {
+  if (to <= from) return [];
+  const hourly = (f: number, t: number) => (t > f ? rep.dashboardBuckets(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs) : Promise.resolve([]));
+  const fourHourly = (f: number, t: number) => (t > f ? rep.dashboardBuckets4h(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs) : Promise.resolve([]));
+  const middleFrom = first + bucketMs;
+  const middleTo = Math.floor(to / bucketMs) * bucketMs;
+  if (bucketMs % rep.FOUR_HOURS_MS !== 0 || middleTo <= middleFrom) return hourly(from, to);
+  const closedTo = Math.max(middleFrom, Math.min(middleTo, Math.floor((ctx.clock.now().getTime() - CLOSED_AFTER_MS) / bucketMs) * bucketMs));
+  const parts = await Promise.all([
+    hourly(from, middleFrom),
+    closedBuckets(ctx, projectIds, middleFrom, closedTo, bucketMs, fourHourly),
+    fourHourly(closedTo, middleTo),
+    hourly(middleTo, to),
+  ]);
+  return parts.flat();
+}
+
+async function closedBuckets(
+  ctx: ServiceContext,
+  projectIds: number[],
+  from: number,
+  to: number,
+  bucketMs: number,
+  read: (f: number, t: number) => Promise<rep.DashboardBucketRow[]>,
+): Promise<rep.DashboardBucketRow[]> {
+  if (to <= from) return [];
+  const generation = (await ctx.cache.get<number>(CLOSED_GENERATION_KEY)) ?? 0;
+  const projects = createHash('sha256').update(projectIds.join(',')).digest('base64url').slice(0, 22);
+  const key = `chart:closed:v1:${generation}:${bucketMs}:${from}:${to}:${projects}`;
+  const cached = await ctx.cache.get<rep.DashboardBucketRow[]>(key);
+  if (cached) return cached;
+  const rows = await read(from, to);
+  await ctx.cache.set(key, rows, CLOSED_TTL_SECONDS);
+  return rows;
+}
+
 export async function dashboardSeries(ctx: ServiceContext, projectIds: number[], period: Period): Promise<DashboardSeries> {
   const bucketMs = chartBucketMs(period);
   if (bucketMs < HOUR_MS) {
@@ -414,10 +485,7 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
   const { from, to } = known(period, now);
   const first = Math.floor(from / bucketMs) * bucketMs;
   const n = Math.max(0, Math.ceil((to - first) / bucketMs));
-  const [rows, open] = await Promise.all([
-    to > from ? rep.dashboardBuckets(ctx.sql, projectIds, new Date(from), new Date(to), bucketMs) : Promise.resolve([]),
-    rep.openSpans(ctx.sql, projectIds),
-  ]);
+  const [rows, open] = await Promise.all([chartBucketRows(ctx, projectIds, from, to, first, bucketMs), rep.openSpans(ctx.sql, projectIds)]);
   const index = new Map(projectIds.map((id, i) => [id, i]));
   const cov = new Float64Array(projectIds.length * n);
   const dn = new Float64Array(projectIds.length * n);

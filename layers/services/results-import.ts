@@ -1,6 +1,7 @@
 import { notFound } from '../errors.ts';
 import * as mon from '../repositories/monitoring.ts';
 import * as res from '../repositories/results.ts';
+import { closedBucketsChanged } from './read-model.ts';
 import { recordInTransaction, RollupAccumulator, type HttpResultMessage } from './recorder.ts';
 import { incidentRuns, spanPieces, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
@@ -31,6 +32,13 @@ export const MAX_IMPORT_ROWS = 200_000;
  * their spans split the recorded ones, and their runs of failures become closed incidents.
  */
 export async function importResults(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
+  const done = await importInTransaction(ctx, projectId, rows);
+  // Past buckets changed: the charts' cache of closed buckets is dropped.
+  if (done.imported > 0) await closedBucketsChanged(ctx);
+  return done;
+}
+
+async function importInTransaction(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
   const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.checked_at.getTime() - b.r.checked_at.getTime() || a.i - b.i).map((x) => x.r);
   return ctx.sql.begin(async (tx) => {
     const [state] = await res.lockMonitorStates(tx, [projectId]);

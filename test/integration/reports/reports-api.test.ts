@@ -237,6 +237,34 @@ describe('charts and stats', () => {
     expect(hour.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 2);
   });
 
+  it('gives the 30-day dashboard chart from the 4-hour rollups with the figures the hourly ones give', async () => {
+    const r = await get('/api/v1/charts/dashboard?period=30d', viewer.token);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.bucket_seconds).toBe(4 * 3600);
+    const mine = r.body.projects.find((p: { project_id: number }) => p.project_id === id);
+    // 04:00-08:00 of day A (a whole bucket in the middle of the period): down 05:00-05:15.
+    const i = r.body.buckets.indexOf(iso(T0 + 4 * H));
+    expect(i).toBeGreaterThan(0);
+    expect(mine.availability[i]).toBeCloseTo(100 * (1 - 900 / 14_400), 4);
+    expect(r.body.overall.checks[i]).toBe(48);
+    // The project's own charts read the hourly rollups over the same buckets: the same numbers everywhere.
+    const availability = await get(`/api/v1/projects/${id}/charts/availability?period=30d`);
+    const times = await get(`/api/v1/projects/${id}/charts/response-time?period=30d`);
+    expect(availability.body.bucket_seconds).toBe(4 * 3600);
+    const byT = new Map<string, { availability: number | null }>(availability.body.points.map((p: { t: string; availability: number | null }) => [p.t, p]));
+    const avgByT = new Map<string, number | null>(times.body.points.map((p: { t: string; avg: number | null }) => [p.t, p.avg]));
+    let compared = 0;
+    r.body.buckets.forEach((t: string, k: number) => {
+      if (!byT.has(t)) return;
+      expect(mine.availability[k], t).toBe(byT.get(t)!.availability);
+      expect(mine.avg_response_time[k], t).toBe(avgByT.get(t) ?? null);
+      compared++;
+    });
+    expect(compared).toBeGreaterThanOrEqual(179);
+    // Days B and A: twelve 4-hour buckets with history.
+    expect(mine.availability.filter((a: number | null) => a !== null).length).toBe(12);
+  });
+
   it('gives the dashboard chart over every project, and its stats', async () => {
     const r = await get('/api/v1/charts/dashboard?period=7d', viewer.token);
     expect(r.status, r.text).toBe(200);
@@ -265,6 +293,25 @@ describe('charts and stats', () => {
     expect(r.status).toBe(400);
     expect(r.body.errors[0].field).toBe('period');
     expect((await get('/api/v1/projects/999999/charts/response-time')).status).toBe(404);
+  });
+
+  it('keeps closed 4-hour buckets of the 30-day chart between reads, and drops them when history is imported', async () => {
+    const created = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'Late history', url: 'https://example.org' } });
+    expect(created.status, created.text).toBe(201);
+    const late: number = created.body.id;
+    const at = T0 - 5 * DAY + 8 * H;
+    const figure = async () => {
+      const r = await get('/api/v1/charts/dashboard?period=30d', viewer.token);
+      expect(r.status, r.text).toBe(200);
+      const i = r.body.buckets.indexOf(iso(at));
+      expect(i).toBeGreaterThan(0);
+      return r.body.projects.find((p: { project_id: number }) => p.project_id === late).availability[i];
+    };
+    expect(await figure()).toBeNull();
+    // The cached read holds the bucket as it was; an import of that bucket's history drops it.
+    const rows = Array.from({ length: 48 }, (_, k) => ({ checked_at: iso(at + k * STEP), is_available: k !== 3, status_code: k === 3 ? 500 : 200, response_time: 120, error_message: null }));
+    expect((await importJson(late, { results: rows })).status).toBe(200);
+    expect(await figure()).toBeCloseTo(100 * (1 - 300 / 14_400), 4);
   });
 });
 
