@@ -156,6 +156,34 @@ export async function hourlyRows(db: Db, projectId: number, from: Date, to: Date
     ORDER BY bucket`;
 }
 
+export interface DayTotalsRow {
+  /** 1 for the day starting at starts[0], and so on. */
+  day_index: number;
+  covered_seconds: number;
+  down_seconds: number;
+  maintenance_seconds: number;
+  no_data_seconds: number;
+  checks: number;
+  rt_sum: number;
+  rt_n: number;
+}
+
+/**
+ * A project's hourly rollups summed per day, for days that start and end on the hour: day i runs from
+ * starts[i - 1] to the next start (the last one to `end`). Days without rows are left out.
+ */
+export async function dayTotals(db: Db, projectId: number, starts: Date[], end: Date): Promise<DayTotalsRow[]> {
+  if (starts.length === 0) return [];
+  return db<DayTotalsRow[]>`
+    SELECT width_bucket(bucket, ${starts.map((d) => d.toISOString())}::timestamptz[]) AS day_index,
+      sum(covered_seconds)::float8 AS covered_seconds, sum(down_seconds)::float8 AS down_seconds,
+      sum(maintenance_seconds)::float8 AS maintenance_seconds, sum(no_data_seconds)::float8 AS no_data_seconds,
+      sum(checks)::int AS checks, sum(response_time_sum)::float8 AS rt_sum, sum(response_time_n)::int AS rt_n
+    FROM rollups_hourly
+    WHERE project_id = ${projectId} AND bucket >= ${starts[0]!} AND bucket < ${end}
+    GROUP BY 1`;
+}
+
 export interface RollupResponseTimes {
   checks: number;
   rt_sum: number;
@@ -165,32 +193,64 @@ export interface RollupResponseTimes {
   sketch: Record<string, number>;
 }
 
-/** Response-time totals and the merged sketch of a project's hourly rollups over [hour of from, to). */
-export async function rollupResponseTimes(db: Db, projectId: number, from: Date, to: Date): Promise<RollupResponseTimes> {
-  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
-  const [row] = await db<Omit<RollupResponseTimes, 'sketch'>[]>`
-    SELECT coalesce(sum(checks), 0)::int AS checks, coalesce(sum(response_time_sum), 0)::float8 AS rt_sum,
-      coalesce(sum(response_time_n), 0)::int AS rt_n, min(response_time_min) AS rt_min, max(response_time_max) AS rt_max
-    FROM rollups_hourly
-    WHERE project_id = ${projectId} AND bucket >= ${hFrom} AND bucket < ${to}`;
-  return { ...row!, sketch: await mergedSketch(db, projectId, hFrom, to) };
+/**
+ * [hour of from, to) as whole UTC days, read from the daily rollups, and the hours before and after
+ * them, read from the hourly ones (a 90-day report reads about 90 + 48 rows, not 2,160).
+ */
+function daysAndHours(from: Date, to: Date): { hFrom: Date; dayFrom: Date; dayTo: Date; days: boolean; dFrom: string; dTo: string } {
+  const hFrom = floorTo(from.getTime(), HOUR_MS);
+  const dayFrom = ceilTo(hFrom, DAY_MS);
+  const dayTo = Math.max(dayFrom, floorTo(to.getTime(), DAY_MS));
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { hFrom: new Date(hFrom), dayFrom: new Date(dayFrom), dayTo: new Date(dayTo), days: dayFrom < dayTo, dFrom: day(dayFrom), dTo: day(dayTo) };
 }
 
-/** The sketches of a project's hourly rollups over [from, to), merged set-based (one group by over their keys). */
+/** The hourly rows of [hour of from, to) that daysAndHours leaves to the hourly rollups. */
+const edgeHours = (db: Db, w: ReturnType<typeof daysAndHours>, to: Date) =>
+  w.days ? db`((bucket >= ${w.hFrom} AND bucket < ${w.dayFrom}) OR (bucket >= ${w.dayTo} AND bucket < ${to}))` : db`bucket >= ${w.hFrom} AND bucket < ${to}`;
+
+/** Response-time totals and the merged sketch of a project's rollups over [hour of from, to). */
+export async function rollupResponseTimes(db: Db, projectId: number, from: Date, to: Date): Promise<RollupResponseTimes> {
+  const w = daysAndHours(from, to);
+  const [[row], sketch] = await Promise.all([
+    db<Omit<RollupResponseTimes, 'sketch'>[]>`
+      SELECT coalesce(sum(checks), 0)::int AS checks, coalesce(sum(rs), 0)::float8 AS rt_sum,
+        coalesce(sum(rn), 0)::int AS rt_n, min(mi) AS rt_min, max(ma) AS rt_max
+      FROM (
+        SELECT checks, response_time_sum AS rs, response_time_n AS rn, response_time_min AS mi, response_time_max AS ma
+        FROM rollups_hourly WHERE project_id = ${projectId} AND ${edgeHours(db, w, to)}
+        UNION ALL
+        SELECT checks, response_time_sum, response_time_n, response_time_min, response_time_max
+        FROM rollups_daily WHERE project_id = ${projectId} AND day >= ${w.dFrom}::date AND day < ${w.dTo}::date
+      ) x`,
+    mergedSketch(db, projectId, from, to),
+  ]);
+  return { ...row!, sketch };
+}
+
+/** The response-time sketches of a project over [hour of from, to), merged set-based (one group by over their keys). */
 export async function mergedSketch(db: Db, projectId: number, from: Date, to: Date): Promise<Record<string, number>> {
+  const w = daysAndHours(from, to);
   const rows = await db<{ k: string; n: number }[]>`
     SELECT e.key AS k, sum(e.value::text::bigint)::float8 AS n
-    FROM rollups_hourly_sketch r, jsonb_each(r.sketch) e
-    WHERE r.project_id = ${projectId} AND r.bucket >= ${from} AND r.bucket < ${to}
+    FROM (
+      SELECT sketch FROM rollups_hourly_sketch WHERE project_id = ${projectId} AND ${edgeHours(db, w, to)}
+      UNION ALL
+      SELECT sketch FROM rollups_daily_sketch WHERE project_id = ${projectId} AND day >= ${w.dFrom}::date AND day < ${w.dTo}::date
+    ) r, jsonb_each(r.sketch) e
     GROUP BY e.key`;
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }
 
 /** Rolled-up checks of a project over [hour of from, to). */
 export async function rollupCheckCount(db: Db, projectId: number, from: Date, to: Date): Promise<number> {
+  const w = daysAndHours(from, to);
   const [row] = await db<{ n: number }[]>`
-    SELECT coalesce(sum(checks), 0)::int AS n FROM rollups_hourly
-    WHERE project_id = ${projectId} AND bucket >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND bucket < ${to}`;
+    SELECT coalesce(sum(checks), 0)::int AS n FROM (
+      SELECT checks FROM rollups_hourly WHERE project_id = ${projectId} AND ${edgeHours(db, w, to)}
+      UNION ALL
+      SELECT checks FROM rollups_daily WHERE project_id = ${projectId} AND day >= ${w.dFrom}::date AND day < ${w.dTo}::date
+    ) x`;
   return row?.n ?? 0;
 }
 

@@ -153,29 +153,51 @@ export async function dailyFigures(ctx: ServiceContext, projectId: number, perio
   const now = ctx.clock.now();
   const { from, to } = known(period, now);
   if (to <= from) return [];
-  const [rows, open, incidents] = await Promise.all([
-    rep.hourlyRows(ctx.sql, projectId, new Date(from), new Date(to)),
+  const days = localDays({ from: new Date(from), to: new Date(to) }, timeZone);
+  // The whole local days between the first and the last, when they start and end on the hour (every
+  // zone but a few), are summed in the database; the first and last days (cut by the period, or by the
+  // last result) and days of zones off the hour are worked out from their hours.
+  const inner = days.slice(1, -1);
+  const summed = inner.length > 0 && inner.every((d) => d.from % HOUR_MS === 0 && d.to % HOUR_MS === 0);
+  const hourRanges: [number, number][] = summed ? [[from, inner[0]!.from], [inner[inner.length - 1]!.to, to]] : [[from, to]];
+  const [rowSets, sums, open, incidents] = await Promise.all([
+    Promise.all(hourRanges.map(([f, t]) => (t > f ? rep.hourlyRows(ctx.sql, projectId, new Date(f), new Date(t)) : Promise.resolve([])))),
+    summed ? rep.dayTotals(ctx.sql, projectId, inner.map((d) => new Date(d.from)), new Date(inner[inner.length - 1]!.to)) : Promise.resolve([]),
     rep.openSpans(ctx.sql, [projectId]),
     rep.incidentsOverlapping(ctx.sql, projectId, new Date(from), new Date(to)),
   ]);
-  const hours = rows.map(toHourRow);
+  const hours = rowSets.flat().map(toHourRow);
+  const sumsByDay = new Map(sums.map((r) => [r.day_index - 1, r]));
   const state = open[0];
   const dataEnd = state?.last_checked_at?.getTime() ?? null;
   const pieces = state ? openPieces(state, now) : [];
-  const days = localDays({ from: new Date(from), to: new Date(to) }, timeZone);
   let h = 0;
-  return days.map((day) => {
-    let f = sumTime(timeOfRows(hours, dataEnd, day.from, day.to), piecesIn(pieces, day.from, day.to));
-    f = withNoData(f, (day.to - day.from) / 1000);
+  // Hours are in order: each day looks at the hours that overlap it, not at all of them.
+  let first = 0;
+  return days.map((day, i) => {
+    const sum = summed && i > 0 && i < days.length - 1 ? (sumsByDay.get(i - 1) ?? EMPTY_DAY) : undefined;
+    let f: TimeFigures;
     let checks = 0;
     let rtSum = 0;
     let rtN = 0;
-    while (h < hours.length && Math.max(hours[h]!.bucket, from) < day.to) {
-      checks += hours[h]!.checks;
-      rtSum += hours[h]!.rt_sum;
-      rtN += hours[h]!.rt_n;
-      h++;
+    if (sum) {
+      f = { covered_seconds: sum.covered_seconds, down_seconds: sum.down_seconds, maintenance_seconds: sum.maintenance_seconds, no_data_seconds: sum.no_data_seconds };
+      checks = sum.checks;
+      rtSum = sum.rt_sum;
+      rtN = sum.rt_n;
+    } else {
+      while (first < hours.length && hours[first]!.bucket + HOUR_MS <= day.from) first++;
+      let last = first;
+      while (last < hours.length && hours[last]!.bucket < day.to) last++;
+      f = timeOfRows(hours.slice(first, last), dataEnd, day.from, day.to);
+      while (h < hours.length && Math.max(hours[h]!.bucket, from) < day.to) {
+        checks += hours[h]!.checks;
+        rtSum += hours[h]!.rt_sum;
+        rtN += hours[h]!.rt_n;
+        h++;
+      }
     }
+    f = withNoData(sumTime(f, piecesIn(pieces, day.from, day.to)), (day.to - day.from) / 1000);
     return {
       date: day.date,
       availability: pct(availabilityOf(f)),
@@ -184,10 +206,12 @@ export async function dailyFigures(ctx: ServiceContext, projectId: number, perio
       no_data_minutes: minutes(f.no_data_seconds),
       avg_response_time: rtN > 0 ? round(rtSum / rtN, 2) : null,
       checks,
-      incident_count: incidents.filter((i) => i.started_at.getTime() >= day.from && i.started_at.getTime() < day.to).length,
+      incident_count: incidents.filter((x) => x.started_at.getTime() >= day.from && x.started_at.getTime() < day.to).length,
     };
   });
 }
+
+const EMPTY_DAY: rep.DayTotalsRow = { day_index: 0, covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 0, checks: 0, rt_sum: 0, rt_n: 0 };
 
 /** Outages overlapping the period, oldest first; an open one lasts until now. */
 export async function incidentsIn(ctx: ServiceContext, projectId: number, period: Period): Promise<IncidentFigure[]> {
