@@ -1,10 +1,11 @@
 // HTTP API (API Gateway HTTP API, in the VPC): database, cache, queues (check now and on-demand browser
 // runs go by queue, as jobs); blobs, subscriptions and the tools invocation serve a few routes only, so
 // their SDK clients load on first use.
-import { createApiHandler } from '../layers/endpoints/api.ts';
 import type { Blobs, BrowserRunner, ConnectionStore, DeliveryLog, ToolInvoker } from '../layers/platform/ports.ts';
 import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
+import { createHttpHandler } from '../layers/endpoints/router.ts';
+import { apiRoutes } from '../layers/endpoints/routes/index.ts';
 import { createProcessMetrics } from '../layers/platform/process-metrics.ts';
 import { RedisCache } from '../layers/platform/redis-cache.ts';
 import { metricsEnabled } from '../layers/services/metrics.ts';
@@ -38,4 +39,5 @@ export const context = memo(async () =>
   }),
 );
 
-export const handler = createApiHandler(context);
+// Every route (endpoints/routes/index.ts) behind the router: match, authenticate, validate, answer.
+export const handler = createHttpHandler(context, apiRoutes());

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../../layers/endpoints/api.ts';
+import { apiRoutes } from '../../../layers/endpoints/routes/index.ts';
+import { createHttpHandler } from '../../../layers/endpoints/router.ts';
 import { createToolsHandler } from '../../../layers/handlers/tools.ts';
 import type { HttpEvent } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
@@ -57,7 +58,7 @@ describe('sample API events (events/api)', () => {
   });
 
   it('each sample gets its expected answer from the API handler, in order', async () => {
-    const handler = createApiHandler(async () => app.system.ctx);
+    const handler = createHttpHandler(async () => app.system.ctx, apiRoutes());
     const statuses: [string, number][] = [];
     for (const [file] of expected) {
       const res = await handler(await readEvent(file), { functionName: 'api', awsRequestId: file } as Context);

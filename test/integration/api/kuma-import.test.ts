@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../layers/endpoints/api.ts';
+import { apiRoutes } from '../../../layers/endpoints/routes/index.ts';
 import { bodyLimitFor, type HttpEvent } from '../../../layers/endpoints/http.ts';
 import { Router } from '../../../layers/endpoints/router.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../../layers/endpoints/api.ts';
+import { apiRoutes } from '../../../layers/endpoints/routes/index.ts';
+import { createHttpHandler } from '../../../layers/endpoints/router.ts';
 import { bufferStream } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { expectErrorBody, expectInvalid } from '../api/helpers.ts';
@@ -123,7 +124,7 @@ describe('GET /projects/{id}/logs/export.csv', () => {
   });
 
   it('through the Lambda handler (no streaming), the same body in one payload, or 413 past the limit', async () => {
-    const handler = createApiHandler(async () => app.system.ctx);
+    const handler = createHttpHandler(async () => app.system.ctx, apiRoutes());
     const event = {
       version: '2.0', routeKey: '$default', rawPath: `/api/v1/projects/${id}/logs/export.csv`, rawQueryString: '',
       headers: { authorization: `Bearer ${viewer.token}` },
