@@ -55,6 +55,9 @@ projects:
       alert_threshold: 2
       alert_email: oncall@example.com
       deep_check_cadence: hourly
+      accepted_status_codes:
+        - 200-299
+        - "404"
       channels:
         - ops-email
         - ops-slack
@@ -124,6 +127,7 @@ describe('monitors file through the API', () => {
     expect(api).toMatchObject({ title: 'API', maintenance_mode: true, custom_headers: { Authorization: 'Bearer tok-0123456789abcdef' } });
     const settings = await app.request('GET', `/api/v1/projects/${api!.id}/monitoring-settings`, { token: manager.token });
     expect(settings.body).toMatchObject({ check_interval: 60, timeout: 10, alert_threshold: 2, alert_email: 'oncall@example.com', deep_check_cadence: 'hourly' });
+    expect(settings.body.accepted_status_codes).toEqual(['200-299', '404']);
     expect(settings.body.channel_ids).toHaveLength(2);
     const journeys = await app.request('GET', `/api/v1/projects/${api!.id}/synthetic-tests`, { token: manager.token });
     expect(journeys.body.items[0].steps[1]).toEqual({ action: 'type', selector: '#password', value: 'hunter2-but-longer' });
