@@ -12,10 +12,11 @@ import { importResults, type ImportRow } from './results-import.ts';
 import { setProjectRunning } from './scheduler.ts';
 
 // Moving over from Uptime Kuma (issue 15): its HTTP(S), keyword and JSON-query monitors become
-// projects (key `kuma-<installation>-<id>`, see `installationTag`), its notifications of the providers we have become channels (named
-// "<name> (Kuma #<id>)"), both through the monitors-file reconcile (one transaction, nothing created
-// twice), then each monitor's heartbeats go through the history import (idempotent on checked_at,
-// no notifications). Whatever cannot be carried over is reported, never dropped silently.
+// projects (key `kuma-<installation>-<id>`, see `installationTag`), its notifications of the
+// providers we have become channels (named "<name> (Kuma <installation> #<id>)"), both through the
+// monitors-file reconcile (one transaction, nothing created twice), then each monitor's heartbeats go
+// through the history import (idempotent on checked_at, no notifications). Whatever cannot be
+// carried over is reported, never dropped silently.
 
 /** Checks a document built here with the monitors file's schemas (the API's): endpoints provide it. */
 export type DocumentValidator = (raw: unknown) => { document: MonitorsDocument } | { errors: FieldError[] };
@@ -229,14 +230,19 @@ const providerMappings: Record<string, (c: Record<string, unknown>) => ProviderM
   },
 };
 
-/** A channel name that stays the same on every import: `<name> (Kuma #<id>)`, within 100 characters. */
-function channelName(name: string, id: number, part: number | null): string {
-  const suffix = part === null ? ` (Kuma #${id})` : ` (Kuma #${id}, ${part})`;
+/**
+ * A channel name that stays the same on every import, within 100 characters: `<name> (Kuma <tag> #<id>)`
+ * with the installation's tag (its first 6 digits), so two installations' channels of one id stay
+ * apart, or `<name> (Kuma #<id>)` as the first imports named them (see `importKuma`).
+ */
+function channelName(name: string, id: number, part: number | null, tag: string | null): string {
+  const kuma = tag ? `Kuma ${tag.slice(0, 6)} #${id}` : `Kuma #${id}`;
+  const suffix = part === null ? ` (${kuma})` : ` (${kuma}, ${part})`;
   const base = name.trim().replace(/\s+/g, ' ') || 'notification';
   return `${base.slice(0, 100 - suffix.length).trimEnd()}${suffix}`;
 }
 
-function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[]): { channels: MappedChannel[]; reports: KumaNotificationReport[] } {
+function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[], tag: string | null): { channels: MappedChannel[]; reports: KumaNotificationReport[] } {
   const channels: MappedChannel[] = [];
   const reports: KumaNotificationReport[] = [];
   for (const row of rows) {
@@ -257,7 +263,7 @@ function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[])
       mapping.channels.forEach((ch, i) => {
         const settings = Object.fromEntries(Object.entries(ch.settings).filter(([, v]) => v !== undefined));
         checkSettings(ctx, ch.type, settings);
-        mapped.push({ name: channelName(name, row.id, mapping.channels.length > 1 ? i + 1 : null), type: ch.type, settings, is_enabled: row.active === null || bool(row.active) });
+        mapped.push({ name: channelName(name, row.id, mapping.channels.length > 1 ? i + 1 : null, tag), type: ch.type, settings, is_enabled: row.active === null || bool(row.active) });
       });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -570,7 +576,13 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
   const tag = installationTag(db, tables);
   const monitors = kuma.kumaMonitors(db);
   const byId = new Map(monitors.map((m) => [num(m['id'])!, m]));
-  const { channels, reports: notificationReports } = tables.has('notification') ? mapNotifications(ctx, kuma.kumaNotifications(db)) : { channels: [], reports: [] };
+  // Keys: this installation's, or the one an earlier import gave the monitor's project.
+  const keyOf = new Map(monitors.map((m) => [num(m['id'])!, monitorKey(tag, num(m['id'])!)]));
+  const kept = await legacyKeys(ctx, db, monitors.map((m) => ({ id: num(m['id'])!, key: keyOf.get(num(m['id'])!)!, url: str(m['url'])?.trim() ?? '' })));
+  for (const [id, key] of kept) keyOf.set(id, key);
+  // A database imported before under the kuma-<id> keys keeps its channels' names of then too.
+  const channelTag = kept.size > 0 ? null : tag;
+  const { channels, reports: notificationReports } = tables.has('notification') ? mapNotifications(ctx, kuma.kumaNotifications(db), channelTag) : { channels: [], reports: [] };
   const channelsOf = new Map<number, string[]>();
   const importedNotifications = new Map(notificationReports.filter((n) => n.status === 'imported').map((n) => [n.kuma_id, n.channels]));
   if (tables.has('monitor_notification')) {
@@ -605,11 +617,6 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
       if (m) maintenancesOf.set(l.monitor_id, [...(maintenancesOf.get(l.monitor_id) ?? []), m]);
     }
   }
-
-  // Keys: this installation's, or the one an earlier import gave the monitor's project.
-  const keyOf = new Map(monitors.map((m) => [num(m['id'])!, monitorKey(tag, num(m['id'])!)]));
-  const kept = await legacyKeys(ctx, db, monitors.map((m) => ({ id: num(m['id'])!, key: keyOf.get(num(m['id'])!)!, url: str(m['url'])?.trim() ?? '' })));
-  for (const [id, key] of kept) keyOf.set(id, key);
 
   const monitorReports: KumaMonitorReport[] = [];
   const mapped = new Map<number, MonitorMapping>();

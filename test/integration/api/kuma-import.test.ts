@@ -59,6 +59,8 @@ describe('Uptime Kuma 2.x import', () => {
   let first: any;
   /** A monitor's project key, as the first import reported it. */
   const keyOf = (name: string) => first.monitors.find((m: any) => m.kuma_id === sample.ids[name]).key as string;
+  /** A notification's part of its channels' names: Kuma, the installation's tag (6 digits), its id. */
+  const kn = (name: string) => `Kuma ${keyOf('shop').slice('kuma-'.length, 'kuma-'.length + 6)} #${sample.ids[name]}`;
 
   beforeAll(() => {
     sample = buildKumaSample('2.x', new Date());
@@ -147,18 +149,18 @@ describe('Uptime Kuma 2.x import', () => {
     const { ids } = sample;
     const channels = (await get('/api/v1/notification-channels?size=100')).items as any[];
     const byName = new Map(channels.map((c) => [c.name, c]));
-    expect(byName.get(`Ops Slack (Kuma #${ids['n_slack']})`)).toMatchObject({ type: 'slack', is_enabled: true, settings: { webhook_url: 'https://hooks.slack.com/****' } });
-    expect(byName.get(`Phone (Kuma #${ids['n_telegram']})`)).toMatchObject({ type: 'telegram', settings: { chat_id: '-1001234567890' } });
-    expect(byName.get(`Mail (Kuma #${ids['n_mail']}, 1)`)).toMatchObject({ type: 'email', settings: { address: 'ops@example.com' } });
-    expect(byName.get(`Mail (Kuma #${ids['n_mail']}, 2)`)).toMatchObject({ type: 'email', settings: { address: 'boss@example.com' } });
-    expect(byName.get(`Pager (Kuma #${ids['n_pd']})`)).toMatchObject({ type: 'pagerduty', settings: { events_url: 'https://events.pagerduty.com/v2/enqueue' } });
-    expect(byName.get(`Opsgenie EU (Kuma #${ids['n_opsgenie']})`)).toMatchObject({ type: 'opsgenie', settings: { region: 'eu' } });
-    expect(byName.get(`Hook (Kuma #${ids['n_webhook']})`)).toMatchObject({ type: 'webhook' });
-    expect(byName.get(`Discord (Kuma #${ids['n_discord']})`)).toMatchObject({ type: 'discord', is_enabled: false });
-    expect(byName.get(`Chat (Kuma #${ids['n_chat']})`)).toMatchObject({ type: 'google_chat' });
-    expect(channels.filter((c) => /\(Kuma #/.test(c.name))).toHaveLength(9);
+    expect(byName.get(`Ops Slack (${kn('n_slack')})`)).toMatchObject({ type: 'slack', is_enabled: true, settings: { webhook_url: 'https://hooks.slack.com/****' } });
+    expect(byName.get(`Phone (${kn('n_telegram')})`)).toMatchObject({ type: 'telegram', settings: { chat_id: '-1001234567890' } });
+    expect(byName.get(`Mail (${kn('n_mail')}, 1)`)).toMatchObject({ type: 'email', settings: { address: 'ops@example.com' } });
+    expect(byName.get(`Mail (${kn('n_mail')}, 2)`)).toMatchObject({ type: 'email', settings: { address: 'boss@example.com' } });
+    expect(byName.get(`Pager (${kn('n_pd')})`)).toMatchObject({ type: 'pagerduty', settings: { events_url: 'https://events.pagerduty.com/v2/enqueue' } });
+    expect(byName.get(`Opsgenie EU (${kn('n_opsgenie')})`)).toMatchObject({ type: 'opsgenie', settings: { region: 'eu' } });
+    expect(byName.get(`Hook (${kn('n_webhook')})`)).toMatchObject({ type: 'webhook' });
+    expect(byName.get(`Discord (${kn('n_discord')})`)).toMatchObject({ type: 'discord', is_enabled: false });
+    expect(byName.get(`Chat (${kn('n_chat')})`)).toMatchObject({ type: 'google_chat' });
+    expect(channels.filter((c) => /\(Kuma [0-9a-f]{6} #/.test(c.name))).toHaveLength(9);
     // The stored secrets are Kuma's, unmasked inside.
-    const [stored] = await app.system.ctx.sql<{ settings: Record<string, unknown> }[]>`SELECT settings FROM notification_channels WHERE name = ${`Pager (Kuma #${ids['n_pd']})`}`;
+    const [stored] = await app.system.ctx.sql<{ settings: Record<string, unknown> }[]>`SELECT settings FROM notification_channels WHERE name = ${`Pager (${kn('n_pd')})`}`;
     expect(stored!.settings['routing_key']).toBe('R0UT1NGKEY0123456789abcdefABCDEF');
 
     const n = (id: number) => first.notifications.find((x: any) => x.kuma_id === id);
@@ -174,9 +176,9 @@ describe('Uptime Kuma 2.x import', () => {
       return (s.channel_ids as number[]).map((id) => channels.find((c) => c.id === id)!.name).sort();
     };
     expect(await linked(keyOf('shop'))).toEqual(
-      [`Mail (Kuma #${ids['n_mail']}, 1)`, `Mail (Kuma #${ids['n_mail']}, 2)`, `Ops Slack (Kuma #${ids['n_slack']})`, `Phone (Kuma #${ids['n_telegram']})`].sort(),
+      [`Mail (${kn('n_mail')}, 1)`, `Mail (${kn('n_mail')}, 2)`, `Ops Slack (${kn('n_slack')})`, `Phone (${kn('n_telegram')})`].sort(),
     );
-    expect(await linked(keyOf('api'))).toEqual([`Hook (Kuma #${ids['n_webhook']})`, `Opsgenie EU (Kuma #${ids['n_opsgenie']})`].sort());
+    expect(await linked(keyOf('api'))).toEqual([`Hook (${kn('n_webhook')})`, `Opsgenie EU (${kn('n_opsgenie')})`].sort());
     expect(await linked(keyOf('codes'))).toEqual([]);
   });
 
@@ -251,7 +253,10 @@ describe('Uptime Kuma import: keys per installation', () => {
     if (secret !== null) k.jwtSecret(secret);
     const id = k.monitor({ name: 'Same id', type: 'http', url, maxretries: 0 });
     k.heartbeats(id, Array.from({ length: 5 }, (_, i) => ({ time: new Date(at + i * 60_000), status: 1, ping: 10 })));
-    return { k, id };
+    // A notification of id 1 in every installation, each to its own hook.
+    const n = k.notification('Team hook', { type: 'webhook', webhookURL: `${url}/hook` });
+    k.link(id, n);
+    return { k, id, n };
   };
 
   it("gives two installations' monitors of the same id projects of their own; importing either again creates nothing", async () => {
@@ -267,10 +272,23 @@ describe('Uptime Kuma import: keys per installation', () => {
     expect(keyA).toMatch(new RegExp(`^kuma-[0-9a-f]{10}-${a.id}$`));
     expect(keyB).toMatch(new RegExp(`^kuma-[0-9a-f]{10}-${b.id}$`));
     expect(keyA).not.toBe(keyB);
-    expect(rb.body.plan.summary).toEqual({ create: 1, update: 0, delete: 0 });
+    expect(rb.body.plan.summary).toEqual({ create: 2, update: 0, delete: 0 });
     const byKey = await projectsByKey();
     expect(byKey.get(keyA).url).toBe('http://127.0.0.1:9/install-a');
     expect(byKey.get(keyB).url).toBe('http://127.0.0.1:9/install-b');
+    // Their notifications of one id are two channels, each linked to its own installation's project.
+    const [chA] = ra.body.notifications[0].channels as string[];
+    const [chB] = rb.body.notifications[0].channels as string[];
+    expect(chA).toMatch(new RegExp(`^Team hook \\(Kuma [0-9a-f]{6} #${a.n}\\)$`));
+    expect(chA).not.toBe(chB);
+    const hooks = await app.system.ctx.sql<{ name: string; url: string; key: string }[]>`
+      SELECT c.name, c.settings->>'url' AS url, p.key FROM notification_channels c
+      JOIN project_channels pc ON pc.channel_id = c.id JOIN projects p ON p.id = pc.project_id
+      WHERE c.name IN ${app.system.ctx.sql([chA!, chB!])} ORDER BY p.key = ${keyA} DESC`;
+    expect(hooks).toEqual([
+      { name: chA, url: 'http://127.0.0.1:9/install-a/hook', key: keyA },
+      { name: chB, url: 'http://127.0.0.1:9/install-b/hook', key: keyB },
+    ]);
     const before = await counts();
     const again = await upload(a.k.serialize());
     expect(again.body.monitors[0].key).toBe(keyA);
@@ -287,6 +305,7 @@ describe('Uptime Kuma import: keys per installation', () => {
     const r1 = await upload(old.k.serialize());
     expect(r1.status, r1.text).toBe(200);
     expect(r1.body.monitors[0].key).toBe(`kuma-${old.id}`);
+    expect(r1.body.notifications[0].channels).toEqual([`Team hook (Kuma #${old.n})`]);
     // The same database with its secret: its project is the one with the URL and the recorded first beat.
     old.k.jwtSecret('$2a$10$installation.legacy.secret');
     old.k.heartbeats(old.id, [{ time: new Date(Date.UTC(2026, 2, 1, 1)), status: 1, ping: 10 }]);
@@ -294,6 +313,8 @@ describe('Uptime Kuma import: keys per installation', () => {
     const r2 = await upload(old.k.serialize());
     expect(r2.status, r2.text).toBe(200);
     expect(r2.body.monitors[0].key).toBe(`kuma-${old.id}`);
+    // Its channels keep the names of then too.
+    expect(r2.body.notifications[0].channels).toEqual([`Team hook (Kuma #${old.n})`]);
     expect(r2.body.plan.summary).toEqual({ create: 0, update: 0, delete: 0 });
     expect(r2.body.history).toMatchObject({ imported: 1, skipped: 5 });
     expect(await counts()).toEqual({ ...before, results: before.results + 1 });
@@ -302,7 +323,7 @@ describe('Uptime Kuma import: keys per installation', () => {
     const r3 = await upload(other.k.serialize());
     expect(r3.status, r3.text).toBe(200);
     expect(r3.body.monitors[0].key).toMatch(new RegExp(`^kuma-[0-9a-f]{10}-${other.id}$`));
-    expect(r3.body.plan.summary).toEqual({ create: 1, update: 0, delete: 0 });
+    expect(r3.body.plan.summary).toEqual({ create: 2, update: 0, delete: 0 });
     expect((await projectsByKey()).get(`kuma-${old.id}`).url).toBe('http://127.0.0.1:9/legacy-same');
     old.k.close();
     other.k.close();
