@@ -354,7 +354,7 @@ describe('Uptime Kuma import in pages', () => {
 
 describe('Uptime Kuma 1.x import', () => {
   it('reads a 1.x database (no timeout, group, inverted keyword or JSON query columns)', async () => {
-    // An installation of its own: the keys kuma-<id> of two Kuma databases would meet.
+    // An installation of its own: what it finds there is this database's alone.
     const main = app;
     app = await startTestApp({ DNS_SERVERS: '127.0.0.1:9' });
     const token = (await app.user('admin')).token;
