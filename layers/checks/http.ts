@@ -1,6 +1,7 @@
 import { decodeBody, DEFAULT_MAX_BODY_BYTES } from './body.ts';
 import { connectHop, now, ProbeFailure, type Hop, type TlsSummary } from './connect.ts';
 import { ResponseParser, serializeRequest } from './http1.ts';
+import { inStatusRanges, statusRanges } from './status-codes.ts';
 import { classifySocketError, errorText, roundMs, type ErrorKind, type Failure, type NetworkOptions } from './types.ts';
 
 export interface HttpProbeOptions extends NetworkOptions {
@@ -11,8 +12,11 @@ export interface HttpProbeOptions extends NetworkOptions {
   timeoutMs?: number;
   /** A response slower than this is a failure (`too_slow`), as the project's `time_limit`. */
   timeLimitMs?: number;
-  /** Accepted final statuses; default any 2xx or 3xx. */
-  expectedStatus?: number | number[];
+  /**
+   * Accepted final statuses: a code, or a list of codes and ranges ("200-299", "404", as a project's
+   * `accepted_status_codes`); default any 2xx or 3xx.
+   */
+  expectedStatus?: number | readonly (number | string)[];
   followRedirects?: boolean;
   maxRedirects?: number;
   /** Extra attempts after a failure (not after `blocked` or `invalid`). */
@@ -220,13 +224,13 @@ function fetchHop(
   });
 }
 
-function statusAccepted(status: number, expected: number | number[] | undefined): boolean {
+function statusAccepted(status: number, expected: HttpProbeOptions['expectedStatus']): boolean {
   if (expected === undefined) return status >= 200 && status < 400;
-  return Array.isArray(expected) ? expected.includes(status) : status === expected;
+  return typeof expected === 'number' ? status === expected : inStatusRanges(status, statusRanges(expected));
 }
 
-const describeExpected = (expected: number | number[] | undefined) =>
-  expected === undefined ? '2xx or 3xx' : Array.isArray(expected) ? expected.join(', ') : String(expected);
+const describeExpected = (expected: HttpProbeOptions['expectedStatus']) =>
+  expected === undefined ? '2xx or 3xx' : typeof expected === 'number' ? String(expected) : expected.join(', ');
 
 function emptyTimings(): HttpTimings {
   return { dns: 0, connect: 0, tls: 0, ttfb: 0, transfer: 0, total: 0 };
