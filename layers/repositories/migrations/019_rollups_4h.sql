@@ -2,21 +2,9 @@
 -- buckets; summing them from the hourly rows read 720 rows per project (720,000 for 1,000 projects).
 -- rollups_4h holds the same sums per 4-hour bucket (UTC, aligned to the epoch), written by the same
 -- upsert as the hourly and daily rows (repositories/results.ts upsertRollups).
-CREATE TABLE rollups_4h (
-  project_id          integer NOT NULL,
-  bucket              timestamptz NOT NULL,
-  checks              integer NOT NULL DEFAULT 0,
-  up_checks           integer NOT NULL DEFAULT 0,
-  response_time_sum   double precision NOT NULL DEFAULT 0,
-  response_time_n     integer NOT NULL DEFAULT 0,
-  response_time_min   double precision,
-  response_time_max   double precision,
-  covered_seconds     double precision NOT NULL DEFAULT 0,
-  down_seconds        double precision NOT NULL DEFAULT 0,
-  maintenance_seconds double precision NOT NULL DEFAULT 0,
-  no_data_seconds     double precision NOT NULL DEFAULT 0,
-  PRIMARY KEY (project_id, bucket)
-);
+-- The same columns as rollups_hourly, one row per project and 4-hour bucket.
+CREATE TABLE rollups_4h (LIKE rollups_hourly INCLUDING DEFAULTS);
+ALTER TABLE rollups_4h ADD PRIMARY KEY (project_id, bucket);
 
 INSERT INTO rollups_4h (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min, response_time_max,
   covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
