@@ -10,7 +10,7 @@ import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
 
-export type QueueKey = 'checks' | 'browser' | 'results' | 'notifications';
+export type QueueKey = 'checks' | 'browser' | 'results' | 'notifications' | 'tools';
 
 export interface QueueWithDlq {
   queue: sqs.Queue;
@@ -28,6 +28,7 @@ export const RESULTS_BATCHING_WINDOW_SECONDS = 5;
 /**
  * The check pipeline: EventBridge -> scheduler -> check/browser queues -> checker/browser (outside
  * the VPC) -> results queue -> results (in the VPC) -> notifications queue -> notifier (outside).
+ * The tools queue takes the API's network tools to the tools function (lib/api.ts).
  * Every queue has a DLQ; every consumer reports partial batch failures.
  */
 export class Checks extends Construct {
@@ -58,6 +59,8 @@ export class Checks extends Construct {
       browser: Duration.seconds(120),
       results: Duration.seconds(60),
       notifications: Duration.seconds(60),
+      // The tools function (lib/api.ts): a tool ends within 20 s.
+      tools: Duration.seconds(25),
     };
     const makeQueue = (key: QueueKey, name: string): QueueWithDlq => {
       const dlq = new sqs.Queue(this, `${name}Dlq`, {
@@ -79,6 +82,7 @@ export class Checks extends Construct {
       browser: makeQueue('browser', 'Browser'),
       results: makeQueue('results', 'Results'),
       notifications: makeQueue('notifications', 'Notify'),
+      tools: makeQueue('tools', 'Tools'),
     };
     const q = this.queues;
 

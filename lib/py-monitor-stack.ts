@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ApiGatewayLogRole } from './access-logs.ts';
@@ -12,6 +13,7 @@ import { enableTracing } from './house-function.ts';
 import { Migrations } from './migrations.ts';
 import { Realtime } from './realtime.ts';
 import { Web } from './web.ts';
+import { ANSWERS_PREFIX } from '../layers/services/queued-answers.ts';
 
 export interface PyMonitorStackProps extends StackProps {
   config: DeployConfig;
@@ -24,6 +26,8 @@ export const QUEUE_MAX_AGE: Record<QueueKey, Duration> = {
   browser: Duration.minutes(10),
   results: Duration.minutes(5),
   notifications: Duration.minutes(5),
+  // A tool request unanswered after 25 s is dropped by the tools function; a backlog means it is not running.
+  tools: Duration.minutes(5),
 };
 
 /** The whole deployment; each concern is one construct in lib/. */
@@ -51,7 +55,9 @@ export class PyMonitorStack extends Stack {
       wsStage: this.realtime.stage,
       mailFrom: alerts.fromAddress,
     });
-    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, browser: this.checks.browser.fn });
+    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues });
+    // PDF reports: the browser function reads the page the API left and writes the answer (services/queued-answers.ts).
+    this.checks.browser.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.data.blobBucket.arnForObjects(`${ANSWERS_PREFIX}*`)] }));
     if (logRole) {
       this.realtime.stage.node.addDependency(logRole.account);
       this.api.stage.node.addDependency(logRole.account);
@@ -74,7 +80,7 @@ export class PyMonitorStack extends Stack {
     if (config.xrayTracing) enableTracing(this);
 
     this.alarms = new Alarms(this, 'Alarms', config);
-    const names: Record<QueueKey, string> = { checks: 'Check', browser: 'Browser', results: 'Results', notifications: 'Notify' };
+    const names: Record<QueueKey, string> = { checks: 'Check', browser: 'Browser', results: 'Results', notifications: 'Notify', tools: 'Tools' };
     for (const [key, { dlq }] of Object.entries(this.checks.queues) as [QueueKey, QueueWithDlq][]) {
       this.alarms.watchDeadLetterQueue(names[key], dlq);
     }
