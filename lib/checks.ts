@@ -109,8 +109,8 @@ export class Checks extends Construct {
       entry: 'functions/checker.ts',
       description: 'Probes targets (HTTP, SSL, DNS, TCP/UDP, content, headers, API)',
       timeout: timeouts.checks,
-      // Mostly waiting on sockets and due times; 256 MB is ~0.15 vCPU, many times what ~50 checks/s need.
-      memorySize: 256,
+      // Mostly waiting on sockets and due times: 128 MB (~0.07 vCPU) carries ~17 checks/s (bench/cost/checker.ts).
+      memorySize: config.checkerMemoryMb,
       reservedConcurrentExecutions: config.checkerConcurrency,
       logRetentionDays,
       ...forProbes(data, config),
@@ -138,6 +138,9 @@ export class Checks extends Construct {
       entry: 'functions/results.ts',
       description: 'Records results, evaluates alerts, writes the outbox',
       timeout: timeouts.results,
+      // Mostly waiting on the database: 256 MB costs the least per result (bench/cost/results.ts:
+      // 0.84 / 1.38 / 3.11 ms per result at 512 / 256 / 128 MB, ~0.2 ms of CPU each).
+      memorySize: 256,
       logRetentionDays,
       ...inVpc(data),
     })

@@ -100,7 +100,14 @@ export class PyMonitorStack extends Stack {
       Daily: this.checks.daily,
       Migrate: this.migrations.fn,
     };
-    for (const [name, fn] of Object.entries(functions)) this.alarms.watchFunction(name, fn);
+    // Throttle alarms where a throttle is seen nowhere else: the reserved checker and browser, the
+    // synchronous API and WebSocket, and the scheduler (a throttled tick queues nothing). A throttled
+    // queue consumer shows in its queue's backlog alarm, a throttled daily run in the daily DLQ's; the
+    // migrator runs only during a deploy, which fails and rolls back with it (no alarms: each costs $0.10 a month).
+    const throttleAlarms = new Set(['Api', 'Ws', 'Scheduler', 'Checker', 'Browser']);
+    for (const [name, fn] of Object.entries(functions)) {
+      if (name !== 'Migrate') this.alarms.watchFunction(name, fn, { throttles: throttleAlarms.has(name) });
+    }
 
     new CfnOutput(this, 'DashboardUrl', { value: publicUrl });
     new CfnOutput(this, 'DistributionDomainName', {

@@ -247,10 +247,15 @@ describe('batching (issue 18)', () => {
     });
   });
 
-  it('gives the checker two minutes (a batch spans 20 s of due times) at 256 MB, and lets it put checks back on its queue', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), Timeout: 120, MemorySize: 256 });
+  it('gives the checker two minutes (a batch spans 20 s of due times) at 128 MB, and lets it put checks back on its queue', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), Timeout: 120, MemorySize: 128 });
     const checker = resourcesOf(template)[functionId(template, 'Probes targets')];
     const env = (checker?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['CHECK_QUEUE_URL', 'RESULTS_QUEUE_URL']));
+  });
+
+  it('takes the checker memory from checkerMemoryMb, and refuses less than Lambda allows', () => {
+    synthStack({ checkerMemoryMb: '640' }).template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), MemorySize: 640 });
+    expect(() => synthStack({ checkerMemoryMb: '64' })).toThrow(/checkerMemoryMb/);
   });
 });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resourcesOf, synthStack } from './synth.ts';
+import { functionId, resourcesOf, synthStack } from './synth.ts';
 
 let template: ReturnType<typeof synthStack>['template'];
 beforeAll(() => {
@@ -196,11 +196,21 @@ describe('migrations', () => {
 });
 
 describe('alarms', () => {
-  it('watch errors and throttles of every function and send to one SNS topic', () => {
+  it('watch errors of every function but the migrator, throttles where nothing else sees them, and send to one SNS topic', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms.filter((a) => a.Properties?.['MetricName'] === 'Errors')).toHaveLength(10);
-    expect(alarms.filter((a) => a.Properties?.['MetricName'] === 'Throttles')).toHaveLength(10);
+    const watched = (metric: string) =>
+      alarms
+        .filter((a) => a.Properties?.['MetricName'] === metric)
+        .map((a) => String((a.Properties?.['Dimensions'] as { Value: { Ref: string } }[])[0]?.Value.Ref))
+        .sort();
+    const fns = (...descriptions: string[]) => descriptions.map((d) => functionId(template, d)).sort();
+    const all = ['REST API', 'Ad-hoc probing tools', 'WebSocket', 'Every minute', 'Probes targets', 'Chromium checks', 'Records results', 'Delivers email', 'Daily:'];
+    expect(watched('Errors')).toEqual(fns(...all));
+    // A throttled queue consumer shows in its queue's backlog alarm, a throttled daily run in its DLQ's.
+    expect(watched('Throttles')).toEqual(fns('REST API', 'WebSocket', 'Every minute', 'Probes targets', 'Chromium checks'));
+    // Dead-letter queues (five queues and the daily rule's) and backlogs (five queues).
+    expect(alarms).toHaveLength(9 + 5 + 6 + 5);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
