@@ -8,8 +8,10 @@ import { awsConfig, awsLogger, memo, serviceContext } from '../layers/wiring/aws
 
 const config = awsConfig();
 const blobs = createS3Blobs(config);
-if (!blobs) throw new Error('BLOB_BUCKET is not set: the tools function answers through the blob bucket');
 
-export const context = memo(async () => ({ ...serviceContext(config, { tools: { run: runTool }, blobs }), blobs, log: awsLogger(config) }));
+export const context = memo(async () => {
+  if (!blobs) throw new Error('BLOB_BUCKET is not set: the tools function answers through the blob bucket');
+  return { ...serviceContext(config, { tools: { run: runTool }, blobs }), blobs, log: awsLogger(config) };
+});
 
 export const handler = createToolsHandler(context);

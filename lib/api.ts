@@ -9,7 +9,7 @@ import type { DeployConfig } from './config.ts';
 import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
-import { ANSWERS_PREFIX } from '../layers/services/queued-answers.ts';
+import { ANSWER_KEYS, PAGE_KEYS } from '../layers/services/queued-answers.ts';
 
 /** API Gateway's integration timeout for an HTTP API is 30 s (29 s for REST APIs): the API function stops first. */
 export const API_TIMEOUT_SECONDS = 29;
@@ -51,7 +51,7 @@ export class Api extends Construct {
     })
       // No batching window: the API is waiting.
       .bindQueueConsumer(queues.tools.queue, { batchSize: 10 })
-      .bindBucket(data.blobBucket, 'write', `${ANSWERS_PREFIX}*`);
+      .bindBucket(data.blobBucket, 'write', ANSWER_KEYS);
 
     this.apiFunction = new HouseFunction(this, 'ApiFunction', {
       entry: 'functions/api.ts',
@@ -80,7 +80,7 @@ export class Api extends Construct {
       // (by the browser queue) prints it with every request refused and leaves the PDF there.
       .bindBucket(data.blobBucket, 'read')
       .bindTable(data.connectionsTable, 'read');
-    data.blobBucket.grantPut(this.apiFunction, `${ANSWERS_PREFIX}*`);
+    data.blobBucket.grantPut(this.apiFunction, PAGE_KEYS);
 
     if (config.prometheusMetrics) {
       // GET /metrics (layers/endpoints/routes/metrics.ts) answers a scraper with this token.

@@ -13,7 +13,7 @@ import { enableTracing } from './house-function.ts';
 import { Migrations } from './migrations.ts';
 import { Realtime } from './realtime.ts';
 import { Web } from './web.ts';
-import { ANSWERS_PREFIX } from '../layers/services/queued-answers.ts';
+import { PAGE_KEYS } from '../layers/services/queued-answers.ts';
 
 export interface PyMonitorStackProps extends StackProps {
   config: DeployConfig;
@@ -57,7 +57,7 @@ export class PyMonitorStack extends Stack {
     });
     this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues });
     // PDF reports: the browser function reads the page the API left and writes the answer (services/queued-answers.ts).
-    this.checks.browser.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.data.blobBucket.arnForObjects(`${ANSWERS_PREFIX}*`)] }));
+    this.checks.browser.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.data.blobBucket.arnForObjects(PAGE_KEYS)] }));
     if (logRole) {
       this.realtime.stage.node.addDependency(logRole.account);
       this.api.stage.node.addDependency(logRole.account);

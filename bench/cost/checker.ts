@@ -4,7 +4,7 @@
 //   npx tsx bench/cost/checker.ts --checks 334 --tls 0.5 --hanging 0.01 --cpu-mb 128
 // Targets (HTTP, HTTPS with a test CA, a socket that accepts and never answers) run in this process.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import http from 'node:http';
@@ -13,6 +13,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { houseEsbuildOptions } from '../../lib/bundling.ts';
+import { holdToLambdaShare, shareOf } from './cpu-share.ts';
 import { testCertificates } from '../../test/support/servers/certs.ts';
 import { MAX_CHECKS_PER_BATCH } from '../../layers/services/messages.ts';
 
@@ -30,7 +31,6 @@ const { values: args } = parseArgs({
 const CHECKS = Number(args.checks);
 const WINDOW_S = Number(args.window);
 const LEAD_S = Number(args.lead);
-const LAMBDA_MB_PER_VCPU = 1769;
 
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -72,26 +72,18 @@ async function main() {
     // The SDK's warning about this machine's Node 20 is not ours to print (Lambda runs Node 24).
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
   });
-  let cgroup: string | undefined;
-  if (args['cpu-mb']) {
-    cgroup = `/sys/fs/cgroup/cpu/cost-bench-${process.pid}`;
-    if (!existsSync(cgroup)) mkdirSync(cgroup);
-    const quota = Math.round((Number(args['cpu-mb']) / LAMBDA_MB_PER_VCPU) * 100_000);
-    writeFileSync(`${cgroup}/cpu.cfs_period_us`, '100000');
-    writeFileSync(`${cgroup}/cpu.cfs_quota_us`, String(quota));
-    writeFileSync(`${cgroup}/cgroup.procs`, String(child.pid));
-  }
+  const release = args['cpu-mb'] ? holdToLambdaShare(child.pid!, Number(args['cpu-mb'])) : undefined;
   // The invocation starts at `start` (the records arrive that long before the first due time minus the lead).
   setTimeout(() => child.stdin.end(JSON.stringify({ Records: records })), Math.max(0, start - Date.now()));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((r) => child.on('exit', r));
-  if (cgroup) rmdirSync(cgroup);
+  release?.();
   const m = JSON.parse(out) as Record<string, number>;
   const cpuPerCheckMs = m['cpuMs']! / CHECKS;
   const busySpanS = WINDOW_S + 1;
   console.log(`checker invocation: ${CHECKS} checks due over ${WINDOW_S} s after a ${LEAD_S} s lead (${Math.ceil(CHECKS / MAX_CHECKS_PER_BATCH)} messages), ${Number(args.tls) * 100}% HTTPS, ${Number(args.hanging) * 100}% never answering, ${args['body-kb']} KB bodies, 50 at once`);
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; CPU cap: ${args['cpu-mb'] ? `${args['cpu-mb']} MB Lambda share = ${((Number(args['cpu-mb']) / LAMBDA_MB_PER_VCPU) * 100).toFixed(1)}% of a core` : 'none'}`);
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; CPU cap: ${args['cpu-mb'] ? `${args['cpu-mb']} MB Lambda share = ${(shareOf(Number(args['cpu-mb'])) * 100).toFixed(1)}% of a core` : 'none'}`);
   console.log(`  wall ${(m['wallMs']! / 1000).toFixed(1)} s, CPU ${m['cpuMs']!.toFixed(0)} ms = ${cpuPerCheckMs.toFixed(2)} ms per check; ${(m['cpuMs']! / 1000 / busySpanS * 100).toFixed(1)}% of a core while checks start (${busySpanS} s)`);
   console.log(`  peak RSS ${m['peakRssMb']!.toFixed(0)} MB (${m['rssAtStartMb']!.toFixed(0)} MB before the invocation), heap used at the end ${m['heapUsedMb']!.toFixed(0)} MB`);
   console.log(`  results ${m['results']} of ${CHECKS} (${m['down']} down, ${m['timeouts']} timeouts), failed messages ${m['failedMessages']}; start lateness p50 ${m['latenessP50Ms']} ms, p99 ${m['latenessP99Ms']} ms, max ${m['latenessMaxMs']} ms`);

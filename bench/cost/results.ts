@@ -5,12 +5,12 @@
 // It creates (and drops) a database named cost_results_<random>.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import postgres from 'postgres';
 import { houseEsbuildOptions } from '../../lib/bundling.ts';
+import { holdToLambdaShare, shareOf } from './cpu-share.ts';
 import { connect } from '../../layers/repositories/db.ts';
 import { migrate } from '../../layers/repositories/migrate.ts';
 import { MAX_RESULTS_PER_BATCH } from '../../layers/services/messages.ts';
@@ -27,7 +27,6 @@ const { values: args } = parseArgs({
 const N = Number(args.monitors);
 const PER = Number(args['per-delivery']);
 const ROUNDS = Number(args.rounds);
-const LAMBDA_MB_PER_VCPU = 1769;
 
 async function main() {
   const dbName = `cost_results_${randomBytes(4).toString('hex')}`;
@@ -71,26 +70,19 @@ async function main() {
     const outfile = `${os.tmpdir()}/cost-bench-results/index.mjs`;
     await build(houseEsbuildOptions(new URL('./results-invocation.ts', import.meta.url).pathname, outfile));
     const child = spawn(process.execPath, ['--enable-source-maps', outfile], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' } });
-    let cgroup: string | undefined;
-    if (args['cpu-mb']) {
-      cgroup = `/sys/fs/cgroup/cpu/cost-bench-${process.pid}`;
-      if (!existsSync(cgroup)) mkdirSync(cgroup);
-      writeFileSync(`${cgroup}/cpu.cfs_period_us`, '100000');
-      writeFileSync(`${cgroup}/cpu.cfs_quota_us`, String(Math.round((Number(args['cpu-mb']) / LAMBDA_MB_PER_VCPU) * 100_000)));
-      writeFileSync(`${cgroup}/cgroup.procs`, String(child.pid));
-    }
+    const release = args['cpu-mb'] ? holdToLambdaShare(child.pid!, Number(args['cpu-mb'])) : undefined;
     child.stdin.end(JSON.stringify({ url: url.toString(), deliveries }));
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((r) => child.on('exit', r));
-    if (cgroup) rmdirSync(cgroup);
+    release?.();
     const rows = JSON.parse(out) as { wallMs: number; cpuMs: number; failed: number }[];
     // The first delivery pays the connection and the JIT: reported apart, as a cold start would be.
     const [first, ...warm] = rows;
     const sorted = warm.map((r) => r.wallMs).sort((a, b) => a - b);
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
     console.log(`results consumer: ${N} monitors, ${ROUNDS} rounds, deliveries of ${PER} results (${rows.length} in all), one container, pool of 2`);
-    console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; CPU cap: ${args['cpu-mb'] ? `${args['cpu-mb']} MB Lambda share = ${((Number(args['cpu-mb']) / LAMBDA_MB_PER_VCPU) * 100).toFixed(1)}% of a core` : 'none'}`);
+    console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; CPU cap: ${args['cpu-mb'] ? `${args['cpu-mb']} MB Lambda share = ${(shareOf(Number(args['cpu-mb'])) * 100).toFixed(1)}% of a core` : 'none'}`);
     console.log(`  first delivery ${first?.wallMs.toFixed(0)} ms; warm: wall mean ${mean(warm.map((r) => r.wallMs)).toFixed(0)} ms, p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms, p90 ${sorted[Math.floor(sorted.length * 0.9)]?.toFixed(0)} ms = ${(mean(warm.map((r) => r.wallMs)) / PER).toFixed(2)} ms per result; CPU ${(mean(warm.map((r) => r.cpuMs)) / PER).toFixed(2)} ms per result; failed records ${rows.reduce((n, r) => n + r.failed, 0)}`);
   } finally {
     await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 import { loadDeployConfig } from '../../lib/config.ts';
 import { PyMonitorStack } from '../../lib/py-monitor-stack.ts';
+import { shareOf } from './cpu-share.ts';
 
 /**
  * us-east-1 list prices, on-demand, no free tier, as known to the author at 2025-06 (no internet
@@ -369,7 +370,7 @@ function main(): void {
     const checksPerSecond = m / A.intervalSeconds;
     const sh = shape(m);
     const checkerNeeded = (sh.invocations * sh.checkerSeconds) / A.batchWindowSeconds;
-    const share = (sh.facts.checkerMemoryGb * 1024) / 1769;
+    const share = shareOf(sh.facts.checkerMemoryGb * 1024);
     const browserNeeded = (checksPerSecond / A.browserEveryNthCheck) * A.browserSeconds;
     console.log(
       `  ${m.toLocaleString('en-US').padStart(6)} monitors: ${checksPerSecond.toFixed(1)} checks/s -> ${sh.messages} check messages (${Math.round(sh.checksPerWindow / sh.messages)} checks each) and ${sh.invocations} checker invocation(s) of ~${sh.checkerSeconds.toFixed(1)} s per 20 s window, ~${checkerNeeded.toFixed(2)} checkers busy on average (reserved: 10), ` +

@@ -13,6 +13,9 @@ import type { Blobs, BrowserRunner, Queue, ToolInvoker } from '../platform/ports
 export const ANSWERS_PREFIX = 'answers/';
 export const answerKey = (id: string) => `${ANSWERS_PREFIX}${id}/answer.json`;
 export const pageKey = (id: string) => `${ANSWERS_PREFIX}${id}/page.html`;
+/** IAM object patterns (lib/): who may write answers, and who may write and read report pages. */
+export const ANSWER_KEYS = `${ANSWERS_PREFIX}*/answer.json`;
+export const PAGE_KEYS = `${ANSWERS_PREFIX}*/page.html`;
 
 /** How long the API waits for an answer: under API Gateway's 29 s, after the tools' own 20 s at most. */
 export const ANSWER_WAIT_MS = 25_000;

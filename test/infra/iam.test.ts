@@ -42,12 +42,12 @@ describe('least privilege', () => {
 
   it('gives the tools function no secret and no data, only its queue and the answers it writes: the API authenticates, then queues the run', () => {
     const tools = functionId(template, 'Ad-hoc probing tools');
-    const own = (s: { Resource: unknown }) => /ChecksToolsQueue|\/answers\/\*"/.test(JSON.stringify(s.Resource));
+    const own = (s: { Resource: unknown }) => /ChecksToolsQueue|\/answers\/\*\/answer\.json"/.test(JSON.stringify(s.Resource));
     const data = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => DATA_ACTION.test(a)) && !own(s));
     expect(data).toEqual([]);
     const s3 = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
     expect(s3.flatMap((s) => [s.Action].flat())).not.toContain('s3:GetObject*');
-    expect(JSON.stringify(s3.map((s) => s.Resource))).toMatch(/\/answers\/\*"/);
+    expect(JSON.stringify(s3.map((s) => s.Resource))).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBlobs[0-9A-F]{8}","Arn"\]\},"\/answers\/\*\/answer\.json"\]\]\}\]$/);
     expect(actionsOf(template, tools)).toContain('sqs:ReceiveMessage');
     expect(actionsOf(template, tools)).not.toContain('sqs:SendMessage');
   });
@@ -92,7 +92,7 @@ describe('least privilege', () => {
     expect(actions).toContain('s3:PutObject');
     expect(actions.filter((a) => /^s3:(Get|List)/.test(a))).toEqual(['s3:GetObject']);
     const reads = statementsOf(template, browser).filter((s) => [s.Action].flat().includes('s3:GetObject'));
-    expect(JSON.stringify(reads.map((s) => s.Resource))).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBlobs[0-9A-F]{8}","Arn"\]\},"\/answers\/\*"\]\]\}\]$/);
+    expect(JSON.stringify(reads.map((s) => s.Resource))).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBlobs[0-9A-F]{8}","Arn"\]\},"\/answers\/\*\/page\.html"\]\]\}\]$/);
     expect(actions).toContain('sqs:SendMessage');
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
@@ -168,7 +168,7 @@ describe('SLA report PDF on AWS', () => {
     const api = functionId(template, 'REST API');
     const writes = statementsOf(template, api).filter((s) => [s.Action].flat().includes('s3:PutObject'));
     expect(writes).toHaveLength(1);
-    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/\/answers\/\*"/);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/"\/answers\/\*\/page\.html"\]\]\}$/);
     expect(actionsOf(template, api)).toContain('sqs:SendMessage');
     expect(JSON.stringify(resourcesOf(template)[api]?.Properties?.['Environment'])).not.toContain(functionId(template, 'Chromium checks'));
   });
