@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTool } from '../../../layers/checks/index.ts';
 import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { loadConfig } from '../../../layers/config.ts';
+import { translateMessage } from '../../../layers/endpoints/messages.ts';
 import { DomainError } from '../../../layers/errors.ts';
 import { createToolsHandler } from '../../../layers/handlers/tools.ts';
 import { FsBlobs } from '../../../layers/platform/local/fs-blobs.ts';
@@ -65,6 +66,7 @@ describe('tools by queue', () => {
     const err = await queuedToolInvoker({ queue: lost, blobs, waitMs: 200 }).invoke({ name: 'tcp', input: { host: '127.0.0.1', port } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect([(err as DomainError).code, (err as DomainError).retryAfter]).toEqual(['UNAVAILABLE', 30]);
+    expect(translateMessage((err as DomainError).message, 'ko')).toBe('도구 작업이 제때 끝나지 않았습니다. 다시 시도하세요');
   });
 
   it('does not run a request whose caller stopped waiting, and leaves no answer', async () => {
