@@ -69,6 +69,22 @@ describe('tools by queue', () => {
     expect(translateMessage((err as DomainError).message, 'ko')).toBe('도구 작업이 제때 끝나지 않았습니다. 다시 시도하세요');
   });
 
+  it('tells the API when the tool itself failed, and the message is not retried', async () => {
+    const handler = createToolsHandler(async () => ({
+      config: loadConfig({ MODE: 'aws' }),
+      cache: new MemoryCache(),
+      tools: { run: async () => { throw new Error('resolver crashed'); } },
+      blobs,
+    }));
+    const q = queueToHandlers({ tools: (e) => handler(e, lambda) });
+    const err = await queuedToolInvoker({ queue: q.queue, blobs }).invoke({ name: 'tcp', input: { host: '127.0.0.1', port } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(DomainError);
+    expect((err as Error).message).toBe('tool failed: resolver crashed');
+    await q.settled();
+    expect(q.deliveries.map((d) => d.response)).toEqual([{ batchItemFailures: [] }]);
+  });
+
   it('does not run a request whose caller stopped waiting, and leaves no answer', async () => {
     const id = '6f1c2a7e-95b1-4a3c-9d3e-2b8f4f2a1c10';
     const body = { type: 'tool', id, answer_by: new Date(Date.now() - 1000).toISOString(), tool: { name: 'tcp', input: { host: '127.0.0.1', port } } };
