@@ -117,6 +117,7 @@ interface CfnResource {
 /** What the synthesized stack decides, for the settings used at `monitors`. */
 interface StackFacts {
   checkerMemoryGb: number;
+  checkerReserved: number;
   resultsMemoryGb: number;
   schedulerMemoryGb: number;
   checkBatchingWindowSeconds: number;
@@ -162,6 +163,7 @@ function stackFacts(monitors: number): StackFacts {
   const results = mapping('Records results');
   const facts: StackFacts = {
     checkerMemoryGb: memoryGb('Probes targets'),
+    checkerReserved: Number(fn('Probes targets')[1].Properties?.['ReservedConcurrentExecutions'] ?? Infinity),
     resultsMemoryGb: memoryGb('Records results'),
     schedulerMemoryGb: memoryGb('Every minute'),
     checkBatchingWindowSeconds: check.window,
@@ -373,7 +375,7 @@ function main(): void {
     const share = shareOf(sh.facts.checkerMemoryGb * 1024);
     const browserNeeded = (checksPerSecond / A.browserEveryNthCheck) * A.browserSeconds;
     console.log(
-      `  ${m.toLocaleString('en-US').padStart(6)} monitors: ${checksPerSecond.toFixed(1)} checks/s -> ${sh.messages} check messages (${Math.round(sh.checksPerWindow / sh.messages)} checks each) and ${sh.invocations} checker invocation(s) of ~${sh.checkerSeconds.toFixed(1)} s per 20 s window, ~${checkerNeeded.toFixed(2)} checkers busy on average (reserved: 10), ` +
+      `  ${m.toLocaleString('en-US').padStart(6)} monitors: ${checksPerSecond.toFixed(1)} checks/s -> ${sh.messages} check messages (${Math.round(sh.checksPerWindow / sh.messages)} checks each) and ${sh.invocations} checker invocation(s) of ~${sh.checkerSeconds.toFixed(1)} s per 20 s window, ~${checkerNeeded.toFixed(2)} checkers busy on average (reserved: ${sh.facts.checkerReserved}${checkerNeeded > sh.facts.checkerReserved ? ': TOO FEW, raise checkerConcurrency' : ''}), ` +
         `each needing ~${(sh.rate * 0.16).toFixed(1)}-${(sh.rate * 0.25).toFixed(1)}% of a core at 1.6-2.5 ms per check (its ${sh.facts.checkerMemoryGb * 1024} MB: ${(share * 100).toFixed(1)}%), ` +
         `~${Math.ceil(browserNeeded)} concurrent browsers (reserved: 2)`,
     );
