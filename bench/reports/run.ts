@@ -42,9 +42,11 @@ function historyCsv(seed: number, end: number): { csv: string; rows: number } {
 }
 
 async function main() {
-  const name = `pym_bench_${randomBytes(4).toString('hex')}`;
+  const name = `${process.env['BENCH_DB_PREFIX'] ?? 'pym_bench'}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
+  // BENCH_LOG_STATEMENTS=<ms>: the server logs every statement slower than that (where the time goes).
+  if (process.env['BENCH_LOG_STATEMENTS']) await admin.unsafe(`ALTER DATABASE ${name} SET log_min_duration_statement = ${Number(process.env['BENCH_LOG_STATEMENTS'])}`);
   const url = new URL(BASE_URL);
   url.pathname = `/${name}`;
   const dir = await mkdtemp(join(tmpdir(), 'pym-bench-reports-'));
