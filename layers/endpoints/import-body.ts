@@ -59,9 +59,9 @@ const ISO_QUICK = /^([1-9]\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d
 function quickDate(s: string): Date | null {
   const m = ISO_QUICK.exec(s);
   if (!m) return null;
+  // 2026-02-31 matches the pattern; zod refuses it, Date would roll it over. Days up to 28 are in every month.
   const day = Number(m[3]);
-  // 2026-02-31 matches the pattern; zod refuses it, Date would roll it over.
-  if (new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, day)).getUTCDate() !== day) return null;
+  if (day > 28 && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, day)).getUTCDate() !== day) return null;
   return new Date(s);
 }
 
