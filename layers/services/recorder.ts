@@ -65,11 +65,19 @@ export async function recordInTransaction(
   const states = new Map((await res.lockMonitorStates(tx, projectIds)).map((s) => [s.project_id, s]));
   const projects = new Map((await res.loadAlertContexts(tx, projectIds)).map((p) => [p.id, p]));
 
-  // Repeats: already recorded, or twice in this batch.
-  const seen = new Set<string>();
+  // Repeats: already recorded, or twice in this batch. Per project, the due or check times (ms) seen.
+  const seen = new Map<number, Set<number>>();
+  const seenOf = (projectId: number) => {
+    let times = seen.get(projectId);
+    if (!times) seen.set(projectId, (times = new Set()));
+    return times;
+  };
   if (opts.dedupe === 'due_at') {
     const keys = batch.filter((m) => m.due_at !== null).map((m) => ({ project_id: m.project_id, due_at: m.due_at! }));
-    for (const k of await res.recordedDueTimes(tx, keys)) seen.add(k);
+    for (const k of await res.recordedDueTimes(tx, keys)) {
+      const [pid, due] = k.split('|');
+      seenOf(Number(pid)).add(Number(due));
+    }
   } else {
     for (const id of projectIds) {
       let min = Infinity;
@@ -80,8 +88,7 @@ export async function recordInTransaction(
         if (t < min) min = t;
         if (t > max) max = t;
       }
-      const recorded = await res.recordedCheckTimes(tx, id, new Date(min), new Date(max));
-      for (const t of recorded) seen.add(`${id}|${t}`);
+      seen.set(id, await res.recordedCheckTimes(tx, id, new Date(min), new Date(max)));
     }
   }
   const outcome: RecordOutcome = { recorded: 0, ignored: 0, incidents_opened: 0 };
@@ -95,12 +102,15 @@ export async function recordInTransaction(
     const state = states.get(m.project_id);
     const project = projects.get(m.project_id);
     if (!state || !project || !project.is_active) continue;
-    const key = opts.dedupe === 'due_at' ? (m.due_at ? `${m.project_id}|${m.due_at.getTime()}` : null) : `${m.project_id}|${m.result.checked_at.getTime()}`;
-    if (key !== null && seen.has(key)) {
-      outcome.ignored++;
-      continue;
+    const key = opts.dedupe === 'due_at' ? (m.due_at ? m.due_at.getTime() : null) : m.result.checked_at.getTime();
+    if (key !== null) {
+      const times = seenOf(m.project_id);
+      if (times.has(key)) {
+        outcome.ignored++;
+        continue;
+      }
+      times.add(key);
     }
-    if (key !== null) seen.add(key);
     const t = m.result.checked_at.getTime();
     const last = latest.get(m.project_id) ?? state.last_checked_at?.getTime() ?? -Infinity;
     if (t < last) inOrder = false;
