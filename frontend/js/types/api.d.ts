@@ -2029,6 +2029,7 @@ export interface Paths {
           status_code?: number | null;
           response_time?: number | null;
           error_message?: string | null;
+          in_maintenance?: boolean;
         }>;
       };
       response: {
