@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { DomainError, type ErrorCode, type FieldError } from '../errors.ts';
 import type { Language } from '../model/user.ts';
 import type { Logger } from '../platform/ports.ts';
-import { translateMessage } from './messages.ts';
+import { translateMessage } from '../i18n.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {

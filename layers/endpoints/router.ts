@@ -9,7 +9,7 @@ import { assertCanModifyProject } from '../services/access.ts';
 import type { Role } from '../model/user.ts';
 import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
 import { bearerToken, bufferStream, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
-import { languageOfHeader } from './messages.ts';
+import { languageOfHeader } from '../i18n.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -10,12 +10,12 @@ import { projectRoot } from '../../lib/house-function.ts';
 
 /** The floors and what each may import besides itself (layers/platform/ports.ts is a floor of its own). */
 const MAY_IMPORT: Record<string, string[]> = {
-  functions: ['wiring', 'endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors'],
-  bin: ['lib', 'wiring', 'endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors'],
-  wiring: ['endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors'],
-  endpoints: ['services', 'checks', 'ports', 'model', 'config', 'errors', 'locales'],
-  handlers: ['services', 'ports', 'model', 'config', 'errors'],
-  services: ['repositories', 'checks', 'ports', 'model', 'config', 'errors'],
+  functions: ['wiring', 'endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors', 'i18n'],
+  bin: ['lib', 'wiring', 'endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors', 'i18n'],
+  wiring: ['endpoints', 'handlers', 'services', 'repositories', 'checks', 'platform', 'ports', 'model', 'config', 'errors', 'i18n'],
+  endpoints: ['services', 'checks', 'ports', 'model', 'config', 'errors', 'i18n'],
+  handlers: ['services', 'ports', 'model', 'config', 'errors', 'i18n'],
+  services: ['repositories', 'checks', 'ports', 'model', 'config', 'errors', 'i18n'],
   repositories: ['model', 'config', 'errors'],
   checks: ['ports'],
   platform: ['ports', 'config', 'errors'],
@@ -23,6 +23,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   model: [],
   config: [],
   errors: [],
+  // Messages in the reader's language from the dashboard's catalogs (layers/i18n.ts).
+  i18n: ['model', 'locales'],
   lib: [],
   locales: [],
 };

@@ -1,7 +1,7 @@
 import { toolSchemas, TOOL_NAMES } from '../../checks/schemas.ts';
 import { runToolFor } from '../../services/tools.ts';
 import type { Language } from '../../model/user.ts';
-import { renderMessage, translateMessage } from '../messages.ts';
+import { renderMessage, translateMessage } from '../../i18n.ts';
 import { route, type AnyRoute } from '../router.ts';
 
 /** Keys of a tool result that hold a probe's words (texts.ts), not the probed site's data. */

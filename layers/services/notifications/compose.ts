@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { translateMessage } from '../../i18n.ts';
 import { catalogs, fill, type Catalog, type FieldLabel, type Message, type Params } from './catalog/index.ts';
 import { formatDateTime, formatDuration, isLinkable, isValidTimeZone, singleLine, truncate, type Language } from './format.ts';
 import {
@@ -98,6 +99,8 @@ interface Words {
   date: (d: Date) => string;
   duration: (s: number) => string;
   field: (label: FieldLabel, value: string, extra?: Pick<NotificationField, 'code' | 'href'>) => NotificationField;
+  /** A probe's message (stored in English) in the recipient's language, where the catalogs know it. */
+  text: (message: string) => string;
 }
 
 function words(language: Language, timezone: string): Words {
@@ -108,6 +111,7 @@ function words(language: Language, timezone: string): Words {
     date: (d) => formatDateTime(d, timezone),
     duration: (s) => formatDuration(s, language),
     field: (label, value, extra) => ({ label: m.labels[label], value, ...extra }),
+    text: (message) => translateMessage(message, language),
   };
 }
 
@@ -162,13 +166,13 @@ function statusError(d: NotificationData<'status_error'>, w: Words): Body {
     fields: [
       ...projectFields(d.project, w),
       ...statusCodeField(d.status_code, w),
-      ...optionalField('error', d.error_message, w),
+      ...optionalField('error', d.error_message && w.text(d.error_message), w),
       ...responseTimeField(d.response_time_ms, w),
       w.field('consecutive_failures', w.t(w.m.common.times, { n })),
       w.field('down_since', w.date(d.started_at)),
       ...(d.checked_at ? [w.field('checked_at', w.date(d.checked_at))] : []),
     ],
-    detail: d.error_message ?? undefined,
+    detail: d.error_message ? w.text(d.error_message) : undefined,
   };
 }
 
@@ -198,12 +202,12 @@ function sslError(d: NotificationData<'ssl_error'>, w: Words): Body {
     summary: w.m.ssl_error.summary,
     fields: [
       ...projectFields(d.project, w),
-      w.field('error', d.error_message),
+      w.field('error', w.text(d.error_message)),
       ...optionalField('issuer', d.issuer, w),
       ...(d.expires_at ? [w.field('expires_at', w.date(d.expires_at))] : []),
       ...(d.checked_at ? [w.field('checked_at', w.date(d.checked_at))] : []),
     ],
-    detail: d.error_message,
+    detail: w.text(d.error_message),
   };
 }
 
@@ -253,10 +257,10 @@ function monitoringError(d: NotificationData<'monitoring_error'>, w: Words): Bod
     fields: [
       ...(p ? projectFields(p, w) : []),
       w.field('component', d.component),
-      w.field('error', d.error_message),
+      w.field('error', w.text(d.error_message)),
       w.field('occurred_at', w.date(d.occurred_at)),
     ],
-    detail: d.error_message,
+    detail: w.text(d.error_message),
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../../frontend/locales/en.json' with { type: 'json' };
 import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
-import { languageOfHeader, translateMessage } from '../../../layers/endpoints/messages.ts';
+import { languageOfHeader, translateMessage } from '../../../layers/i18n.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { startHttpServer, type TestHttpServer } from '../../support/servers/http-server.ts';
 import { siteHandler } from '../../support/servers/site.ts';

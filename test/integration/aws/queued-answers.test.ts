@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTool } from '../../../layers/checks/index.ts';
 import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { loadConfig } from '../../../layers/config.ts';
-import { translateMessage } from '../../../layers/endpoints/messages.ts';
+import { translateMessage } from '../../../layers/i18n.ts';
 import { DomainError } from '../../../layers/errors.ts';
 import { createToolsHandler } from '../../../layers/handlers/tools.ts';
 import { FsBlobs } from '../../../layers/platform/local/fs-blobs.ts';

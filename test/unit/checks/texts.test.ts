@@ -6,7 +6,7 @@ import en from '../../../frontend/locales/en.json' with { type: 'json' };
 import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
 import { evaluateSecurityHeaders } from '../../../layers/checks/security-headers.ts';
 import { CHECK_TEXTS, FINDING_TEXTS, checkText } from '../../../layers/checks/texts.ts';
-import { renderMessage } from '../../../layers/endpoints/messages.ts';
+import { renderMessage } from '../../../layers/i18n.ts';
 import { translateToolResult } from '../../../layers/endpoints/routes/tools.ts';
 
 // The probes' words by code (layers/checks/texts.ts) and their catalog entries (issue 17): the API

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkText } from '../../../layers/checks/texts.ts';
 import { formatDateTime, formatDuration } from '../../../layers/services/notifications/format.ts';
 import { notificationKinds, type AlertKind as NotificationKind, type NotificationDataInput } from '../../../layers/services/notifications/kinds.ts';
 import { renderNotification } from '../../../layers/services/notifications/render/email.ts';
@@ -73,6 +74,15 @@ describe('notification templates cover every alert kind in Korean and English', 
     expect(r.text).toContain('응답 시간: 1,234 ms');
     expect(r.text).toContain('연속 실패: 3회');
     expect(r.short).toBe('[장애] Shop 접속 불가 (HTTP 503) — Service Unavailable');
+  });
+
+  it("gives the probe's error in the recipient's language, the site's own words as they are", () => {
+    const data = { ...samples.status_error, status_code: null, error_message: checkText('tcp_closed', { port: 8443 }) };
+    const ko = renderNotification('status_error', data, { language: 'ko', timezone: 'Asia/Seoul' });
+    expect(ko.text).toContain('오류: 포트 8443이(가) 닫혀 있습니다(연결 거부)');
+    expect(ko.text).not.toContain('connection refused');
+    const en = renderNotification('status_error', data, { language: 'en', timezone: 'UTC' });
+    expect(en.text).toContain('port 8443 is closed (connection refused)');
   });
 
   it('describes a recovery with its start, end and downtime', () => {

@@ -1,6 +1,6 @@
-import en from '../../frontend/locales/en.json' with { type: 'json' };
-import ko from '../../frontend/locales/ko.json' with { type: 'json' };
-import type { Language } from '../model/user.ts';
+import en from '../frontend/locales/en.json' with { type: 'json' };
+import ko from '../frontend/locales/ko.json' with { type: 'json' };
+import type { Language } from './model/user.ts';
 
 // Server messages in the reader's language, from the dashboard's own catalogs (frontend/locales/*.json,
 // the `api.` keys). The services write their messages in English; the English catalog holds each as a
