@@ -86,6 +86,35 @@ export function translateMessage(message: string, lang: Language): string {
   return message;
 }
 
+/**
+ * Every `error_message` of an answer in `lang`: the probes store their errors in English (check
+ * results, the dashboard's last results, browser runs). Plain objects and arrays of them are walked;
+ * anything else (numbers' arrays, dates, replies) is left as it is, and nothing is copied unless changed.
+ */
+export function translateErrorMessages<T>(value: T, lang: Language): T {
+  if (lang === 'en') return value;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      if (!v.some((x) => typeof x === 'object' && x !== null)) return v;
+      let changed = false;
+      const out = v.map((x) => {
+        const y = walk(x);
+        if (y !== x) changed = true;
+        return y;
+      });
+      return changed ? out : v;
+    }
+    if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const y = k === 'error_message' && typeof x === 'string' ? translateMessage(x, lang) : walk(x);
+      if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+    }
+    return out ?? v;
+  };
+  return walk(value) as T;
+}
+
 /** The language of a request that has no signed-in user: the first of `Accept-Language` we have, else English. */
 export function languageOfHeader(header: string | undefined): Language {
   if (!header) return 'en';

@@ -9,7 +9,7 @@ import { assertCanModifyProject } from '../services/access.ts';
 import type { Role } from '../model/user.ts';
 import { hasRole, type Actor, type ServiceContext } from '../services/context.ts';
 import { bearerToken, bufferStream, errorResponse, parseBody, parseQuery, toResponse, type HttpEvent, type HttpResponse } from './http.ts';
-import { languageOfHeader } from '../i18n.ts';
+import { languageOfHeader, translateErrorMessages } from '../i18n.ts';
 import { findUnknownFields } from './unknown-fields.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -207,7 +207,8 @@ export class Router {
         event,
         ip: clientIp(event, ctx.config),
       });
-      let response = toResponse(result, route.status ?? 200);
+      // A check's stored error (English, from the probes) in the reader's language.
+      let response = toResponse(actor?.language ? translateErrorMessages(result, actor.language) : result, route.status ?? 200);
       if (method === 'HEAD') {
         delete response.stream;
         response.body = '';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../../frontend/locales/en.json' with { type: 'json' };
 import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
+import { checkText } from '../../../layers/checks/texts.ts';
 import { languageOfHeader, translateMessage } from '../../../layers/i18n.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { startHttpServer, type TestHttpServer } from '../../support/servers/http-server.ts';
@@ -113,5 +114,25 @@ describe('before sign-in: Accept-Language', () => {
     const j = await app.request('POST', '/api/v1/auth/register', { raw: '{', headers: { 'accept-language': 'ko' } });
     expectInvalid(j, 'body');
     expect(j.body.detail).toBe(ko['api.body_json']);
+  });
+});
+
+describe('stored check errors', () => {
+  it("come back in the reader's language wherever an answer carries them, the site's own words as they are", async () => {
+    const owner = await app.user('user', 'Log owner');
+    const p = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'Logs', url: 'https://example.com' } });
+    expect(p.status, p.text).toBe(201);
+    const t = Date.now() - 3_600_000;
+    const results = [
+      { checked_at: new Date(t).toISOString(), is_available: false, status_code: null, response_time: null, error_message: checkText('tcp_closed', { port: 443 }) },
+      { checked_at: new Date(t + 60_000).toISOString(), is_available: false, status_code: 503, response_time: 20, error_message: 'Service Unavailable' },
+    ];
+    expect((await app.request('POST', `/api/v1/projects/${p.body.id}/results/import`, { token: owner.token, body: { results } })).status).toBe(200);
+    const messages = async () =>
+      ((await app.request('GET', `/api/v1/projects/${p.body.id}/logs`, { token: owner.token })).body.items as { error_message: string }[]).map((r) => r.error_message).sort();
+    await setLanguage(owner.token, 'ko');
+    expect(await messages()).toEqual(['Service Unavailable', '포트 443이(가) 닫혀 있습니다(연결 거부)']);
+    await setLanguage(owner.token, 'en');
+    expect(await messages()).toEqual(['Service Unavailable', 'port 443 is closed (connection refused)']);
   });
 });

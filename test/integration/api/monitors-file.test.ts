@@ -12,7 +12,14 @@ beforeAll(async () => {
   app = await startTestApp();
   manager = await app.user('manager');
   user = await app.user('user');
+  // The messages below are asserted in English; one test reads them in Korean too.
+  await setLanguage(manager.token, 'en');
 });
+
+async function setLanguage(token: string, language: 'ko' | 'en') {
+  const r = await app.request('PUT', '/api/v1/users/me/settings', { token, body: { language } });
+  expect(r.status, r.text).toBe(200);
+}
 
 afterAll(async () => {
   await app?.close();
@@ -204,6 +211,11 @@ describe('monitors file through the API', () => {
     const timeoutLine = bad.split('\n').findIndex((l) => l.includes('timeout: 1000')) + 1;
     expect(r.body.detail).toBe(`monitors.yaml:${timeoutLine}:16: projects.0.monitoring.timeout: Too big: expected number to be <=300`);
     expect(r.body.errors).toEqual([{ field: 'projects.0.monitoring.timeout', message: `line ${timeoutLine}, column 16: Too big: expected number to be <=300` }]);
+    await setLanguage(manager.token, 'ko');
+    const ko = await apply(bad);
+    expect(ko.body.detail).toBe(`monitors.yaml:${timeoutLine}:16: projects.0.monitoring.timeout: 너무 큽니다: 300 이하여야 합니다`);
+    expect(ko.body.errors).toEqual([{ field: 'projects.0.monitoring.timeout', message: `${timeoutLine}행 16열: 너무 큽니다: 300 이하여야 합니다` }]);
+    await setLanguage(manager.token, 'en');
     // An accepted status code that is not one: its entry, on its line.
     const codes = await apply(file.replace('        - "404"\n', '        - "4xx"\n'));
     const codesLine = file.split('\n').findIndex((l) => l === '        - "404"') + 1;
