@@ -125,6 +125,33 @@ export async function updateMonitorState(db: Db, projectId: number, patch: Parti
   await db`UPDATE monitor_state SET ${db(values as never, keys)}, updated_at = now() WHERE project_id = ${projectId}`;
 }
 
+/**
+ * The state changes of many projects in one statement per distinct set of changed columns (a batch of
+ * results mostly changes the same ones): each row's patch travels as JSON and is typed by the table's
+ * own row type, so only the columns it names are written, as `updateMonitorState` would.
+ */
+export async function updateMonitorStates(db: Db, patches: Map<number, Partial<Omit<MonitorStateRow, 'project_id'>>>): Promise<void> {
+  const groups = new Map<string, { keys: string[]; ids: number[]; patches: string[] }>();
+  for (const [projectId, patch] of patches) {
+    const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined).sort();
+    if (keys.length === 0) continue;
+    const sig = keys.join(',');
+    let g = groups.get(sig);
+    if (!g) groups.set(sig, (g = { keys, ids: [], patches: [] }));
+    g.ids.push(projectId);
+    g.patches.push(JSON.stringify(patch));
+  }
+  for (const g of groups.values()) {
+    // keyword_state is jsonb: taken as the JSON value itself (a null patch stores JSON null, as db.json(null) does).
+    const set = g.keys.map((k) => (k === 'keyword_state' ? db`keyword_state = p.patch->'keyword_state'` : db`${db(k)} = r.${db(k)}`));
+    await db`
+      UPDATE monitor_state s SET ${set.reduce((a, b) => db`${a}, ${b}`)}, updated_at = now()
+      FROM unnest(${g.ids.map(String)}::text[]::int[], ${g.patches}::text[]::jsonb[]) AS p(project_id, patch),
+        jsonb_populate_record(NULL::monitor_state, p.patch) AS r
+      WHERE s.project_id = p.project_id`;
+  }
+}
+
 export type SchedulerStatusRow = MonitorStateRow & Pick<Project, 'title' | 'url' | 'maintenance_mode'> & Pick<MonitoringSettingsRow, 'check_interval'>;
 
 export async function listMonitorStates(db: Db, projectId?: number): Promise<SchedulerStatusRow[]> {
