@@ -7,7 +7,13 @@ const checkTargetColumns = (db: Db) =>
     p.keyword_monitoring, p.keywords, p.keyword_alert_on_found`;
 
 export type DueProject = CheckTarget &
-  Pick<MonitoringSettingsRow, 'check_interval' | 'deep_check_cadence'> & { project_id: number; due_at: Date; cycle: number };
+  Pick<MonitoringSettingsRow, 'check_interval' | 'deep_check_cadence'> & {
+    project_id: number;
+    due_at: Date;
+    cycle: number;
+    /** Whether the project's last result was a failure (it may well take its whole budget again). */
+    last_failed: boolean;
+  };
 
 /**
  * Claims the projects due before `until`, moving their next due time one interval on, so two ticks
@@ -35,9 +41,10 @@ export async function claimDueProjects(db: Db, now: Date, until: Date, limit: nu
           claimed_until = ${until}
       FROM due, monitoring_settings m
       WHERE s.project_id = due.project_id AND m.project_id = due.project_id
-      RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle
+      RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle,
+        s.last_is_available IS FALSE AS last_failed
     )
-    SELECT c.project_id, c.due_at, c.cycle, m.check_interval, m.deep_check_cadence, ${checkTargetColumns(db)}
+    SELECT c.project_id, c.due_at, c.cycle, c.last_failed, m.check_interval, m.deep_check_cadence, ${checkTargetColumns(db)}
     FROM claimed c JOIN projects p ON p.id = c.project_id JOIN monitoring_settings m ON m.project_id = c.project_id
     ORDER BY c.due_at`;
 }
