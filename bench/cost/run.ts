@@ -114,12 +114,19 @@ const windowsPerMonth = (60 / A.batchWindowSeconds) * 60 * A.hoursPerMonth;
 /** The batched pipeline at `m` monitors, per 20 s window. */
 function shape(m: number) {
   const checksPerWindow = (m * A.batchWindowSeconds) / A.intervalSeconds;
-  const messages = Math.max(1, Math.ceil(checksPerWindow / A.checksPerMessage));
+  // The scheduler sends the projects whose last check failed in messages of their own (a
+  // never-answering target fails every time), so the hanging checks of a window share messages.
+  const failingPerWindow = A.hangingShare * checksPerWindow;
+  const failingMessages = failingPerWindow >= 1 ? Math.ceil(failingPerWindow / A.checksPerMessage) : 0;
+  const messages = Math.max(1, Math.ceil((checksPerWindow - failingPerWindow) / A.checksPerMessage) + failingMessages);
   const invocations = Math.ceil(messages / A.messagesPerInvocation);
   const checksPerInvocation = checksPerWindow / invocations;
   // An invocation waits its lead, spans the window's due times, and ends with its slowest check.
   const span = checksPerWindow > 1 ? A.batchWindowSeconds : 0;
-  const pHanging = 1 - (1 - A.hangingShare) ** checksPerInvocation;
+  // The share of invocations holding a hanging check: those that took a failing message (fewer than
+  // one per window at small counts: the chance that the window has a hanging check at all).
+  const holding = failingPerWindow >= 1 ? Math.min(invocations, failingMessages) : 1 - (1 - A.hangingShare) ** checksPerWindow;
+  const pHanging = holding / invocations;
   const tail = pHanging * M.hangingBudgetSeconds + (1 - pHanging) * M.slowestHealthyCheckSeconds;
   const checkerSeconds = A.leadSeconds + span + tail;
   const resultMessages = invocations * Math.max(Math.ceil(checksPerInvocation / A.resultsPerMessage), Math.ceil((span + tail) / A.resultFlushSeconds));
