@@ -2,7 +2,8 @@
 // Local runner and CLI: serve | migrate | invoke <function> <event.json> | apply <file> | export | import-kuma <kuma.db>
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError, type Config } from '../layers/config.ts';
-import { createApiHandler } from '../layers/endpoints/api.ts';
+import { createHttpHandler } from '../layers/endpoints/router.ts';
+import { apiRoutes } from '../layers/endpoints/routes/index.ts';
 import { createCheckerHandler } from '../layers/handlers/checker.ts';
 import { createDailyHandler } from '../layers/handlers/daily.ts';
 import { createMigrateHandler } from '../layers/handlers/migrate.ts';
@@ -28,7 +29,7 @@ ${kumaUsage}`;
 type Invocable = (ctx: LocalContext) => (event: never, context: Context) => Promise<unknown>;
 
 const functions: Record<string, Invocable> = {
-  api: (ctx) => createApiHandler(async () => ctx) as never,
+  api: (ctx) => createHttpHandler(async () => ctx, apiRoutes()) as never,
   tools: (ctx) => createToolsHandler(async () => ctx) as never,
   ws: (ctx) => createWsHandler(async () => ctx) as never,
   scheduler: (ctx) => createSchedulerHandler(async () => ctx) as never,

@@ -102,10 +102,8 @@ export const configSchema = z
     WS_ENDPOINT: optionalString,
     BLOB_BUCKET: optionalString,
     SES_FROM: optionalString,
-    /** The tools function (outside the VPC), invoked synchronously for the tools routes. */
-    TOOLS_FUNCTION_NAME: optionalString,
-    /** The browser container function, invoked synchronously to print PDF reports. */
-    BROWSER_FUNCTION_NAME: optionalString,
+    /** The tools function's queue (outside the VPC): the API's tools routes (services/queued-answers.ts). */
+    TOOLS_QUEUE_URL: optionalString,
   })
   .refine((c) => (c.METRICS_BASIC_AUTH_USER === undefined) === (c.METRICS_BASIC_AUTH_PASSWORD === undefined), {
     message: 'set both METRICS_BASIC_AUTH_USER and METRICS_BASIC_AUTH_PASSWORD, or neither',

@@ -53,9 +53,10 @@ export class Alarms extends Construct {
     );
   }
 
-  watchFunction(name: string, fn: lambda.IFunction): void {
+  /** Errors always; throttles where nothing else would see them (see the stack's list). */
+  watchFunction(name: string, fn: lambda.IFunction, opts: { throttles: boolean }): void {
     const period = Duration.minutes(5);
     this.add(`${name}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), `${name} function errors`);
-    this.add(`${name}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), `${name} function throttled`);
+    if (opts.throttles) this.add(`${name}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), `${name} function throttled`);
   }
 }

@@ -2,7 +2,6 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AccessLog } from './access-logs.ts';
 import type { QueueKey, QueueWithDlq } from './checks.ts';
@@ -10,16 +9,18 @@ import type { DeployConfig } from './config.ts';
 import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
+import { ANSWER_KEYS, PAGE_KEYS } from '../layers/services/queued-answers.ts';
 
 /** API Gateway's integration timeout for an HTTP API is 30 s (29 s for REST APIs): the API function stops first. */
 export const API_TIMEOUT_SECONDS = 29;
-/** The tools function answers the API's synchronous invocation well within the API's own timeout. */
+/** A tool ends within 20 s; the API waits 25 s for its answer (ANSWER_WAIT_MS). */
 export const TOOLS_TIMEOUT_SECONDS = 25;
 
 /**
  * HTTP API: every route goes to `functions/api.ts` (in the VPC), which checks the session (token
- * version, active account) on each. The tools routes probe arbitrary targets, so the API invokes
- * `functions/tools.ts`, outside the VPC, to run the probe.
+ * version, active account) on each. The tools routes probe arbitrary targets, so the API queues the
+ * probe for `functions/tools.ts`, outside the VPC, and reads its answer from the blob bucket (no
+ * Lambda interface endpoint: services/queued-answers.ts).
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -35,19 +36,22 @@ export class Api extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq>; browser: IFunction },
+    props: { config: DeployConfig; data: Data; queues: Record<QueueKey, QueueWithDlq> },
   ) {
     super(scope, id);
     const { config, data, queues } = props;
     this.toolsFunction = new HouseFunction(this, 'ToolsFunction', {
       entry: 'functions/tools.ts',
-      description: 'Ad-hoc probing tools (/api/v1/tools/*, invoked by the API)',
+      description: 'Ad-hoc probing tools (/api/v1/tools/*, queued by the API)',
       memorySize: 512,
-      // Invoked synchronously by the API, within its own 29 s: a tool's own timeouts end sooner (20 s at most).
+      // A tool's own timeouts end sooner (20 s at most); the API waits 25 s for the answer.
       timeout: Duration.seconds(TOOLS_TIMEOUT_SECONDS),
       logRetentionDays: config.logRetentionDays,
       ...forProbes(data, config),
-    });
+    })
+      // No batching window: the API is waiting.
+      .bindQueueConsumer(queues.tools.queue, { batchSize: 10 })
+      .bindBucket(data.blobBucket, 'write', ANSWER_KEYS);
 
     this.apiFunction = new HouseFunction(this, 'ApiFunction', {
       entry: 'functions/api.ts',
@@ -69,14 +73,14 @@ export class Api extends Construct {
       // for the result, then answers 202 and the results consumer finishes the job in the database.
       .bindQueueSender(queues.checks.queue, 'CHECK_QUEUE_URL')
       .bindQueueSender(queues.browser.queue, 'BROWSER_QUEUE_URL')
-      // The tools routes: the session is checked here, the probe runs outside the VPC.
-      .bindFunctionInvoke(this.toolsFunction, 'TOOLS_FUNCTION_NAME')
-      // GET .../reports/sla.pdf: the Chromium function prints the report page (a self-contained page
-      // with every request refused, bounded by the PDF job's own timeout) and returns the bytes.
-      .bindFunctionInvoke(props.browser, 'BROWSER_FUNCTION_NAME')
+      // The tools routes: the session is checked here, the probe runs outside the VPC (by the tools queue).
+      .bindQueueSender(queues.tools.queue, 'TOOLS_QUEUE_URL')
       // Screenshots are served from the blob bucket; subscribers decide whether a status push is sent.
+      // GET .../reports/sla.pdf: the API leaves the report page under answers/, the Chromium function
+      // (by the browser queue) prints it with every request refused and leaves the PDF there.
       .bindBucket(data.blobBucket, 'read')
       .bindTable(data.connectionsTable, 'read');
+    data.blobBucket.grantPut(this.apiFunction, PAGE_KEYS);
 
     if (config.prometheusMetrics) {
       // GET /metrics (layers/endpoints/routes/metrics.ts) answers a scraper with this token.

@@ -10,7 +10,7 @@ import { DATABASE_POOL_MAX, type Data } from './data.ts';
 import { HouseFunction } from './house-function.ts';
 import { forProbes, inVpc } from './placement.ts';
 
-export type QueueKey = 'checks' | 'browser' | 'results' | 'notifications';
+export type QueueKey = 'checks' | 'browser' | 'results' | 'notifications' | 'tools';
 
 export interface QueueWithDlq {
   queue: sqs.Queue;
@@ -28,6 +28,7 @@ export const RESULTS_BATCHING_WINDOW_SECONDS = 5;
 /**
  * The check pipeline: EventBridge -> scheduler -> check/browser queues -> checker/browser (outside
  * the VPC) -> results queue -> results (in the VPC) -> notifications queue -> notifier (outside).
+ * The tools queue takes the API's network tools to the tools function (lib/api.ts).
  * Every queue has a DLQ; every consumer reports partial batch failures.
  */
 export class Checks extends Construct {
@@ -58,6 +59,8 @@ export class Checks extends Construct {
       browser: Duration.seconds(120),
       results: Duration.seconds(60),
       notifications: Duration.seconds(60),
+      // The tools function (lib/api.ts): a tool ends within 20 s.
+      tools: Duration.seconds(25),
     };
     const makeQueue = (key: QueueKey, name: string): QueueWithDlq => {
       const dlq = new sqs.Queue(this, `${name}Dlq`, {
@@ -79,6 +82,7 @@ export class Checks extends Construct {
       browser: makeQueue('browser', 'Browser'),
       results: makeQueue('results', 'Results'),
       notifications: makeQueue('notifications', 'Notify'),
+      tools: makeQueue('tools', 'Tools'),
     };
     const q = this.queues;
 
@@ -105,8 +109,8 @@ export class Checks extends Construct {
       entry: 'functions/checker.ts',
       description: 'Probes targets (HTTP, SSL, DNS, TCP/UDP, content, headers, API)',
       timeout: timeouts.checks,
-      // Mostly waiting on sockets and due times; 256 MB is ~0.15 vCPU, many times what ~50 checks/s need.
-      memorySize: 256,
+      // Mostly waiting on sockets and due times: 128 MB (~0.07 vCPU) carries ~17 checks/s (bench/cost/checker.ts).
+      memorySize: config.checkerMemoryMb,
       reservedConcurrentExecutions: config.checkerConcurrency,
       logRetentionDays,
       ...forProbes(data, config),
@@ -134,6 +138,9 @@ export class Checks extends Construct {
       entry: 'functions/results.ts',
       description: 'Records results, evaluates alerts, writes the outbox',
       timeout: timeouts.results,
+      // Mostly waiting on the database: 256 MB costs the least per result (bench/cost/results.ts:
+      // 0.84 / 1.38 / 3.11 ms per result at 512 / 256 / 128 MB, ~0.2 ms of CPU each).
+      memorySize: 256,
       logRetentionDays,
       ...inVpc(data),
     })

@@ -65,6 +65,12 @@ export const deployConfigSchema = z
     hourlySchedule: z.string().default('cron(2 * * * ? *)'),
     /** Spec 6.2: ten HTTP checks and two browser checks at once. */
     checkerConcurrency: int(10, 2, 1000),
+    /**
+     * Checker memory, MB (Lambda's CPU share grows with it: 1,769 MB = one vCPU). One invocation runs the
+     * checks due over a few seconds, so the share must carry the check rate: bench/cost/checker.ts
+     * measured 128 MB keeping up with 1,000 monitors at 60 s (~4% of a core needed, 7.2% given).
+     */
+    checkerMemoryMb: int(128, 128, 10_240),
     /** About one per 60 monitors at a 60 s interval (a ~6 s deep check every 6th cycle); see the README. */
     browserConcurrency: int(2, 1, 100),
     /**

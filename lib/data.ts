@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
+import { ANSWERS_PREFIX } from '../layers/services/queued-answers.ts';
 
 export const DATABASE_NAME = 'pymonitor';
 const DATABASE_USER = 'pymonitor';
@@ -79,8 +80,8 @@ export class Data extends Construct {
       for (const [name, service] of [
         ['SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS],
         ['SecretsManagerEndpoint', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
-        // The tools routes: the in-VPC API invokes the tools function.
-        ['LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
+        // No Lambda endpoint: the API reaches the tools and browser functions by queue, their answers
+        // come back through S3 (services/queued-answers.ts).
       ] as const) {
         this.endpoints.push(this.vpc.addInterfaceEndpoint(name, { service, subnets: endpointSubnets, privateDnsEnabled: true }));
       }
@@ -166,7 +167,11 @@ export class Data extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      lifecycleRules: [{ prefix: 'screenshots/', expiration: Duration.days(config.screenshotRetentionDays) }],
+      lifecycleRules: [
+        { prefix: 'screenshots/', expiration: Duration.days(config.screenshotRetentionDays) },
+        // Tool answers and PDF reports are read within the request that asked for them.
+        { prefix: ANSWERS_PREFIX, expiration: Duration.days(1) },
+      ],
       removalPolicy: retain,
       autoDeleteObjects: !config.retainData,
     });

@@ -129,17 +129,12 @@ export class HouseFunction extends NodejsFunction {
     return this.setEnv('CONNECTIONS_TABLE', table.tableName);
   }
 
-  bindBucket(bucket: IBucket, access: 'read' | 'write' | 'readWrite'): this {
-    if (access === 'read') bucket.grantRead(this);
-    else if (access === 'write') bucket.grantPut(this);
-    else bucket.grantReadWrite(this);
+  /** `keys` narrows the grant to matching object keys (e.g. `answers/*`). */
+  bindBucket(bucket: IBucket, access: 'read' | 'write' | 'readWrite', keys?: string): this {
+    if (access === 'read') bucket.grantRead(this, keys);
+    else if (access === 'write') bucket.grantPut(this, keys);
+    else bucket.grantReadWrite(this, keys);
     return this.setEnv('BLOB_BUCKET', bucket.bucketName);
-  }
-
-  /** Invokes another function synchronously (the API's "check now" runs the checker outside the VPC). */
-  bindFunctionInvoke(fn: lambda.IFunction, envName: EnvName): this {
-    fn.grantInvoke(this);
-    return this.setEnv(envName, fn.functionName);
   }
 
   /** Posts to WebSocket connections through the stage's management API. */

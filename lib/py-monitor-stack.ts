@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ApiGatewayLogRole } from './access-logs.ts';
@@ -12,6 +13,7 @@ import { enableTracing } from './house-function.ts';
 import { Migrations } from './migrations.ts';
 import { Realtime } from './realtime.ts';
 import { Web } from './web.ts';
+import { PAGE_KEYS } from '../layers/services/queued-answers.ts';
 
 export interface PyMonitorStackProps extends StackProps {
   config: DeployConfig;
@@ -24,6 +26,8 @@ export const QUEUE_MAX_AGE: Record<QueueKey, Duration> = {
   browser: Duration.minutes(10),
   results: Duration.minutes(5),
   notifications: Duration.minutes(5),
+  // A tool request unanswered after 25 s is dropped by the tools function; a backlog means it is not running.
+  tools: Duration.minutes(5),
 };
 
 /** The whole deployment; each concern is one construct in lib/. */
@@ -51,7 +55,9 @@ export class PyMonitorStack extends Stack {
       wsStage: this.realtime.stage,
       mailFrom: alerts.fromAddress,
     });
-    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues, browser: this.checks.browser.fn });
+    this.api = new Api(this, 'Api', { config, data: this.data, queues: this.checks.queues });
+    // PDF reports: the browser function reads the page the API left and writes the answer (services/queued-answers.ts).
+    this.checks.browser.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.data.blobBucket.arnForObjects(PAGE_KEYS)] }));
     if (logRole) {
       this.realtime.stage.node.addDependency(logRole.account);
       this.api.stage.node.addDependency(logRole.account);
@@ -74,7 +80,7 @@ export class PyMonitorStack extends Stack {
     if (config.xrayTracing) enableTracing(this);
 
     this.alarms = new Alarms(this, 'Alarms', config);
-    const names: Record<QueueKey, string> = { checks: 'Check', browser: 'Browser', results: 'Results', notifications: 'Notify' };
+    const names: Record<QueueKey, string> = { checks: 'Check', browser: 'Browser', results: 'Results', notifications: 'Notify', tools: 'Tools' };
     for (const [key, { dlq }] of Object.entries(this.checks.queues) as [QueueKey, QueueWithDlq][]) {
       this.alarms.watchDeadLetterQueue(names[key], dlq);
     }
@@ -94,7 +100,14 @@ export class PyMonitorStack extends Stack {
       Daily: this.checks.daily,
       Migrate: this.migrations.fn,
     };
-    for (const [name, fn] of Object.entries(functions)) this.alarms.watchFunction(name, fn);
+    // Throttle alarms where a throttle is seen nowhere else: the reserved checker and browser, the
+    // synchronous API and WebSocket, and the scheduler (a throttled tick queues nothing). A throttled
+    // queue consumer shows in its queue's backlog alarm, a throttled daily run in the daily DLQ's; the
+    // migrator runs only during a deploy, which fails and rolls back with it (no alarms: each costs $0.10 a month).
+    const throttleAlarms = new Set(['Api', 'Ws', 'Scheduler', 'Checker', 'Browser']);
+    for (const [name, fn] of Object.entries(functions)) {
+      if (name !== 'Migrate') this.alarms.watchFunction(name, fn, { throttles: throttleAlarms.has(name) });
+    }
 
     new CfnOutput(this, 'DashboardUrl', { value: publicUrl });
     new CfnOutput(this, 'DistributionDomainName', {

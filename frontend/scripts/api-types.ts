@@ -152,7 +152,7 @@ async function loadDocument(url: string | undefined): Promise<OpenApiDocument> {
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return (await res.json()) as OpenApiDocument;
   }
-  const { apiRoutes } = await import('../../layers/endpoints/api.ts');
+  const { apiRoutes } = await import('../../layers/endpoints/routes/index.ts');
   const { buildOpenApi } = await import('../../layers/endpoints/openapi.ts');
   const { API_VERSION } = await import('../../layers/endpoints/routes/meta.ts');
   return buildOpenApi(apiRoutes(), API_VERSION) as OpenApiDocument;

@@ -1,6 +1,7 @@
 // Browser container Lambda (outside the VPC): the browser queue's consumer. Scheduled deep checks and
-// journeys, and the API's on-demand jobs (deep check now, screenshots, journey runs), all come by queue;
-// the API invokes it directly (`{ job }`) only to print a PDF report, and gets the bytes back.
+// journeys, the API's on-demand jobs (deep check now, screenshots, journey runs) and its PDF reports all
+// come by queue (a PDF's page and answer go through the blob bucket); a direct `{ job }` invocation (by
+// hand) answers with the result.
 // One Chromium pool per container; it launches on the first job and is reused while warm.
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
 import { createChromiumLauncher } from '../../layers/checks/browser/launcher.ts';

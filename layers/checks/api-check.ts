@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { probeHttp, type HttpProbeOptions } from './http.ts';
 import { JsonPathError, parseJsonPath, readJsonPath } from './json-path.ts';
 import { ASSERTION_OPERATORS, type AssertionOperator } from './schemas.ts';
+import { checkText } from './texts.ts';
 import type { ErrorKind } from './types.ts';
 
 export { ASSERTION_OPERATORS, type AssertionOperator };
@@ -76,7 +77,7 @@ export function evaluateAssertion(doc: unknown, a: Assertion): AssertionResult {
   try {
     read = readJsonPath(doc, parseJsonPath(a.path));
   } catch (err) {
-    const message = err instanceof JsonPathError ? `invalid path: ${err.message}` : 'invalid path';
+    const message = err instanceof JsonPathError ? checkText('api_path_invalid', { error: err.message }) : checkText('api_path_invalid_plain');
     return { ...base, actual: null, passed: false, message };
   }
   const actual = read.found ? read.value : null;
@@ -84,19 +85,19 @@ export function evaluateAssertion(doc: unknown, a: Assertion): AssertionResult {
   if (a.operator === 'exists') {
     const wantPresent = a.value !== false && a.value !== 'false';
     return read.found === wantPresent
-      ? res(true, wantPresent ? `${a.path} exists` : `${a.path} is absent`)
-      : res(false, wantPresent ? `${a.path} does not exist` : `${a.path} exists but should not`);
+      ? res(true, checkText(wantPresent ? 'api_exists' : 'api_absent', { path: a.path }))
+      : res(false, checkText(wantPresent ? 'api_missing' : 'api_exists_unwanted', { path: a.path }));
   }
-  if (!read.found) return res(false, `${a.path} does not exist`);
+  if (!read.found) return res(false, checkText('api_missing', { path: a.path }));
   switch (a.operator) {
     case 'equals':
       return sameValue(read.value, a.value)
-        ? res(true, `${a.path} equals ${show(a.value)}`)
-        : res(false, `${a.path} is ${show(read.value)}, expected ${show(a.value)}`);
+        ? res(true, checkText('api_equals', { path: a.path, value: show(a.value) }))
+        : res(false, checkText('api_is_expected', { path: a.path, actual: show(read.value), value: show(a.value) }));
     case 'not_equals':
       return !sameValue(read.value, a.value)
-        ? res(true, `${a.path} is ${show(read.value)}, not ${show(a.value)}`)
-        : res(false, `${a.path} equals ${show(a.value)}`);
+        ? res(true, checkText('api_is_not', { path: a.path, actual: show(read.value), value: show(a.value) }))
+        : res(false, checkText('api_equals', { path: a.path, value: show(a.value) }));
     case 'contains': {
       const v = read.value;
       let ok = false;
@@ -104,17 +105,18 @@ export function evaluateAssertion(doc: unknown, a: Assertion): AssertionResult {
       else if (Array.isArray(v)) ok = v.some((item) => sameValue(item, a.value));
       else if (typeof v === 'object' && v !== null) ok = typeof a.value === 'string' && Object.hasOwn(v, a.value);
       return ok
-        ? res(true, `${a.path} contains ${show(a.value)}`)
-        : res(false, `${a.path} (${show(v)}) does not contain ${show(a.value)}`);
+        ? res(true, checkText('api_contains', { path: a.path, value: show(a.value) }))
+        : res(false, checkText('api_not_contains', { path: a.path, actual: show(v), value: show(a.value) }));
     }
     case 'greater_than':
     case 'less_than': {
       const x = toNumber(read.value);
       const y = toNumber(a.value);
-      if (x === undefined || y === undefined) return res(false, `${a.path} cannot be compared as numbers (${show(read.value)} vs ${show(a.value)})`);
+      if (x === undefined || y === undefined) return res(false, checkText('api_not_numbers', { path: a.path, actual: show(read.value), value: show(a.value) }));
       const ok = a.operator === 'greater_than' ? x > y : x < y;
-      const word = a.operator === 'greater_than' ? 'greater' : 'less';
-      return ok ? res(true, `${a.path} (${x}) is ${word} than ${y}`) : res(false, `${a.path} (${x}) is not ${word} than ${y}`);
+      const greater = a.operator === 'greater_than';
+      const params = { path: a.path, actual: x, value: y };
+      return ok ? res(true, checkText(greater ? 'api_greater' : 'api_less', params)) : res(false, checkText(greater ? 'api_not_greater' : 'api_not_less', params));
     }
   }
 }
@@ -147,13 +149,13 @@ export async function probeApi(url: string, opts: ApiCheckOptions): Promise<ApiC
           expected: a.value ?? null,
           actual: null,
           passed: false,
-          message: 'the response is not valid JSON',
+          message: checkText('api_not_json'),
         }));
   }
   const failed = results.filter((r) => !r.passed);
   if (kind === null && failed.length > 0) {
     kind = 'assertion';
-    message = `${failed.length} of ${results.length} assertion(s) failed: ${failed[0]!.message}`;
+    message = checkText('api_failed', { failed: failed.length, total: results.length, first: failed[0]!.message });
   }
   return {
     url: res.url,

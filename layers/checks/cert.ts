@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
+import { checkText } from './texts.ts';
 import { daysUntil } from './types.ts';
 
 export interface CertificateSummary {
@@ -72,22 +73,22 @@ export function secureContextWith(extraCa: readonly string[] | undefined): tls.S
 export function describeTlsError(code: string | undefined, fallback: string): string {
   switch (code) {
     case 'CERT_HAS_EXPIRED':
-      return 'certificate has expired';
+      return checkText('cert_expired');
     case 'CERT_NOT_YET_VALID':
-      return 'certificate is not yet valid';
+      return checkText('cert_not_yet_valid');
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return 'self-signed certificate';
+      return checkText('cert_self_signed');
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_GET_ISSUER_CERT':
-      return 'certificate issuer is not trusted';
+      return checkText('cert_issuer_untrusted');
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return 'certificate does not match the host name';
+      return checkText('cert_host_mismatch');
     case 'CERT_REVOKED':
-      return 'certificate has been revoked';
+      return checkText('cert_revoked');
     default:
-      return code ? `${fallback} (${code})` : fallback;
+      return code ? checkText('os_error', { error: fallback, code }) : fallback;
   }
 }
 

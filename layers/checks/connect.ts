@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { describeTlsError, secureContextWith, summarizeCertificate, type CertificateSummary } from './cert.ts';
 import { bareHost, literalTarget, resolveTarget, type ResolvedTarget } from './resolve.ts';
+import { checkText } from './texts.ts';
 import { classifySocketError, errorCode, errorText, type Failure, type NetworkOptions } from './types.ts';
 
 // The SSRF-safe connection every outbound HTTP exchange uses (the HTTP probe, webhooks and the other
@@ -109,7 +110,7 @@ export function connectHop(url: URL, hop: Hop, opts: ConnectOptions, deadline: n
         if (!s.authorized) {
           const failure: Failure = {
             kind: 'tls',
-            message: `TLS certificate rejected: ${describeTlsError(authErr ?? undefined, authErr ?? 'not trusted')}`,
+            message: checkText('tls_rejected', { reason: describeTlsError(authErr ?? undefined, authErr ?? 'not trusted') }),
           };
           done(new ProbeFailure(failure), failure);
           return;
@@ -130,9 +131,9 @@ export function connectHop(url: URL, hop: Hop, opts: ConnectOptions, deadline: n
       const tlsPhase = url.protocol === 'https:' && hop.connectEnd !== undefined && hop.tlsEnd === undefined;
       const failure: Failure =
         tlsPhase && code !== 'ECONNRESET'
-          ? { kind: 'tls', message: `TLS handshake failed: ${describeTlsError(code, errorText(err))}` }
+          ? { kind: 'tls', message: checkText('tls_failed', { reason: describeTlsError(code, errorText(err)) }) }
           : tlsPhase
-            ? { kind: 'tls', message: 'TLS handshake failed: connection reset by the server' }
+            ? { kind: 'tls', message: checkText('tls_reset') }
             : classifySocketError(err);
       done(err, failure);
     });

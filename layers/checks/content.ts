@@ -1,4 +1,5 @@
 import { probeHttp, type HttpProbeOptions } from './http.ts';
+import { checkText } from './texts.ts';
 import type { ErrorKind } from './types.ts';
 
 export interface ContentProbeOptions extends Omit<HttpProbeOptions, 'captureBody'> {
@@ -33,7 +34,7 @@ export async function probeContent(url: string, expected: string, opts: ContentP
   let message = res.error_message;
   if (kind === null && !found) {
     kind = 'content_missing';
-    message = `expected content not found: ${JSON.stringify(expected.length > 100 ? `${expected.slice(0, 100)}…` : expected)}`;
+    message = checkText('content_not_found', { expected: JSON.stringify(expected.length > 100 ? `${expected.slice(0, 100)}…` : expected) });
   }
   return {
     url: res.url,

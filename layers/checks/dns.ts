@@ -4,6 +4,7 @@ import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decodeResponse, encodeQuery, type RecordType, type WireRecord, type WireResponse } from './dns-wire.ts';
+import { checkText } from './texts.ts';
 import { errorCode, errorText, roundMs, type ErrorKind } from './types.ts';
 
 export interface DnsProbeOptions {
@@ -88,18 +89,18 @@ function queryUdp(server: Server, packet: Buffer, id: number, timeoutMs: number)
       if (err) reject(err);
       else resolve(res!);
     };
-    const timer = setTimeout(() => finish(new QueryError(`no answer within ${Math.round(timeoutMs)} ms`, true)), timeoutMs);
+    const timer = setTimeout(() => finish(new QueryError(checkText('dns_query_timeout', { ms: Math.round(timeoutMs) }), true)), timeoutMs);
     socket.on('message', (msg) => {
       try {
         const res = decodeResponse(msg);
         if (res.id !== id) return; // a stray or spoofed datagram: keep waiting
         finish(null, res);
       } catch (err) {
-        finish(new QueryError(`malformed DNS answer: ${errorText(err)}`));
+        finish(new QueryError(checkText('dns_malformed', { error: errorText(err) })));
       }
     });
     socket.on('error', (err) =>
-      finish(new QueryError(errorCode(err) === 'ECONNREFUSED' ? 'resolver port unreachable' : errorText(err))),
+      finish(new QueryError(errorCode(err) === 'ECONNREFUSED' ? checkText('dns_port_unreachable') : errorText(err))),
     );
     socket.connect(server.port, server.address, () => {
       socket.send(packet, (err) => {
@@ -121,7 +122,7 @@ function queryTcp(server: Server, packet: Buffer, id: number, timeoutMs: number)
       if (err) reject(err);
       else resolve(res!);
     };
-    const timer = setTimeout(() => finish(new QueryError(`no TCP answer within ${Math.round(timeoutMs)} ms`, true)), timeoutMs);
+    const timer = setTimeout(() => finish(new QueryError(checkText('dns_tcp_timeout', { ms: Math.round(timeoutMs) }), true)), timeoutMs);
     socket.once('connect', () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(packet.length);
@@ -136,14 +137,14 @@ function queryTcp(server: Server, packet: Buffer, id: number, timeoutMs: number)
       if (all.length < want + 2) return;
       try {
         const res = decodeResponse(all.subarray(2, 2 + want));
-        if (res.id !== id) finish(new QueryError('DNS answer for another query'));
+        if (res.id !== id) finish(new QueryError(checkText('dns_wrong_id')));
         else finish(null, res);
       } catch (err) {
-        finish(new QueryError(`malformed DNS answer: ${errorText(err)}`));
+        finish(new QueryError(checkText('dns_malformed', { error: errorText(err) })));
       }
     });
     socket.on('error', (err) => finish(new QueryError(errorText(err))));
-    socket.on('end', () => finish(new QueryError('resolver closed the TCP connection')));
+    socket.on('end', () => finish(new QueryError(checkText('dns_tcp_closed'))));
   });
 }
 
@@ -195,9 +196,9 @@ export async function probeDns(domain: string, recordType: RecordType, opts: Dns
   const servers = (opts.dnsServers && opts.dnsServers.length > 0 ? opts.dnsServers : getServers())
     .map(parseServer)
     .filter((s): s is Server => s !== undefined);
-  if (servers.length === 0) return result({ error_kind: 'invalid', error_message: 'no usable DNS resolver configured' });
+  if (servers.length === 0) return result({ error_kind: 'invalid', error_message: checkText('dns_no_resolver') });
   if (name === '' || name.length > 253 || name.split('.').some((l) => l === '' || Buffer.byteLength(l) > 63)) {
-    return result({ error_kind: 'invalid', error_message: `not a valid domain name: ${domain}` });
+    return result({ error_kind: 'invalid', error_message: checkText('dns_bad_name', { domain }) });
   }
 
   const deadline = started + timeoutMs;
@@ -235,12 +236,15 @@ export async function probeDns(domain: string, recordType: RecordType, opts: Dns
       rcode: failedRcode.rcode,
       server: failedRcode.server,
       error_kind: 'dns',
-      error_message: `resolver ${failedRcode.server} answered ${failedRcode.rcode}${problems.length > 1 ? ` (${problems.join('; ')})` : ''}`,
+      error_message:
+        problems.length > 1
+          ? checkText('dns_server_rcode_more', { server: failedRcode.server, rcode: failedRcode.rcode, problems: problems.join('; ') })
+          : checkText('dns_server_rcode', { server: failedRcode.server, rcode: failedRcode.rcode }),
     });
   }
   return result({
     error_kind: allTimedOut ? 'timeout' : 'dns',
-    error_message: `no resolver answered (${problems.join('; ') || 'time budget exhausted'})`,
+    error_message: checkText('dns_no_answer', { problems: problems.join('; ') || checkText('dns_budget') }),
   });
 }
 
@@ -271,10 +275,10 @@ async function readAnswer(
 ): Promise<AnswerFields> {
   const base = { resolved: false, records: [] as DnsRecord[], ttl: null, dangling_cname: null };
   if (recordType === 'CNAME') {
-    if (first.rcode === 3) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'dns', error_message: `${name} does not exist (NXDOMAIN)` };
+    if (first.rcode === 3) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'dns', error_message: checkText('dns_nxdomain', { name }) };
     const records = first.answers.filter((a) => a.type === 'CNAME' && a.name.toLowerCase() === name).map(present);
-    if (first.rcode !== 0) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'dns', error_message: `resolver answered ${first.rcodeName}` };
-    if (records.length === 0) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'no_data', error_message: `${name} has no CNAME records` };
+    if (first.rcode !== 0) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'dns', error_message: checkText('dns_rcode', { rcode: first.rcodeName }) };
+    if (records.length === 0) return { ...base, rcode: first.rcodeName, cname_chain: [], error_kind: 'no_data', error_message: checkText('dns_no_records', { name, type: 'CNAME' }) };
     return { ...base, resolved: true, records, ttl: Math.min(...records.map((r) => r.ttl)), rcode: first.rcodeName, cname_chain: [], error_kind: null, error_message: null };
   }
   const chain: CnameLink[] = [];
@@ -300,18 +304,18 @@ async function readAnswer(
         ...fields,
         dangling_cname: { name: last.name, target: last.target },
         error_kind: 'dns',
-        error_message: `dangling CNAME: ${last.name} points to ${last.target}, which does not exist (NXDOMAIN); whoever registers that name can serve content for ${name}`,
+        error_message: checkText('dns_dangling', { alias: last.name, target: last.target, name }),
       };
     }
-    return { ...base, ...fields, error_kind: 'dns', error_message: `${name} does not exist (NXDOMAIN)` };
+    return { ...base, ...fields, error_kind: 'dns', error_message: checkText('dns_nxdomain', { name }) };
   }
   if (res.rcode === 2 || res.rcode === 5) {
-    return { ...base, ...fields, error_kind: 'dns', error_message: `resolver answered ${res.rcodeName} for ${end}, the end of the CNAME chain of ${name}` };
+    return { ...base, ...fields, error_kind: 'dns', error_message: checkText('dns_chain_rcode', { rcode: res.rcodeName, end, name }) };
   }
-  if (res.rcode !== 0) return { ...base, ...fields, error_kind: 'dns', error_message: `resolver answered ${res.rcodeName}` };
+  if (res.rcode !== 0) return { ...base, ...fields, error_kind: 'dns', error_message: checkText('dns_rcode', { rcode: res.rcodeName }) };
   const records = finals.map(present);
   if (records.length === 0) {
-    const message = last ? `${name} is an alias (CNAME) of ${end}, which has no ${recordType} records` : `${name} has no ${recordType} records`;
+    const message = last ? checkText('dns_alias_no_records', { name, end, type: recordType }) : checkText('dns_no_records', { name, type: recordType });
     return { ...base, ...fields, error_kind: 'no_data', error_message: message };
   }
   return { ...base, ...fields, resolved: true, records, ttl: Math.min(chainTtl, ...records.map((r) => r.ttl)), error_kind: null, error_message: null };

@@ -6,6 +6,7 @@ import shippedBootstrap from './data/rdap-dns.json' with { type: 'json' };
 import { probeHttp } from './http.ts';
 import { readRdapAnswer, readWhoisAnswer } from './registry-answer.ts';
 import { resolveTarget } from './resolve.ts';
+import { checkText } from './texts.ts';
 import { classifySocketError, daysUntil, errorText, roundMs, type ErrorKind, type NetworkOptions, type ProbeCache } from './types.ts';
 
 export const DEFAULT_RDAP_BOOTSTRAP_URL = 'https://data.iana.org/rdap/dns.json';
@@ -145,15 +146,15 @@ async function fetchRdap(url: string, opts: DomainProbeOptions, firstHopTrusted:
     });
     const location = res.status_code !== null && REDIRECTS.has(res.status_code) ? res.headers.location : undefined;
     if (!location) return { res, url: current };
-    if (hop >= MAX_RDAP_REDIRECTS) return { res: { ...res, is_available: false, error_kind: 'protocol' as const, error_message: `more than ${MAX_RDAP_REDIRECTS} redirects` }, url: current };
+    if (hop >= MAX_RDAP_REDIRECTS) return { res: { ...res, is_available: false, error_kind: 'protocol' as const, error_message: checkText('rdap_redirects', { max: MAX_RDAP_REDIRECTS }) }, url: current };
     let next: URL;
     try {
       next = new URL(location, current);
     } catch {
-      return { res: { ...res, is_available: false, error_kind: 'protocol' as const, error_message: `invalid redirect location ${location}` }, url: current };
+      return { res: { ...res, is_available: false, error_kind: 'protocol' as const, error_message: checkText('rdap_bad_redirect', { location }) }, url: current };
     }
     if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-      return { res: { ...res, is_available: false, error_kind: 'blocked' as const, error_message: `redirect to ${next.protocol} refused` }, url: current };
+      return { res: { ...res, is_available: false, error_kind: 'blocked' as const, error_message: checkText('rdap_redirect_refused', { scheme: next.protocol }) }, url: current };
     }
     current = next.href;
   }
@@ -162,23 +163,23 @@ async function fetchRdap(url: string, opts: DomainProbeOptions, firstHopTrusted:
 async function queryRdap(domain: string, opts: DomainProbeOptions): Promise<Attempt> {
   const { bootstrap, source } = await loadRdapBootstrap(opts.rdapBootstrapUrl, { timeoutMs: opts.timeoutMs ?? 10_000 });
   const base = rdapBaseFor(domain, bootstrap);
-  if (!base) return { ok: false, kind: 'no_data', message: `no RDAP service for ${domain}` };
+  if (!base) return { ok: false, kind: 'no_data', message: checkText('rdap_no_service', { domain }) };
   const first = `${base}domain/${encodeURIComponent(domain)}`;
   const { res, url } = await fetchRdap(first, opts, opts.rdapBootstrapUrl !== undefined && source === 'remote');
-  if (res.status_code === 404) return { ok: false, kind: 'no_data', message: `${domain} is not registered (RDAP 404)` };
+  if (res.status_code === 404) return { ok: false, kind: 'no_data', message: checkText('rdap_not_registered', { domain }) };
   if (!res.is_available || res.body === undefined) {
-    return { ok: false, kind: res.error_kind ?? 'network', message: `RDAP ${url}: ${res.error_message ?? 'no answer'}` };
+    return { ok: false, kind: res.error_kind ?? 'network', message: checkText('rdap_error', { url, error: res.error_message ?? checkText('rdap_no_answer') }) };
   }
   let doc: unknown;
   try {
     doc = JSON.parse(res.body);
   } catch {
-    return { ok: false, kind: 'protocol', message: `RDAP ${url}: answer is not JSON` };
+    return { ok: false, kind: 'protocol', message: checkText('rdap_not_json', { url }) };
   }
   const facts = readRdapAnswer(doc, domain);
-  if (!facts.ok) return { ok: false, kind: 'protocol', message: `RDAP ${url}: ${facts.reason}` };
+  if (!facts.ok) return { ok: false, kind: 'protocol', message: checkText('rdap_error', { url, error: facts.reason }) };
   if (!facts.expires) {
-    return { ok: false, kind: 'no_data', message: `RDAP ${url}: ${facts.expiryProblem ?? 'no expiration event'}` };
+    return { ok: false, kind: 'no_data', message: checkText('rdap_error', { url, error: facts.expiryProblem ?? checkText('rdap_no_expiry') }) };
   }
   return { ok: true, answer: { expires: facts.expires, registered: facts.registered, registrar: facts.registrar, server: url } };
 }
@@ -206,7 +207,7 @@ async function whoisQuery(
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const policy = trusted ? { ...opts, allowPrivateTargets: true } : opts;
   const target = await resolveTarget(server.host, policy, timeoutMs);
-  if (!target.ok) return { ok: false, kind: target.failure.kind, message: `WHOIS ${server.host}: ${target.failure.message}` };
+  if (!target.ok) return { ok: false, kind: target.failure.kind, message: checkText('whois_error', { server: server.host, error: target.failure.message }) };
   return new Promise((resolve) => {
     const socket = net.connect({ host: target.address, port: server.port });
     const chunks: Buffer[] = [];
@@ -217,7 +218,7 @@ async function whoisQuery(
       resolve(r);
     };
     const timer = setTimeout(
-      () => finish(size > 0 ? { ok: true, text: Buffer.concat(chunks).toString('utf8') } : { ok: false, kind: 'timeout', message: `WHOIS ${server.host}: no answer within ${timeoutMs} ms` }),
+      () => finish(size > 0 ? { ok: true, text: Buffer.concat(chunks).toString('utf8') } : { ok: false, kind: 'timeout', message: checkText('whois_timeout', { server: server.host, ms: timeoutMs }) }),
       timeoutMs,
     );
     socket.once('connect', () => socket.write(`${query}\r\n`));
@@ -229,14 +230,14 @@ async function whoisQuery(
     socket.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
     socket.on('error', (err) => {
       const f = classifySocketError(err);
-      finish({ ok: false, kind: f.kind, message: `WHOIS ${server.host}: ${f.message}` });
+      finish({ ok: false, kind: f.kind, message: checkText('whois_error', { server: server.host, error: f.message }) });
     });
   });
 }
 
 async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Attempt> {
   const first = parseHostPort(opts.whoisServer ?? IANA_WHOIS);
-  if (!first) return { ok: false, kind: 'invalid', message: `bad WHOIS server: ${opts.whoisServer}` };
+  if (!first) return { ok: false, kind: 'invalid', message: checkText('whois_bad_server', { server: String(opts.whoisServer) }) };
   let server = first;
   let trusted = true;
   const seen = new Set<string>();
@@ -258,7 +259,7 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
     // The first answer that is not an IANA referral is the registry's; later ones are registrars'.
     const facts = readWhoisAnswer(res.text, domain, registryAnswered ? 'registrar' : 'registry');
     if (!facts.referralOnly) registryAnswered = true;
-    if (facts.notFound) return { ok: false, kind: 'no_data', message: `${domain} is not registered (WHOIS ${server.host})` };
+    if (facts.notFound) return { ok: false, kind: 'no_data', message: checkText('whois_not_registered', { domain, server: server.host }) };
     // The registry's date is authoritative; a registrar's answer only fills gaps.
     if (!expires && facts.expires) {
       expires = facts.expires;
@@ -277,8 +278,8 @@ async function queryWhois(domain: string, opts: DomainProbeOptions): Promise<Att
   if (expires && answeredBy) {
     return { ok: true, answer: { expires, registered: registered ?? null, registrar: registrar ?? null, server: `whois://${answeredBy}` } };
   }
-  if (problems.length > 0) return { ok: false, kind: 'no_data', message: `no expiry date taken: ${problems.join('; ')}` };
-  return lastError ? { ok: false, ...lastError } : { ok: false, kind: 'no_data', message: `WHOIS gave no expiry date for ${domain}` };
+  if (problems.length > 0) return { ok: false, kind: 'no_data', message: checkText('whois_no_date_taken', { problems: problems.join('; ') }) };
+  return lastError ? { ok: false, ...lastError } : { ok: false, kind: 'no_data', message: checkText('whois_no_date', { domain }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,7 +334,7 @@ export async function probeDomain(input: string, opts: DomainProbeOptions): Prom
     error_message: null,
     checked_at: now.toISOString(),
   };
-  if (!domain) return { ...base, error_kind: 'invalid', error_message: `not a registrable domain name: ${input}` };
+  if (!domain) return { ...base, error_kind: 'invalid', error_message: checkText('domain_bad_name', { domain: input }) };
 
   const fromAnswer = (a: CachedAnswer, cached: boolean): DomainResult => {
     const days = daysUntil(new Date(a.expires_at), now);

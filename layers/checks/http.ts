@@ -1,6 +1,8 @@
 import { decodeBody, DEFAULT_MAX_BODY_BYTES } from './body.ts';
 import { connectHop, now, ProbeFailure, type Hop, type TlsSummary } from './connect.ts';
 import { ResponseParser, serializeRequest } from './http1.ts';
+import { inStatusRanges, statusRanges } from './status-codes.ts';
+import { checkText } from './texts.ts';
 import { classifySocketError, errorText, roundMs, type ErrorKind, type Failure, type NetworkOptions } from './types.ts';
 
 export interface HttpProbeOptions extends NetworkOptions {
@@ -11,8 +13,11 @@ export interface HttpProbeOptions extends NetworkOptions {
   timeoutMs?: number;
   /** A response slower than this is a failure (`too_slow`), as the project's `time_limit`. */
   timeLimitMs?: number;
-  /** Accepted final statuses; default any 2xx or 3xx. */
-  expectedStatus?: number | number[];
+  /**
+   * Accepted final statuses: a code, or a list of codes and ranges ("200-299", "404", as a project's
+   * `accepted_status_codes`); default any 2xx or 3xx.
+   */
+  expectedStatus?: number | readonly (number | string)[];
   followRedirects?: boolean;
   maxRedirects?: number;
   /** Extra attempts after a failure (not after `blocked` or `invalid`). */
@@ -134,13 +139,13 @@ function fetchHop(
       if (err instanceof ProbeFailure) return err.failure;
       if (timedOut) {
         const ms = timeoutOf(opts);
-        if (hop.dnsEnd === undefined) return { kind: 'dns', message: `DNS lookup of ${url.hostname} timed out` };
+        if (hop.dnsEnd === undefined) return { kind: 'dns', message: checkText('dns_timeout', { host: url.hostname }) };
         if (hop.connectEnd === undefined || (url.protocol === 'https:' && hop.tlsEnd === undefined)) {
-          return { kind: 'connect_timeout', message: `could not connect to ${url.host} within ${ms} ms` };
+          return { kind: 'connect_timeout', message: checkText('http_connect_timeout', { host: url.host, ms }) };
         }
         return {
           kind: 'timeout',
-          message: hop.headersAt === undefined ? `no response within ${ms} ms` : `response body not complete within ${ms} ms`,
+          message: hop.headersAt === undefined ? checkText('http_no_response', { ms }) : checkText('http_body_timeout', { ms }),
         };
       }
       return classifySocketError(err);
@@ -213,20 +218,20 @@ function fetchHop(
       });
       socket.on('error', (socketErr) => finish(socketErr));
       socket.on('close', () => {
-        if (!parser.done) finish(new ProbeFailure({ kind: 'reset', message: 'the connection closed before the response was complete' }));
+        if (!parser.done) finish(new ProbeFailure({ kind: 'reset', message: checkText('http_closed_early') }));
       });
       socket.write(request);
     });
   });
 }
 
-function statusAccepted(status: number, expected: number | number[] | undefined): boolean {
+function statusAccepted(status: number, expected: HttpProbeOptions['expectedStatus']): boolean {
   if (expected === undefined) return status >= 200 && status < 400;
-  return Array.isArray(expected) ? expected.includes(status) : status === expected;
+  return typeof expected === 'number' ? status === expected : inStatusRanges(status, statusRanges(expected));
 }
 
-const describeExpected = (expected: number | number[] | undefined) =>
-  expected === undefined ? '2xx or 3xx' : Array.isArray(expected) ? expected.join(', ') : String(expected);
+const describeExpected = (expected: HttpProbeOptions['expectedStatus']) =>
+  expected === undefined ? checkText('http_2xx_3xx') : typeof expected === 'number' ? String(expected) : expected.join(', ');
 
 function emptyTimings(): HttpTimings {
   return { dns: 0, connect: 0, tls: 0, ttfb: 0, transfer: 0, total: 0 };
@@ -297,20 +302,20 @@ async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
           status_code: res.status,
           headers: res.headers,
           error_kind: 'http_status',
-          error_message: `too many redirects (more than ${maxRedirects})`,
+          error_message: checkText('http_too_many_redirects', { max: maxRedirects }),
         });
       }
       let next: URL;
       try {
         next = new URL(res.location, current);
       } catch {
-        return result({ status_code: res.status, error_kind: 'protocol', error_message: `invalid redirect location: ${res.location}` });
+        return result({ status_code: res.status, error_kind: 'protocol', error_message: checkText('http_bad_redirect', { location: res.location }) });
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         return result({
           status_code: res.status,
           error_kind: 'blocked',
-          error_message: `redirect to a ${next.protocol.replace(/:$/, '')} URL is not allowed`,
+          error_message: checkText('http_redirect_scheme', { scheme: next.protocol.replace(/:$/, '') }),
         });
       }
       redirects.push({ url: next.href, status_code: res.status });
@@ -344,16 +349,16 @@ async function attempt(url: URL, opts: HttpProbeOptions): Promise<HttpResult> {
         base.body = decoded.text;
         base.body_truncated = decoded.truncated || res.wireTruncated;
       } catch (err) {
-        return result({ ...base, error_kind: 'protocol', error_message: `could not decode the response body: ${errorText(err)}` });
+        return result({ ...base, error_kind: 'protocol', error_message: checkText('http_decode', { error: errorText(err) }) });
       }
     }
     const out = result(base);
     if (!statusAccepted(res.status, opts.expectedStatus)) {
       out.error_kind = 'http_status';
-      out.error_message = `unexpected status ${res.status} (expected ${describeExpected(opts.expectedStatus)})`;
+      out.error_message = checkText('http_status', { status: res.status, expected: describeExpected(opts.expectedStatus) });
     } else if (opts.timeLimitMs !== undefined && out.response_time > opts.timeLimitMs) {
       out.error_kind = 'too_slow';
-      out.error_message = `response time ${Math.round(out.response_time)} ms exceeded the limit of ${opts.timeLimitMs} ms`;
+      out.error_message = checkText('http_too_slow', { ms: Math.round(out.response_time), limit: opts.timeLimitMs });
     } else {
       out.is_available = true;
     }
@@ -422,7 +427,9 @@ export async function probeHttp(rawUrl: string, opts: HttpProbeOptions): Promise
     last.attempts = i + 1;
     if (cut && (last.error_kind === 'timeout' || last.error_kind === 'connect_timeout')) {
       last.error_kind = 'timeout';
-      last.error_message = `timed out after ${formatSeconds(opts.budgetMs ?? 0)} s (the check's time budget, ${last.attempts} ${last.attempts === 1 ? 'try' : 'tries'})`;
+      last.error_message = last.attempts === 1
+        ? checkText('http_budget_one', { seconds: formatSeconds(opts.budgetMs ?? 0) })
+        : checkText('http_budget_many', { seconds: formatSeconds(opts.budgetMs ?? 0), tries: last.attempts });
       break;
     }
     if (last.is_available || (last.error_kind !== null && NO_RETRY.has(last.error_kind))) break;

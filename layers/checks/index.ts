@@ -8,6 +8,7 @@ import { toolSchemas, ToolInputError, TOOL_NAMES, type ToolName } from './schema
 import { probeSecurityHeaders, type SecurityHeadersResult } from './security-headers.ts';
 import { probeSsl, type SslResult } from './ssl.ts';
 import { probeTcp, type TcpResult } from './tcp.ts';
+import { checkText } from './texts.ts';
 import type { ProbeCache } from './types.ts';
 import { probeUdp, type UdpResult } from './udp.ts';
 
@@ -62,7 +63,7 @@ function parse<S extends z.ZodType>(name: ToolName, schema: S, input: unknown): 
   const r = schema.safeParse(input);
   if (!r.success) {
     const errors = r.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-    throw new ToolInputError(`invalid ${name} tool input: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+    throw new ToolInputError(checkText('tool_input_invalid', { tool: name, errors: errors.map((e) => `${e.field}: ${e.message}`).join('; ') }), errors);
   }
   return r.data;
 }
@@ -72,7 +73,7 @@ function parse<S extends z.ZodType>(name: ToolName, schema: S, input: unknown): 
  * which the API maps to 400) and returns the probe's JSON result. A failing target is a result, not a throw.
  */
 export async function runTool(name: string, input: unknown, env: ToolEnv): Promise<ToolResult> {
-  if (!isToolName(name)) throw new ToolInputError(`unknown tool: ${name}`, [{ field: 'tool', message: `must be one of ${TOOL_NAMES.join(', ')}` }]);
+  if (!isToolName(name)) throw new ToolInputError(checkText('tool_unknown', { name }), [{ field: 'tool', message: checkText('tool_one_of', { names: TOOL_NAMES.join(', ') }) }]);
   const net = { allowPrivateTargets: env.allowPrivateTargets, dnsServers: env.dnsServers };
   const ca = env.extraCa;
   switch (name) {

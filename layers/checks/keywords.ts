@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { extractText } from './content-change.ts';
+import { checkText } from './texts.ts';
 
 /** `keywords` as stored: a JSON array of strings (spec 4.13), or already an array. */
 export const keywordsSchema = z
@@ -13,7 +14,7 @@ export const keywordsSchema = z
       } catch {
         // fall through to the issue below
       }
-      ctx.addIssue({ code: 'custom', message: 'keywords must be a JSON array of strings, e.g. ["sale","sold out"]' });
+      ctx.addIssue({ code: 'custom', message: checkText('keywords_format') });
       return z.NEVER;
     }),
   ])
@@ -38,7 +39,7 @@ export function checkKeywords(html: string, rawKeywords: readonly string[] | str
   const parsed = keywordsSchema.safeParse(rawKeywords);
   if (!parsed.success) {
     // Stored settings should have been validated; a bad value must not raise false alerts.
-    const message = `invalid keywords: ${parsed.error.issues[0]?.message ?? 'not a JSON array of strings'}`;
+    const message = checkText('keywords_invalid', { error: parsed.error.issues[0]?.message ?? checkText('keywords_not_array') });
     return { keywords: [], found: [], missing: [], alert_on_found: alertOnFound, should_alert: false, message };
   }
   const keywords = parsed.data;
@@ -53,6 +54,6 @@ export function checkKeywords(html: string, rawKeywords: readonly string[] | str
     missing,
     alert_on_found: alertOnFound,
     should_alert: keywords.length > 0 && should,
-    message: !should || keywords.length === 0 ? null : alertOnFound ? `keyword(s) found: ${found.join(', ')}` : `keyword(s) missing: ${missing.join(', ')}`,
+    message: !should || keywords.length === 0 ? null : alertOnFound ? checkText('keywords_found', { keywords: found.join(', ') }) : checkText('keywords_missing', { keywords: missing.join(', ') }),
   };
 }

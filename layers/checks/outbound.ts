@@ -1,5 +1,6 @@
 import type { ConnectOptions } from './connect.ts';
 import { probeHttp } from './http.ts';
+import { checkText } from './texts.ts';
 import type { Failure } from './types.ts';
 
 // One outbound HTTP client for requests to user-given URLs (webhooks and the other notification
@@ -39,7 +40,7 @@ export async function sendRequest(url: string, req: OutboundRequest, net: Connec
     ...(req.userAgent ? { userAgent: req.userAgent } : {}),
   });
   if (r.status_code === null) {
-    return { ok: false, failure: { kind: r.error_kind ?? 'network', message: r.error_message ?? 'request failed' }, response_time: r.response_time };
+    return { ok: false, failure: { kind: r.error_kind ?? 'network', message: r.error_message ?? checkText('request_failed') }, response_time: r.response_time };
   }
   return { ok: true, status: r.status_code, headers: r.headers, body: r.body ?? '', response_time: r.response_time };
 }

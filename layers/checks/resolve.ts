@@ -1,6 +1,7 @@
 import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
 import { checkAddress } from './ssrf.ts';
+import { checkText } from './texts.ts';
 import { errorCode, type Failure, type NetworkOptions } from './types.ts';
 
 export type ResolvedTarget =
@@ -39,7 +40,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
 async function lookupAll(host: string, net: NetworkOptions, timeoutMs: number): Promise<string[] | Failure> {
   const noAnswer = (code?: string): Failure => ({
     kind: 'dns',
-    message: `could not resolve host ${host}${code ? ` (${code})` : ''}`,
+    message: code ? checkText('resolve_failed_code', { host, code }) : checkText('resolve_failed', { host }),
   });
   try {
     if (net.dnsServers && net.dnsServers.length > 0) {
@@ -48,16 +49,16 @@ async function lookupAll(host: string, net: NetworkOptions, timeoutMs: number): 
         Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]),
         timeoutMs,
       );
-      if (settled === 'timeout') return { kind: 'dns', message: `DNS lookup of ${host} timed out after ${timeoutMs} ms` };
+      if (settled === 'timeout') return { kind: 'dns', message: checkText('dns_timeout_after', { host, ms: timeoutMs }) };
       const addrs = settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
       if (addrs.length > 0) return addrs;
       const firstErr = settled.find((s) => s.status === 'rejected');
       const code = firstErr && firstErr.status === 'rejected' ? errorCode(firstErr.reason) : undefined;
-      if (code === 'ETIMEOUT') return { kind: 'dns', message: `DNS lookup of ${host} timed out` };
+      if (code === 'ETIMEOUT') return { kind: 'dns', message: checkText('dns_timeout', { host }) };
       return noAnswer(code);
     }
     const res = await withTimeout(dnsPromises.lookup(host, { all: true }), timeoutMs);
-    if (res === 'timeout') return { kind: 'dns', message: `DNS lookup of ${host} timed out after ${timeoutMs} ms` };
+    if (res === 'timeout') return { kind: 'dns', message: checkText('dns_timeout_after', { host, ms: timeoutMs }) };
     return res.length > 0 ? res.map((r) => r.address) : noAnswer();
   } catch (err) {
     return noAnswer(errorCode(err));
@@ -70,7 +71,7 @@ async function lookupAll(host: string, net: NetworkOptions, timeoutMs: number): 
  */
 export async function resolveTarget(rawHost: string, net: NetworkOptions, timeoutMs: number): Promise<ResolvedTarget> {
   const host = bareHost(rawHost);
-  if (host === '') return { ok: false, failure: { kind: 'invalid', message: 'a host is required' } };
+  if (host === '') return { ok: false, failure: { kind: 'invalid', message: checkText('host_required') } };
   const addresses = isIP(host) ? [host] : await lookupAll(host, net, timeoutMs);
   if (!Array.isArray(addresses)) return { ok: false, failure: addresses };
   return chooseAddress(host, addresses, net);
@@ -92,5 +93,5 @@ function chooseAddress(host: string, addresses: string[], net: NetworkOptions): 
     if (verdict.ok) return { ok: true, address, family: isIP(address) === 6 ? 6 : 4, addresses };
     refused ??= verdict.reason;
   }
-  return { ok: false, failure: { kind: 'blocked', message: refused ?? `target address not allowed: ${host}` } };
+  return { ok: false, failure: { kind: 'blocked', message: refused ?? checkText('target_not_allowed', { host }) } };
 }

@@ -1,4 +1,5 @@
 import { probeHttp, type HttpProbeOptions } from './http.ts';
+import { findingText, type FindingCode, type TextParams } from './texts.ts';
 import type { ErrorKind } from './types.ts';
 
 /**
@@ -23,6 +24,10 @@ export type FindingSeverity = 'info' | 'warning' | 'critical';
 export interface HeaderFinding {
   header: SecurityHeaderName;
   severity: FindingSeverity;
+  /** Stable across languages: `api.finding.<code>` in the catalogs, filled from `params`. */
+  code: FindingCode;
+  params: TextParams;
+  /** The English text (texts.ts); the API answers it in the reader's language. */
   message: string;
 }
 
@@ -62,7 +67,7 @@ export interface ResponseContext {
   certificateValid: boolean;
 }
 
-type Finding = [FindingSeverity, string];
+type Finding = [FindingSeverity, FindingCode, TextParams?];
 type Verdict = { score: number; findings: Finding[] };
 
 // ---- Content-Security-Policy (Observatory's CSP test) ------------------------------------------
@@ -94,7 +99,7 @@ type ParsedPolicy = { ok: true; directives: Map<string, string[]> } | { ok: fals
 function parsePolicy(text: string): ParsedPolicy {
   const directives = new Map<string, string[]>();
   const policy = text.replace(/[\r\n]/g, '').trim();
-  if (policy.length < 6) return { ok: false, reason: `policy ${JSON.stringify(policy)} is not a policy` };
+  if (policy.length < 6) return { ok: false, reason: findingText('csp_not_a_policy', { policy: JSON.stringify(policy) }) };
   for (const part of policy.split(';')) {
     const [rawName, ...sources] = part.trim().split(/\s+/);
     if (!rawName) continue;
@@ -102,14 +107,14 @@ function parsePolicy(text: string): ParsedPolicy {
     if (directives.has(name)) {
       // Browsers use the first and ignore the rest, which hides a mistake: Observatory calls it invalid.
       if (DUPLICATES_ALLOWED.has(name)) continue;
-      return { ok: false, reason: `directive ${name} appears twice` };
+      return { ok: false, reason: findingText('csp_directive_twice', { directive: name }) };
     }
     const values = sources.map((v) => v.toLowerCase());
     directives.set(name, values.length === 0 && name.endsWith('-src') ? ["'none'"] : values);
   }
   const script = directives.get('script-src') ?? directives.get('default-src') ?? [];
   if (script.includes("'strict-dynamic'") && !script.some(isNonceOrHash)) {
-    return { ok: false, reason: "'strict-dynamic' without a nonce or hash allows no script at all (host sources and 'unsafe-inline' are ignored)" };
+    return { ok: false, reason: findingText('csp_strict_dynamic') };
   }
   return { ok: true, directives };
 }
@@ -163,7 +168,7 @@ function analyseCsp(value: string | undefined, https: boolean): CspAnalysis {
   const bad = parsed.find((p): p is { ok: false; reason: string } => !p.ok);
   if (bad) return { valid: false, invalidReason: bad.reason, traits: null, policies: texts.length };
   const all = parsed.map((p) => policyTraits((p as { ok: true; directives: Map<string, string[]> }).directives, https));
-  if (all.length === 0) return { valid: false, invalidReason: 'empty policy', traits: null, policies: 0 };
+  if (all.length === 0) return { valid: false, invalidReason: findingText('csp_empty'), traits: null, policies: 0 };
   const every = (k: keyof PolicyTraits) => all.every((t) => t[k]);
   const some = (k: keyof PolicyTraits) => all.some((t) => t[k]);
   return {
@@ -200,7 +205,7 @@ export const CSP_POINTS = {
 
 function evaluateCsp(value: string, https: boolean): Verdict {
   const csp = analyseCsp(value, https);
-  if (!csp.valid || !csp.traits) return { score: CSP_POINTS.invalid, findings: [['critical', `invalid policy, so it earns nothing: ${csp.invalidReason}`]] };
+  if (!csp.valid || !csp.traits) return { score: CSP_POINTS.invalid, findings: [['critical', 'csp_invalid', { reason: csp.invalidReason ?? '' }]] };
   const t = csp.traits;
   const findings: Finding[] = [];
   let score: number = CSP_POINTS.no_unsafe;
@@ -208,52 +213,52 @@ function evaluateCsp(value: string, https: boolean): Verdict {
     score = Math.min(score, points);
     findings.push(finding);
   };
-  if (t.noScriptRestriction) cap(CSP_POINTS.unsafe_inline, ['warning', 'no default-src or script-src: the policy does not restrict scripts at all']);
-  else if (t.unsafeInline) cap(CSP_POINTS.unsafe_inline, ['warning', "script-src allows 'unsafe-inline', data: or a wildcard or scheme-only source (*, https:, https://*): an injected script would run"]);
-  if (t.unsafeObjects) cap(CSP_POINTS.unsafe_inline, ['warning', 'object-src (or its default-src) is missing or allows any source: plugins can load from anywhere']);
-  if (t.insecureActive) cap(CSP_POINTS.insecure_scheme_active, ['warning', 'an HTTPS page allows scripts or other active content over http:']);
-  if (t.unsafeEval) cap(CSP_POINTS.unsafe_eval, ['warning', "'unsafe-eval' allows eval() and similar"]);
-  if (t.insecurePassive) cap(CSP_POINTS.insecure_scheme_passive, ['warning', 'an HTTPS page allows images or media over http:']);
-  if (t.unsafeInlineStyle) cap(CSP_POINTS.unsafe_inline_style_only, ['info', "style-src allows 'unsafe-inline', data: or a broad source"]);
+  if (t.noScriptRestriction) cap(CSP_POINTS.unsafe_inline, ['warning', 'csp_no_script_rule']);
+  else if (t.unsafeInline) cap(CSP_POINTS.unsafe_inline, ['warning', 'csp_unsafe_inline']);
+  if (t.unsafeObjects) cap(CSP_POINTS.unsafe_inline, ['warning', 'csp_unsafe_objects']);
+  if (t.insecureActive) cap(CSP_POINTS.insecure_scheme_active, ['warning', 'csp_insecure_active']);
+  if (t.unsafeEval) cap(CSP_POINTS.unsafe_eval, ['warning', 'csp_unsafe_eval']);
+  if (t.insecurePassive) cap(CSP_POINTS.insecure_scheme_passive, ['warning', 'csp_insecure_passive']);
+  if (t.unsafeInlineStyle) cap(CSP_POINTS.unsafe_inline_style_only, ['info', 'csp_inline_style']);
   if (score === CSP_POINTS.no_unsafe && t.objectsNotNone && !t.unsafeObjects) {
     score -= 2;
-    findings.push(['info', "object-src is not 'none' (nor is default-src): set object-src 'none' unless the site embeds plugins"]);
+    findings.push(['info', 'csp_object']);
   }
-  if (csp.policies > 1) findings.push(['info', `${csp.policies} policies are enforced together: a weakness counts only when every policy has it`]);
+  if (csp.policies > 1) findings.push(['info', 'csp_policies', { count: csp.policies }]);
   return { score, findings };
 }
 
 // ---- Strict-Transport-Security (RFC 6797 6.1) ---------------------------------------------------
 
 function evaluateHsts(value: string, context: ResponseContext): Verdict {
-  if (!context.https) return { score: 0, findings: [['critical', 'sent over plain HTTP, where browsers ignore it: HSTS only counts on an HTTPS response']] };
-  if (!context.certificateValid) return { score: 0, findings: [['critical', 'the certificate is not valid, so browsers ignore HSTS from this response']] };
+  if (!context.https) return { score: 0, findings: [['critical', 'hsts_plain']] };
+  if (!context.certificateValid) return { score: 0, findings: [['critical', 'hsts_cert']] };
   // Two headers joined by a comma (or a comma inside one) make the value invalid.
-  if (value.includes(',')) return { score: 0, findings: [['critical', 'the header is set more than once (values joined by a comma): invalid, browsers may ignore it']] };
+  if (value.includes(',')) return { score: 0, findings: [['critical', 'hsts_twice']] };
   const directives = new Map<string, string | null>();
   for (const part of value.split(';')) {
     const t = part.trim();
     if (t === '') continue;
     const eq = t.indexOf('=');
     const name = (eq < 0 ? t : t.slice(0, eq)).trim().toLowerCase();
-    if (directives.has(name)) return { score: 0, findings: [['critical', `directive ${name} appears twice: invalid`]] };
+    if (directives.has(name)) return { score: 0, findings: [['critical', 'hsts_directive_twice', { directive: name }]] };
     directives.set(name, eq < 0 ? null : t.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
   }
   const maxAge = directives.get('max-age');
   if (maxAge === undefined || maxAge === null || !/^\d{1,12}$/.test(maxAge)) {
-    return { score: 0, findings: [['critical', 'max-age is missing or not a number, so the header is ignored']] };
+    return { score: 0, findings: [['critical', 'hsts_max_age_missing']] };
   }
   const seconds = Number(maxAge);
-  if (seconds === 0) return { score: 0, findings: [['critical', 'max-age=0 turns HSTS off']] };
+  if (seconds === 0) return { score: 0, findings: [['critical', 'hsts_off']] };
   const findings: Finding[] = [];
   let score = 15;
   if (seconds < HSTS_MIN_SECONDS) {
     score = 7;
-    findings.push(['warning', `max-age is ${seconds} s; use at least ${HSTS_MIN_SECONDS} (six months)`]);
+    findings.push(['warning', 'hsts_short', { seconds, min: HSTS_MIN_SECONDS }]);
   }
   if (directives.has('includesubdomains')) score += 5;
-  else findings.push(['warning', 'includeSubDomains is missing: subdomains can still be reached over plain HTTP']);
-  if (!directives.has('preload')) findings.push(['info', 'not marked preload']);
+  else findings.push(['warning', 'hsts_subdomains']);
+  if (!directives.has('preload')) findings.push(['info', 'hsts_preload']);
   return { score, findings };
 }
 
@@ -263,17 +268,17 @@ function evaluateFraming(xfo: string | undefined, csp: string | undefined): Verd
   const traits = csp ? analyseCsp(csp, true).traits : null;
   if (traits?.hasFrameAncestors) {
     // Browsers ignore X-Frame-Options when an enforced policy has frame-ancestors (CSP3).
-    const superseded: Finding[] = xfo ? [['info', 'X-Frame-Options is ignored: CSP frame-ancestors takes precedence']] : [];
-    if (traits.antiClickjacking) return { present: xfo !== undefined, score: 15, findings: [['info', 'CSP frame-ancestors restricts framing'], ...superseded] };
-    return { present: xfo !== undefined, score: 0, findings: [['warning', 'CSP frame-ancestors allows any origin (*, or a scheme): no clickjacking protection'], ...superseded] };
+    const superseded: Finding[] = xfo ? [['info', 'xfo_superseded']] : [];
+    if (traits.antiClickjacking) return { present: xfo !== undefined, score: 15, findings: [['info', 'csp_frame_ok'], ...superseded] };
+    return { present: xfo !== undefined, score: 0, findings: [['warning', 'csp_frame_any'], ...superseded] };
   }
   if (xfo === undefined) return { present: false, ...MISSING_VERDICT('x-frame-options') };
   const values = [...new Set(xfo.split(',').map((v) => v.trim().toUpperCase()))];
-  if (values.length > 1) return { present: true, score: 0, findings: [['warning', `conflicting values ${JSON.stringify(xfo)}: browsers ignore the header`]] };
+  if (values.length > 1) return { present: true, score: 0, findings: [['warning', 'xfo_conflict', { value: JSON.stringify(xfo) }]] };
   const v = values[0] ?? '';
   if (v === 'DENY' || v === 'SAMEORIGIN') return { present: true, score: 15, findings: [] };
-  if (v.startsWith('ALLOW-FROM')) return { present: true, score: 5, findings: [['warning', 'ALLOW-FROM is obsolete and ignored by modern browsers; use CSP frame-ancestors']] };
-  return { present: true, score: 0, findings: [['warning', `invalid value ${JSON.stringify(xfo)}: use DENY or SAMEORIGIN`]] };
+  if (v.startsWith('ALLOW-FROM')) return { present: true, score: 5, findings: [['warning', 'xfo_allow_from']] };
+  return { present: true, score: 0, findings: [['warning', 'xfo_invalid', { value: JSON.stringify(xfo) }]] };
 }
 
 const MISSING_VERDICT = (name: SecurityHeaderName): Verdict => ({ score: 0, findings: [MISSING[name]] });
@@ -286,7 +291,7 @@ const evaluators: Record<Exclude<SecurityHeaderName, 'x-frame-options'>, Evaluat
   'x-content-type-options': (value) =>
     value.trim().toLowerCase() === 'nosniff'
       ? { score: 15, findings: [] }
-      : { score: 0, findings: [['warning', `invalid value ${JSON.stringify(value)}: the only valid value is nosniff`]] },
+      : { score: 0, findings: [['warning', 'xcto_invalid', { value: JSON.stringify(value) }]] },
   'referrer-policy': (value) => {
     // Browsers use the last value they understand.
     const known = value
@@ -294,28 +299,28 @@ const evaluators: Record<Exclude<SecurityHeaderName, 'x-frame-options'>, Evaluat
       .map((v) => v.trim().toLowerCase())
       .filter((v) => REFERRER_SCORES[v] !== undefined);
     const last = known[known.length - 1];
-    if (last === undefined) return { score: 0, findings: [['warning', `invalid value ${JSON.stringify(value)}`]] };
+    if (last === undefined) return { score: 0, findings: [['warning', 'value_invalid', { value: JSON.stringify(value) }]] };
     const score = REFERRER_SCORES[last] ?? 0;
-    if (last === 'unsafe-url') return { score, findings: [['warning', 'unsafe-url sends the full URL, path and query included, to every site']] };
-    if (score < 10) return { score, findings: [['info', `${last} leaks more than strict-origin-when-cross-origin`]] };
+    if (last === 'unsafe-url') return { score, findings: [['warning', 'referrer_unsafe_url']] };
+    if (score < 10) return { score, findings: [['info', 'referrer_leaks', { policy: last }]] };
     return { score, findings: [] };
   },
   'permissions-policy': (value) => {
-    if (value.trim() === '') return { score: 5, findings: [['warning', 'empty policy restricts nothing']] };
+    if (value.trim() === '') return { score: 5, findings: [['warning', 'permissions_empty']] };
     const open = POWERFUL_FEATURES.filter((f) => new RegExp(`(^|[,\\s])${f}\\s*=\\s*(\\*|\\(\\s*\\*\\s*\\))`, 'i').test(value));
-    if (open.length > 0) return { score: 6, findings: [['warning', `powerful features open to every origin: ${open.join(', ')}`]] };
+    if (open.length > 0) return { score: 6, findings: [['warning', 'permissions_open', { features: open.join(', ') }]] };
     return { score: 10, findings: [] };
   },
   'x-xss-protection': (value) => {
     const v = value.trim().toLowerCase().replace(/\s+/g, '');
     if (v === '0') return { score: 5, findings: [] };
     if (v.startsWith('1;mode=block')) {
-      return { score: 3, findings: [['info', 'X-XSS-Protection is deprecated; its filter caused leaks. Send "0" and rely on CSP']] };
+      return { score: 3, findings: [['info', 'xxss_deprecated']] };
     }
     if (v.startsWith('1')) {
-      return { score: 2, findings: [['warning', 'X-XSS-Protection: 1 without mode=block can be abused; send "0" and rely on CSP']] };
+      return { score: 2, findings: [['warning', 'xxss_no_block']] };
     }
-    return { score: 0, findings: [['warning', `invalid value ${JSON.stringify(value)}`]] };
+    return { score: 0, findings: [['warning', 'value_invalid', { value: JSON.stringify(value) }]] };
   },
 };
 
@@ -330,14 +335,14 @@ const REFERRER_SCORES: Record<string, number> = {
   'unsafe-url': 2,
 };
 
-const MISSING: Record<SecurityHeaderName, [FindingSeverity, string]> = {
-  'content-security-policy': ['critical', 'missing: no Content-Security-Policy restricts scripts and other resources'],
-  'strict-transport-security': ['critical', 'missing: browsers may connect over plain HTTP'],
-  'x-content-type-options': ['warning', 'missing: set nosniff to stop MIME-type sniffing'],
-  'x-frame-options': ['warning', 'missing: the page can be framed (clickjacking); set DENY/SAMEORIGIN or CSP frame-ancestors'],
-  'referrer-policy': ['info', 'missing: browsers default to strict-origin-when-cross-origin, but say so explicitly'],
-  'permissions-policy': ['info', 'missing: browser features (camera, geolocation, ...) are not restricted'],
-  'x-xss-protection': ['info', 'missing: modern browsers ignore it, but send "0" to switch off the legacy filter in old ones'],
+const MISSING: Record<SecurityHeaderName, Finding> = {
+  'content-security-policy': ['critical', 'csp_missing'],
+  'strict-transport-security': ['critical', 'hsts_missing'],
+  'x-content-type-options': ['warning', 'xcto_missing'],
+  'x-frame-options': ['warning', 'xfo_missing'],
+  'referrer-policy': ['info', 'referrer_missing'],
+  'permissions-policy': ['info', 'permissions_missing'],
+  'x-xss-protection': ['info', 'xxss_missing'],
 };
 
 function gradeOf(score: number): SecurityHeadersReport['grade'] {
@@ -375,7 +380,7 @@ export function evaluateSecurityHeaders(
     } else if (value === undefined) {
       verdict = MISSING_VERDICT(name);
       if (name === 'content-security-policy' && headers['content-security-policy-report-only']) {
-        verdict.findings.push(['warning', 'only Content-Security-Policy-Report-Only is set: it reports but enforces nothing']);
+        verdict.findings.push(['warning', 'csp_report_only']);
       }
     } else {
       verdict = evaluators[name](value, context);
@@ -385,7 +390,7 @@ export function evaluateSecurityHeaders(
       value: value ?? null,
       score: Math.min(max, Math.max(0, verdict.score)),
       max_score: max,
-      findings: verdict.findings.map(([severity, message]) => ({ header: name, severity, message })),
+      findings: verdict.findings.map(([severity, code, params = {}]) => ({ header: name, severity, code, params, message: findingText(code, params) })),
     };
     out[name] = evaluation;
     all.push(...evaluation.findings);

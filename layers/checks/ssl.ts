@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { analyseChain, describeTlsError, displayName, secureContextWith, type ChainAnalysis, type ChainCertificate } from './cert.ts';
 import { bareHost, resolveTarget } from './resolve.ts';
+import { checkText } from './texts.ts';
 import { classifySocketError, daysUntil, errorCode, errorText, roundMs, type ErrorKind, type NetworkOptions } from './types.ts';
 
 export interface SslProbeOptions extends NetworkOptions {
@@ -65,7 +66,12 @@ export interface SslResult {
 export type ChainProblem = 'missing_intermediate' | 'untrusted_issuer' | 'untrusted_root' | 'self_signed' | 'expired_intermediate' | 'intermediate_not_yet_valid';
 
 const ISSUER_NOT_FOUND = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
-const describe = (c: ChainCertificate) => (c.position === 'leaf' ? 'certificate' : `${c.position} certificate "${c.subject}"`);
+const describe = (c: ChainCertificate) =>
+  c.position === 'leaf'
+    ? checkText('cert_word')
+    : c.position === 'root'
+      ? checkText('cert_root', { subject: c.subject })
+      : checkText('cert_intermediate', { subject: c.subject });
 
 /** Why a chain is not valid, in words and as a class; null when nothing is wrong with it. */
 function judgeChain(
@@ -79,29 +85,32 @@ function judgeChain(
   const early = counted.find((c) => new Date(c.valid_from).getTime() > now.getTime());
   const dateReason = (c: ChainCertificate, what: 'expired' | 'not yet valid') =>
     c.position === 'leaf'
-      ? { reason: what === 'expired' ? 'certificate has expired' : 'certificate is not yet valid', problem: null }
+      ? { reason: what === 'expired' ? checkText('cert_expired') : checkText('cert_not_yet_valid'), problem: null }
       : {
-          reason: what === 'expired' ? `${describe(c)} expired on ${c.expires_at.slice(0, 10)}` : `${describe(c)} is not valid before ${c.valid_from.slice(0, 10)}`,
+          reason:
+            what === 'expired'
+              ? checkText('cert_chain_expired', { certificate: describe(c), date: c.expires_at.slice(0, 10) })
+              : checkText('cert_chain_early', { certificate: describe(c), date: c.valid_from.slice(0, 10) }),
           problem: what === 'expired' ? ('expired_intermediate' as const) : ('intermediate_not_yet_valid' as const),
         };
   if (!authorized) {
     if (authErr === 'CERT_HAS_EXPIRED' && expired) return dateReason(expired, 'expired');
     if (authErr === 'CERT_NOT_YET_VALID' && early) return dateReason(early, 'not yet valid');
-    if (authErr === 'DEPTH_ZERO_SELF_SIGNED_CERT') return { reason: 'self-signed certificate', problem: 'self_signed' };
+    if (authErr === 'DEPTH_ZERO_SELF_SIGNED_CERT') return { reason: checkText('cert_self_signed'), problem: 'self_signed' };
     if (authErr === 'SELF_SIGNED_CERT_IN_CHAIN' || (chain?.endsAtUntrustedRoot && authErr && ISSUER_NOT_FOUND.has(authErr))) {
       const root = chain?.path.at(-1)?.subject ?? 'unknown';
-      return { reason: `certificate issuer is not trusted: the chain ends at root "${root}", which is not a trusted CA`, problem: 'untrusted_root' };
+      return { reason: checkText('cert_untrusted_root', { root }), problem: 'untrusted_root' };
     }
     if (authErr && ISSUER_NOT_FOUND.has(authErr) && chain) {
       // Public CAs never sign leaves with their roots, and their leaves say where the issuer is published:
       // a leaf alone with that pointer is a server that forgot its intermediate.
       if (chain.leafOnly && chain.issuerFetchable) {
         return {
-          reason: `the server did not send its intermediate certificate (issuer "${chain.lastIssuer}"): browsers may fetch it, most other clients fail`,
+          reason: checkText('cert_missing_intermediate', { issuer: chain.lastIssuer }),
           problem: 'missing_intermediate',
         };
       }
-      return { reason: `certificate issuer "${chain.lastIssuer}" is not trusted`, problem: 'untrusted_issuer' };
+      return { reason: checkText('cert_issuer_named_untrusted', { issuer: chain.lastIssuer }), problem: 'untrusted_issuer' };
     }
     return { reason: describeTlsError(authErr ?? undefined, authErr ?? 'not trusted'), problem: null };
   }
@@ -167,7 +176,7 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
     error_kind: kind,
     error_message: message,
   });
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return failed('invalid', 'port must be 1-65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return failed('invalid', checkText('port_range'));
   const target = await resolveTarget(name, opts, timeoutMs);
   if (!target.ok) return failed(target.failure.kind, target.failure.message);
 
@@ -189,7 +198,7 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
     const timer = setTimeout(
       () =>
         finish(
-          failed(connected ? 'tls' : 'connect_timeout', connected ? `TLS handshake not complete within ${timeoutMs} ms` : `could not connect within ${timeoutMs} ms`, target.address),
+          failed(connected ? 'tls' : 'connect_timeout', connected ? checkText('tls_not_complete', { ms: timeoutMs }) : checkText('connect_not_within', { ms: timeoutMs }), target.address),
         ),
       Math.max(1, timeoutMs - (performance.now() - started)),
     );
@@ -199,7 +208,7 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
     socket.once('error', (err) => {
       const f = classifySocketError(err);
       if (connected && f.kind !== 'refused') {
-        finish(failed('tls', `TLS handshake failed: ${describeTlsError(errorCode(err), errorText(err))}`, target.address));
+        finish(failed('tls', checkText('tls_failed', { reason: describeTlsError(errorCode(err), errorText(err)) }), target.address));
       } else {
         finish(failed(f.kind, f.message, target.address));
       }
@@ -209,7 +218,7 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
       const now = opts.now ?? new Date();
       const authErr = socket.authorizationError ? String(socket.authorizationError) : null;
       if (!cert || Object.keys(cert).length === 0) {
-        finish(failed('tls', 'the server sent no certificate', target.address));
+        finish(failed('tls', checkText('cert_none'), target.address));
         return;
       }
       const validFrom = new Date(cert.valid_from);
@@ -223,7 +232,7 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
       const judged = judgeChain(socket.authorized, authErr, chain, counted, now);
       const reason = judged?.reason ?? null;
       const warning = days <= warningDays;
-      const which = earliest && earliest.position !== 'leaf' ? describe(earliest) : 'certificate';
+      const which = earliest && earliest.position !== 'leaf' ? describe(earliest) : checkText('cert_word');
       finish({
         ...base,
         resolved_ip: target.address,
@@ -251,11 +260,11 @@ export async function probeSsl(host: string, opts: SslProbeOptions): Promise<Ssl
         warning_message: !warning
           ? null
           : days < 0
-            ? `${which} expired ${-days} day(s) ago`
-            : `${which} expires in ${days} day(s) (warning at ${warningDays})`,
+            ? checkText('cert_expired_ago', { certificate: which, days: -days })
+            : checkText('cert_expires_in', { certificate: which, days, warning: warningDays }),
         response_time: roundMs(performance.now() - started),
         error_kind: reason === null ? null : 'tls',
-        error_message: reason === null ? null : `certificate is not valid: ${reason}`,
+        error_message: reason === null ? null : checkText('cert_invalid', { reason }),
       });
     });
   });

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { checkText } from './texts.ts';
 
 // Targets are user input. Every probe checks the address it is about to connect to (after DNS and
 // after each redirect) with `checkAddress`; forms check URLs syntactically with `validateTargetUrl`.
@@ -213,7 +214,7 @@ export function checkAddress(address: string, policy: TargetPolicy): AddressChec
   return { ok: false, category, reason: blockedMessage(address) };
 }
 
-export const blockedMessage = (address: string) => `target address not allowed: ${address}`;
+export const blockedMessage = (address: string) => checkText('target_not_allowed', { host: address });
 
 // Names that only ever point inside the operator's network.
 const INTERNAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
@@ -225,19 +226,19 @@ export type TargetValidation = { ok: true } | { ok: false; reason: string };
 /** Syntactic host check for forms (no DNS): literal IPs by policy, obviously internal names refused. */
 export function validateTargetHost(rawHost: string, policy: TargetPolicy): TargetValidation {
   const host = rawHost.trim().toLowerCase().replace(/\.$/, '');
-  if (host === '') return { ok: false, reason: 'a host is required' };
+  if (host === '') return { ok: false, reason: checkText('host_required') };
   const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (isIP(literal) || isIP(literal.split('%')[0] ?? '')) {
     const verdict = checkAddress(literal, policy);
     return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
   }
-  if (METADATA_NAMES.has(host)) return { ok: false, reason: `target host not allowed: ${host}` };
+  if (METADATA_NAMES.has(host)) return { ok: false, reason: checkText('target_host_not_allowed', { host }) };
   if (!/^[a-z0-9_.-]+$/.test(host) || host.split('.').some((l) => l === '' || l.length > 63)) {
-    return { ok: false, reason: `invalid host name: ${rawHost}` };
+    return { ok: false, reason: checkText('host_name_invalid', { host: rawHost }) };
   }
   if (!policy.allowPrivateTargets) {
     if (INTERNAL_NAMES.has(host) || INTERNAL_SUFFIXES.some((s) => host.endsWith(s)) || !host.includes('.')) {
-      return { ok: false, reason: `target host not allowed: ${host}` };
+      return { ok: false, reason: checkText('target_host_not_allowed', { host }) };
     }
   }
   return { ok: true };
@@ -249,11 +250,11 @@ export function validateTargetUrl(url: string, policy: TargetPolicy): TargetVali
   try {
     parsed = new URL(url);
   } catch {
-    return { ok: false, reason: 'not a valid URL' };
+    return { ok: false, reason: checkText('url_invalid') };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { ok: false, reason: `only http and https URLs are allowed, not ${parsed.protocol.replace(/:$/, '')}` };
+    return { ok: false, reason: checkText('url_scheme', { scheme: parsed.protocol.replace(/:$/, '') }) };
   }
-  if (parsed.hostname === '') return { ok: false, reason: 'the URL has no host' };
+  if (parsed.hostname === '') return { ok: false, reason: checkText('url_no_host') };
   return validateTargetHost(parsed.hostname, policy);
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { resolveTarget } from './resolve.ts';
+import { checkText } from './texts.ts';
 import { classifySocketError, roundMs, type ErrorKind, type NetworkOptions } from './types.ts';
 
 export interface TcpProbeOptions extends NetworkOptions {
@@ -29,7 +30,7 @@ export async function probeTcp(host: string, port: number, opts: TcpProbeOptions
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const base = { host, port, checked_at: new Date().toISOString() };
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return { ...base, resolved_ip: null, is_open: false, state: 'error', response_time: 0, error_kind: 'invalid', error_message: 'port must be 1-65535' };
+    return { ...base, resolved_ip: null, is_open: false, state: 'error', response_time: 0, error_kind: 'invalid', error_message: checkText('port_range') };
   }
   const target = await resolveTarget(host, opts, timeoutMs);
   if (!target.ok) {
@@ -60,13 +61,13 @@ export async function probeTcp(host: string, port: number, opts: TcpProbeOptions
       });
     };
     const timer = setTimeout(
-      () => finish('filtered', 'connect_timeout', `no answer from ${target.address}:${port} within ${timeoutMs} ms`),
+      () => finish('filtered', 'connect_timeout', checkText('tcp_no_answer', { address: target.address, port, ms: timeoutMs })),
       remaining,
     );
     socket.once('connect', () => finish('open', null, null));
     socket.once('error', (err) => {
       const f = classifySocketError(err);
-      finish(f.kind === 'refused' ? 'closed' : 'error', f.kind, f.kind === 'refused' ? `port ${port} is closed (connection refused)` : f.message);
+      finish(f.kind === 'refused' ? 'closed' : 'error', f.kind, f.kind === 'refused' ? checkText('tcp_closed', { port }) : f.message);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { TargetPolicy } from './ssrf.ts';
+import { checkText } from './texts.ts';
 
 /**
  * Why a check failed. The spec's classes plus a few the wire forces on us:
@@ -65,27 +66,27 @@ export function classifySocketError(err: unknown): Failure {
   const code = errorCode(err);
   switch (code) {
     case 'ECONNREFUSED':
-      return { kind: 'refused', message: 'connection refused' };
+      return { kind: 'refused', message: checkText('refused') };
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return { kind: 'reset', message: `connection closed by the server (${code})` };
+      return { kind: 'reset', message: checkText('reset', { code }) };
     case 'UND_ERR_INVALID_ARG':
     case 'ERR_INVALID_ARG_VALUE':
     case 'ERR_INVALID_HTTP_TOKEN':
     case 'ERR_INVALID_CHAR':
-      return { kind: 'invalid', message: `invalid request: ${errorText(err)}` };
+      return { kind: 'invalid', message: checkText('invalid_request', { error: errorText(err) }) };
     case 'ETIMEDOUT':
-      return { kind: 'connect_timeout', message: 'connection timed out' };
+      return { kind: 'connect_timeout', message: checkText('connect_timed_out') };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
-      return { kind: 'network', message: `host unreachable (${code})` };
+      return { kind: 'network', message: checkText('unreachable', { code }) };
     default:
       if (code?.startsWith('HPE_') || (err instanceof Error && err.name === 'HTTPParserError') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
-        return { kind: 'protocol', message: `malformed HTTP response: ${errorText(err)}` };
+        return { kind: 'protocol', message: checkText('malformed_http', { error: errorText(err) }) };
       }
-      return { kind: 'network', message: code ? `${errorText(err)} (${code})` : errorText(err) };
+      return { kind: 'network', message: code ? checkText('os_error', { error: errorText(err), code }) : errorText(err) };
   }
 }

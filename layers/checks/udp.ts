@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { resolveTarget } from './resolve.ts';
+import { checkText } from './texts.ts';
 import { errorCode, errorText, roundMs, type ErrorKind, type NetworkOptions } from './types.ts';
 
 export interface UdpProbeOptions extends NetworkOptions {
@@ -48,7 +49,7 @@ export async function probeUdp(host: string, port: number, opts: UdpProbeOptions
     error_kind: kind,
     error_message: message,
   });
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return fail('invalid', 'port must be 1-65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return fail('invalid', checkText('port_range'));
   const target = await resolveTarget(host, opts, timeoutMs);
   if (!target.ok) return fail(target.failure.kind, target.failure.message);
   const remaining = Math.max(1, timeoutMs - (performance.now() - started));
@@ -78,7 +79,7 @@ export async function probeUdp(host: string, port: number, opts: UdpProbeOptions
     socket.on('message', (msg) => finish(outcome('open', msg.length, null, null)));
     socket.on('error', (err) => {
       if (errorCode(err) === 'ECONNREFUSED') {
-        finish(outcome('closed', null, 'refused', `port ${port} is closed (ICMP port unreachable)`));
+        finish(outcome('closed', null, 'refused', checkText('udp_closed', { port })));
       } else {
         finish(fail('network', errorText(err), target.address));
       }
@@ -91,12 +92,12 @@ export async function probeUdp(host: string, port: number, opts: UdpProbeOptions
       }
       socket.send(Buffer.from(opts.payload ?? '', 'utf8'), (err) => {
         if (err) {
-          if (errorCode(err) === 'ECONNREFUSED') finish(outcome('closed', null, 'refused', `port ${port} is closed (ICMP port unreachable)`));
+          if (errorCode(err) === 'ECONNREFUSED') finish(outcome('closed', null, 'refused', checkText('udp_closed', { port })));
           else finish(fail('network', errorText(err), target.address));
           return;
         }
         timer = setTimeout(
-          () => finish(outcome('open|filtered', null, null, `no reply within ${timeoutMs} ms: the port is open or filtered`)),
+          () => finish(outcome('open|filtered', null, null, checkText('udp_open_filtered', { ms: timeoutMs }))),
           remaining,
         );
       });

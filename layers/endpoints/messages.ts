@@ -46,6 +46,27 @@ function fill(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (m, name: string) => values[name] ?? m);
 }
 
+/**
+ * A placeholder's value in `lang`: a word of the zod messages, or a message of its own (the probes nest
+ * them: "TLS handshake failed: {reason}", "no resolver answered ({problems})" with "; "-joined parts).
+ */
+function value(text: string, lang: Language): string {
+  const w = word(text, lang);
+  if (w !== text) return w;
+  return text
+    .split('; ')
+    .map((part) => translateMessage(part, lang))
+    .join('; ');
+}
+
+/** The catalog's text for `key` in `lang`, filled from `params` (values translated when they are messages); undefined without the key. */
+export function renderMessage(key: string, params: Record<string, unknown>, lang: Language): string | undefined {
+  const text = catalogs[lang][key];
+  if (text === undefined) return undefined;
+  const values = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, lang === 'en' ? String(v) : value(String(v), lang)]));
+  return fill(text, values);
+}
+
 /** One message in `lang`; "field: message" keeps the field and translates the message. */
 export function translateMessage(message: string, lang: Language): string {
   if (lang === 'en' || message === '') return message;
@@ -54,9 +75,10 @@ export function translateMessage(message: string, lang: Language): string {
     const m = t.regex.exec(message);
     const text = m ? target[t.key] : undefined;
     if (!m || text === undefined) continue;
-    return fill(text, Object.fromEntries(t.names.map((n, i) => [n, word(m[i + 1]!, lang)])));
+    return fill(text, Object.fromEntries(t.names.map((n, i) => [n, value(m[i + 1]!, lang)])));
   }
-  const prefixed = /^([\w.[\]-]+): (.+)$/s.exec(message);
+  // "field: message", or a resolver's "127.0.0.1:53: message"
+  const prefixed = /^([\w.[\]:-]+): (.+)$/s.exec(message);
   if (prefixed) {
     const rest = translateMessage(prefixed[2]!, lang);
     if (rest !== prefixed[2]) return `${prefixed[1]}: ${rest}`;

@@ -74,6 +74,9 @@ export const monitoringSettingsShape = z.object({
   ssl_warning_days: z.number().int(),
   domain_warning_days: z.number().int(),
   deep_check_cadence: z.enum(deepCheckCadences).describe('how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off'),
+  accepted_status_codes: z
+    .array(z.string())
+    .describe('final status codes (after redirects) that count as up: codes ("301") and ranges ("200-299"); default ["200-399"]'),
   webhook_secret: z.string().describe('HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project'),
   updated_at: z.date(),
 });
@@ -108,7 +111,7 @@ export const checkTargetShape = projectShape
     keywords: true,
     keyword_alert_on_found: true,
   })
-  .extend(monitoringSettingsShape.pick({ timeout: true, retry_count: true }).shape);
+  .extend(monitoringSettingsShape.pick({ timeout: true, retry_count: true, accepted_status_codes: true }).shape);
 export type CheckTarget = z.output<typeof checkTargetShape>;
 export const checkTargetKeys = Object.keys(checkTargetShape.shape) as (keyof CheckTarget)[];
 

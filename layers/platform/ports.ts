@@ -3,7 +3,7 @@
 // checks, repositories and services all stand above it.
 
 /** Logical queues of the check pipeline. */
-export type QueueName = 'checks' | 'browser' | 'results' | 'notifications';
+export type QueueName = 'checks' | 'browser' | 'results' | 'notifications' | 'tools';
 
 export interface QueueMessage {
   body: unknown;
@@ -97,8 +97,8 @@ export interface DeliveryLog {
 }
 
 /**
- * Invokes the tools function (outside the VPC) with one tools-page probe and returns its answer as
- * sent: the in-VPC API's way to the probes on AWS (services/tools.ts reads the answer).
+ * Has the tools function (outside the VPC) run one tools-page probe and returns its answer as sent:
+ * the in-VPC API's way to the probes on AWS, by the tools queue (services/queued-answers.ts).
  */
 export interface ToolInvoker {
   invoke(tool: { name: string; input: unknown }): Promise<unknown>;
@@ -106,7 +106,7 @@ export interface ToolInvoker {
 
 /**
  * Runs one browser job directly and returns its result: printing a report page to PDF. The local
- * Chromium pool, or on AWS a synchronous invocation of the browser container function. (Checks,
+ * Chromium pool, or on AWS the browser container function by its queue (services/queued-answers.ts). (Checks,
  * screenshots and journeys on demand go by the browser queue as jobs: services/jobs.ts.)
  */
 export interface BrowserRunner {

@@ -84,6 +84,24 @@ export function kumaHeartbeatPage(db: SqliteReader, monitorId: number, cursor: H
   return db.all(`SELECT ${columns} FROM heartbeat WHERE monitor_id = ? AND (time > ? OR (time = ? AND id > ?)) ORDER BY time, id LIMIT ?`, [monitorId, cursor.time, cursor.time, cursor.id, limit]);
 }
 
+/** A row of Kuma's `setting` table as stored (most values JSON-encoded, a few raw), or null. */
+export function kumaSetting(db: SqliteReader, key: string): string | null {
+  const [row] = db.all<{ value: string | null }>(`SELECT value FROM setting WHERE key = ?`, [key]);
+  return row?.value ?? null;
+}
+
+/**
+ * The first heartbeat of a monitor among the given statuses (oldest first), or none: a beat an
+ * earlier import of this database recorded tells its projects apart from another installation's.
+ */
+export function kumaFirstHeartbeat(db: SqliteReader, monitorId: number, statuses: number[]): { time: string } | null {
+  const [row] = db.all<{ time: string }>(
+    `SELECT time FROM heartbeat WHERE monitor_id = ? AND status IN (${statuses.map(() => '?').join(', ')}) ORDER BY time, id LIMIT 1`,
+    [monitorId, ...statuses],
+  );
+  return row ?? null;
+}
+
 /** Kuma's server time zone setting (a JSON string), the zone of maintenance windows "same as server". */
 export function kumaServerTimezone(db: SqliteReader): string | null {
   const [row] = db.all<{ value: string | null }>(`SELECT value FROM setting WHERE key = 'serverTimezone'`);

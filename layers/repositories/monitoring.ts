@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 
 /** The check target's columns (model/project.ts checkTargetShape), from projects p and monitoring_settings m. */
 const checkTargetColumns = (db: Db) =>
-  db`p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count, p.content_change_detection, p.content_selector,
+  db`p.url, p.custom_headers, p.time_limit, m.timeout, m.retry_count, m.accepted_status_codes, p.content_change_detection, p.content_selector,
     p.keyword_monitoring, p.keywords, p.keyword_alert_on_found`;
 
 export type DueProject = CheckTarget &

@@ -206,9 +206,9 @@ async function rescheduleForInterval(db: Db, projectId: number): Promise<void> {
 }
 
 /** The active projects holding these keys, and whether their monitoring runs (an importer's lookup). */
-export async function projectsByKeys(db: Db, keys: string[]): Promise<{ id: number; key: string; is_running: boolean }[]> {
+export async function projectsByKeys(db: Db, keys: string[]): Promise<{ id: number; key: string; url: string; is_running: boolean }[]> {
   if (keys.length === 0) return [];
-  return db<{ id: number; key: string; is_running: boolean }[]>`
-    SELECT p.id, p.key, s.is_running FROM projects p JOIN monitor_state s ON s.project_id = p.id
+  return db<{ id: number; key: string; url: string; is_running: boolean }[]>`
+    SELECT p.id, p.key, p.url, s.is_running FROM projects p JOIN monitor_state s ON s.project_id = p.id
     WHERE p.is_active AND p.key = ANY(${keys}::text[])`;
 }

@@ -56,35 +56,93 @@ export interface ResultRowInput {
   in_maintenance: boolean;
 }
 
-/** One multi-row insert (arrays unnested, one parameter per column); ids in the order given. */
-export async function insertHttpResults(db: Db, rows: ResultRowInput[]): Promise<number[]> {
+/**
+ * A PostgreSQL array literal of values that need no quoting (numbers, ISO times, booleans as t/f):
+ * one text parameter that the server reads in one pass, instead of a text[] cast element by element.
+ */
+function plainArray(values: readonly (string | number | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    out += v === null || v === undefined ? 'NULL' : v;
+  }
+  return out + '}';
+}
+
+/** As plainArray, for any text: each element quoted, backslashes and quotes escaped. */
+function textArray(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    out += v === null || v === undefined ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return out + '}';
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * One multi-row insert per 20,000 rows (each column one array parameter, unnested). With `ids`, the
+ * new rows' ids in the order given (the recorder needs them only for results recorded late).
+ */
+export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { ids: boolean } = { ids: true }): Promise<number[]> {
   if (rows.length === 0) return [];
   const ids: number[] = [];
   const CHUNK = 20_000;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
+    const n = part.length;
+    const projectIds = new Array<number>(n), checked = new Array<string>(n), up = new Array<string>(n), status = new Array<number | null>(n);
+    const rt = new Array<number | null>(n), kind = new Array<string | null>(n), message = new Array<string | null>(n), details = new Array<string>(n);
+    const due = new Array<string | null>(n), started = new Array<string | null>(n), maintenance = new Array<string>(n);
+    let lastDetails: unknown = undefined;
+    let lastJson = '';
+    // Imported history starts each check when it is checked: one column is enough then.
+    let startedIsChecked = true;
+    for (let j = 0; j < n; j++) {
+      const r = part[j]!;
+      projectIds[j] = r.project_id;
+      checked[j] = r.checked_at.toISOString();
+      up[j] = r.is_available ? 't' : 'f';
+      status[j] = r.status_code;
+      rt[j] = r.response_time;
+      kind[j] = r.error_kind;
+      message[j] = r.error_message;
+      if (j === 0 || r.details !== lastDetails) {
+        lastDetails = r.details;
+        lastJson = JSON.stringify(r.details ?? null);
+      }
+      details[j] = lastJson;
+      due[j] = iso(r.due_at);
+      started[j] = iso(r.started_at);
+      if (started[j] !== checked[j]) startedIsChecked = false;
+      maintenance[j] = r.in_maintenance ? 't' : 'f';
+    }
+    // Imported history carries the same details on every row: one value instead of an array.
+    const sameDetails = details.every((d) => d === details[0]);
     const out = await db<{ id: number }[]>`
       INSERT INTO check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind,
         error_message, details, due_at, started_at, in_maintenance)
       SELECT project_id, checked_at, 'http', is_available, status_code, response_time, error_kind, error_message,
-        details, due_at, started_at, in_maintenance
+        ${sameDetails ? db`${details[0]!}::text::jsonb` : db`details`}, due_at, ${startedIsChecked ? db`checked_at` : db`started_at`}, in_maintenance
       FROM unnest(
-        ${txt(part.map((r) => r.project_id))}::text[]::int[],
-        ${txt(part.map((r) => r.checked_at.toISOString()))}::text[]::timestamptz[],
-        ${txt(part.map((r) => r.is_available))}::text[]::boolean[],
-        ${txt(part.map((r) => r.status_code))}::text[]::int[],
-        ${txt(part.map((r) => r.response_time))}::text[]::double precision[],
-        ${txt(part.map((r) => r.error_kind))}::text[],
-        ${txt(part.map((r) => r.error_message))}::text[],
-        ${txt(part.map((r) => JSON.stringify(r.details ?? null)))}::text[]::jsonb[],
-        ${txt(part.map((r) => r.due_at?.toISOString() ?? null))}::text[]::timestamptz[],
-        ${txt(part.map((r) => r.started_at?.toISOString() ?? null))}::text[]::timestamptz[],
-        ${txt(part.map((r) => r.in_maintenance))}::text[]::boolean[]
+        ${plainArray(projectIds)}::int[],
+        ${plainArray(checked)}::timestamptz[],
+        ${plainArray(up)}::boolean[],
+        ${plainArray(status)}::int[],
+        ${plainArray(rt)}::double precision[],
+        ${textArray(kind)}::text[],
+        ${textArray(message)}::text[],
+        ${sameDetails ? db`NULL::jsonb[]` : db`${textArray(details)}::jsonb[]`},
+        ${plainArray(due)}::timestamptz[],
+        ${startedIsChecked ? db`NULL::timestamptz[]` : db`${plainArray(started)}::timestamptz[]`},
+        ${plainArray(maintenance)}::boolean[]
       ) WITH ORDINALITY AS t(project_id, checked_at, is_available, status_code, response_time, error_kind, error_message,
         details, due_at, started_at, in_maintenance, ord)
-      ORDER BY ord
-      RETURNING id`;
-    ids.push(...out.map((r) => r.id));
+      ${opts.ids ? db`ORDER BY ord RETURNING id` : db``}`;
+    if (opts.ids) for (const r of out) ids.push(r.id);
   }
   return ids;
 }
@@ -125,7 +183,7 @@ const cols = (rows: RollupDelta[]) => ({
   dt: rows.map((r) => r.downtime_seconds),
 });
 
-/** One upsert per rollup table for the whole batch. */
+/** One upsert per rollup table (hourly, 4-hourly, daily, and the sketches) for the whole batch. */
 export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: RollupDelta[]): Promise<void> {
   if (hourly.length > 0) {
     const x = cols(hourly);
@@ -135,6 +193,22 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
       SELECT * FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
         ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
         ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[])
+      ON CONFLICT (project_id, bucket) DO UPDATE SET
+        checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
+        response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+        response_time_min = LEAST(r.response_time_min, excluded.response_time_min),
+        response_time_max = GREATEST(r.response_time_max, excluded.response_time_max),
+        covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
+        maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
+    // The same deltas summed into their 4-hour buckets (the long charts' level, migration 019).
+    await db`
+      INSERT INTO rollups_4h AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min,
+        response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
+      SELECT p, to_timestamp(floor(extract(epoch FROM b) / 14400) * 14400), sum(c), sum(u), sum(s), sum(n), min(mi), max(ma), sum(cov), sum(dn), sum(mt), sum(nd)
+      FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
+        ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
+        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[]) AS t(p, b, c, u, s, n, mi, ma, cov, dn, mt, nd)
+      GROUP BY 1, 2
       ON CONFLICT (project_id, bucket) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
         response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,

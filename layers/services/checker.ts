@@ -41,6 +41,7 @@ export async function runHttpCheck(c: CheckerContext, m: HttpCheck, capMs = Infi
     allowPrivateTargets: c.allowPrivateTargets,
     ...(c.dnsServers ? { dnsServers: c.dnsServers } : {}),
     headers: t.custom_headers,
+    expectedStatus: t.accepted_status_codes,
     timeoutMs: t.timeout * 1000,
     ...(t.time_limit ? { timeLimitMs: t.time_limit } : {}),
     // retry_count counts retries after the first try (spec 5: "retry on failure, 1-5 times").

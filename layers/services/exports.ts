@@ -3,8 +3,8 @@ import { ownerOfProject } from '../repositories/projects.ts';
 import { csvLinesInRange } from '../repositories/results-export.ts';
 import type { ServiceContext } from './context.ts';
 
-/** The CSV export's columns, which are also what the history import reads. */
-export const CSV_COLUMNS = ['checked_at', 'is_available', 'status_code', 'response_time', 'error_message'] as const;
+/** The CSV export's columns, which are also what the history import reads (in_maintenance optional there). */
+export const CSV_COLUMNS = ['checked_at', 'is_available', 'status_code', 'response_time', 'error_message', 'in_maintenance'] as const;
 
 async function* csvChunks(lines: AsyncIterable<string>): AsyncGenerator<string> {
   yield CSV_COLUMNS.join(',') + '\r\n';

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { formatStatusRange, MAX_ACCEPTED_STATUS_CODES, parseStatusEntry, type StatusRange } from '../checks/status-codes.ts';
 import { DomainError, type FieldError } from '../errors.ts';
 import * as kuma from '../repositories/kuma-db.ts';
 import type { KumaHeartbeatRow, KumaMaintenanceRow, KumaRow, SqliteReader } from '../repositories/kuma-db.ts';
 import * as projectsRepo from '../repositories/projects.ts';
+import { recordedCheckTimes } from '../repositories/results.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { applyDocument, type ApplyResult, type MonitorsDocument } from './monitors-file.ts';
 import { checkSettings } from './notification-channels.ts';
@@ -9,10 +12,11 @@ import { importResults, type ImportRow } from './results-import.ts';
 import { setProjectRunning } from './scheduler.ts';
 
 // Moving over from Uptime Kuma (issue 15): its HTTP(S), keyword and JSON-query monitors become
-// projects (key `kuma-<id>`), its notifications of the providers we have become channels (named
-// "<name> (Kuma #<id>)"), both through the monitors-file reconcile (one transaction, nothing created
-// twice), then each monitor's heartbeats go through the history import (idempotent on checked_at,
-// no notifications). Whatever cannot be carried over is reported, never dropped silently.
+// projects (key `kuma-<installation>-<id>`, see `installationTag`), its notifications of the
+// providers we have become channels (named "<name> (Kuma <installation> #<id>)"), both through the
+// monitors-file reconcile (one transaction, nothing created twice), then each monitor's heartbeats go
+// through the history import (idempotent on checked_at, no notifications). Whatever cannot be
+// carried over is reported, never dropped silently.
 
 /** Checks a document built here with the monitors file's schemas (the API's): endpoints provide it. */
 export type DocumentValidator = (raw: unknown) => { document: MonitorsDocument } | { errors: FieldError[] };
@@ -36,7 +40,7 @@ export interface KumaHistory {
   incidents: number;
   /** Pending beats (Kuma's failed checks within its retries), imported as failed checks. */
   pending: number;
-  /** Maintenance beats, not imported: Kuma checks nothing in maintenance (our reports: no data). */
+  /** Maintenance beats: imported in maintenance (Kuma checks nothing then; our reports count it as maintenance). */
   maintenance: number;
   first_at: string | null;
   last_at: string | null;
@@ -226,14 +230,19 @@ const providerMappings: Record<string, (c: Record<string, unknown>) => ProviderM
   },
 };
 
-/** A channel name that stays the same on every import: `<name> (Kuma #<id>)`, within 100 characters. */
-function channelName(name: string, id: number, part: number | null): string {
-  const suffix = part === null ? ` (Kuma #${id})` : ` (Kuma #${id}, ${part})`;
+/**
+ * A channel name that stays the same on every import, within 100 characters: `<name> (Kuma <tag> #<id>)`
+ * with the installation's tag (its first 6 digits), so two installations' channels of one id stay
+ * apart, or `<name> (Kuma #<id>)` as the first imports named them (see `importKuma`).
+ */
+function channelName(name: string, id: number, part: number | null, tag: string | null): string {
+  const kuma = tag ? `Kuma ${tag.slice(0, 6)} #${id}` : `Kuma #${id}`;
+  const suffix = part === null ? ` (${kuma})` : ` (${kuma}, ${part})`;
   const base = name.trim().replace(/\s+/g, ' ') || 'notification';
   return `${base.slice(0, 100 - suffix.length).trimEnd()}${suffix}`;
 }
 
-function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[]): { channels: MappedChannel[]; reports: KumaNotificationReport[] } {
+function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[], tag: string | null): { channels: MappedChannel[]; reports: KumaNotificationReport[] } {
   const channels: MappedChannel[] = [];
   const reports: KumaNotificationReport[] = [];
   for (const row of rows) {
@@ -254,7 +263,7 @@ function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[])
       mapping.channels.forEach((ch, i) => {
         const settings = Object.fromEntries(Object.entries(ch.settings).filter(([, v]) => v !== undefined));
         checkSettings(ctx, ch.type, settings);
-        mapped.push({ name: channelName(name, row.id, mapping.channels.length > 1 ? i + 1 : null), type: ch.type, settings, is_enabled: row.active === null || bool(row.active) });
+        mapped.push({ name: channelName(name, row.id, mapping.channels.length > 1 ? i + 1 : null, tag), type: ch.type, settings, is_enabled: row.active === null || bool(row.active) });
       });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -271,13 +280,34 @@ function mapNotifications(ctx: ServiceContext, rows: kuma.KumaNotificationRow[])
 
 // ---- monitors ----
 
-/** Kuma's accepted status codes, against ours (2xx and 3xx after following redirects). */
-function acceptedCodesWarning(json: unknown): string | null {
-  const codes = parseJson(json);
-  if (!Array.isArray(codes)) return null;
-  const list = codes.map(String).sort();
-  const same = ['200-299'].join() === list.join() || ['200-399'].join() === list.join() || ['200-299', '300-399'].join() === list.join();
-  return same ? null : `accepted status codes ${list.join(', ')} are not kept: Py_Monitor accepts 200-399 (after following redirects)`;
+/** Kuma's default, the list a monitor has when its column says nothing readable. */
+const KUMA_DEFAULT_CODES = ['200-299'];
+
+/**
+ * Kuma's accepted status codes (`accepted_statuscodes_json`, e.g. ["200-299","404"]) as the project's
+ * `accepted_status_codes`: both are codes and inclusive ranges judged on the final status after
+ * redirects. An entry that is not one (Kuma's UI only offers valid ones) is reported and left out.
+ */
+export function mapAcceptedCodes(json: unknown): { codes: string[]; warnings: string[] } {
+  const parsed = parseJson(json);
+  if (parsed === undefined || parsed === null) return { codes: KUMA_DEFAULT_CODES, warnings: [] };
+  if (!Array.isArray(parsed)) return { codes: KUMA_DEFAULT_CODES, warnings: [`accepted status codes ${JSON.stringify(json)} are not a list: Kuma's default ${KUMA_DEFAULT_CODES.join(', ')} is used`] };
+  const codes: string[] = [];
+  const warnings: string[] = [];
+  for (const entry of parsed) {
+    const r: StatusRange | { error: string } = parseStatusEntry(entry);
+    if ('error' in r) warnings.push(`accepted status code ${JSON.stringify(entry)} is not kept: ${r.error}`);
+    else if (!codes.includes(formatStatusRange(r))) codes.push(formatStatusRange(r));
+  }
+  if (codes.length > MAX_ACCEPTED_STATUS_CODES) {
+    warnings.push(`accepted status codes ${codes.slice(MAX_ACCEPTED_STATUS_CODES).join(', ')} are not kept: at most ${MAX_ACCEPTED_STATUS_CODES} codes and ranges`);
+    codes.length = MAX_ACCEPTED_STATUS_CODES;
+  }
+  if (codes.length === 0) {
+    warnings.push(`no accepted status code could be kept: Kuma's default ${KUMA_DEFAULT_CODES.join(', ')} is used`);
+    return { codes: KUMA_DEFAULT_CODES, warnings };
+  }
+  return { codes, warnings };
 }
 
 interface MonitorMapping {
@@ -304,6 +334,7 @@ function activeMaintenance(m: KumaMaintenanceRow, now: Date, serverZone: string 
 
 function mapMonitor(
   m: KumaRow,
+  key: string,
   links: { channels: string[]; tags: string[]; tagWarnings: string[]; category: string | null; maintenances: KumaMaintenanceRow[]; serverZone: string | null },
   now: Date,
 ): MonitorMapping | { reason: string } {
@@ -341,20 +372,31 @@ function mapMonitor(
     headers['Authorization'] = `Basic ${Buffer.from(`${basicUser}:${str(m['basic_auth_pass']) ?? ''}`).toString('base64')}`;
   } else if (authMethod && authMethod !== 'basic' && authMethod !== '') warnings.push(`authentication "${authMethod}" is not kept`);
 
-  const method = (str(m['method']) ?? 'GET').toUpperCase();
+  // A project's check is a GET without a body, judged by its status, keywords and content: what
+  // Kuma asks beyond that has no project setting to go to (the API check tool, which has methods,
+  // bodies and JSON assertions, runs on demand, not on a schedule).
+  const method = (str(m['method']) ?? 'GET').trim().toUpperCase() || 'GET';
   if (method !== 'GET') warnings.push(`method ${method} is not kept: Py_Monitor checks with GET`);
-  if (str(m['body'])?.trim()) warnings.push('the request body is not kept');
+  if (str(m['body'])?.trim()) {
+    const encoding = str(m['http_body_encoding'])?.trim();
+    warnings.push(`the request body${encoding ? ` (${encoding})` : ''} is not kept: Py_Monitor's checks send none`);
+  }
   if (bool(m['ignore_tls'])) warnings.push('"ignore TLS errors" is not kept: certificate errors fail the check');
-  if (num(m['maxredirects']) === 0) warnings.push('"no redirects" is not kept: redirects are followed');
-  const codes = acceptedCodesWarning(m['accepted_statuscodes_json']);
-  if (codes) warnings.push(codes);
+  const maxRedirects = num(m['maxredirects']);
+  if (maxRedirects === 0) warnings.push('"no redirects" is not kept: redirects are followed (up to 10)');
+  else if (maxRedirects !== null && maxRedirects !== 10) warnings.push(`at most ${maxRedirects} redirects is not kept: Py_Monitor follows up to 10`);
+  if (num(m['proxy_id']) !== null) warnings.push('the proxy is not kept: Py_Monitor connects to the site directly');
+  if (bool(m['cache_bust'])) warnings.push('cache busting (a random query parameter) is not kept');
+  const accepted = mapAcceptedCodes(m['accepted_statuscodes_json']);
+  warnings.push(...accepted.warnings);
 
   const keyword = str(m['keyword'])?.trim() ?? '';
   const isKeyword = type === 'keyword' && keyword !== '';
   if (type === 'keyword' && keyword === '') warnings.push('no keyword: imported as a plain HTTP check');
+  if (isKeyword) warnings.push("the keyword is looked for in the page's visible text, regardless of case (Kuma: the raw body, case-sensitive)");
   if (type === 'json-query') {
     const op = str(m['json_path_operator']) ?? '==';
-    warnings.push(`the JSON query ${str(m['json_path']) ?? ''} ${op} ${JSON.stringify(str(m['expected_value']) ?? '')} is not checked: only the HTTP status is`);
+    warnings.push(`the JSON query ${str(m['json_path']) ?? ''} ${op} ${JSON.stringify(str(m['expected_value']) ?? '')} is not kept: Py_Monitor's scheduled checks judge the status (and keywords), not JSON values; imported as an HTTP check`);
   }
 
   let maintenance: { message: string; ends_at: string | null } | null = null;
@@ -375,7 +417,7 @@ function mapMonitor(
     active: m['active'] === undefined || m['active'] === null ? true : bool(m['active']),
     warnings,
     project: {
-      key: `kuma-${id}`,
+      key,
       title: (name || `Kuma monitor ${id}`).slice(0, 200),
       url,
       description: description ? description.slice(0, 2000) : null,
@@ -386,7 +428,7 @@ function mapMonitor(
       keyword_monitoring: isKeyword,
       keywords: isKeyword ? [keyword.slice(0, 200)] : [],
       keyword_alert_on_found: isKeyword && bool(m['invert_keyword']),
-      monitoring: { timeout, retry_count: 1, alert_threshold: threshold, channels: links.channels },
+      monitoring: { timeout, retry_count: 1, alert_threshold: threshold, accepted_status_codes: accepted.codes, channels: links.channels },
       maintenance,
     },
   };
@@ -397,11 +439,21 @@ function mapMonitor(
 const STATUS_IN_MESSAGE = /^(\d{3})\s+-\s/;
 const STATUS_IN_ERROR = /status code (\d{3})\b/i;
 
-/** One heartbeat as a history row: up is available, down and pending are failed checks; maintenance is skipped. */
-export function heartbeatRow(hb: KumaHeartbeatRow): ImportRow | null {
-  if (hb.status !== KUMA_UP && hb.status !== KUMA_DOWN && hb.status !== KUMA_PENDING) return null;
+/**
+ * A history row with the maintenance flag. `in_maintenance` is the history import's optional field
+ * (services/results-import.ts, added beside this change); this type adds it where the row is built.
+ */
+export type KumaImportRow = ImportRow & { in_maintenance?: boolean };
+
+/**
+ * One heartbeat as a history row: up is available, down and pending are failed checks; a maintenance
+ * beat (Kuma checks nothing then) is a row in maintenance, available as Kuma counts it.
+ */
+export function heartbeatRow(hb: KumaHeartbeatRow): KumaImportRow | null {
+  if (hb.status !== KUMA_UP && hb.status !== KUMA_DOWN && hb.status !== KUMA_PENDING && hb.status !== KUMA_MAINTENANCE) return null;
   const checkedAt = parseKumaTime(hb.time);
   if (!checkedAt) return null;
+  if (hb.status === KUMA_MAINTENANCE) return { checked_at: checkedAt, is_available: true, status_code: null, response_time: null, error_message: null, in_maintenance: true };
   const msg = hb.msg ?? '';
   const code = (hb.status === KUMA_UP ? STATUS_IN_MESSAGE : STATUS_IN_ERROR).exec(msg)?.[1];
   const ping = typeof hb.ping === 'number' && Number.isFinite(hb.ping) && hb.ping >= 0 ? hb.ping : null;
@@ -431,7 +483,7 @@ async function importHistory(
     if (page.length === 0) break;
     const last = page[page.length - 1]!;
     cursor = { time: last.time, id: last.id };
-    const rows: ImportRow[] = [];
+    const rows: KumaImportRow[] = [];
     for (const hb of page) {
       h.heartbeats++;
       const duration = typeof hb.duration === 'number' && hb.duration > 0 ? hb.duration : 0;
@@ -463,6 +515,45 @@ async function importHistory(
 
 // ---- the import ----
 
+/**
+ * What tells one Kuma installation from another, stably: its JWT secret (the `jwtSecret` setting Kuma
+ * writes on its first start, random per installation and kept for its life), hashed with this
+ * purpose's own prefix and cut to 10 hex digits. The secret itself never leaves this function. Null
+ * for a database without one (never started): its projects keep the plain `kuma-<id>` keys.
+ */
+export function installationTag(db: SqliteReader, tables: Set<string>): string | null {
+  const secret = tables.has('setting') ? kuma.kumaSetting(db, 'jwtSecret') : null;
+  if (!secret) return null;
+  return createHash('sha256').update(`py-monitor kuma installation\n${secret}`).digest('hex').slice(0, 10);
+}
+
+/** A monitor's project key: `kuma-<installation>-<id>`, or `kuma-<id>` (the first imports' keys). */
+export const monitorKey = (tag: string | null, id: number) => (tag ? `kuma-${tag}-${id}` : `kuma-${id}`);
+
+/**
+ * Projects imported before keys named the installation carry `kuma-<id>`. Such a project is this
+ * database's monitor, and keeps its key, when its URL is the monitor's and it holds a result at the
+ * monitor's first heartbeat (not maintenance; what that import recorded). A monitor with no such beat
+ * is told by the URL alone. A `kuma-<id>` project that fails this belongs to another installation
+ * and is left alone; the monitor gets its own key.
+ */
+async function legacyKeys(ctx: ServiceContext, db: SqliteReader, monitors: { id: number; key: string; url: string }[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const legacy = monitors.filter((m) => m.key !== monitorKey(null, m.id));
+  if (legacy.length === 0) return out;
+  const keys = legacy.flatMap((m) => [m.key, monitorKey(null, m.id)]);
+  const found = new Map((await projectsRepo.projectsByKeys(ctx.sql, keys)).map((p) => [p.key, p]));
+  for (const m of legacy) {
+    const old = found.get(monitorKey(null, m.id));
+    if (!old || found.has(m.key) || old.url !== m.url) continue;
+    const first = kuma.kumaFirstHeartbeat(db, m.id, [KUMA_UP, KUMA_DOWN, KUMA_PENDING]);
+    const at = first ? parseKumaTime(first.time) : null;
+    if (at && (await recordedCheckTimes(ctx.sql, old.id, at, at)).size === 0) continue;
+    out.set(m.id, old.key);
+  }
+  return out;
+}
+
 function kumaVersion(tables: Set<string>): '1.x' | '2.x' {
   return tables.has('stat_daily') || tables.has('knex_migrations') ? '2.x' : '1.x';
 }
@@ -470,7 +561,8 @@ function kumaVersion(tables: Set<string>): '1.x' | '2.x' {
 /**
  * Imports an Uptime Kuma database: monitors and notifications through the monitors-file reconcile,
  * then the heartbeats. Running it again creates nothing twice: projects are found by key
- * (`kuma-<id>`) and brought in line with Kuma again, channels by name, heartbeats by time.
+ * (`kuma-<installation>-<id>`, or the `kuma-<id>` an earlier import gave) and brought in line with
+ * Kuma again, channels by name, heartbeats by time.
  */
 export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteReader, opts: KumaImportOptions): Promise<KumaImportReport> {
   const tables = kuma.tableNames(db);
@@ -481,9 +573,16 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
   }
   const now = ctx.clock.now();
   const version = kumaVersion(tables);
+  const tag = installationTag(db, tables);
   const monitors = kuma.kumaMonitors(db);
   const byId = new Map(monitors.map((m) => [num(m['id'])!, m]));
-  const { channels, reports: notificationReports } = tables.has('notification') ? mapNotifications(ctx, kuma.kumaNotifications(db)) : { channels: [], reports: [] };
+  // Keys: this installation's, or the one an earlier import gave the monitor's project.
+  const keyOf = new Map(monitors.map((m) => [num(m['id'])!, monitorKey(tag, num(m['id'])!)]));
+  const kept = await legacyKeys(ctx, db, monitors.map((m) => ({ id: num(m['id'])!, key: keyOf.get(num(m['id'])!)!, url: str(m['url'])?.trim() ?? '' })));
+  for (const [id, key] of kept) keyOf.set(id, key);
+  // A database imported before under the kuma-<id> keys keeps its channels' names of then too.
+  const channelTag = kept.size > 0 ? null : tag;
+  const { channels, reports: notificationReports } = tables.has('notification') ? mapNotifications(ctx, kuma.kumaNotifications(db), channelTag) : { channels: [], reports: [] };
   const channelsOf = new Map<number, string[]>();
   const importedNotifications = new Map(notificationReports.filter((n) => n.status === 'imported').map((n) => [n.kuma_id, n.channels]));
   if (tables.has('monitor_notification')) {
@@ -527,13 +626,13 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
     const group = parent !== null ? byId.get(parent) : undefined;
     const category = group ? (str(group['name'])?.trim().slice(0, 100) ?? null) || null : null;
     const links = { channels: channelsOf.get(id) ?? [], tags: tagsOf.get(id) ?? [], tagWarnings: tagWarningsOf.get(id) ?? [], category, maintenances: maintenancesOf.get(id) ?? [], serverZone };
-    const result = mapMonitor(m, links, now);
+    const result = mapMonitor(m, keyOf.get(id)!, links, now);
     const report: KumaMonitorReport = {
       kuma_id: id,
       name: str(m['name']) ?? '',
       type: str(m['type']) ?? 'http',
       status: 'reason' in result ? 'skipped' : 'imported',
-      key: 'reason' in result ? null : `kuma-${id}`,
+      key: 'reason' in result ? null : keyOf.get(id)!,
       project_id: null,
       reason: 'reason' in result ? result.reason : null,
       warnings: 'reason' in result ? [] : result.warnings,
@@ -561,8 +660,29 @@ export async function importKuma(ctx: ServiceContext, actor: Actor, db: SqliteRe
     const refuse = (errors: FieldError[]) => {
       let dropped = 0;
       for (const e of errors) {
-        const [top, index] = e.field.split('.');
+        const [top, index, field, header] = e.field.split('.');
         const i = Number(index);
+        const headers = top === 'projects' && field === 'custom_headers' && keptMonitors[i] ? (mapped.get(keptMonitors[i].kuma_id)!.project['custom_headers'] as Record<string, string>) : null;
+        if (headers && keptMonitors[i]!.status === 'imported') {
+          // A header our rules refuse (its name, a line break in its value, more than 50) is left out, not the monitor.
+          const warnings = mapped.get(keptMonitors[i]!.kuma_id)!.warnings;
+          const name = header !== undefined ? e.field.split('.').slice(3).join('.') : undefined;
+          let left = false;
+          if (name !== undefined && Object.hasOwn(headers, name)) {
+            delete headers[name];
+            warnings.push(`header "${name}" is not kept: ${e.message}`);
+            left = true;
+          } else if (name === undefined && Object.keys(headers).length > 50) {
+            const extra = Object.keys(headers).slice(50);
+            for (const k of extra) delete headers[k];
+            warnings.push(`headers ${extra.join(', ')} are not kept: ${e.message}`);
+            left = true;
+          }
+          if (left) {
+            dropped++;
+            continue;
+          }
+        }
         if (top === 'projects' && keptMonitors[i]) {
           const r = keptMonitors[i];
           if (r.status === 'imported') dropped++;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_ACCEPTED_STATUS_CODES } from '../checks/status-codes.ts';
 import { checkTargetShape } from '../model/project.ts';
 import { browserResultMessageSchema, journeyResultMessageSchema, screenshotResultMessageSchema } from './browser-messages.ts';
 
@@ -16,7 +17,8 @@ const httpCheckMessageSchema = z.object({
   project_id: z.number().int().positive(),
   due_at: isoDate,
   cycle: z.number().int().nonnegative(),
-  target: checkTargetShape,
+  // A message sent before accepted_status_codes existed (in a queue across an upgrade) accepts what every project did then.
+  target: checkTargetShape.extend({ accepted_status_codes: checkTargetShape.shape.accepted_status_codes.default([...DEFAULT_ACCEPTED_STATUS_CODES]) }),
   job_id: jobIdSchema.optional(),
 });
 

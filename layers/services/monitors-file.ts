@@ -90,6 +90,7 @@ const monitoringKeys = [
   'ssl_warning_days',
   'domain_warning_days',
   'deep_check_cadence',
+  'accepted_status_codes',
 ] as const satisfies readonly (keyof FileMonitoring)[];
 // Every monitoring setting is in the file: a setting added to model/project.ts and not here fails to compile.
 const everyMonitoringKey: Exclude<keyof Omit<FileMonitoring, 'channels'>, (typeof monitoringKeys)[number]> extends never ? true : never = true;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as rep from '../repositories/reports.ts';
 import {
   addPiece,
@@ -89,6 +90,19 @@ export async function availabilityByProject(ctx: ServiceContext, projectIds: num
 }
 
 /**
+ * Availability and average response time of many projects together over a period (the dashboard's
+ * stats): the rollups summed in the database, the open spans added per project.
+ */
+export async function overallFigures(ctx: ServiceContext, projectIds: number[], period: Period): Promise<{ availability: number | null; avg_response_time: number | null }> {
+  const now = ctx.clock.now();
+  const { from, to } = known(period, now);
+  const [totals, open] = await Promise.all([rep.overallTotals(ctx.sql, projectIds, new Date(from), new Date(to)), rep.openSpans(ctx.sql, projectIds)]);
+  let f: TimeFigures = { covered_seconds: totals.covered_seconds, down_seconds: totals.down_seconds, maintenance_seconds: 0, no_data_seconds: 0 };
+  for (const o of open) f = sumTime(f, piecesIn(openPieces(o, now), from, to));
+  return { availability: availabilityOf(f), avg_response_time: totals.rt_n > 0 ? round(totals.rt_sum / totals.rt_n, 2) : null };
+}
+
+/**
  * The same over several periods at once (the status list's 24h, 7d and 30d): one rollup query per
  * period, and the open spans read once for all of them.
  */
@@ -139,29 +153,51 @@ export async function dailyFigures(ctx: ServiceContext, projectId: number, perio
   const now = ctx.clock.now();
   const { from, to } = known(period, now);
   if (to <= from) return [];
-  const [rows, open, incidents] = await Promise.all([
-    rep.hourlyRows(ctx.sql, projectId, new Date(from), new Date(to)),
+  const days = localDays({ from: new Date(from), to: new Date(to) }, timeZone);
+  // The whole local days between the first and the last, when they start and end on the hour (every
+  // zone but a few), are summed in the database; the first and last days (cut by the period, or by the
+  // last result) and days of zones off the hour are worked out from their hours.
+  const inner = days.slice(1, -1);
+  const summed = inner.length > 0 && inner.every((d) => d.from % HOUR_MS === 0 && d.to % HOUR_MS === 0);
+  const hourRanges: [number, number][] = summed ? [[from, inner[0]!.from], [inner[inner.length - 1]!.to, to]] : [[from, to]];
+  const [rowSets, sums, open, incidents] = await Promise.all([
+    Promise.all(hourRanges.map(([f, t]) => (t > f ? rep.hourlyRows(ctx.sql, projectId, new Date(f), new Date(t)) : Promise.resolve([])))),
+    summed ? rep.dayTotals(ctx.sql, projectId, inner.map((d) => new Date(d.from)), new Date(inner[inner.length - 1]!.to)) : Promise.resolve([]),
     rep.openSpans(ctx.sql, [projectId]),
     rep.incidentsOverlapping(ctx.sql, projectId, new Date(from), new Date(to)),
   ]);
-  const hours = rows.map(toHourRow);
+  const hours = rowSets.flat().map(toHourRow);
+  const sumsByDay = new Map(sums.map((r) => [r.day_index - 1, r]));
   const state = open[0];
   const dataEnd = state?.last_checked_at?.getTime() ?? null;
   const pieces = state ? openPieces(state, now) : [];
-  const days = localDays({ from: new Date(from), to: new Date(to) }, timeZone);
   let h = 0;
-  return days.map((day) => {
-    let f = sumTime(timeOfRows(hours, dataEnd, day.from, day.to), piecesIn(pieces, day.from, day.to));
-    f = withNoData(f, (day.to - day.from) / 1000);
+  // Hours are in order: each day looks at the hours that overlap it, not at all of them.
+  let first = 0;
+  return days.map((day, i) => {
+    const sum = summed && i > 0 && i < days.length - 1 ? (sumsByDay.get(i - 1) ?? EMPTY_DAY) : undefined;
+    let f: TimeFigures;
     let checks = 0;
     let rtSum = 0;
     let rtN = 0;
-    while (h < hours.length && Math.max(hours[h]!.bucket, from) < day.to) {
-      checks += hours[h]!.checks;
-      rtSum += hours[h]!.rt_sum;
-      rtN += hours[h]!.rt_n;
-      h++;
+    if (sum) {
+      f = { covered_seconds: sum.covered_seconds, down_seconds: sum.down_seconds, maintenance_seconds: sum.maintenance_seconds, no_data_seconds: sum.no_data_seconds };
+      checks = sum.checks;
+      rtSum = sum.rt_sum;
+      rtN = sum.rt_n;
+    } else {
+      while (first < hours.length && hours[first]!.bucket + HOUR_MS <= day.from) first++;
+      let last = first;
+      while (last < hours.length && hours[last]!.bucket < day.to) last++;
+      f = timeOfRows(hours.slice(first, last), dataEnd, day.from, day.to);
+      while (h < hours.length && Math.max(hours[h]!.bucket, from) < day.to) {
+        checks += hours[h]!.checks;
+        rtSum += hours[h]!.rt_sum;
+        rtN += hours[h]!.rt_n;
+        h++;
+      }
     }
+    f = withNoData(sumTime(f, piecesIn(pieces, day.from, day.to)), (day.to - day.from) / 1000);
     return {
       date: day.date,
       availability: pct(availabilityOf(f)),
@@ -170,10 +206,12 @@ export async function dailyFigures(ctx: ServiceContext, projectId: number, perio
       no_data_minutes: minutes(f.no_data_seconds),
       avg_response_time: rtN > 0 ? round(rtSum / rtN, 2) : null,
       checks,
-      incident_count: incidents.filter((i) => i.started_at.getTime() >= day.from && i.started_at.getTime() < day.to).length,
+      incident_count: incidents.filter((x) => x.started_at.getTime() >= day.from && x.started_at.getTime() < day.to).length,
     };
   });
 }
+
+const EMPTY_DAY: rep.DayTotalsRow = { day_index: 0, covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 0, checks: 0, rt_sum: 0, rt_n: 0 };
 
 /** Outages overlapping the period, oldest first; an open one lasts until now. */
 export async function incidentsIn(ctx: ServiceContext, projectId: number, period: Period): Promise<IncidentFigure[]> {
@@ -397,6 +435,63 @@ export interface DashboardSeries {
  * of an hour or more take a lean path over the rollups (one row of arrays per project); shorter ones
  * are projectSeries's.
  */
+/** Closed buckets are cached when they ended at least this long ago (a result recorded later is rare). */
+const CLOSED_AFTER_MS = 10 * 60_000;
+const CLOSED_TTL_SECONDS = 600;
+const CLOSED_GENERATION_KEY = 'chart:closed:generation';
+
+/**
+ * Imported history changes closed buckets: the cached ones are dropped (a new generation of keys).
+ * Called by the history import after it has recorded rows.
+ */
+export async function closedBucketsChanged(ctx: ServiceContext): Promise<void> {
+  await ctx.cache.incr(CLOSED_GENERATION_KEY, 30 * 86_400);
+}
+
+/**
+ * Per project, the bucket figures of [from, to). Buckets of a multiple of four hours read their whole
+ * middle from the 4-hour rollups and only the first and last bucket (cut by from and to) from the hourly
+ * ones; the rows of the reads add up (the caller sums rows per bucket). The middle buckets that ended
+ * CLOSED_AFTER_MS ago no longer change with live results: like a query front end's results cache, they
+ * are read once per CLOSED_TTL_SECONDS for a given set of projects and kept (Redis when configured), and
+ * an import of history drops them (closedBucketsChanged).
+ */
+async function chartBucketRows(ctx: ServiceContext, projectIds: number[], from: number, to: number, first: number, bucketMs: number): Promise<rep.DashboardBucketRow[]> {
+  if (to <= from) return [];
+  const hourly = (f: number, t: number) => (t > f ? rep.dashboardBuckets(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs) : Promise.resolve([]));
+  const fourHourly = (f: number, t: number) => (t > f ? rep.dashboardBuckets4h(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs) : Promise.resolve([]));
+  const middleFrom = first + bucketMs;
+  const middleTo = Math.floor(to / bucketMs) * bucketMs;
+  if (bucketMs % rep.FOUR_HOURS_MS !== 0 || middleTo <= middleFrom) return hourly(from, to);
+  const closedTo = Math.max(middleFrom, Math.min(middleTo, Math.floor((ctx.clock.now().getTime() - CLOSED_AFTER_MS) / bucketMs) * bucketMs));
+  const parts = await Promise.all([
+    hourly(from, middleFrom),
+    closedBuckets(ctx, projectIds, middleFrom, closedTo, bucketMs, fourHourly),
+    fourHourly(closedTo, middleTo),
+    hourly(middleTo, to),
+  ]);
+  return parts.flat();
+}
+
+async function closedBuckets(
+  ctx: ServiceContext,
+  projectIds: number[],
+  from: number,
+  to: number,
+  bucketMs: number,
+  read: (f: number, t: number) => Promise<rep.DashboardBucketRow[]>,
+): Promise<rep.DashboardBucketRow[]> {
+  if (to <= from) return [];
+  const generation = (await ctx.cache.get<number>(CLOSED_GENERATION_KEY)) ?? 0;
+  const projects = createHash('sha256').update(projectIds.join(',')).digest('base64url').slice(0, 22);
+  const key = `chart:closed:v1:${generation}:${bucketMs}:${from}:${to}:${projects}`;
+  const cached = await ctx.cache.get<rep.DashboardBucketRow[]>(key);
+  if (cached) return cached;
+  const rows = await read(from, to);
+  await ctx.cache.set(key, rows, CLOSED_TTL_SECONDS);
+  return rows;
+}
+
 export async function dashboardSeries(ctx: ServiceContext, projectIds: number[], period: Period): Promise<DashboardSeries> {
   const bucketMs = chartBucketMs(period);
   if (bucketMs < HOUR_MS) {
@@ -414,10 +509,7 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
   const { from, to } = known(period, now);
   const first = Math.floor(from / bucketMs) * bucketMs;
   const n = Math.max(0, Math.ceil((to - first) / bucketMs));
-  const [rows, open] = await Promise.all([
-    to > from ? rep.dashboardBuckets(ctx.sql, projectIds, new Date(from), new Date(to), bucketMs) : Promise.resolve([]),
-    rep.openSpans(ctx.sql, projectIds),
-  ]);
+  const [rows, open] = await Promise.all([chartBucketRows(ctx, projectIds, from, to, first, bucketMs), rep.openSpans(ctx.sql, projectIds)]);
   const index = new Map(projectIds.map((id, i) => [id, i]));
   const cov = new Float64Array(projectIds.length * n);
   const dn = new Float64Array(projectIds.length * n);

@@ -9,7 +9,7 @@ import { nextHttpState, performanceGrade, realignStreak } from './alert-rules.ts
 import { applyDecision } from './alerting.ts';
 import type { NotifyMessageInput, ResultMessage } from './messages.ts';
 import { dispatchOutbox } from './outbox.ts';
-import { DAY_MS, HOUR_MS, sketchAdd, spanPieces, splitAtBuckets, type Piece, type SpanStart } from './uptime.ts';
+import { DAY_MS, HOUR_MS, sketchKey, spanPieces, type Piece, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
 
 // Recording HTTP results in batches (issue 18 point 3): one transaction, one multi-row insert, one
@@ -47,6 +47,11 @@ export async function recordResults(ctx: ServiceContext, batch: HttpResultMessag
 export interface TxOptions extends RecordOptions {
   /** How repeats are known: live results by due time, imported ones by check time. */
   dedupe: 'due_at' | 'checked_at';
+  /**
+   * Per result of the batch (same order): recorded during maintenance. Imported history says so
+   * itself; without it a live result is in maintenance when its project is, an imported one not.
+   */
+  maintenance?: readonly boolean[];
 }
 
 /** The batch recording inside the caller's transaction (the history import runs it in its own). */
@@ -60,11 +65,19 @@ export async function recordInTransaction(
   const states = new Map((await res.lockMonitorStates(tx, projectIds)).map((s) => [s.project_id, s]));
   const projects = new Map((await res.loadAlertContexts(tx, projectIds)).map((p) => [p.id, p]));
 
-  // Repeats: already recorded, or twice in this batch.
-  const seen = new Set<string>();
+  // Repeats: already recorded, or twice in this batch. Per project, the due or check times (ms) seen.
+  const seen = new Map<number, Set<number>>();
+  const seenOf = (projectId: number) => {
+    let times = seen.get(projectId);
+    if (!times) seen.set(projectId, (times = new Set()));
+    return times;
+  };
   if (opts.dedupe === 'due_at') {
     const keys = batch.filter((m) => m.due_at !== null).map((m) => ({ project_id: m.project_id, due_at: m.due_at! }));
-    for (const k of await res.recordedDueTimes(tx, keys)) seen.add(k);
+    for (const k of await res.recordedDueTimes(tx, keys)) {
+      const [pid, due] = k.split('|');
+      seenOf(Number(pid)).add(Number(due));
+    }
   } else {
     for (const id of projectIds) {
       let min = Infinity;
@@ -75,23 +88,35 @@ export async function recordInTransaction(
         if (t < min) min = t;
         if (t > max) max = t;
       }
-      const recorded = await res.recordedCheckTimes(tx, id, new Date(min), new Date(max));
-      for (const t of recorded) seen.add(`${id}|${t}`);
+      seen.set(id, await res.recordedCheckTimes(tx, id, new Date(min), new Date(max)));
     }
   }
   const outcome: RecordOutcome = { recorded: 0, ignored: 0, incidents_opened: 0 };
   const accepted: { m: HttpResultMessage; inMaintenance: boolean }[] = [];
-  for (const m of batch) {
+  // Whether every accepted result comes after its project's last one (as live results and appended
+  // history do): then none is recorded late, and the ids of the inserted rows are not needed.
+  const latest = new Map<number, number>();
+  let inOrder = true;
+  for (let b = 0; b < batch.length; b++) {
+    const m = batch[b]!;
     const state = states.get(m.project_id);
     const project = projects.get(m.project_id);
     if (!state || !project || !project.is_active) continue;
-    const key = opts.dedupe === 'due_at' ? (m.due_at ? `${m.project_id}|${m.due_at.getTime()}` : null) : `${m.project_id}|${m.result.checked_at.getTime()}`;
-    if (key !== null && seen.has(key)) {
-      outcome.ignored++;
-      continue;
+    const key = opts.dedupe === 'due_at' ? (m.due_at ? m.due_at.getTime() : null) : m.result.checked_at.getTime();
+    if (key !== null) {
+      const times = seenOf(m.project_id);
+      if (times.has(key)) {
+        outcome.ignored++;
+        continue;
+      }
+      times.add(key);
     }
-    if (key !== null) seen.add(key);
-    accepted.push({ m, inMaintenance: opts.notify ? inMaintenanceAt(project, m.result.checked_at) : false });
+    const t = m.result.checked_at.getTime();
+    const last = latest.get(m.project_id) ?? state.last_checked_at?.getTime() ?? -Infinity;
+    if (t < last) inOrder = false;
+    else latest.set(m.project_id, t);
+    const inMaintenance = opts.maintenance ? opts.maintenance[b] === true : opts.notify ? inMaintenanceAt(project, m.result.checked_at) : false;
+    accepted.push({ m, inMaintenance });
   }
   const rowsToInsert = accepted.map(({ m, inMaintenance }) => ({
       project_id: m.project_id,
@@ -106,8 +131,11 @@ export async function recordInTransaction(
       started_at: m.started_at,
       in_maintenance: inMaintenance,
     }));
-  const ids = await res.insertHttpResults(tx, rowsToInsert);
+  const ids = await res.insertHttpResults(tx, rowsToInsert, { ids: !inOrder });
   outcome.recorded = accepted.length;
+  // Alerts are never sent for a silent batch: its projects as the rules see them, made once.
+  const judged = new Map<number, AlertContextRow>();
+  for (const [pid, p] of projects) judged.set(pid, opts.notify ? p : { ...p, is_alert_enabled: false });
 
   const rollups = new RollupAccumulator();
   const raised: OutboxRow[] = [];
@@ -116,17 +144,23 @@ export async function recordInTransaction(
   const pending = new Set(ids);
   // State changes are applied in memory and written once per project at the end.
   const patches = new Map<number, Parameters<typeof mon.updateMonitorState>[2]>();
-  const patch = (projectId: number, p: Parameters<typeof mon.updateMonitorState>[2]) => patches.set(projectId, { ...patches.get(projectId), ...p });
+  const patch = (projectId: number, p: Parameters<typeof mon.updateMonitorState>[2]) => {
+    const into = patches.get(projectId);
+    if (into) Object.assign(into, p);
+    else patches.set(projectId, { ...p });
+  };
   for (let i = 0; i < accepted.length; i++) {
     const { m, inMaintenance } = accepted[i]!;
-    const id = ids[i]!;
     const state = states.get(m.project_id)!;
-    const project = opts.notify ? projects.get(m.project_id)! : { ...projects.get(m.project_id)!, is_alert_enabled: false };
+    const project = judged.get(m.project_id)!;
     const r = m.result;
     rollups.addResult(m.project_id, r.checked_at, r.is_available, r.response_time, r.is_available ? 0 : project.check_interval);
-    pending.delete(id);
+    // The ids are there when the batch is not in order, the only case a result is recorded late.
+    const id = ids[i];
+    if (id !== undefined) pending.delete(id);
     const d = nextHttpState(state, project, m);
     if (d.stale) {
+      if (id === undefined) throw new Error('a result recorded late in a batch taken to be in order');
       // Recorded late: it splits the span of the result before it.
       const excluded = [...pending, id];
       const { before, after } = await res.neighbourResults(tx, m.project_id, r.checked_at, excluded);
@@ -181,10 +215,16 @@ function inMaintenanceAt(p: AlertContextRow, at: Date): boolean {
 
 const spanStart = (r: res.NeighbourResult): SpanStart => ({ at: r.checked_at, up: r.is_available, maintenance: r.in_maintenance });
 
-/** Sums what a batch adds to each hourly and daily rollup row, so each table gets one upsert. */
+/**
+ * Sums what a batch adds to each hourly and daily rollup row, so each table gets one upsert. Results
+ * come mostly in time order, so the row of the last one is kept at hand; every figure is summed in
+ * the order the results and pieces are given, whatever the batch size.
+ */
 export class RollupAccumulator {
   private hourly = new Map<string, RollupDelta>();
   private daily = new Map<string, RollupDelta>();
+  private lastHourly: RollupDelta | null = null;
+  private lastDaily: RollupDelta | null = null;
 
   private row(map: Map<string, RollupDelta>, projectId: number, bucket: number): RollupDelta {
     const key = `${projectId}|${bucket}`;
@@ -197,10 +237,24 @@ export class RollupAccumulator {
     return r;
   }
 
+  private hourRow(projectId: number, t: number): RollupDelta {
+    const bucket = Math.floor(t / HOUR_MS) * HOUR_MS;
+    const last = this.lastHourly;
+    if (last !== null && last.project_id === projectId && last.bucket.getTime() === bucket) return last;
+    return (this.lastHourly = this.row(this.hourly, projectId, bucket));
+  }
+
+  private dayRow(projectId: number, t: number): RollupDelta {
+    const bucket = Math.floor(t / DAY_MS) * DAY_MS;
+    const last = this.lastDaily;
+    if (last !== null && last.project_id === projectId && last.bucket.getTime() === bucket) return last;
+    return (this.lastDaily = this.row(this.daily, projectId, bucket));
+  }
+
   addResult(projectId: number, at: Date, up: boolean, responseTime: number | null, legacyDowntime: number): void {
     const t = at.getTime();
-    for (const [map, size] of [[this.hourly, HOUR_MS], [this.daily, DAY_MS]] as const) {
-      const r = this.row(map, projectId, Math.floor(t / size) * size);
+    const key = responseTime === null ? '' : String(sketchKey(responseTime));
+    for (const r of [this.hourRow(projectId, t), this.dayRow(projectId, t)]) {
       r.checks++;
       if (up) r.up_checks++;
       r.downtime_seconds += legacyDowntime;
@@ -209,7 +263,7 @@ export class RollupAccumulator {
         r.rt_n++;
         r.rt_min = r.rt_min === null ? responseTime : Math.min(r.rt_min, responseTime);
         r.rt_max = r.rt_max === null ? responseTime : Math.max(r.rt_max, responseTime);
-        sketchAdd(r.sketch, responseTime);
+        r.sketch[key] = (r.sketch[key] ?? 0) + 1;
       }
     }
   }
@@ -217,16 +271,19 @@ export class RollupAccumulator {
   /** Adds (sign 1) or takes back (sign -1) the time of span pieces, split at hour and UTC day boundaries. */
   addPieces(projectId: number, pieces: Piece[], sign: 1 | -1): void {
     for (const p of pieces) {
-      for (const [map, size] of [[this.hourly, HOUR_MS], [this.daily, DAY_MS]] as const) {
-        for (const { bucket, ms } of splitAtBuckets(p.from, p.to, size)) {
-          const r = this.row(map, projectId, bucket);
-          const s = (sign * ms) / 1000;
+      for (let daily = 0; daily < 2; daily++) {
+        const size = daily ? DAY_MS : HOUR_MS;
+        for (let t = p.from; t < p.to; ) {
+          const end = Math.min(p.to, Math.floor(t / size) * size + size);
+          const r = daily ? this.dayRow(projectId, t) : this.hourRow(projectId, t);
+          const s = (sign * (end - t)) / 1000;
           if (p.kind === 'no_data') r.no_data_seconds += s;
           else if (p.kind === 'maintenance') r.maintenance_seconds += s;
           else {
             r.covered_seconds += s;
             if (p.kind === 'down') r.down_seconds += s;
           }
+          t = end;
         }
       }
     }

@@ -4,12 +4,13 @@ import {
   availabilityByProject,
   dailyFigures,
   dashboardSeries,
+  overallFigures,
   incidentsIn,
   projectSeries,
   readerTimeZone,
   responseTimeFigures,
 } from './read-model.ts';
-import { availabilityOf, DAY_MS, resolvePeriod, type RollingPeriod } from './uptime.ts';
+import { DAY_MS, resolvePeriod, type RollingPeriod } from './uptime.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
 // SLA reports, charts and dashboard stats (issue 19, spec 8.1 and 8.3), all from the read model.
@@ -138,24 +139,17 @@ export async function dashboardStats(ctx: ServiceContext, actor: Actor) {
 async function computeShared(ctx: ServiceContext) {
   const now = ctx.clock.now();
   const period = { from: new Date(now.getTime() - DAY_MS), to: now };
-  const [counts, projects, rt, openIncidents] = await Promise.all([
+  const projects = await rep.activeProjects(ctx.sql);
+  const [counts, overall, openIncidents] = await Promise.all([
     rep.projectStatusCounts(ctx.sql),
-    rep.activeProjects(ctx.sql),
-    rep.allResponseTimes(ctx.sql, period.from, period.to),
+    overallFigures(ctx, projects.map((p) => p.id), period),
     rep.openIncidentCount(ctx.sql),
   ]);
-  const byProject = await availabilityByProject(ctx, projects.map((p) => p.id), period);
-  let covered = 0;
-  let down = 0;
-  for (const a of byProject.values()) {
-    covered += a.covered_seconds;
-    down += a.down_seconds;
-  }
-  const uptime = availabilityOf({ covered_seconds: covered, down_seconds: down });
+  const uptime = overall.availability;
   return {
     totals: counts,
     uptime_24h: uptime === null ? null : round(uptime, 4),
-    avg_response_time_24h: rt.rt_n > 0 ? round(rt.rt_sum / rt.rt_n, 2) : null,
+    avg_response_time_24h: overall.avg_response_time,
     open_incidents: openIncidents,
     generated_at: now.toISOString(),
   };

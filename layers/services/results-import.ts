@@ -1,6 +1,7 @@
 import { notFound } from '../errors.ts';
 import * as mon from '../repositories/monitoring.ts';
 import * as res from '../repositories/results.ts';
+import { closedBucketsChanged } from './read-model.ts';
 import { recordInTransaction, RollupAccumulator, type HttpResultMessage } from './recorder.ts';
 import { incidentRuns, spanPieces, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
@@ -15,6 +16,8 @@ export interface ImportRow {
   status_code: number | null;
   response_time: number | null;
   error_message: string | null;
+  /** Recorded during maintenance: the time it stands for counts as maintenance (default false). */
+  in_maintenance?: boolean;
 }
 
 export interface ImportOutcome {
@@ -25,13 +28,23 @@ export interface ImportOutcome {
 
 export const MAX_IMPORT_ROWS = 200_000;
 
+/** The details of every imported result (one object, written as the same JSON on each row). */
+const IMPORTED = Object.freeze({ imported: true });
+
 /**
  * Imports a project's past results in one transaction. Rows newer than the project's last result are
  * judged by the alert rules in time order (silently); older ones are merged into the recorded history:
  * their spans split the recorded ones, and their runs of failures become closed incidents.
  */
 export async function importResults(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
-  const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.checked_at.getTime() - b.r.checked_at.getTime() || a.i - b.i).map((x) => x.r);
+  const done = await importInTransaction(ctx, projectId, rows);
+  // Past buckets changed: the charts' cache of closed buckets is dropped.
+  if (done.imported > 0) await closedBucketsChanged(ctx);
+  return done;
+}
+
+async function importInTransaction(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
+  const sorted = inTimeOrder(rows) ? rows : rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.checked_at.getTime() - b.r.checked_at.getTime() || a.i - b.i).map((x) => x.r);
   return ctx.sql.begin(async (tx) => {
     const [state] = await res.lockMonitorStates(tx, [projectId]);
     const project = await mon.loadAlertContext(tx, projectId);
@@ -63,18 +76,24 @@ export async function importResults(ctx: ServiceContext, projectId: number, rows
           error_kind: r.is_available ? null : 'imported',
           error_message: r.error_message,
           checked_at: r.checked_at,
-          details: { imported: true },
+          details: IMPORTED,
         },
         content_hash: null,
         keywords: null,
       }));
-      const { outcome: n } = await recordInTransaction(ctx, tx, messages, { notify: false, dedupe: 'checked_at' });
+      const maintenance = newer.map((r) => r.in_maintenance === true);
+      const { outcome: n } = await recordInTransaction(ctx, tx, messages, { notify: false, dedupe: 'checked_at', maintenance });
       outcome.imported += n.recorded;
       outcome.skipped += n.ignored;
       outcome.incidents += n.incidents_opened;
     }
     return outcome;
   });
+}
+
+function inTimeOrder(rows: ImportRow[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.checked_at.getTime() < rows[i - 1]!.checked_at.getTime()) return false;
+  return true;
 }
 
 /** Rows older than the project's last result: inserted, their spans merged into the recorded ones, their outages closed incidents. */
@@ -102,15 +121,15 @@ async function mergeOlder(tx: Parameters<typeof res.insertHttpResults>[0], proje
     response_time: r.response_time,
     error_kind: r.is_available ? null : 'imported',
     error_message: r.error_message,
-    details: { imported: true },
+    details: IMPORTED,
     due_at: null,
     started_at: r.checked_at,
-    in_maintenance: false,
-  })));
+    in_maintenance: r.in_maintenance === true,
+  })), { ids: false });
   const acc = new RollupAccumulator();
   for (const r of fresh) acc.addResult(projectId, r.checked_at, r.is_available, r.response_time, r.is_available ? 0 : interval);
   const before: SpanStart[] = existing.map((e) => ({ at: e.checked_at, up: e.is_available, maintenance: e.in_maintenance }));
-  const after = [...before, ...fresh.map((r) => ({ at: r.checked_at, up: r.is_available, maintenance: false }))].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const after = [...before, ...fresh.map((r) => ({ at: r.checked_at, up: r.is_available, maintenance: r.in_maintenance === true }))].sort((a, b) => a.at.getTime() - b.at.getTime());
   for (let i = 0; i + 1 < before.length; i++) acc.addPieces(projectId, spanPieces(before[i]!, before[i + 1]!.at, interval), -1);
   for (let i = 0; i + 1 < after.length; i++) acc.addPieces(projectId, spanPieces(after[i]!, after[i + 1]!.at, interval), 1);
   const { hourly, daily } = acc.rows();

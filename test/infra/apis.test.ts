@@ -22,7 +22,7 @@ describe('HTTP API', () => {
     expect(integrationTarget(functionId(template, 'REST API'))).toHaveLength(1);
     expect(integrationTarget(functionId(template, 'Ad-hoc probing tools'))).toHaveLength(0);
     const api = resourcesOf(template)[functionId(template, 'REST API')];
-    expect(JSON.stringify(api?.Properties?.['Environment'])).toContain('TOOLS_FUNCTION_NAME');
+    expect(JSON.stringify(api?.Properties?.['Environment'])).toContain('TOOLS_QUEUE_URL');
   });
 
   it('throttles the default stage', () => {

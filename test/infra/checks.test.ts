@@ -12,6 +12,7 @@ const consumers = {
   Browser: 'Chromium checks',
   Results: 'Records results',
   Notify: 'Delivers email',
+  Tools: 'Ad-hoc probing tools',
 } as const;
 
 describe('schedules', () => {
@@ -72,9 +73,9 @@ describe('schedules', () => {
 });
 
 describe('queues', () => {
-  it('gives each of the four queues a dead-letter queue', () => {
-    // Four queues, their four dead-letter queues and the daily rule's.
-    template.resourceCountIs('AWS::SQS::Queue', 9);
+  it('gives each of the five queues a dead-letter queue', () => {
+    // Five queues, their five dead-letter queues and the daily rule's.
+    template.resourceCountIs('AWS::SQS::Queue', 11);
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
     for (const name of Object.keys(consumers)) {
       const [id, queue] = Object.entries(queues).find(([k]) => k.startsWith(`Checks${name}Queue`)) ?? [];
@@ -103,7 +104,7 @@ describe('queues', () => {
   });
 
   it('consumes every queue with partial batch responses', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
     for (const [name, description] of Object.entries(consumers)) {
       const queueId = Object.keys(queues).find((k) => k.startsWith(`Checks${name}Queue`));
@@ -117,7 +118,7 @@ describe('queues', () => {
 
   it('alarms when the oldest message of any queue waits too long', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    const maxAge = { Check: 300, Browser: 600, Results: 300, Notify: 300 };
+    const maxAge = { Check: 300, Browser: 600, Results: 300, Notify: 300, Tools: 300 };
     for (const [name, seconds] of Object.entries(maxAge)) {
       const queueId = Object.keys(queues).find((k) => k.startsWith(`Checks${name}Queue`));
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -129,7 +130,7 @@ describe('queues', () => {
       });
     }
     const ageAlarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties?.['MetricName'] === 'ApproximateAgeOfOldestMessage');
-    expect(ageAlarms).toHaveLength(4);
+    expect(ageAlarms).toHaveLength(5);
   });
 
   it('keeps messages invisible for six times the consumer timeout', () => {
@@ -246,10 +247,15 @@ describe('batching (issue 18)', () => {
     });
   });
 
-  it('gives the checker two minutes (a batch spans 20 s of due times) at 256 MB, and lets it put checks back on its queue', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), Timeout: 120, MemorySize: 256 });
+  it('gives the checker two minutes (a batch spans 20 s of due times) at 128 MB, and lets it put checks back on its queue', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), Timeout: 120, MemorySize: 128 });
     const checker = resourcesOf(template)[functionId(template, 'Probes targets')];
     const env = (checker?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['CHECK_QUEUE_URL', 'RESULTS_QUEUE_URL']));
+  });
+
+  it('takes the checker memory from checkerMemoryMb, and refuses less than Lambda allows', () => {
+    synthStack({ checkerMemoryMb: '640' }).template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), MemorySize: 640 });
+    expect(() => synthStack({ checkerMemoryMb: '64' })).toThrow(/checkerMemoryMb/);
   });
 });

@@ -40,14 +40,16 @@ describe('least privilege', () => {
     expect(actions).toContain('sqs:ReceiveMessage');
   });
 
-  it('gives the tools function no secret and no data: the API authenticates, then invokes it', () => {
+  it('gives the tools function no secret and no data, only its queue and the answers it writes: the API authenticates, then queues the run', () => {
     const tools = functionId(template, 'Ad-hoc probing tools');
-    const data = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => DATA_ACTION.test(a)));
+    const own = (s: { Resource: unknown }) => /ChecksToolsQueue|\/answers\/\*\/answer\.json"/.test(JSON.stringify(s.Resource));
+    const data = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => DATA_ACTION.test(a)) && !own(s));
     expect(data).toEqual([]);
-    const invokers = Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) =>
-      statementsOf(template, id).some((s) => [s.Action].flat().includes('lambda:InvokeFunction') && JSON.stringify(s.Resource).includes(tools)),
-    );
-    expect(invokers).toEqual([functionId(template, 'REST API')]);
+    const s3 = statementsOf(template, tools).filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap((s) => [s.Action].flat())).not.toContain('s3:GetObject*');
+    expect(JSON.stringify(s3.map((s) => s.Resource))).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBlobs[0-9A-F]{8}","Arn"\]\},"\/answers\/\*\/answer\.json"\]\]\}\]$/);
+    expect(actionsOf(template, tools)).toContain('sqs:ReceiveMessage');
+    expect(actionsOf(template, tools)).not.toContain('sqs:SendMessage');
   });
 
   it('limits SES to the configured sender', () => {
@@ -84,26 +86,25 @@ describe('least privilege', () => {
     expect(descriptions.sort()).toEqual(['REST', 'WebSocket']);
   });
 
-  it('lets the browser function write screenshots and results but not read the bucket', () => {
-    const actions = actionsOf(template, functionId(template, 'Chromium checks'));
+  it('lets the browser function write screenshots and results, and read only the report pages the API leaves under answers/', () => {
+    const browser = functionId(template, 'Chromium checks');
+    const actions = actionsOf(template, browser);
     expect(actions).toContain('s3:PutObject');
-    expect(actions).not.toContain('s3:GetObject*');
+    expect(actions.filter((a) => /^s3:(Get|List)/.test(a))).toEqual(['s3:GetObject']);
+    const reads = statementsOf(template, browser).filter((s) => [s.Action].flat().includes('s3:GetObject'));
+    expect(JSON.stringify(reads.map((s) => s.Resource))).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBlobs[0-9A-F]{8}","Arn"\]\},"\/answers\/\*\/page\.html"\]\]\}\]$/);
     expect(actions).toContain('sqs:SendMessage');
     expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
 
-  it('lets the api function invoke the tools function (and the browser function, to print PDFs) and nothing else; check now and browser runs go by queue', () => {
+  it('lets no function invoke another: check now, browser runs, PDF reports and the tools go by queue', () => {
     // Besides the migration custom resource's provider, which invokes the migrator.
     const invokers = Object.entries(resourcesOf(template, 'AWS::IAM::Policy'))
       .filter(([id, p]) => !id.startsWith('MigrationsProvider') && JSON.stringify(p.Properties).includes('lambda:InvokeFunction'))
-      .map(([, p]) => p);
-    expect(invokers).toHaveLength(1);
-    expect(JSON.stringify(invokers[0]?.Properties?.['Roles'])).toContain('ApiApiFunction');
-    const invoked = JSON.stringify(invokers[0]?.Properties);
-    expect(invoked).toContain(functionId(template, 'Ad-hoc probing tools'));
-    expect(invoked).not.toContain(functionId(template, 'Probes targets'));
+      .map(([id]) => id);
+    expect(invokers).toEqual([]);
     const apiPolicy = JSON.stringify(Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties?.['Roles']).includes('ApiApiFunction')));
-    for (const queue of ['ChecksCheckQueue', 'ChecksBrowserQueue']) expect(apiPolicy).toMatch(new RegExp(`"${queue}[0-9A-F]{8}","Arn"`));
+    for (const queue of ['ChecksCheckQueue', 'ChecksBrowserQueue', 'ChecksToolsQueue']) expect(apiPolicy).toMatch(new RegExp(`"${queue}[0-9A-F]{8}","Arn"`));
   });
 });
 
@@ -143,7 +144,6 @@ describe('function environment', () => {
     expect(env('REST API')).toEqual([
       'ALLOW_REGISTRATION',
       'BLOB_BUCKET',
-      'BROWSER_FUNCTION_NAME',
       'BROWSER_QUEUE_URL',
       'CHECK_QUEUE_URL',
       'CONNECTIONS_TABLE',
@@ -156,22 +156,20 @@ describe('function environment', () => {
       'PUBLIC_URL',
       'REDIS_URL',
       'SYNC_WAIT_SECONDS',
-      'TOOLS_FUNCTION_NAME',
+      'TOOLS_QUEUE_URL',
       'VIEWER_ADDRESS_KEY',
     ]);
-    expect(env('Ad-hoc probing tools')).toEqual(['MODE', 'NODE_OPTIONS']);
+    expect(env('Ad-hoc probing tools')).toEqual(['BLOB_BUCKET', 'MODE', 'NODE_OPTIONS']);
   });
 });
 
 describe('SLA report PDF on AWS', () => {
-  it('lets the REST API invoke the browser function it names, which prints the PDF', () => {
-    const browser = functionId(template, 'Chromium checks');
-    const api = resourcesOf(template)[functionId(template, 'REST API')];
-    const vars = (api?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
-    expect(vars['BROWSER_FUNCTION_NAME']).toEqual({ Ref: browser });
-    const invokers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties).includes('lambda:InvokeFunction') && JSON.stringify(p.Properties).includes(browser),
-    );
-    expect(invokers.map((p) => JSON.stringify(p.Properties?.['Roles']))).toEqual([expect.stringContaining('ApiApiFunction')]);
+  it('lets the REST API leave the report page under answers/ and queue it for the browser function, which prints the PDF there', () => {
+    const api = functionId(template, 'REST API');
+    const writes = statementsOf(template, api).filter((s) => [s.Action].flat().includes('s3:PutObject'));
+    expect(writes).toHaveLength(1);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/"\/answers\/\*\/page\.html"\]\]\}$/);
+    expect(actionsOf(template, api)).toContain('sqs:SendMessage');
+    expect(JSON.stringify(resourcesOf(template)[api]?.Properties?.['Environment'])).not.toContain(functionId(template, 'Chromium checks'));
   });
 });

@@ -179,6 +179,12 @@ export interface KumaMonitorSpec {
   parent?: number;
   json_path?: string;
   expected_value?: string;
+  /** 2.x; a JSON-query monitor without one gets '==', as Kuma's migration fills it in. */
+  json_path_operator?: string;
+  body?: string;
+  /** 2.x. */
+  http_body_encoding?: string;
+  maxredirects?: number;
   description?: string;
 }
 
@@ -203,8 +209,8 @@ export class KumaDb {
 
   monitor(spec: KumaMonitorSpec): number {
     const row: Record<string, unknown> = { user_id: 1, interval: 60, maxretries: 0, active: true, ...spec };
-    if (this.version === '1.x') for (const k of ['timeout', 'parent', 'invert_keyword', 'json_path', 'expected_value', 'description']) delete row[k];
-    if (this.version === '2.x' && spec.type === 'json-query') row['json_path_operator'] = '==';
+    if (this.version === '1.x') for (const k of ['timeout', 'parent', 'invert_keyword', 'json_path', 'expected_value', 'json_path_operator', 'http_body_encoding', 'description']) delete row[k];
+    if (this.version === '2.x' && spec.type === 'json-query') row['json_path_operator'] ??= '==';
     return this.insert('monitor', row);
   }
 
@@ -233,6 +239,15 @@ export class KumaDb {
   /** A row of Kuma's settings; the value JSON-encoded, as Kuma stores it. */
   setting(key: string, value: unknown): void {
     this.insert('setting', { key, value: JSON.stringify(value), type: 'general' });
+  }
+
+  /**
+   * The secret Kuma makes on its first start and keeps for its life (`jwtSecret`), stored raw as
+   * its initJWTSecret writes it (a password hash), not JSON-encoded like the other settings.
+   */
+  jwtSecret(secret: string): void {
+    this.db.prepare(`DELETE FROM setting WHERE key = 'jwtSecret'`).run();
+    this.insert('setting', { key: 'jwtSecret', value: secret, type: null });
   }
 
   /** Heartbeats as Kuma writes them (status 0 down, 1 up, 2 pending, 3 maintenance), in one transaction. */

@@ -23,14 +23,19 @@ export interface KumaSample {
     maintenance: number;
     /** Ours, by the one definition of uptime. */
     expectedAvailability: number;
+    /** Ours, were the maintenance beats recorded as plain up checks. */
+    availabilityMaintenanceUp: number;
     /** Kuma's: 2.x counts beats, 1.x weighs them by their duration; maintenance counts as up in both. */
     kuma2x: number;
     kuma1x: number;
   };
 }
 
-export function buildKumaSample(version: KumaVersion, now: Date, path?: string): KumaSample {
+/** `jwtSecret`: the installation's secret (a sample per version by default; null: a Kuma never started). */
+export function buildKumaSample(version: KumaVersion, now: Date, path?: string, opts: { jwtSecret?: string | null } = {}): KumaSample {
   const k = new KumaDb(version, path);
+  const secret = opts.jwtSecret === undefined ? `$2a$10$sample.installation.${version}.secret.0123456789abcdef` : opts.jwtSecret;
+  if (secret !== null) k.jwtSecret(secret);
   const ids: Record<string, number> = {};
   const v2 = version === '2.x';
   if (v2) ids['group'] = k.monitor({ name: 'Production', type: 'group' });
@@ -57,7 +62,18 @@ export function buildKumaSample(version: KumaVersion, now: Date, path?: string):
   ids['upside'] = k.monitor({ name: 'Staging must be down', type: 'http', url: 'http://127.0.0.1:9/staging', upside_down: true });
   ids['paused'] = k.monitor({ name: 'Old blog', type: 'http', url: 'http://127.0.0.1:9/blog', active: false });
   ids['maint'] = k.monitor({ name: 'Database admin', type: 'http', url: 'http://127.0.0.1:9/db' });
-  ids['codes'] = k.monitor({ name: 'Legacy', type: 'http', url: 'http://127.0.0.1:9/legacy', accepted_statuscodes_json: '["200-299","404"]', method: 'POST' });
+  ids['codes'] = k.monitor({
+    name: 'Legacy',
+    type: 'http',
+    url: 'http://127.0.0.1:9/legacy',
+    accepted_statuscodes_json: '["200-299","404"]',
+    method: 'POST',
+    body: '{"ping":true}',
+    ...(v2 ? { http_body_encoding: 'json' } : {}),
+    // One header our rules take, one they refuse (a space in its name).
+    headers: '{"Content-Type": "application/json", "Bad Header": "x"}',
+    maxredirects: 0,
+  });
   ids['ftp'] = k.monitor({ name: 'Files', type: 'http', url: 'ftp://127.0.0.1/files' });
 
   k.maintenance([ids['maint']!], { title: 'Database upgrade', strategy: 'manual' });
@@ -110,11 +126,13 @@ export function buildKumaSample(version: KumaVersion, now: Date, path?: string):
   k.heartbeats(ids['ssh']!, Array.from({ length: 100 }, (_, i) => ({ time: new Date(start.getTime() + i * MINUTE), status: 1, msg: '', ping: 1 })));
 
   // Our figure by the definition (each result stands for the time to the next, at most the 60 s
-  // interval; maintenance beats are not imported, so that stretch is no data): downtime is the 10
-  // down slots and the two pending beats (20 s + 40 s); covered time is every imported slot.
+  // interval; maintenance beats are imported in maintenance, outside the covered time): downtime is
+  // the 10 down slots and the two pending beats (20 s + 40 s); covered time is every other slot.
   const coveredSlots = 3000 - 60 - 30;
   const downSeconds = 10 * 60 + 20 + 40;
   const expectedAvailability = 100 * (1 - downSeconds / (coveredSlots * 60));
+  // Where the history import does not record the maintenance flag, the maintenance stretch is up time.
+  const availabilityMaintenanceUp = 100 * (1 - downSeconds / ((coveredSlots + 30) * 60));
   const last = beats[beats.length - 1]!.time;
   const upBeats = beats.filter((b) => b.status === 1 || b.status === 3);
   const durations = beats.map((b, i) => (i === 0 ? 0 : (b.time.getTime() - beats[i - 1]!.time.getTime()) / 1000));
@@ -126,6 +144,6 @@ export function buildKumaSample(version: KumaVersion, now: Date, path?: string):
     ids,
     window,
     period: { from: start, to: new Date(last.getTime() + MINUTE) },
-    shop: { beats: beats.length, down: 10, pending: 2, maintenance: 30, expectedAvailability, kuma2x, kuma1x },
+    shop: { beats: beats.length, down: 10, pending: 2, maintenance: 30, expectedAvailability, availabilityMaintenanceUp, kuma2x, kuma1x },
   };
 }

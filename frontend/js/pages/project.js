@@ -89,6 +89,9 @@ function settingsBody(project) {
   }
   // Sent always: an omitted setting returns to its default on PUT.
   body.deep_check_cadence = /** @type {MonitoringSettings['deep_check_cadence']} */ (control(form, 'deep_check_cadence', HTMLSelectElement).value);
+  // Comma-separated codes and ranges, checked by the API; left empty, the default (200-399).
+  const codes = text('accepted_status_codes');
+  if (codes) body.accepted_status_codes = codes;
   return body;
 }
 
@@ -119,6 +122,7 @@ function fill(p, s) {
     for (const name of /** @type {const} */ (['timeout', 'retry_count', 'alert_threshold', 'alert_email', 'webhook_url', 'ssl_warning_days', 'domain_warning_days'])) set(name, s[name]);
     control(form, 'is_alert_enabled', HTMLInputElement).checked = s.is_alert_enabled;
     control(form, 'deep_check_cadence', HTMLSelectElement).value = s.deep_check_cadence;
+    set('accepted_status_codes', s.accepted_status_codes.join(', '));
     if (s.webhook_secret) {
       byId('webhook_secret').textContent = s.webhook_secret;
       byId('webhook-secret-field').hidden = false;

@@ -1816,6 +1816,8 @@ export interface Paths {
         domain_warning_days: number;
         /** how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off */
         deep_check_cadence: "every_6th" | "hourly" | "daily" | "off";
+        /** final status codes (after redirects) that count as up: codes ("301") and ranges ("200-299"); default ["200-399"] */
+        accepted_status_codes: string[];
         /** HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project */
         webhook_secret?: string;
         /** notification channels the project notifies */
@@ -1843,6 +1845,7 @@ export interface Paths {
         ssl_warning_days?: number;
         domain_warning_days?: number;
         deep_check_cadence?: "every_6th" | "hourly" | "daily" | "off";
+        accepted_status_codes?: Array<string | number> | string;
         channel_ids?: number[];
       };
       response: {
@@ -1858,6 +1861,8 @@ export interface Paths {
         domain_warning_days: number;
         /** how often the deep browser check runs: every 6th check (spec), about hourly, about daily, or off */
         deep_check_cadence: "every_6th" | "hourly" | "daily" | "off";
+        /** final status codes (after redirects) that count as up: codes ("301") and ranges ("200-299"); default ["200-399"] */
+        accepted_status_codes: string[];
         /** HMAC key of the X-PyMonitor-Signature header; shown to those who may change the project */
         webhook_secret?: string;
         /** notification channels the project notifies */
@@ -2024,6 +2029,7 @@ export interface Paths {
           status_code?: number | null;
           response_time?: number | null;
           error_message?: string | null;
+          in_maintenance?: boolean;
         }>;
       };
       response: {

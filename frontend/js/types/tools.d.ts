@@ -40,7 +40,8 @@ export interface ToolResult {
   // security-headers
   score?: number | null;
   grade?: string | null;
-  findings?: { severity: string; header: string; message: string }[];
+  // `message` is in the reader's language (the API writes it from `api.finding.<code>` with `params`)
+  findings?: { severity: string; header: string; code?: string; params?: Record<string, string | number>; message: string }[];
   // api
   is_valid?: boolean;
   expected_status?: number | null;

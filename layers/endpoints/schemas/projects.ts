@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { deepCheckCadences, monitoringSettingsViewShape, projectShape, type MonitoringSettingsInput, type ProjectInput, type ProjectWritableKey } from '../../model/project.ts';
 import { isValidSelector } from '../../checks/content-change.ts';
+import { DEFAULT_ACCEPTED_STATUS_CODES, formatStatusRange, MAX_ACCEPTED_STATUS_CODES, parseStatusEntry } from '../../checks/status-codes.ts';
 import { asResponse, hostName, httpUrl, ipAddress, isoDateTime, MAX_ID, pagination, queryBool, timestamp, withoutDefaults } from './common.ts';
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
@@ -109,6 +110,29 @@ export const maintenanceBody = z
     maintenance_ends_at: isoDateTime.nullable().optional(),
   });
 
+/**
+ * Accepted status codes: a list of codes and ranges ("301", "200-299"; numbers too), or the same
+ * comma-separated in one string. Stored as written, "200 - 299" as "200-299", each entry once.
+ */
+const acceptedStatusCodes = z
+  .union([z.array(z.union([z.string().max(20), z.number().int()])).max(100), z.string().max(400)])
+  .transform((v, ctx) => {
+    const entries = typeof v === 'string' ? v.split(',').map((e) => e.trim()).filter(Boolean) : v;
+    const out: string[] = [];
+    entries.forEach((entry, i) => {
+      const r = parseStatusEntry(entry);
+      if ('error' in r) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)}: ${r.error}`, path: typeof v === 'string' ? [] : [i] });
+      else if (!out.includes(formatStatusRange(r))) out.push(formatStatusRange(r));
+    });
+    return out;
+  })
+  .pipe(
+    z
+      .array(z.string())
+      .min(1, 'at least one status code or range')
+      .max(MAX_ACCEPTED_STATUS_CODES, `at most ${MAX_ACCEPTED_STATUS_CODES} codes and ranges`),
+  );
+
 /** The rules and defaults of a project's monitoring settings (spec 5), keyed as layers/model/project.ts. */
 const monitoringSettingsFields = {
   check_interval: interval,
@@ -134,6 +158,7 @@ const monitoringSettingsFields = {
   ssl_warning_days: z.number().int().min(1).max(365).default(30),
   domain_warning_days: z.number().int().min(1).max(365).default(30),
   deep_check_cadence: z.enum(deepCheckCadences).default('every_6th'),
+  accepted_status_codes: acceptedStatusCodes.default([...DEFAULT_ACCEPTED_STATUS_CODES]),
   channel_ids: z
     .array(z.number().int('must be an integer').min(1).max(MAX_ID))
     .max(50, 'at most 50 channels')

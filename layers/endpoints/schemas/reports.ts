@@ -136,6 +136,8 @@ export const importRowSchema = z.strictObject({
   status_code: z.number().int('must be an integer').min(0).max(999).nullable().default(null),
   response_time: z.number().min(0, 'must be at least 0').max(3_600_000, 'must be at most 3600000 (ms)').nullable().default(null),
   error_message: z.string().max(4000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters').nullable().default(null),
+  /** Recorded during maintenance: its time counts as maintenance, not as up or down (issue 19). */
+  in_maintenance: z.boolean({ message: 'must be true or false' }).default(false),
 });
 
 export const importBodySchema = z.object({ results: z.array(importRowSchema) });

@@ -60,6 +60,7 @@ export function createSqsQueue(config: Config): SqsQueue {
     browser: config.BROWSER_QUEUE_URL,
     results: config.RESULTS_QUEUE_URL,
     notifications: config.NOTIFY_QUEUE_URL,
+    tools: config.TOOLS_QUEUE_URL,
   });
 }
 

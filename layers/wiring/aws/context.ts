@@ -71,13 +71,12 @@ type Bindable = Omit<ServiceContext, 'config' | 'clock' | 'log'>;
 const BINDING_ENV: { [K in keyof Bindable]?: (keyof Config)[] } = {
   sql: ['DATABASE_SECRET_ARN', 'DATABASE_URL'],
   cache: ['REDIS_URL'],
-  queue: ['CHECK_QUEUE_URL', 'BROWSER_QUEUE_URL', 'RESULTS_QUEUE_URL', 'NOTIFY_QUEUE_URL'],
+  queue: ['CHECK_QUEUE_URL', 'BROWSER_QUEUE_URL', 'RESULTS_QUEUE_URL', 'NOTIFY_QUEUE_URL', 'TOOLS_QUEUE_URL'],
   mailer: ['SES_FROM'],
   blobs: ['BLOB_BUCKET'],
   push: ['WS_ENDPOINT'],
   connections: ['CONNECTIONS_TABLE'],
-  tools: ['TOOLS_FUNCTION_NAME'],
-  browser: ['BROWSER_FUNCTION_NAME'],
+  tools: ['TOOLS_QUEUE_URL'],
   jwtSecret: ['JWT_SECRET_ARN', 'JWT_SECRET'],
 };
 

@@ -12,7 +12,7 @@ import { formatPlan, withContext, type CliIo } from './monitors-file-cli.ts';
 
 export const kumaUsage = `  import-kuma <kuma.db> [--dry-run] [--no-history] [--as <email>] [--json]
                                   import an Uptime Kuma 1.x/2.x database: HTTP(S), keyword and JSON-query monitors
-                                  as projects (key kuma-<id>), notifications as channels, heartbeats as history;
+                                  as projects (key kuma-<installation>-<id>), notifications as channels, heartbeats as history;
                                   running it again creates nothing twice`;
 
 const consoleIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: processEnvironment() };

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Context, EventBridgeEvent, SQSBatchResponse } from 'aws-lambda';
 import type { Config } from '../../config.ts';
-import { createApiHandler } from '../../endpoints/api.ts';
+import { createHttpHandler } from '../../endpoints/router.ts';
+import { apiRoutes } from '../../endpoints/routes/index.ts';
 import { createBrowserHandler } from '../../handlers/browser.ts';
 import { createCheckerHandler } from '../../handlers/checker.ts';
 import { createDailyHandler } from '../../handlers/daily.ts';
@@ -123,7 +124,7 @@ export async function startLocalSystem(config: Config, opts: LocalContextOptions
   }
 
   // The local server writes streamed bodies (CSV exports) as they are produced.
-  const api = createApiHandler(getCtx, { streaming: true });
+  const api = createHttpHandler(getCtx, apiRoutes(), { streaming: true });
   const ws = createWsHandler(getCtx);
   let detachWs: (() => void) | undefined;
   const http = await startLocalServer({

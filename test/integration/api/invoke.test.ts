@@ -3,10 +3,13 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../../layers/endpoints/api.ts';
+import { apiRoutes } from '../../../layers/endpoints/routes/index.ts';
+import { createHttpHandler } from '../../../layers/endpoints/router.ts';
 import { createToolsHandler } from '../../../layers/handlers/tools.ts';
+import { answerKey } from '../../../layers/services/queued-answers.ts';
 import type { HttpEvent } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -57,7 +60,7 @@ describe('sample API events (events/api)', () => {
   });
 
   it('each sample gets its expected answer from the API handler, in order', async () => {
-    const handler = createApiHandler(async () => app.system.ctx);
+    const handler = createHttpHandler(async () => app.system.ctx, apiRoutes());
     const statuses: [string, number][] = [];
     for (const [file] of expected) {
       const res = await handler(await readEvent(file), { functionName: 'api', awsRequestId: file } as Context);
@@ -67,15 +70,18 @@ describe('sample API events (events/api)', () => {
     expect(statuses).toEqual(expected);
   });
 
-  it('the tools function runs the tool the API invokes it with, and reports refused input', async () => {
+  it('the tools function runs the tool the API queued, and reports refused input', async () => {
     const tools = createToolsHandler(async () => app.system.ctx);
     const lambda = { functionName: 'tools', awsRequestId: 'tools' } as Context;
     const port = Number(new URL(app.url).port);
-    const ran = await tools({ tool: { name: 'tcp', input: { host: '127.0.0.1', port } } }, lambda);
-    expect(ran).toMatchObject({ ok: true, result: { port } });
-    const refused = await tools({ tool: { name: 'tcp', input: { host: '127.0.0.1', port: 70_000 } } }, lambda);
-    expect(refused).toMatchObject({ ok: false, errors: [{ field: 'port' }] });
-    await expect(tools({ tool: { name: 'nope', input: {} } } as never, lambda)).rejects.toThrow();
+    const ask = async (input: unknown) => {
+      const id = randomUUID();
+      const body = { type: 'tool', id, answer_by: new Date(Date.now() + 25_000).toISOString(), tool: { name: 'tcp', input } };
+      expect(await tools({ Records: [{ messageId: id, body: JSON.stringify(body) }] } as SQSEvent, lambda)).toEqual({ batchItemFailures: [] });
+      return JSON.parse(new TextDecoder().decode((await app.system.ctx.blobs.get(answerKey(id)))!.data)) as unknown;
+    };
+    expect(await ask({ host: '127.0.0.1', port })).toMatchObject({ ok: true, answer: { ok: true, result: { port } } });
+    expect(await ask({ host: '127.0.0.1', port: 70_000 })).toMatchObject({ ok: true, answer: { ok: false, errors: [{ field: 'port' }] } });
   });
 });
 

@@ -55,6 +55,9 @@ projects:
       alert_threshold: 2
       alert_email: oncall@example.com
       deep_check_cadence: hourly
+      accepted_status_codes:
+        - 200-299
+        - "404"
       channels:
         - ops-email
         - ops-slack
@@ -124,6 +127,7 @@ describe('monitors file through the API', () => {
     expect(api).toMatchObject({ title: 'API', maintenance_mode: true, custom_headers: { Authorization: 'Bearer tok-0123456789abcdef' } });
     const settings = await app.request('GET', `/api/v1/projects/${api!.id}/monitoring-settings`, { token: manager.token });
     expect(settings.body).toMatchObject({ check_interval: 60, timeout: 10, alert_threshold: 2, alert_email: 'oncall@example.com', deep_check_cadence: 'hourly' });
+    expect(settings.body.accepted_status_codes).toEqual(['200-299', '404']);
     expect(settings.body.channel_ids).toHaveLength(2);
     const journeys = await app.request('GET', `/api/v1/projects/${api!.id}/synthetic-tests`, { token: manager.token });
     expect(journeys.body.items[0].steps[1]).toEqual({ action: 'type', selector: '#password', value: 'hunter2-but-longer' });
@@ -200,6 +204,13 @@ describe('monitors file through the API', () => {
     const timeoutLine = bad.split('\n').findIndex((l) => l.includes('timeout: 1000')) + 1;
     expect(r.body.detail).toBe(`monitors.yaml:${timeoutLine}:16: projects.0.monitoring.timeout: Too big: expected number to be <=300`);
     expect(r.body.errors).toEqual([{ field: 'projects.0.monitoring.timeout', message: `line ${timeoutLine}, column 16: Too big: expected number to be <=300` }]);
+    // An accepted status code that is not one: its entry, on its line.
+    const codes = await apply(file.replace('        - "404"\n', '        - "4xx"\n'));
+    const codesLine = file.split('\n').findIndex((l) => l === '        - "404"') + 1;
+    expect(codes.status).toBe(400);
+    expect(codes.body.errors).toEqual([
+      { field: 'projects.0.monitoring.accepted_status_codes.1', message: expect.stringMatching(new RegExp(`^line ${codesLine}, column \\d+: "4xx": must be a status code`)) },
+    ]);
     // The schema passes once the timeout is fixed; the duplicate key is the service's finding, on its line.
     const dup = await apply(file.replace('  - key: www\n', '  - key: api\n'));
     const dupLine = file.split('\n').findIndex((l) => l === '  - key: www') + 1;

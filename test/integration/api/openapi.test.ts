@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../layers/endpoints/api.ts';
+import { apiRoutes } from '../../../layers/endpoints/routes/index.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
 // The API describes itself: OpenAPI 3.1 generated from the route table, and a self-contained docs page.

@@ -56,20 +56,23 @@ describe('function contexts on AWS', () => {
   });
 
   it('loads the JWT key for the API from its secret, once', async () => {
-    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', NOTIFY_QUEUE_URL: 'https://sqs/notify', CHECK_QUEUE_URL: 'https://sqs/checks', BROWSER_QUEUE_URL: 'https://sqs/browser', TOOLS_FUNCTION_NAME: 'tools' });
+    lambdaEnv({ ...DB, JWT_SECRET_ARN: 'arn:jwt', NOTIFY_QUEUE_URL: 'https://sqs/notify', CHECK_QUEUE_URL: 'https://sqs/checks', BROWSER_QUEUE_URL: 'https://sqs/browser', TOOLS_QUEUE_URL: 'https://sqs/tools', BLOB_BUCKET: 'blobs' });
     const ctx = await contextOf('api');
     expect(new TextDecoder().decode(ctx.jwtSecret)).toBe(JWT);
     expect(adapter(ctx.queue)).toBe('SqsQueue');
-    expect(() => ctx.blobs.get).toThrow(/blobs is not available/);
-    // The tools routes invoke the tools function; the API bundles no probes.
+    // The tools routes and PDF reports go by queue, their answers come back through the bucket; the API bundles no probes.
     expect(typeof ctx.tools.run).toBe('function');
+    expect(typeof ctx.browser.run).toBe('function');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     await ctx.sql.end();
   });
 
-  it('gives the tools function the probes only: no database and no token key', async () => {
+  it('gives the tools function the probes and the bucket its answers go to only: no database and no token key', async () => {
     lambdaEnv({});
+    await expect(contextOf('tools')).rejects.toThrow(/BLOB_BUCKET is not set/);
+    lambdaEnv({ BLOB_BUCKET: 'blobs' });
     const ctx = await contextOf('tools');
+    expect(typeof ctx.blobs.get).toBe('function');
     expect(typeof ctx.tools.run).toBe('function');
     expect(() => ctx.sql.begin).toThrow(/database is not available/);
     expect(() => ctx.jwtSecret.length).toThrow(/jwtSecret is not available/);

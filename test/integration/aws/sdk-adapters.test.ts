@@ -1,15 +1,10 @@
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
-import { DomainError } from '../../../layers/errors.ts';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ToolInputError } from '../../../layers/checks/schemas.ts';
 import { ApiGatewayPush } from '../../../layers/platform/aws/apigw-push.ts';
-import { LambdaBrowserRunner, LambdaToolInvoker } from '../../../layers/platform/aws/lambda-tools.ts';
-import { invokedToolRunner } from '../../../layers/services/tools.ts';
 import { createAwsPorts } from '../../../layers/platform/aws/index.ts';
 import { S3Blobs } from '../../../layers/platform/aws/s3-blobs.ts';
 import { databaseSecretSchema, JsonSecrets, jwtSecretSchema, SecretError } from '../../../layers/platform/aws/secrets.ts';
@@ -87,42 +82,6 @@ describe('API Gateway push', () => {
     await push().close('conn-4');
     await push().close('conn-5');
     expect(apigw.commandCalls(DeleteConnectionCommand).map((c) => c.args[0].input.ConnectionId)).toEqual(['conn-4', 'conn-5']);
-  });
-});
-
-describe('tools function invocation', () => {
-  const lambda = mockClient(LambdaClient);
-  beforeEach(() => lambda.reset());
-  const runner = () => invokedToolRunner(new LambdaToolInvoker(new LambdaClient({ region, credentials }), 'py-tools'));
-  const answer = (value: unknown) => ({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(value)) as never });
-
-  it('invokes the tools function with the tool and its input, and returns the result', async () => {
-    lambda.on(InvokeCommand).resolves(answer({ ok: true, result: { host: '127.0.0.1', port: 9, is_open: false } }));
-    expect(await runner().run('tcp', { host: '127.0.0.1', port: 9 }, { allowPrivateTargets: false })).toEqual({ host: '127.0.0.1', port: 9, is_open: false });
-    const input = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
-    expect(input?.FunctionName).toBe('py-tools');
-    expect(input?.InvocationType).toBe('RequestResponse');
-    expect(JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array))).toEqual({ tool: { name: 'tcp', input: { host: '127.0.0.1', port: 9 } } });
-  });
-
-  it('turns refused input into the same error the probes raise in-process (a 400 at the API)', async () => {
-    lambda.on(InvokeCommand).resolves(answer({ ok: false, message: 'port: too big', errors: [{ field: 'port', message: 'too big' }] }));
-    const err = await runner().run('tcp', { host: 'h', port: 1e9 }, { allowPrivateTargets: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ToolInputError);
-    expect((err as ToolInputError).errors).toEqual([{ field: 'port', message: 'too big' }]);
-  });
-});
-
-describe('browser function invocation', () => {
-  const lambda = mockClient(LambdaClient);
-  beforeEach(() => lambda.reset());
-
-  it('answers a throttled invocation (all browser slots busy) as unavailable, to retry later (issue 16.10)', async () => {
-    lambda.on(InvokeCommand).rejects(new TooManyRequestsException({ message: 'Rate Exceeded.', $metadata: {} }));
-    const err = await new LambdaBrowserRunner(new LambdaClient({ region, credentials, maxAttempts: 1 }), 'py-browser').run({ kind: 'pdf' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DomainError);
-    expect((err as DomainError).code).toBe('UNAVAILABLE');
-    expect((err as DomainError).retryAfter).toBe(30);
   });
 });
 

@@ -238,6 +238,27 @@ describe('HTTP status monitoring: failures are classified results', () => {
     expect(r).toMatchObject({ is_available: false, status_code: 503, error_kind: 'http_status', error_message: 'unexpected status 503 (expected 2xx or 3xx)' });
   });
 
+  it("accepted status codes: a project's list of codes and ranges judges the final status", async () => {
+    const codes = ['200-299', '404'];
+    const probe = (path: string, expectedStatus?: readonly string[]) => probeHttp(`${site.url}${path}`, { ...allow, ...(expectedStatus ? { expectedStatus } : {}) });
+    expect(await probe('/status/404', codes)).toMatchObject({ is_available: true, status_code: 404, error_kind: null, error_message: null });
+    expect(await probe('/status/201', codes)).toMatchObject({ is_available: true, status_code: 201, error_kind: null });
+    // A 302 with no Location to follow is the final status: refused by the list, saying which codes it accepts.
+    expect(await probe('/status/302', codes)).toMatchObject({
+      is_available: false,
+      status_code: 302,
+      error_kind: 'http_status',
+      error_message: 'unexpected status 302 (expected 200-299, 404)',
+    });
+    // A redirect with a Location is followed: the list judges where it ends.
+    expect(await probe('/redirect/1', ['200'])).toMatchObject({ is_available: true, status_code: 200, redirect_count: 1 });
+    expect(await probe('/status/302', ['301', '302'])).toMatchObject({ is_available: true, status_code: 302 });
+    // The default list, 200-399, is what a project accepted before the setting: 302 up, 404 down.
+    expect(await probe('/status/302', ['200-399'])).toMatchObject({ is_available: true });
+    expect(await probe('/status/404', ['200-399'])).toMatchObject({ is_available: false, error_message: 'unexpected status 404 (expected 200-399)' });
+    expect(await probe('/status/404')).toMatchObject({ is_available: false, error_message: 'unexpected status 404 (expected 2xx or 3xx)' });
+  });
+
   it('http_status: a redirect loop stops after the redirect limit', async () => {
     const r = await probeHttp(`${site.url}/loop`, { ...allow, maxRedirects: 5 });
     expect(r).toMatchObject({ error_kind: 'http_status', redirect_count: 5, error_message: 'too many redirects (more than 5)' });

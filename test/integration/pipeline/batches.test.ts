@@ -106,7 +106,7 @@ describe('checks in batches, with hard deadlines', () => {
   it('caps a check at what the invocation has left, and puts back a check there is no time left to start', async () => {
     const queue = new KeepingQueue();
     const c: CheckerContext = { queue, log: silentLog, allowPrivateTargets: true };
-    const target = { url: silent.url, custom_headers: {}, time_limit: null, timeout: 30, retry_count: 3, content_change_detection: false, content_selector: null, keyword_monitoring: false, keywords: [], keyword_alert_on_found: false };
+    const target = { url: silent.url, custom_headers: {}, time_limit: null, timeout: 30, retry_count: 3, content_change_detection: false, content_selector: null, keyword_monitoring: false, keywords: [], keyword_alert_on_found: false, accepted_status_codes: ['200-399'] };
     const now = Date.now();
     const check = (id: number, dueIn: number): HttpCheckMessage => ({ type: 'check', kind: 'http', project_id: id, due_at: new Date(now + dueIn), cycle: 1, target });
     // 9 s left: the first check gets 9 - 5 (the margin) = 4 s; at the second's due time less than 2 s would be left.

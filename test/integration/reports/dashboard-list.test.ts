@@ -84,3 +84,28 @@ describe('GET /api/v1/dashboard/projects', () => {
     expect((await app.request('GET', '/api/v1/dashboard/projects')).status).toBe(401);
   });
 });
+
+describe('GET /api/v1/dashboard/stats', () => {
+  it('sums the 24 h figures of every project: time-based uptime and the average response time of the checks', async () => {
+    const created = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'Second', url: 'https://example.net', status_interval: 300 } });
+    expect(created.status, created.text).toBe(201);
+    // The same check times as "Imported", always up, answering in 200 ms.
+    const first = (await app.system.ctx.sql<{ checked_at: Date }[]>`SELECT checked_at FROM check_results WHERE project_id = ${withHistory} ORDER BY checked_at`).map((r) => r.checked_at);
+    const results = first.map((t) => ({ checked_at: t.toISOString(), is_available: true, status_code: 200, response_time: 200, error_message: null }));
+    const r = await app.request('POST', `/api/v1/projects/${created.body.id}/results/import`, { token: owner.token, body: { results } });
+    expect(r.status, r.text).toBe(200);
+
+    await app.system.ctx.cache.del('dashboard:stats:v1');
+    const stats = await app.request('GET', '/api/v1/dashboard/stats', { token: viewer.token });
+    expect(stats.status, stats.text).toBe(200);
+    expect(stats.body.totals.projects).toBe(3);
+    // Two fully covered days of 24 h, one of them down for an hour ("Fresh" has no recorded time).
+    expect(stats.body.uptime_24h).toBeCloseTo(100 * (1 - 1 / 48), 1);
+    const list = (await app.request('GET', '/api/v1/dashboard/projects', { token: viewer.token })).body.items as { id: number; uptime_24h: number | null }[];
+    const each = list.filter((p) => p.uptime_24h !== null).map((p) => p.uptime_24h!);
+    expect(each).toHaveLength(2);
+    expect(stats.body.uptime_24h).toBeCloseTo((each[0]! + each[1]!) / 2, 2);
+    // The same number of checks at 120 ms (the failed ones too) and at 200 ms.
+    expect(stats.body.avg_response_time_24h).toBe(160);
+  });
+});

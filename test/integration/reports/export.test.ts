@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../../layers/endpoints/api.ts';
+import { apiRoutes } from '../../../layers/endpoints/routes/index.ts';
+import { createHttpHandler } from '../../../layers/endpoints/router.ts';
 import { bufferStream } from '../../../layers/endpoints/http.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { expectErrorBody, expectInvalid } from '../api/helpers.ts';
@@ -84,10 +85,10 @@ describe('GET /projects/{id}/logs/export.csv', () => {
     expect(r.headers.get('content-disposition')).toBe(`attachment; filename="project-${id}-results-start-${new Date().toISOString().slice(0, 10)}.csv"`);
     expect(r.headers.get('transfer-encoding')).toBe('chunked');
     const rows = parseCsv(r.text);
-    expect(rows[0]).toEqual(['checked_at', 'is_available', 'status_code', 'response_time', 'error_message']);
+    expect(rows[0]).toEqual(['checked_at', 'is_available', 'status_code', 'response_time', 'error_message', 'in_maintenance']);
     const data = rows.slice(1);
     expect(data).toHaveLength(12_345 + tricky.length);
-    expect(data.every((row) => row.length === 5)).toBe(true);
+    expect(data.every((row) => row.length === 6)).toBe(true);
     const times = data.map((row) => Date.parse(row[0]!));
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
     expect(new Set(data.map((row) => row.join('|'))).size).toBe(data.length - 0);
@@ -96,8 +97,8 @@ describe('GET /projects/{id}/logs/export.csv', () => {
     expect(data[0]!.slice(0, 4)).toEqual(['2026-09-30T00:00:00.123Z', 'false', '', '']);
     expect(data.slice(3, 3 + 6).map((row) => row[4]).reverse()).toEqual(tricky.slice(3));
     expect(data[3]!.slice(1, 4)).toEqual(['false', '503', '12.25']);
-    expect(data[9]).toEqual([new Date(T0).toISOString(), 'false', '200', '0', '']);
-    expect(data[10]).toEqual([new Date(T0 + 60_000).toISOString(), 'true', '200', '0.5', '']);
+    expect(data[9]).toEqual([new Date(T0).toISOString(), 'false', '200', '0', '', 'false']);
+    expect(data[10]).toEqual([new Date(T0 + 60_000).toISOString(), 'true', '200', '0.5', '', 'false']);
     expect(r.text).toContain('"a, comma"');
     expect(r.text).toContain('"say ""hi"""');
     expect(r.text).toContain('" leading space"');
@@ -112,7 +113,7 @@ describe('GET /projects/{id}/logs/export.csv', () => {
     expect(data.map((row) => row[0])).toEqual(Array.from({ length: 10 }, (_, i) => new Date(T0 + (10 + i) * 60_000).toISOString()));
     expect(r.headers.get('content-disposition')).toContain('-2026-10-01-2026-10-01.csv');
     const empty = await app.request('GET', `/api/v1/projects/${id}/logs/export.csv?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z`, { token: viewer.token });
-    expect(empty.text).toBe('checked_at,is_available,status_code,response_time,error_message\r\n');
+    expect(empty.text).toBe('checked_at,is_available,status_code,response_time,error_message,in_maintenance\r\n');
   });
 
   it('refuses bad ranges naming the field, an unknown project, and strangers to the API', async () => {
@@ -123,7 +124,7 @@ describe('GET /projects/{id}/logs/export.csv', () => {
   });
 
   it('through the Lambda handler (no streaming), the same body in one payload, or 413 past the limit', async () => {
-    const handler = createApiHandler(async () => app.system.ctx);
+    const handler = createHttpHandler(async () => app.system.ctx, apiRoutes());
     const event = {
       version: '2.0', routeKey: '$default', rawPath: `/api/v1/projects/${id}/logs/export.csv`, rawQueryString: '',
       headers: { authorization: `Bearer ${viewer.token}` },

@@ -101,6 +101,25 @@ describe('the read model over a known history', () => {
     expect(seoul[1]).toMatchObject({ checks: 108, downtime_minutes: 0, no_data_minutes: 0, incident_count: 0, availability: 100 });
   });
 
+  it('sums whole days in the database over a longer period with the figures their hours give, and zones off the hour from the hours', async () => {
+    const DAY = 86_400_000;
+    const wide = { from: new Date(T0 - 2 * DAY + 7 * H), to: new Date(T0 + 2 * DAY) };
+    const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    // Seoul (UTC+9): the history's two local days are whole days inside the period, summed in the database.
+    const seoul = Object.fromEntries((await dailyFigures(app.system.ctx, id, wide, 'Asia/Seoul')).map((d) => [d.date, d]));
+    expect(seoul[date(T0)]).toMatchObject({ checks: 168, downtime_minutes: 20, no_data_minutes: 9 * 60 + 60, incident_count: 1 });
+    expect(seoul[date(T0)]!.availability).toBeCloseTo(100 * (1 - 1200 / (14 * 3600)), 4);
+    expect(seoul[date(T0 + DAY)]).toMatchObject({ checks: 108, downtime_minutes: 0, incident_count: 0, availability: 100 });
+    expect(seoul[date(T0 - DAY)]).toMatchObject({ checks: 0, availability: null, no_data_minutes: 24 * 60 });
+    // Kolkata (UTC+5:30): its midnights fall inside UTC hours, so each day comes from its hours.
+    const kolkata = await dailyFigures(app.system.ctx, id, wide, 'Asia/Kolkata');
+    expect(kolkata.reduce((a, d) => a + d.checks, 0)).toBe(276);
+    expect(kolkata.reduce((a, d) => a + d.downtime_minutes, 0)).toBeCloseTo(20, 6);
+    const k = Object.fromEntries(kolkata.map((d) => [d.date, d]));
+    // Its first day of history holds 00:00-18:30 UTC: 18.5 h less the hour without data.
+    expect(k[date(T0)]!.availability).toBeCloseTo(100 * (1 - 1200 / (17.5 * 3600)), 4);
+  });
+
   it('lists the one incident: the run of three failures, not the blip', async () => {
     const incidents = await incidentsIn(app.system.ctx, id, period);
     expect(incidents).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_COLUMNS } from '../../../layers/endpoints/import-body.ts';
+import { IMPORT_COLUMNS, OPTIONAL_IMPORT_COLUMNS } from '../../../layers/endpoints/import-body.ts';
 import { CSV_COLUMNS } from '../../../layers/services/exports.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { expectErrorBody, expectInvalid } from '../api/helpers.ts';
@@ -20,7 +20,7 @@ const END = Math.floor(Date.now() / DAY) * DAY - DAY;
 const START = END - 40 * DAY;
 const range = `from=${new Date(END - 60 * DAY).toISOString()}&to=${new Date(END).toISOString()}`;
 
-/** 40 days at 5 minutes: an outage every 7th day (12 failures), a blip on every 5th, a gap on day 20, awkward error text. */
+/** 40 days at 5 minutes: an outage every 7th day (12 failures), a blip on every 5th, a gap on day 20, an hour of maintenance on day 10, awkward error text. */
 function history() {
   const rows = [];
   for (let t = START, i = 0; t < END; t += STEP, i++) {
@@ -36,6 +36,7 @@ function history() {
       status_code: down ? (outage ? null : 500) : 200,
       response_time: down && outage ? null : 120 + (i % 37) * 3.5 + (day % 4) * 10,
       error_message: outage ? 'connect ECONNREFUSED, said "no"\nagain' : blip ? ' HTTP 500 ' : null,
+      in_maintenance: day === 10 && inDay >= 1 * H && inDay < 2 * H,
     });
   }
   return rows;
@@ -68,11 +69,13 @@ afterAll(async () => app?.close());
 
 describe('CSV export round trip', () => {
   it('exports the import columns, which import into another project and give the same report', async () => {
-    expect([...CSV_COLUMNS]).toEqual([...IMPORT_COLUMNS]);
+    expect([...CSV_COLUMNS]).toEqual([...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS]);
     const csv = await app.request('GET', `/api/v1/projects/${source}/logs/export.csv`, { token: viewer.token });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
-    expect(csv.text.split('\r\n')[0]).toBe(IMPORT_COLUMNS.join(','));
+    expect(csv.text.split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
+    // The hour of maintenance goes out and comes back in (twelve results of five minutes).
+    expect(csv.text.match(/,true\r\n/g)?.length).toBe(12);
     const copy = await project('Shop copy');
     const imported = await app.request('POST', `/api/v1/projects/${copy}/results/import`, { token: owner.token, raw: csv.text, headers: { 'content-type': 'text/csv' } });
     expect(imported.status, imported.text).toBe(200);
@@ -80,6 +83,7 @@ describe('CSV export round trip', () => {
     const [a, b] = [await sla(source), await sla(copy)];
     expect(b).toEqual({ ...a, incidents: a.incidents.map((i: { id: number }, k: number) => ({ ...i, id: b.incidents[k].id })) });
     expect(a.incident_count).toBe(6);
+    expect(a.maintenance_minutes).toBe(60);
     // And the copy exports the same text.
     const again = await app.request('GET', `/api/v1/projects/${copy}/logs/export.csv`, { token: viewer.token });
     expect(again.text).toBe(csv.text);

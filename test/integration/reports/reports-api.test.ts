@@ -100,21 +100,35 @@ describe('history import', () => {
     rows[2] = { ...dayA()[2]!, is_available: 'yes' };
     const bad = await importJson(pid, { results: rows });
     expect(bad.status).toBe(400);
-    expect(bad.body.detail).toBe('row 3, is_available: must be true or false');
-    expect(bad.body.errors[0].field).toBe('row 3: is_available');
+    // In the owner's language (Korean by default), the row and field named (issue 17).
+    const koRow = (row: number, field: string, message: string) => ko['api.import.row'].replace('{row}', String(row)).replace('{field}', field).replace('{message}', message);
+    expect(bad.body.detail).toBe(koRow(3, 'is_available', ko['api.import.true_false']));
+    expect(bad.body.errors[0]).toEqual({ field: 'row 3: is_available', message: ko['api.import.true_false'] });
     const unknown = await importJson(pid, { results: [{ ...dayA()[0]!, colour: 'red' }] });
     expect(unknown.status).toBe(400);
     // In the owner's language setting (Korean by default), from the catalog (issue 17).
     expect(unknown.body.errors[0]).toEqual({ field: 'row 1: colour', message: ko['api.unknown_field'] });
     const future = await importJson(pid, { results: [{ ...dayA()[0]!, checked_at: iso(Date.now() + DAY) }] });
     expect(future.status).toBe(400);
-    expect(future.body.errors[0].field).toBe('row 1: checked_at');
+    expect(future.body.errors[0]).toEqual({ field: 'row 1: checked_at', message: ko['api.import.future'] });
+    const maintenance = await importJson(pid, { results: [dayA()[0], { ...dayA()[1]!, in_maintenance: 'no' }] });
+    expect(maintenance.body.detail).toBe(koRow(2, 'in_maintenance', ko['api.import.true_false']));
+    // And in English for a reader who chose it.
+    expect((await app.request('PUT', '/api/v1/users/me/settings', { token: owner.token, body: { language: 'en' } })).status).toBe(200);
+    const en = await importCsv(pid, toCsv(dayA().slice(0, 2)).replace(/\r\n([^\r\n]*)\r\n$/, '\r\n$1,x\r\n'));
+    expect(en.status).toBe(400);
+    expect(en.body.detail).toBe('row 2, row: has 6 columns, the header 5');
+    const enRange = await importJson(pid, { results: [{ ...dayA()[0]!, response_time: -1 }] });
+    expect(enRange.body.detail).toBe('row 1, response_time: must be at least 0');
+    expect((await app.request('PUT', '/api/v1/users/me/settings', { token: owner.token, body: { language: 'ko' } })).status).toBe(200);
+    const koColumns = await importCsv(pid, toCsv(dayA().slice(0, 2)).replace(/\r\n([^\r\n]*)\r\n$/, '\r\n$1,x\r\n'));
+    expect(koColumns.body.detail).toBe(koRow(2, 'row', ko['api.import.columns'].replace('{count}', '6').replace('{header}', '5')));
     const csvBad = await importCsv(pid, toCsv(dayA().slice(0, 4)).replace(/\r\n([^\r\n]*)\r\n$/, '\r\nnot-a-date,true,200,12,\r\n'));
     expect(csvBad.status).toBe(400);
     expect(csvBad.body.errors[0].field).toBe('row 4: checked_at');
     const header = await importCsv(pid, 'checked_at,up\r\n2026-01-01T00:00:00Z,true\r\n');
     expect(header.status).toBe(400);
-    expect(header.body.errors[0].field).toBe('header');
+    expect(header.body.errors[0]).toEqual({ field: 'header', message: ko['api.import.header'].replace('{columns}', 'checked_at,is_available,status_code,response_time,error_message').replace('{optional}', 'in_maintenance') });
     const type = await app.request('POST', `/api/v1/projects/${pid}/results/import`, { token: owner.token, raw: 'x', headers: { 'content-type': 'text/plain' } });
     expect(type.status).toBe(400);
     expect(type.body.errors[0].field).toBe('content-type');
@@ -237,6 +251,34 @@ describe('charts and stats', () => {
     expect(hour.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 2);
   });
 
+  it('gives the 30-day dashboard chart from the 4-hour rollups with the figures the hourly ones give', async () => {
+    const r = await get('/api/v1/charts/dashboard?period=30d', viewer.token);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.bucket_seconds).toBe(4 * 3600);
+    const mine = r.body.projects.find((p: { project_id: number }) => p.project_id === id);
+    // 04:00-08:00 of day A (a whole bucket in the middle of the period): down 05:00-05:15.
+    const i = r.body.buckets.indexOf(iso(T0 + 4 * H));
+    expect(i).toBeGreaterThan(0);
+    expect(mine.availability[i]).toBeCloseTo(100 * (1 - 900 / 14_400), 4);
+    expect(r.body.overall.checks[i]).toBe(48);
+    // The project's own charts read the hourly rollups over the same buckets: the same numbers everywhere.
+    const availability = await get(`/api/v1/projects/${id}/charts/availability?period=30d`);
+    const times = await get(`/api/v1/projects/${id}/charts/response-time?period=30d`);
+    expect(availability.body.bucket_seconds).toBe(4 * 3600);
+    const byT = new Map<string, { availability: number | null }>(availability.body.points.map((p: { t: string; availability: number | null }) => [p.t, p]));
+    const avgByT = new Map<string, number | null>(times.body.points.map((p: { t: string; avg: number | null }) => [p.t, p.avg]));
+    let compared = 0;
+    r.body.buckets.forEach((t: string, k: number) => {
+      if (!byT.has(t)) return;
+      expect(mine.availability[k], t).toBe(byT.get(t)!.availability);
+      expect(mine.avg_response_time[k], t).toBe(avgByT.get(t) ?? null);
+      compared++;
+    });
+    expect(compared).toBeGreaterThanOrEqual(179);
+    // Days B and A: twelve 4-hour buckets with history.
+    expect(mine.availability.filter((a: number | null) => a !== null).length).toBe(12);
+  });
+
   it('gives the dashboard chart over every project, and its stats', async () => {
     const r = await get('/api/v1/charts/dashboard?period=7d', viewer.token);
     expect(r.status, r.text).toBe(200);
@@ -266,6 +308,25 @@ describe('charts and stats', () => {
     expect(r.body.errors[0].field).toBe('period');
     expect((await get('/api/v1/projects/999999/charts/response-time')).status).toBe(404);
   });
+
+  it('keeps closed 4-hour buckets of the 30-day chart between reads, and drops them when history is imported', async () => {
+    const created = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'Late history', url: 'https://example.org' } });
+    expect(created.status, created.text).toBe(201);
+    const late: number = created.body.id;
+    const at = T0 - 5 * DAY + 8 * H;
+    const figure = async () => {
+      const r = await get('/api/v1/charts/dashboard?period=30d', viewer.token);
+      expect(r.status, r.text).toBe(200);
+      const i = r.body.buckets.indexOf(iso(at));
+      expect(i).toBeGreaterThan(0);
+      return r.body.projects.find((p: { project_id: number }) => p.project_id === late).availability[i];
+    };
+    expect(await figure()).toBeNull();
+    // The cached read holds the bucket as it was; an import of that bucket's history drops it.
+    const rows = Array.from({ length: 48 }, (_, k) => ({ checked_at: iso(at + k * STEP), is_available: k !== 3, status_code: k === 3 ? 500 : 200, response_time: 120, error_message: null }));
+    expect((await importJson(late, { results: rows })).status).toBe(200);
+    expect(await figure()).toBeCloseTo(100 * (1 - 300 / 14_400), 4);
+  });
 });
 
 describe('after the raw results are cleaned up', () => {
@@ -287,5 +348,36 @@ describe('after the raw results are cleaned up', () => {
     const chart = await get(`/api/v1/projects/${id}/charts/availability?${range}`);
     expect(chart.body).toMatchObject({ source: 'rollup', bucket_seconds: 3600 });
     expect(chart.body.points).toHaveLength(48);
+  });
+});
+
+// Last: another project, which the charts and stats above do not count.
+describe('history import with maintenance', () => {
+  it('takes in_maintenance per row (JSON field or CSV column): that time counts as maintenance', async () => {
+    const made = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'Maintained', url: 'https://example.net' } });
+    const pid = made.body.id as number;
+    // Day A with 06:00-07:00 in maintenance: twelve results of five minutes.
+    const inWindow = (r: Row) => Date.parse(r.checked_at) >= T0 + 6 * H && Date.parse(r.checked_at) < T0 + 7 * H;
+    const rows = dayA().map((r) => ({ ...r, in_maintenance: inWindow(r) }));
+    const half = rows.length / 2;
+    // The first half as CSV with the column (values written three ways), the second as JSON.
+    const csv = ['in_maintenance,checked_at,is_available,status_code,response_time,error_message',
+      ...rows.slice(0, half).map((r, i) => [r.in_maintenance ? (i % 2 ? 'true' : ' TRUE') : (i % 3 ? 'false' : ''), r.checked_at, r.is_available, r.status_code, r.response_time, r.error_message].map(csvField).join(','))].join('\r\n');
+    const a = await importCsv(pid, csv);
+    expect(a.status, a.text).toBe(200);
+    const b = await importJson(pid, { results: rows.slice(half) });
+    expect(b.status, b.text).toBe(200);
+    const [flags] = await app.system.ctx.sql`SELECT count(*) FILTER (WHERE in_maintenance)::int AS m, count(*)::int AS n FROM check_results WHERE project_id = ${pid}`;
+    expect(flags).toEqual({ m: 12, n: rows.length });
+    const from = iso(T0);
+    const to = iso(T0 + DAY);
+    const sla = await get(`/api/v1/projects/${pid}/reports/sla?from=${from}&to=${to}`);
+    expect(sla.status, sla.text).toBe(200);
+    expect(sla.body.maintenance_minutes).toBe(60);
+    const plain = await get(`/api/v1/projects/${id}/reports/sla?from=${from}&to=${to}`);
+    expect(plain.body.maintenance_minutes).toBe(0);
+    // The hour left the covered time: the same downtime over 60 minutes less.
+    expect(sla.body.downtime_minutes).toBe(plain.body.downtime_minutes);
+    expect(sla.body.no_data_minutes).toBe(plain.body.no_data_minutes);
   });
 });

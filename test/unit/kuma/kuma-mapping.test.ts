@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heartbeatRow, parseKumaTime } from '../../../layers/services/kuma-import.ts';
+import { heartbeatRow, mapAcceptedCodes, parseKumaTime } from '../../../layers/services/kuma-import.ts';
 
 describe("reading Kuma's dates", () => {
   it('reads heartbeat times as UTC, with or without milliseconds', () => {
@@ -45,8 +45,36 @@ describe('heartbeats as history rows', () => {
     expect(heartbeatRow({ status: 2, msg: '', time, ping: null, duration: 20 })?.error_message).toBe('pending (Uptime Kuma)');
   });
 
-  it('leaves maintenance beats, unknown statuses and unreadable times out', () => {
-    expect(heartbeatRow({ status: 3, msg: 'Maintenance', time, ping: null, duration: 60 })).toBeNull();
+  it('gives a maintenance beat in_maintenance (no check ran: no status, no time)', () => {
+    expect(heartbeatRow({ status: 3, msg: 'Maintenance', time, ping: null, duration: 60 })).toEqual({
+      checked_at: new Date('2025-03-01T12:00:00.000Z'),
+      is_available: true,
+      status_code: null,
+      response_time: null,
+      error_message: null,
+      in_maintenance: true,
+    });
+    expect(heartbeatRow({ status: 1, msg: '200 - OK', time, ping: 5, duration: 60 })).not.toHaveProperty('in_maintenance');
+  });
+
+  it("maps Kuma's accepted status codes onto the project's, reporting what it cannot keep", () => {
+    expect(mapAcceptedCodes('["200-299","404"]')).toEqual({ codes: ['200-299', '404'], warnings: [] });
+    expect(mapAcceptedCodes('["200-299", "200-299", 301]')).toEqual({ codes: ['200-299', '301'], warnings: [] });
+    // Kuma's column default when nothing readable is there.
+    expect(mapAcceptedCodes(null)).toEqual({ codes: ['200-299'], warnings: [] });
+    const bad = mapAcceptedCodes('["2xx","404"]');
+    expect(bad.codes).toEqual(['404']);
+    expect(bad.warnings).toEqual(['accepted status code "2xx" is not kept: must be a status code like "301" or a range like "200-299"']);
+    const none = mapAcceptedCodes('["999"]');
+    expect(none.codes).toEqual(['200-299']);
+    expect(none.warnings.join('\n')).toMatch(/no accepted status code could be kept/);
+    expect(mapAcceptedCodes('"200-299"').warnings[0]).toMatch(/are not a list/);
+    const many = mapAcceptedCodes(JSON.stringify(Array.from({ length: 22 }, (_, i) => String(400 + i))));
+    expect(many.codes).toHaveLength(20);
+    expect(many.warnings[0]).toMatch(/^accepted status codes 420, 421 are not kept: at most 20/);
+  });
+
+  it('leaves unknown statuses and unreadable times out', () => {
     expect(heartbeatRow({ status: 7, msg: '', time, ping: null, duration: 60 })).toBeNull();
     expect(heartbeatRow({ status: 1, msg: '200 - OK', time: 'garbage', ping: 1, duration: 60 })).toBeNull();
   });
