@@ -208,14 +208,21 @@ function shape(m: number) {
   const f = stackFacts(m);
   const rate = m / A.intervalSeconds;
   const checksPerWindow = rate * A.batchWindowSeconds;
-  const messages = Math.max(1, Math.ceil(checksPerWindow / A.checksPerMessage));
+  // The scheduler sends the projects whose last check failed in messages of their own (a
+  // never-answering target fails every time), so the hanging checks of a window share messages.
+  const failingPerWindow = A.hangingShare * checksPerWindow;
+  const failingMessages = failingPerWindow >= 1 ? Math.ceil(failingPerWindow / A.checksPerMessage) : 0;
+  const messages = Math.max(1, Math.ceil((checksPerWindow - failingPerWindow) / A.checksPerMessage) + failingMessages);
   const messageSpan = Math.min(A.batchWindowSeconds, A.checksPerMessage / rate);
   const messagesPerInvocation = Math.min(f.checkMessagesPerInvocation, messageSpan >= f.checkBatchingWindowSeconds ? 1 : Math.floor(f.checkBatchingWindowSeconds / messageSpan) + 1);
   const invocations = Math.ceil(messages / messagesPerInvocation);
   const checksPerInvocation = checksPerWindow / invocations;
   // The invocations of a window cover its 20 s of due times between them (the last one the remainder).
   const span = Math.min(A.batchWindowSeconds, messagesPerInvocation * messageSpan, A.batchWindowSeconds / invocations);
-  const pHanging = 1 - (1 - A.hangingShare) ** checksPerInvocation;
+  // The share of invocations holding a hanging check: those that took a failing message (fewer than
+  // one per window at small counts: the chance that the window has a hanging check at all).
+  const holding = failingPerWindow >= 1 ? Math.min(invocations, failingMessages) : 1 - (1 - A.hangingShare) ** checksPerWindow;
+  const pHanging = holding / invocations;
   const tail = pHanging * M.hangingBudgetSeconds + (1 - pHanging) * M.slowestHealthyCheckSeconds;
   const checkerSeconds = Math.max(0, A.leadSeconds - f.checkBatchingWindowSeconds) + span + tail;
   const resultMessages = invocations * Math.max(Math.ceil(checksPerInvocation / A.resultsPerMessage), Math.ceil((span + tail) / A.resultFlushSeconds));

@@ -7,7 +7,13 @@ const checkTargetColumns = (db: Db) =>
     p.keyword_monitoring, p.keywords, p.keyword_alert_on_found`;
 
 export type DueProject = CheckTarget &
-  Pick<MonitoringSettingsRow, 'check_interval' | 'deep_check_cadence'> & { project_id: number; due_at: Date; cycle: number };
+  Pick<MonitoringSettingsRow, 'check_interval' | 'deep_check_cadence'> & {
+    project_id: number;
+    due_at: Date;
+    cycle: number;
+    /** Whether the project's last result was a failure (it may well take its whole budget again). */
+    last_failed: boolean;
+  };
 
 /**
  * Claims the projects due before `until`, moving their next due time one interval on, so two ticks
@@ -35,9 +41,10 @@ export async function claimDueProjects(db: Db, now: Date, until: Date, limit: nu
           claimed_until = ${until}
       FROM due, monitoring_settings m
       WHERE s.project_id = due.project_id AND m.project_id = due.project_id
-      RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle
+      RETURNING s.project_id, GREATEST(due.next_due_at, ${now}::timestamptz - interval '1 minute') AS due_at, s.cycle_count AS cycle,
+        s.last_is_available IS FALSE AS last_failed
     )
-    SELECT c.project_id, c.due_at, c.cycle, m.check_interval, m.deep_check_cadence, ${checkTargetColumns(db)}
+    SELECT c.project_id, c.due_at, c.cycle, c.last_failed, m.check_interval, m.deep_check_cadence, ${checkTargetColumns(db)}
     FROM claimed c JOIN projects p ON p.id = c.project_id JOIN monitoring_settings m ON m.project_id = c.project_id
     ORDER BY c.due_at`;
 }
@@ -123,6 +130,33 @@ export async function updateMonitorState(db: Db, projectId: number, patch: Parti
   const values: Record<string, unknown> = { ...patch };
   if ('keyword_state' in patch) values['keyword_state'] = db.json((patch.keyword_state ?? null) as never);
   await db`UPDATE monitor_state SET ${db(values as never, keys)}, updated_at = now() WHERE project_id = ${projectId}`;
+}
+
+/**
+ * The state changes of many projects in one statement per distinct set of changed columns (a batch of
+ * results mostly changes the same ones): each row's patch travels as JSON and is typed by the table's
+ * own row type, so only the columns it names are written, as `updateMonitorState` would.
+ */
+export async function updateMonitorStates(db: Db, patches: Map<number, Partial<Omit<MonitorStateRow, 'project_id'>>>): Promise<void> {
+  const groups = new Map<string, { keys: string[]; ids: number[]; patches: string[] }>();
+  for (const [projectId, patch] of patches) {
+    const keys = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined).sort();
+    if (keys.length === 0) continue;
+    const sig = keys.join(',');
+    let g = groups.get(sig);
+    if (!g) groups.set(sig, (g = { keys, ids: [], patches: [] }));
+    g.ids.push(projectId);
+    g.patches.push(JSON.stringify(patch));
+  }
+  for (const g of groups.values()) {
+    // keyword_state is jsonb: taken as the JSON value itself (a null patch stores JSON null, as db.json(null) does).
+    const set = g.keys.map((k) => (k === 'keyword_state' ? db`keyword_state = p.patch->'keyword_state'` : db`${db(k)} = r.${db(k)}`));
+    await db`
+      UPDATE monitor_state s SET ${set.reduce((a, b) => db`${a}, ${b}`)}, updated_at = now()
+      FROM unnest(${g.ids.map(String)}::text[]::int[], ${g.patches}::text[]::jsonb[]) AS p(project_id, patch),
+        jsonb_populate_record(NULL::monitor_state, p.patch) AS r
+      WHERE s.project_id = p.project_id`;
+  }
 }
 
 export type SchedulerStatusRow = MonitorStateRow & Pick<Project, 'title' | 'url' | 'maintenance_mode'> & Pick<MonitoringSettingsRow, 'check_interval'>;

@@ -185,44 +185,65 @@ export interface BatchRun {
  * `checksPerInvocation` at a time, each within its budget, capped by what the invocation has left
  * minus a margin. A check whose budget runs out gets a "timed out" result; a check there is no time
  * left to start is put back on the check queue. Results go to the results queue in batches.
+ * The batch keeps two timers, not one or two per check: one starts the checks that are due, the
+ * other (the watchdog) gives up on a check that outlives its budget.
  */
 export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run: BatchRun): Promise<{ recorded: number; requeued: number }> {
   const cap = Math.max(1, c.checksPerInvocation ?? 50);
   const results = new ResultBuffer(c, run.flushAfterMs ?? c.resultFlushMs ?? 1000);
   const requeue: HttpCheck[] = [];
-  const waiting: (() => void)[] = [];
+  const sorted = [...checks].sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
+  const watchdog = new Watchdog();
+  let head = 0;
   let running = 0;
-  const acquire = async () => {
-    if (running < cap) {
-      running++;
+  let left = sorted.length;
+  let timer: NodeJS.Timeout | undefined;
+  let settle!: (err?: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = (err?: unknown) => (err === undefined ? resolve() : reject(err));
+  });
+
+  const one = async (m: HttpCheck) => {
+    const remaining = run.remainingMs() - CHECKER_MARGIN_MS;
+    if (remaining < MIN_START_MS) {
+      requeue.push(m);
       return;
     }
-    await new Promise<void>((r) => waiting.push(r));
+    // An on-demand check first tells its job that it started (the API shows it `running`).
+    if (m.job_id) await c.queue.send('results', [{ body: jobStartedMessage(m.job_id) }]);
+    results.add(await boundedCheck(c, m, remaining, watchdog));
   };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  };
-  const one = async (m: HttpCheck) => {
-    const wait = m.due_at.getTime() - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await acquire();
-    try {
-      const left = run.remainingMs() - CHECKER_MARGIN_MS;
-      if (left < MIN_START_MS) {
-        requeue.push(m);
-        return;
-      }
-      // An on-demand check first tells its job that it started (the API shows it `running`).
-      if (m.job_id) await c.queue.send('results', [{ body: jobStartedMessage(m.job_id) }]);
-      results.add(await boundedCheck(c, m, left));
-    } finally {
-      release();
+  // Starts, in due order, the checks that are due while the cap allows; arms the timer for the next.
+  const pump = () => {
+    const now = Date.now();
+    while (head < sorted.length && running < cap && sorted[head]!.due_at.getTime() <= now) {
+      const m = sorted[head++]!;
+      running++;
+      one(m).then(
+        () => {
+          running--;
+          if (--left === 0) settle();
+          else pump();
+        },
+        (err: unknown) => settle(err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+    // The timer waits for the next check not yet due; a due one waiting for a place starts when one is freed.
+    if (timer === undefined && head < sorted.length && sorted[head]!.due_at.getTime() > now) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        pump();
+      }, sorted[head]!.due_at.getTime() - now);
     }
   };
-  const sorted = [...checks].sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
-  await Promise.all(sorted.map(one));
+  if (sorted.length === 0) settle();
+  else pump();
+  try {
+    await finished;
+  } finally {
+    clearTimeout(timer);
+    watchdog.stop();
+  }
   await results.close();
   if (requeue.length) {
     c.log.warn('checker out of time; checks put back on the queue', { count: requeue.length });
@@ -232,15 +253,58 @@ export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run:
 }
 
 /**
+ * Gives up on checks that outlive their deadline, with one timer for all of them: it is armed for
+ * the earliest deadline, and on firing ends every check past its own and re-arms for the next.
+ */
+class Watchdog {
+  private readonly entries = new Set<{ at: number; fire: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+
+  /** Calls `fire` at `at` (ms since the epoch) unless the returned function is called before. */
+  watch(at: number, fire: () => void): () => void {
+    const e = { at, fire };
+    this.entries.add(e);
+    if (at < this.armedFor) this.arm(at);
+    return () => this.entries.delete(e);
+  }
+
+  private arm(at: number): void {
+    clearTimeout(this.timer);
+    this.armedFor = at;
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - Date.now()));
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    const now = Date.now();
+    let earliest = Infinity;
+    for (const e of this.entries) {
+      if (e.at <= now) {
+        this.entries.delete(e);
+        e.fire();
+      } else if (e.at < earliest) earliest = e.at;
+    }
+    if (earliest !== Infinity) this.arm(earliest);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.entries.clear();
+  }
+}
+
+/**
  * The probe bounds itself; this is the guarantee behind it: whatever hangs (a resolver, a bug), the
  * check ends with a "timed out" result shortly after its budget.
  */
-async function boundedCheck(c: CheckerContext, m: HttpCheck, capMs: number): Promise<HttpResultInput> {
+async function boundedCheck(c: CheckerContext, m: HttpCheck, capMs: number, watchdog: Watchdog): Promise<HttpResultInput> {
   const started = new Date();
   const budget = checkBudgetMs(m.target.timeout * 1000, m.target.retry_count, capMs);
-  let timer: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
   const giveUp = new Promise<HttpResultInput>((resolve) => {
-    timer = setTimeout(() => resolve(timedOutResult(m, started, budget)), budget + 1000);
+    unwatch = watchdog.watch(started.getTime() + budget + 1000, () => resolve(timedOutResult(m, started, budget)));
   });
   try {
     return await Promise.race([runHttpCheck(c, m, capMs), giveUp]);
@@ -252,7 +316,7 @@ async function boundedCheck(c: CheckerContext, m: HttpCheck, capMs: number): Pro
     failed.result.error_message = 'the check could not run';
     return failed;
   } finally {
-    clearTimeout(timer);
+    unwatch?.();
   }
 }
 

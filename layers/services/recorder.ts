@@ -202,7 +202,7 @@ export async function recordInTransaction(
     Object.assign(state, d.patch);
     pushes.push(m);
   }
-  for (const [projectId, p] of patches) await mon.updateMonitorState(tx, projectId, p);
+  await mon.updateMonitorStates(tx, patches);
   const { hourly, daily } = rollups.rows();
   await res.upsertRollups(tx, hourly, daily);
   return { outcome, raised, pushes };

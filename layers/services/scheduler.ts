@@ -79,8 +79,13 @@ export async function tick(ctx: ServiceContext, opts: TickOptions): Promise<{ en
   // Delays count from the moment of sending, not from the start of the tick (the claim takes time).
   const sendAt = ctx.clock.now().getTime();
   const delay = (dueAt: Date, lead = 0) => Math.max(0, (dueAt.getTime() - sendAt) / 1000 - lead);
-  // One message per window of due times: the checker starts each check at its own due time.
-  const messages: QueueMessage[] = batchByDueTime(due, (opts.batchWindowSeconds ?? 20) * 1000).map((batch) => {
+  // One message per window of due times: the checker starts each check at its own due time. The
+  // projects whose last check failed travel in messages of their own: a target that never answers
+  // keeps its checker invocation (a reserved slot) busy for the check's whole budget, and so holds
+  // one slot per window, not one in every message it would otherwise be spread over.
+  const windowMs = (opts.batchWindowSeconds ?? 20) * 1000;
+  const batches = [...batchByDueTime(due.filter((d) => !d.last_failed), windowMs), ...batchByDueTime(due.filter((d) => d.last_failed), windowMs)];
+  const messages: QueueMessage[] = batches.map((batch) => {
     const body: CheckBatchMessageInput = { type: 'check_batch', checks: batch.map((d) => httpCheckMessage(d, d.due_at, d.cycle)) };
     return { body, delaySeconds: delay(batch[0]!.due_at, opts.leadSeconds ?? 0), id: `${batch[0]!.project_id}-${batch[0]!.cycle}` };
   });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { claimDueProjects, staggerOverdue } from '../../../layers/repositories/monitoring.ts';
+import { tick } from '../../../layers/services/scheduler.ts';
+import type { QueueMessage, QueueName } from '../../../layers/platform/ports.ts';
 
 let app: TestApp;
 let token: string;
@@ -47,6 +49,26 @@ describe('claiming due checks', () => {
     const next = await dueOf(id);
     expect(next.getTime()).toBeGreaterThanOrEqual(until.getTime());
     expect(next.getTime()).toBeLessThan(until.getTime() + 60_000);
+  });
+
+  it('sends the projects whose last check failed in check messages of their own', async () => {
+    const ids = [await project(60), await project(60), await project(60), await project(60)];
+    const failing = [ids[1]!, ids[3]!];
+    const now = new Date(Date.UTC(2033, 0, 1));
+    for (const [i, id] of ids.entries()) await setDue(id, new Date(now.getTime() + 1000 + i * 500));
+    await app.system.ctx.sql`UPDATE monitor_state SET last_is_available = (project_id <> ALL(${failing})), last_checked_at = ${new Date(now.getTime() - 60_000)}
+      WHERE project_id = ANY(${ids})`;
+    const sent: { queue: QueueName; m: QueueMessage }[] = [];
+    const queue = { send: async (q: QueueName, ms: QueueMessage[]) => void sent.push(...ms.map((m) => ({ queue: q, m }))) };
+    await tick({ ...app.system.ctx, queue, clock: { now: () => now } }, { lookaheadSeconds: 10, batchWindowSeconds: 5 });
+    const groups = sent
+      .filter((s) => s.queue === 'checks')
+      .map((s) => (s.m.body as { checks: { project_id: number }[] }).checks.map((c) => c.project_id).filter((id) => ids.includes(id)))
+      .filter((g) => g.length > 0)
+      .map((g) => g.sort((a, b) => a - b));
+    expect(groups).toHaveLength(2);
+    expect(groups).toContainEqual([ids[0]!, ids[2]!]);
+    expect(groups).toContainEqual(failing);
   });
 
   it('staggers overdue projects 0.5 s apart on a local first start', async () => {

@@ -151,4 +151,22 @@ describe('recording results in batches', () => {
     expect(row!['error_message']).toMatch(/^HTTP 503 at /);
     expect(row!['details']).toEqual({});
   }, 180_000);
+
+  it('merges response-time sketches by adding the counts of each key (pym_sketch_merge)', async () => {
+    let s = 11;
+    const rand = (n: number) => (s = (s * 1103515245 + 12345) % 2 ** 31) % n;
+    const sketch = (keys: number) => Object.fromEntries(Array.from({ length: keys }, () => [String(rand(40) - 5), 1 + rand(900)]));
+    const pairs: [Record<string, number> | null, Record<string, number> | null][] = [[null, null], [null, { '3': 1 }], [{ '3': 2 }, null], [{}, {}]];
+    for (let i = 0; i < 60; i++) pairs.push([sketch(rand(30)), sketch(rand(4))], [sketch(rand(3)), sketch(rand(30))]);
+    const sum = (a: Record<string, number> | null, b: Record<string, number> | null) => {
+      const out: Record<string, number> = { ...a };
+      for (const [k, n] of Object.entries(b ?? {})) out[k] = (out[k] ?? 0) + n;
+      return out;
+    };
+    const sql = app.system.ctx.sql;
+    for (const [a, b] of pairs) {
+      const [row] = await sql<{ m: Record<string, number> }[]>`SELECT pym_sketch_merge(${a === null ? null : JSON.stringify(a)}::text::jsonb, ${b === null ? null : JSON.stringify(b)}::text::jsonb) AS m`;
+      expect(row!.m).toEqual(sum(a, b));
+    }
+  });
 });
