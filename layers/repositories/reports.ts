@@ -82,21 +82,22 @@ const FOUR_HOURS = 4 * HOUR_MS;
  * the hourly rollups (edge hours prorated as in timeTotals). Response times count whole hours, from the
  * hour of `from`.
  */
-export async function overallTotals(db: Db, projectIds: number[], from: Date, to: Date): Promise<OverallTotals> {
+export async function overallTotals(db: Db, projects: number[] | 'active', from: Date, to: Date): Promise<OverallTotals> {
   const none = { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
-  if (projectIds.length === 0 || to <= from) return none;
-  const ids = projectIds.map(String);
+  if (projects.length === 0 || to <= from) return none;
+  // 'active': every active project, read in the same statement (no round trip for the ids first).
+  const ids = projects === 'active' ? db`ARRAY(SELECT id FROM projects WHERE is_active)` : db`${projects.map(String)}::text[]::int[]`;
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
   const m1 = ceilTo(from.getTime(), FOUR_HOURS);
   const m2 = floorTo(to.getTime(), FOUR_HOURS);
   const middle = m1 < m2;
   const [row] = await db<OverallTotals[]>`
     WITH s AS (
-      SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids}::text[]::int[])
+      SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids})
     ), h AS (
       SELECT r.bucket, r.covered_seconds, r.down_seconds, r.response_time_sum, r.response_time_n, ${effectiveEnd(db)} AS eff_end
       FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
-      WHERE r.project_id = ANY(${ids}::text[]::int[])
+      WHERE r.project_id = ANY(${ids})
         AND ${middle
           ? db`((r.bucket >= ${hFrom} AND r.bucket < ${new Date(m1)}) OR (r.bucket >= ${new Date(m2)} AND r.bucket < ${to}))`
           : db`r.bucket >= ${hFrom} AND r.bucket < ${to}`}
@@ -105,7 +106,7 @@ export async function overallTotals(db: Db, projectIds: number[], from: Date, to
       FROM (SELECT *, ${shareInside(db, from, to)} AS f FROM h) x
       ${middle ? db`UNION ALL
       SELECT covered_seconds, down_seconds, response_time_sum, response_time_n FROM rollups_4h
-      WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${new Date(m1)} AND bucket < ${new Date(m2)}` : db``}
+      WHERE project_id = ANY(${ids}) AND bucket >= ${new Date(m1)} AND bucket < ${new Date(m2)}` : db``}
     )
     SELECT coalesce(sum(cov), 0)::float8 AS covered_seconds, coalesce(sum(dn), 0)::float8 AS down_seconds,
       coalesce(sum(rs), 0)::float8 AS rt_sum, coalesce(sum(rn), 0)::float8 AS rt_n
@@ -122,12 +123,14 @@ export interface OpenSpanRow {
 }
 
 /** The last result of each project, whose span is still open (not in the rollups yet). */
-export async function openSpans(db: Db, projectIds: number[]): Promise<OpenSpanRow[]> {
-  if (projectIds.length === 0) return [];
+export async function openSpans(db: Db, projects: number[] | 'active'): Promise<OpenSpanRow[]> {
+  if (projects.length === 0) return [];
   return db<OpenSpanRow[]>`
     SELECT s.project_id, s.last_checked_at, s.last_is_available, s.last_in_maintenance, m.check_interval
     FROM monitor_state s JOIN monitoring_settings m ON m.project_id = s.project_id
-    WHERE s.project_id = ANY(${projectIds.map(String)}::text[]::int[])`;
+    WHERE ${projects === 'active'
+      ? db`s.project_id IN (SELECT id FROM projects WHERE is_active)`
+      : db`s.project_id = ANY(${projects.map(String)}::text[]::int[])`}`;
 }
 
 export interface HourlyRow {

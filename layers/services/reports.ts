@@ -139,10 +139,9 @@ export async function dashboardStats(ctx: ServiceContext, actor: Actor) {
 async function computeShared(ctx: ServiceContext) {
   const now = ctx.clock.now();
   const period = { from: new Date(now.getTime() - DAY_MS), to: now };
-  const projects = await rep.activeProjects(ctx.sql);
   const [counts, overall, openIncidents] = await Promise.all([
     rep.projectStatusCounts(ctx.sql),
-    overallFigures(ctx, projects.map((p) => p.id), period),
+    overallFigures(ctx, 'active', period),
     rep.openIncidentCount(ctx.sql),
   ]);
   const uptime = overall.availability;
