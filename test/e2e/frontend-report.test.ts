@@ -122,7 +122,7 @@ describe('report.html', () => {
     const path = await csv.path();
     const { readFile } = await import('node:fs/promises');
     const lines = (await readFile(path, 'utf8')).trim().split(/\r?\n/);
-    expect(lines[0]).toBe('checked_at,is_available,status_code,response_time,error_message');
+    expect(lines[0]).toBe('checked_at,is_available,status_code,response_time,error_message,in_maintenance');
     expect(lines.length - 1).toBe(imported);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
 

@@ -23,6 +23,8 @@ beforeAll(async () => {
   app = await startTestApp();
   // Check now is a manager's.
   token = (await app.user('manager')).token;
+  // The check's reason is asserted in English (a Korean reader gets it in Korean: test/integration/api/messages.test.ts).
+  expect((await app.request('PUT', '/api/v1/users/me/settings', { token, body: { language: 'en' } })).status).toBe(200);
 });
 afterAll(async () => {
   await app?.close();
