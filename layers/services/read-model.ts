@@ -435,14 +435,24 @@ export interface DashboardSeries {
  * of an hour or more take a lean path over the rollups (one row of arrays per project); shorter ones
  * are projectSeries's.
  */
-/** Closed buckets are cached when they ended at least this long ago (a result recorded later is rare). */
+/** Buckets are closed, and cached, once they ended this long ago (results for them are rare by then). */
 const CLOSED_AFTER_MS = 10 * 60_000;
-const CLOSED_TTL_SECONDS = 600;
+/** Writes into closed buckets drop the cache (closedBucketsChanged); the TTL is a safety net. */
+const CLOSED_TTL_SECONDS = 3600;
 const CLOSED_GENERATION_KEY = 'chart:closed:generation';
 
 /**
- * Imported history changes closed buckets: the cached ones are dropped (a new generation of keys).
- * Called by the history import after it has recorded rows.
+ * Whether rollup changes of these hours reach a bucket that may be cached as closed: a 4-hour bucket
+ * that ended CLOSED_AFTER_MS ago or more (a late result, the span of a project checked less often).
+ */
+export function touchesClosedBuckets(hours: Date[], now: Date): boolean {
+  const closedBefore = now.getTime() - CLOSED_AFTER_MS;
+  return hours.some((h) => Math.floor(h.getTime() / rep.FOUR_HOURS_MS) * rep.FOUR_HOURS_MS + rep.FOUR_HOURS_MS <= closedBefore);
+}
+
+/**
+ * Closed buckets changed (history imported, a late result recorded): the cached ones are dropped (a
+ * new generation of keys). Called after the change is committed, so a read that follows sees it.
  */
 export async function closedBucketsChanged(ctx: ServiceContext): Promise<void> {
   await ctx.cache.incr(CLOSED_GENERATION_KEY, 30 * 86_400);
@@ -452,9 +462,9 @@ export async function closedBucketsChanged(ctx: ServiceContext): Promise<void> {
  * Per project, the bucket figures of [from, to). Buckets of a multiple of four hours read their whole
  * middle from the 4-hour rollups and only the first and last bucket (cut by from and to) from the hourly
  * ones; the rows of the reads add up (the caller sums rows per bucket). The middle buckets that ended
- * CLOSED_AFTER_MS ago no longer change with live results: like a query front end's results cache, they
- * are read once per CLOSED_TTL_SECONDS for a given set of projects and kept (Redis when configured), and
- * an import of history drops them (closedBucketsChanged).
+ * CLOSED_AFTER_MS ago seldom change: like a query front end's results cache, they are read once for a
+ * given set of projects and kept (Redis when configured), and any write into them drops them
+ * (closedBucketsChanged, from the recorder and the history import).
  */
 async function chartBucketRows(ctx: ServiceContext, projectIds: number[], from: number, to: number, first: number, bucketMs: number): Promise<rep.DashboardBucketRow[]> {
   if (to <= from) return [];

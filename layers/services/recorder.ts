@@ -9,6 +9,7 @@ import { nextHttpState, performanceGrade, realignStreak } from './alert-rules.ts
 import { applyDecision } from './alerting.ts';
 import type { NotifyMessageInput, ResultMessage } from './messages.ts';
 import { dispatchOutbox } from './outbox.ts';
+import { closedBucketsChanged, touchesClosedBuckets } from './read-model.ts';
 import { DAY_MS, HOUR_MS, sketchKey, spanPieces, type Piece, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -38,7 +39,9 @@ export interface RecordOutcome {
  */
 export async function recordResults(ctx: ServiceContext, batch: HttpResultMessage[], opts: RecordOptions): Promise<RecordOutcome> {
   if (batch.length === 0) return { recorded: 0, ignored: 0, incidents_opened: 0 };
-  const { outcome, raised, pushes } = await ctx.sql.begin((tx) => recordInTransaction(ctx, tx, batch, { ...opts, dedupe: 'due_at' }));
+  const { outcome, raised, pushes, closedTouched } = await ctx.sql.begin((tx) => recordInTransaction(ctx, tx, batch, { ...opts, dedupe: 'due_at' }));
+  // A late result (or a long span) changed buckets the charts keep as closed.
+  if (closedTouched) await closedBucketsChanged(ctx);
   await dispatchOutbox(ctx, raised);
   if (opts.notify) await pushStatuses(ctx, pushes);
   return outcome;
@@ -60,7 +63,7 @@ export async function recordInTransaction(
   tx: Db,
   batch: HttpResultMessage[],
   opts: TxOptions,
-): Promise<{ outcome: RecordOutcome; raised: OutboxRow[]; pushes: HttpResultMessage[] }> {
+): Promise<{ outcome: RecordOutcome; raised: OutboxRow[]; pushes: HttpResultMessage[]; closedTouched: boolean }> {
   const projectIds = [...new Set(batch.map((m) => m.project_id))].sort((a, b) => a - b);
   const states = new Map((await res.lockMonitorStates(tx, projectIds)).map((s) => [s.project_id, s]));
   const projects = new Map((await res.loadAlertContexts(tx, projectIds)).map((p) => [p.id, p]));
@@ -205,7 +208,7 @@ export async function recordInTransaction(
   await mon.updateMonitorStates(tx, patches);
   const { hourly, daily } = rollups.rows();
   await res.upsertRollups(tx, hourly, daily);
-  return { outcome, raised, pushes };
+  return { outcome, raised, pushes, closedTouched: touchesClosedBuckets(hourly.map((h) => h.bucket), ctx.clock.now()) };
 }
 
 /** In maintenance when the flag is on and its end time, if any, is still ahead (alert-rules alertsAllowed). */

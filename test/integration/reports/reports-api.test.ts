@@ -1,5 +1,6 @@
 import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordResults } from '../../../layers/services/recorder.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
 // Issue 19 over HTTP on the real database: a known history goes in through the import API (JSON and
@@ -326,6 +327,20 @@ describe('charts and stats', () => {
     const rows = Array.from({ length: 48 }, (_, k) => ({ checked_at: iso(at + k * STEP), is_available: k !== 3, status_code: k === 3 ? 500 : 200, response_time: 120, error_message: null }));
     expect((await importJson(late, { results: rows })).status).toBe(200);
     expect(await figure()).toBeCloseTo(100 * (1 - 300 / 14_400), 4);
+
+    // A live result recorded late, at the start of the next (closed) bucket: the span of the last
+    // imported result (03:55-04:00, up) moves from the read-time open span into the rollups of the
+    // cached bucket, which must not lose it; the new result's own open span is down.
+    const next = at + 4 * H;
+    const d = new Date(next);
+    await recordResults(app.system.ctx, [{
+      type: 'http_result', project_id: late, due_at: d, job_id: null, started_at: d, cycle: null,
+      result: { is_available: false, status_code: 503, response_time: 80, error_kind: 'http_status', error_message: 'HTTP 503', checked_at: d, details: {} },
+      content_hash: null, keywords: null,
+    }], { notify: false });
+    expect(await figure()).toBeCloseTo(100 * (1 - 300 / 14_400), 4);
+    const r = await get('/api/v1/charts/dashboard?period=30d', viewer.token);
+    expect(r.body.projects.find((p: { project_id: number }) => p.project_id === late).availability[r.body.buckets.indexOf(iso(next))]).toBe(0);
   });
 });
 
