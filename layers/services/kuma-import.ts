@@ -439,17 +439,12 @@ function mapMonitor(
 const STATUS_IN_MESSAGE = /^(\d{3})\s+-\s/;
 const STATUS_IN_ERROR = /status code (\d{3})\b/i;
 
-/**
- * A history row with the maintenance flag. `in_maintenance` is the history import's optional field
- * (services/results-import.ts, added beside this change); this type adds it where the row is built.
- */
-export type KumaImportRow = ImportRow & { in_maintenance?: boolean };
 
 /**
  * One heartbeat as a history row: up is available, down and pending are failed checks; a maintenance
  * beat (Kuma checks nothing then) is a row in maintenance, available as Kuma counts it.
  */
-export function heartbeatRow(hb: KumaHeartbeatRow): KumaImportRow | null {
+export function heartbeatRow(hb: KumaHeartbeatRow): ImportRow | null {
   if (hb.status !== KUMA_UP && hb.status !== KUMA_DOWN && hb.status !== KUMA_PENDING && hb.status !== KUMA_MAINTENANCE) return null;
   const checkedAt = parseKumaTime(hb.time);
   if (!checkedAt) return null;
@@ -483,7 +478,7 @@ async function importHistory(
     if (page.length === 0) break;
     const last = page[page.length - 1]!;
     cursor = { time: last.time, id: last.id };
-    const rows: KumaImportRow[] = [];
+    const rows: ImportRow[] = [];
     for (const hb of page) {
       h.heartbeats++;
       const duration = typeof hb.duration === 'number' && hb.duration > 0 ? hb.duration : 0;
