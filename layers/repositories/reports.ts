@@ -510,3 +510,14 @@ export async function dashboardBuckets4h(db: Db, projectIds: number[], from: Dat
       array_agg(rs ORDER BY b) AS rt_sum, array_agg(rn ORDER BY b) AS rt_n, array_agg(checks ORDER BY b) AS checks
     FROM buckets GROUP BY project_id`;
 }
+
+/** The generation of the closed rollup buckets (migration 022): charts key their cache by it. */
+export async function rollupGeneration(db: Db): Promise<number> {
+  const [row] = await db<{ n: string }[]>`SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text AS n FROM rollup_generation`;
+  return Number(row?.n ?? 0);
+}
+
+/** A new generation: closed buckets changed (called after the change is committed). */
+export async function nextRollupGeneration(db: Db): Promise<void> {
+  await db`SELECT nextval('rollup_generation')`;
+}

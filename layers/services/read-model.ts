@@ -439,7 +439,6 @@ export interface DashboardSeries {
 const CLOSED_AFTER_MS = 10 * 60_000;
 /** Writes into closed buckets drop the cache (closedBucketsChanged); the TTL is a safety net. */
 const CLOSED_TTL_SECONDS = 3600;
-const CLOSED_GENERATION_KEY = 'chart:closed:generation';
 
 /**
  * Whether rollup changes of these hours reach a bucket that may be cached as closed: a 4-hour bucket
@@ -455,7 +454,9 @@ export function touchesClosedBuckets(hours: Date[], now: Date): boolean {
  * new generation of keys). Called after the change is committed, so a read that follows sees it.
  */
 export async function closedBucketsChanged(ctx: ServiceContext): Promise<void> {
-  await ctx.cache.incr(CLOSED_GENERATION_KEY, 30 * 86_400);
+  // In the database, not the cache: the writers (the results consumer, the import) and the readers
+  // need not share a cache (on AWS only the API has Redis).
+  await rep.nextRollupGeneration(ctx.sql);
 }
 
 /**
@@ -492,7 +493,7 @@ async function closedBuckets(
   read: (f: number, t: number) => Promise<rep.DashboardBucketRow[]>,
 ): Promise<rep.DashboardBucketRow[]> {
   if (to <= from) return [];
-  const generation = (await ctx.cache.get<number>(CLOSED_GENERATION_KEY)) ?? 0;
+  const generation = await rep.rollupGeneration(ctx.sql);
   const projects = createHash('sha256').update(projectIds.join(',')).digest('base64url').slice(0, 22);
   const key = `chart:closed:v1:${generation}:${bucketMs}:${from}:${to}:${projects}`;
   const cached = await ctx.cache.get<rep.DashboardBucketRow[]>(key);

@@ -1,5 +1,6 @@
 import ko from '../../../frontend/locales/ko.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryCache } from '../../../layers/platform/memory-cache.ts';
 import { recordResults } from '../../../layers/services/recorder.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -333,7 +334,10 @@ describe('charts and stats', () => {
     // cached bucket, which must not lose it; the new result's own open span is down.
     const next = at + 4 * H;
     const d = new Date(next);
-    await recordResults(app.system.ctx, [{
+    // Recorded by a function with a cache of its own (on AWS the results consumer has no Redis): the
+    // API's cache must be dropped all the same.
+    const consumer = { ...app.system.ctx, cache: new MemoryCache() };
+    await recordResults(consumer, [{
       type: 'http_result', project_id: late, due_at: d, job_id: null, started_at: d, cycle: null,
       result: { is_available: false, status_code: 503, response_time: 80, error_kind: 'http_status', error_message: 'HTTP 503', checked_at: d, details: {} },
       content_hash: null, keywords: null,
