@@ -67,9 +67,31 @@ export function renderMessage(key: string, params: Record<string, unknown>, lang
   return fill(text, values);
 }
 
+/**
+ * Translations already made, per language: the same few probe errors come back on every list of
+ * results, and a message without a template would otherwise be matched against every one again.
+ * Bounded: only short messages are kept (a message can carry what a request sent), and the map is
+ * emptied when full.
+ */
+const translated: Record<Language, Map<string, string>> = { en: new Map(), ko: new Map() };
+const TRANSLATED_MAX = 5_000;
+const TRANSLATED_MAX_LENGTH = 500;
+
 /** One message in `lang`; "field: message" keeps the field and translates the message. */
 export function translateMessage(message: string, lang: Language): string {
   if (lang === 'en' || message === '') return message;
+  const seen = translated[lang];
+  const known = seen.get(message);
+  if (known !== undefined) return known;
+  const out = matchMessage(message, lang);
+  if (message.length <= TRANSLATED_MAX_LENGTH) {
+    if (seen.size >= TRANSLATED_MAX) seen.clear();
+    seen.set(message, out);
+  }
+  return out;
+}
+
+function matchMessage(message: string, lang: Language): string {
   const target = catalogs[lang];
   for (const t of templates) {
     const m = t.regex.exec(message);
@@ -86,12 +108,17 @@ export function translateMessage(message: string, lang: Language): string {
   return message;
 }
 
+/** The probed site's own data (response headers, bodies, DNS records, JSON values): kept as it came. */
+const SITE_DATA = new Set(['response_headers', 'body', 'response_body', 'records', 'answers', 'value', 'expected', 'actual', 'params']);
+
 /**
- * Every `error_message` of an answer in `lang`: the probes store their errors in English (check
- * results, the dashboard's last results, browser runs). Plain objects and arrays of them are walked;
- * anything else (numbers' arrays, dates, replies) is left as it is, and nothing is copied unless changed.
+ * The messages of an answer in `lang`: the string values under `keys` are translated, and a finding
+ * with a `code` and `params` gets its `message` from the catalog (`api.finding.<code>`). The probed
+ * site's own data is never touched (SITE_DATA, and an HTTP result's `headers` of strings). Plain
+ * objects and arrays of them are walked; anything else (numbers' arrays, dates, replies) is left as it
+ * is, and nothing is copied unless it changes.
  */
-export function translateErrorMessages<T>(value: T, lang: Language): T {
+export function translateAnswer<T>(value: T, lang: Language, keys: ReadonlySet<string>): T {
   if (lang === 'en') return value;
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) {
@@ -105,14 +132,30 @@ export function translateErrorMessages<T>(value: T, lang: Language): T {
       return changed ? out : v;
     }
     if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+    const o = v as Record<string, unknown>;
+    const finding =
+      keys.has('message') && typeof o['code'] === 'string' && typeof o['message'] === 'string' && typeof o['params'] === 'object' && o['params'] !== null
+        ? renderMessage(`api.finding.${o['code']}`, o['params'] as Record<string, unknown>, lang)
+        : undefined;
     let out: Record<string, unknown> | undefined;
-    for (const [k, x] of Object.entries(v)) {
-      const y = k === 'error_message' && typeof x === 'string' ? translateMessage(x, lang) : walk(x);
-      if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+    for (const [k, x] of Object.entries(o)) {
+      let y: unknown;
+      if (k === 'message' && finding !== undefined) y = finding;
+      else if (typeof x === 'string') y = keys.has(k) ? translateMessage(x, lang) : x;
+      else if (SITE_DATA.has(k) || (k === 'headers' && Object.values(x ?? {}).some((h) => typeof h !== 'object'))) y = x;
+      else y = walk(x);
+      if (y !== x) (out ??= { ...o })[k] = y;
     }
     return out ?? v;
   };
   return walk(value) as T;
+}
+
+const ERROR_MESSAGE = new Set(['error_message']);
+
+/** Every `error_message` of an answer in `lang`: the probes store their errors in English (check results, last results, browser runs). */
+export function translateErrorMessages<T>(value: T, lang: Language): T {
+  return translateAnswer(value, lang, ERROR_MESSAGE);
 }
 
 /** The language of a request that has no signed-in user: the first of `Accept-Language` we have, else English. */

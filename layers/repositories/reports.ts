@@ -74,7 +74,8 @@ export interface OverallTotals {
   rt_n: number;
 }
 
-const FOUR_HOURS = 4 * HOUR_MS;
+/** Length of a rollups_4h bucket (UTC, aligned to the epoch). */
+export const FOUR_HOURS_MS = 4 * HOUR_MS;
 
 /**
  * The recorded time and response times of many projects over [from, to), summed over all of them
@@ -90,8 +91,8 @@ export async function overallTotals(db: Db, projects: number[] | 'active', from:
   const of = (column: string) =>
     projects === 'active' ? db`${db(column)} IN (SELECT id FROM projects WHERE is_active)` : db`${db(column)} = ANY(${projects.map(String)}::text[]::int[])`;
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
-  const m1 = ceilTo(from.getTime(), FOUR_HOURS);
-  const m2 = floorTo(to.getTime(), FOUR_HOURS);
+  const m1 = ceilTo(from.getTime(), FOUR_HOURS_MS);
+  const m2 = floorTo(to.getTime(), FOUR_HOURS_MS);
   const middle = m1 < m2;
   const [row] = await db<OverallTotals[]>`
     WITH s AS (
@@ -483,8 +484,6 @@ export async function dashboardBuckets(db: Db, projectIds: number[], from: Date,
     FROM buckets GROUP BY project_id`;
 }
 
-/** Length of a rollups_4h bucket (UTC, aligned to the epoch). */
-export const FOUR_HOURS_MS = FOUR_HOURS;
 
 /**
  * As dashboardBuckets, from the 4-hour rollups: [from, to) must be whole 4-hour buckets and bucketMs a

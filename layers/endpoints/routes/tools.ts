@@ -1,40 +1,18 @@
 import { toolSchemas, TOOL_NAMES } from '../../checks/schemas.ts';
 import { runToolFor } from '../../services/tools.ts';
 import type { Language } from '../../model/user.ts';
-import { renderMessage, translateMessage } from '../../i18n.ts';
+import { translateAnswer } from '../../i18n.ts';
 import { route, type AnyRoute } from '../router.ts';
 
 /** Keys of a tool result that hold a probe's words (texts.ts), not the probed site's data. */
 const MESSAGE_KEYS = new Set(['message', 'error_message', 'error', 'warning_message', 'invalid_reason']);
-/** The probed site's own data (response headers, bodies, DNS records): kept as it came. */
-const SITE_DATA = new Set(['response_headers', 'body', 'response_body', 'records', 'answers', 'value', 'expected', 'actual', 'params']);
 
 /**
- * The tools' findings and error messages in the reader's language. A finding with a `code` is written
- * from the catalog (`api.finding.<code>` filled from its `params`); other messages (`error_message`,
- * assertion and SSL messages) are matched against the English `api.` templates and filled in.
+ * The tools' findings and error messages in the reader's language (i18n.ts translateAnswer): a finding
+ * with a `code` is written from the catalog, other messages are matched against the English templates.
  */
 export function translateToolResult(result: unknown, lang: Language): unknown {
-  if (lang === 'en') return result;
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v === null || typeof v !== 'object' || v instanceof Date) return v;
-    const o = v as Record<string, unknown>;
-    const rendered =
-      typeof o['code'] === 'string' && typeof o['message'] === 'string' && typeof o['params'] === 'object' && o['params'] !== null
-        ? renderMessage(`api.finding.${o['code']}`, o['params'] as Record<string, unknown>, lang)
-        : undefined;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) {
-      if (k === 'message' && rendered !== undefined) out[k] = rendered;
-      else if (typeof x === 'string') out[k] = MESSAGE_KEYS.has(k) ? translateMessage(x, lang) : x;
-      // An HTTP result's `headers` are the site's; a security-headers result's are evaluations (objects).
-      else if (SITE_DATA.has(k) || (k === 'headers' && Object.values(x ?? {}).some((h) => typeof h !== 'object'))) out[k] = x;
-      else out[k] = walk(x);
-    }
-    return out;
-  };
-  return walk(result);
+  return translateAnswer(result, lang, MESSAGE_KEYS);
 }
 
 const summaries: Record<(typeof TOOL_NAMES)[number], string> = {
