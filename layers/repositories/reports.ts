@@ -440,7 +440,10 @@ export async function unreadAlertCount(db: Db, userId: number): Promise<number> 
 
 export interface DashboardBucketRow {
   project_id: number;
-  /** Per bucket, in order from the first bucket: covered and down seconds, response-time sum and count, checks. */
+  /**
+   * Per bucket (the same position in each array; the buckets in no particular order, each placed by its
+   * time): covered and down seconds, response-time sum and count, checks.
+   */
   b: number[];
   cov: number[];
   dn: number[];
@@ -479,8 +482,7 @@ export async function dashboardBuckets(db: Db, projectIds: number[], from: Date,
       SELECT project_id, b, sum(cov)::float8 AS cov, sum(dn)::float8 AS dn, sum(rs)::float8 AS rs, sum(rn)::float8 AS rn, sum(checks)::float8 AS checks
       FROM parts GROUP BY 1, 2
     )
-    SELECT project_id, array_agg(b ORDER BY b) AS b, array_agg(cov ORDER BY b) AS cov, array_agg(dn ORDER BY b) AS dn,
-      array_agg(rs ORDER BY b) AS rt_sum, array_agg(rn ORDER BY b) AS rt_n, array_agg(checks ORDER BY b) AS checks
+    SELECT project_id, array_agg(b) AS b, array_agg(cov) AS cov, array_agg(dn) AS dn, array_agg(rs) AS rt_sum, array_agg(rn) AS rt_n, array_agg(checks) AS checks
     FROM buckets GROUP BY project_id`;
 }
 
@@ -505,18 +507,103 @@ export async function dashboardBuckets4h(db: Db, projectIds: number[], from: Dat
       WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${from} AND bucket < ${to}
       GROUP BY 1, 2
     )
-    SELECT project_id, array_agg(b ORDER BY b) AS b, array_agg(cov ORDER BY b) AS cov, array_agg(dn ORDER BY b) AS dn,
-      array_agg(rs ORDER BY b) AS rt_sum, array_agg(rn ORDER BY b) AS rt_n, array_agg(checks ORDER BY b) AS checks
+    SELECT project_id, array_agg(b) AS b, array_agg(cov) AS cov, array_agg(dn) AS dn, array_agg(rs) AS rt_sum, array_agg(rn) AS rt_n, array_agg(checks) AS checks
     FROM buckets GROUP BY project_id`;
 }
 
-/** The generation of the closed rollup buckets (migration 022): charts key their cache by it. */
-export async function rollupGeneration(db: Db): Promise<number> {
-  const [row] = await db<{ n: string }[]>`SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text AS n FROM rollup_generation`;
-  return Number(row?.n ?? 0);
+/** One closed UTC day of chart_days (migration 023): six 4-hour buckets of five float8 each. */
+export const CHART_DAY_SLOTS = 6;
+export const CHART_SLOT_VALUES = 5;
+export const CHART_DAY_BYTES = CHART_DAY_SLOTS * CHART_SLOT_VALUES * 8;
+
+export interface ChartDaysRow {
+  project_id: number;
+  /** How many of the asked days are built; `data` holds those, in day order. */
+  built: number;
+  /** The project's count of changes (chart_changes) as of the same statement. */
+  changes: number;
+  data: Buffer | null;
 }
 
-/** A new generation: closed buckets changed (called after the change is committed). */
-export async function nextRollupGeneration(db: Db): Promise<void> {
-  await db`SELECT nextval('rollup_generation')`;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The packed days [dayFrom, dayTo) of each project, one row per project that has any (every day
+ * concatenated in order; a project with fewer than all days built is for buildChartDays).
+ */
+export async function readChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<ChartDaysRow[]> {
+  if (projectIds.length === 0 || dayTo <= dayFrom) return [];
+  return db<ChartDaysRow[]>`
+    SELECT d.project_id, count(d.data)::int AS built, coalesce(min(c.changes), 0)::float8 AS changes, string_agg(d.data, ''::bytea ORDER BY d.day) AS data
+    FROM chart_days d LEFT JOIN chart_changes c ON c.project_id = d.project_id
+    WHERE d.project_id = ANY(${projectIds.map(String)}::text[]::int[]) AND d.day >= ${isoDay(dayFrom)}::date AND d.day < ${isoDay(dayTo)}::date
+    GROUP BY d.project_id`;
+}
+
+/** Per project that has any, how many writes marked its days changed (chart_changes). */
+export async function chartChanges(db: Db, projectIds: number[]): Promise<{ project_id: number; changes: number }[]> {
+  if (projectIds.length === 0) return [];
+  return db<{ project_id: number; changes: number }[]>`
+    SELECT project_id, changes::float8 AS changes FROM chart_changes WHERE project_id = ANY(${projectIds.map(String)}::text[]::int[])`;
+}
+
+/** A day packed from rollups_4h, with the version of its chart_days row when read (0: none). */
+export interface PackedDay {
+  project_id: number;
+  day: string;
+  version: number;
+  data: Buffer;
+}
+
+/**
+ * Packs the days [dayFrom, dayTo) of these projects that are not built (absent, or marked changed by
+ * markChartDaysChanged) from rollups_4h, each with the version its row had in the same snapshot.
+ */
+export async function packChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<PackedDay[]> {
+  if (projectIds.length === 0 || dayTo <= dayFrom) return [];
+  const ids = projectIds.map(String);
+  return db<PackedDay[]>`
+    WITH want AS (
+      SELECT p, d::date AS d
+      FROM unnest(${ids}::text[]::int[]) p,
+        generate_series(${isoDay(dayFrom)}::timestamp, ${isoDay(dayTo)}::timestamp - interval '1 day', interval '1 day') d
+    ), todo AS (
+      SELECT w.p, w.d, coalesce(c.version, 0) AS v
+      FROM want w LEFT JOIN (
+          SELECT * FROM chart_days
+          WHERE project_id = ANY(${ids}::text[]::int[]) AND day >= ${isoDay(dayFrom)}::date AND day < ${isoDay(dayTo)}::date
+        ) c ON c.project_id = w.p AND c.day = w.d
+      WHERE c.data IS NULL
+    )
+    SELECT t.p AS project_id, t.d::text AS day, t.v AS version, string_agg(
+        float8send(coalesce(r.covered_seconds, 0)) || float8send(coalesce(r.down_seconds, 0)) || float8send(coalesce(r.response_time_sum, 0))
+        || float8send(coalesce(r.response_time_n, 0)::float8) || float8send(coalesce(r.checks, 0)::float8),
+        ''::bytea ORDER BY s.i) AS data
+    FROM todo t CROSS JOIN generate_series(0, ${CHART_DAY_SLOTS - 1}) s(i)
+      LEFT JOIN (
+        SELECT * FROM rollups_4h
+        WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${new Date(dayFrom)} AND bucket < ${new Date(dayTo)}
+      ) r ON r.project_id = t.p AND r.bucket = (t.d::timestamp AT TIME ZONE 'UTC') + s.i * interval '4 hours'
+    GROUP BY t.p, t.d, t.v
+    ORDER BY t.p, t.d`;
+}
+
+/**
+ * Stores packed days, each only over the version it was read at: a day that a write marked changed
+ * after it was packed (markChartDaysChanged moved its version on) stays unbuilt, so the next read
+ * packs it anew instead of keeping figures from before the write.
+ */
+export async function storeChartDays(db: Db, days: PackedDay[]): Promise<void> {
+  if (days.length === 0) return;
+  await db`
+    INSERT INTO chart_days AS c (project_id, day, version, data)
+    SELECT * FROM unnest(${days.map((d) => String(d.project_id))}::text[]::int[], ${days.map((d) => d.day)}::text[]::date[],
+      ${days.map((d) => String(d.version))}::text[]::int[], ${days.map((d) => `\\x${d.data.toString('hex')}`)}::text[]::bytea[])
+    ON CONFLICT (project_id, day) DO UPDATE SET data = excluded.data
+      WHERE c.version = excluded.version AND c.data IS NULL`;
+}
+
+/** Packs and stores the unbuilt days [dayFrom, dayTo) of these projects. */
+export async function buildChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<void> {
+  await storeChartDays(db, await packChartDays(db, projectIds, dayFrom, dayTo));
 }

@@ -3,7 +3,9 @@ import * as rep from '../repositories/reports.ts';
 import {
   addPiece,
   availabilityOf,
+  availabilityOfSeconds,
   chartBucketMs,
+  DAY_MS,
   exactQuantile,
   HOUR_MS,
   sketchMerge,
@@ -435,72 +437,232 @@ export interface DashboardSeries {
  * of an hour or more take a lean path over the rollups (one row of arrays per project); shorter ones
  * are projectSeries's.
  */
-/** Buckets are closed, and cached, once they ended this long ago (results for them are rare by then). */
+/**
+ * Days are closed once they ended this long ago (results for them are rare by then): the long charts
+ * read closed UTC days packed (rep.readChartDays), built from the 4-hour rollups on first read.
+ */
 const CLOSED_AFTER_MS = 10 * 60_000;
-/** Writes into closed buckets drop the cache (closedBucketsChanged); the TTL is a safety net. */
-const CLOSED_TTL_SECONDS = 3600;
-
 /**
- * Whether rollup changes of these hours reach a bucket that may be cached as closed: a 4-hour bucket
- * that ended CLOSED_AFTER_MS ago or more (a late result, the span of a project checked less often).
+ * A writer marks a day changed once it ended half that long ago: a build reads a day only after the
+ * longer wait, so a write that began before the day was closed but commits after a build read it
+ * would have to last over five minutes to leave the build's bytes standing.
  */
-export function touchesClosedBuckets(hours: Date[], now: Date): boolean {
-  const closedBefore = now.getTime() - CLOSED_AFTER_MS;
-  return hours.some((h) => Math.floor(h.getTime() / rep.FOUR_HOURS_MS) * rep.FOUR_HOURS_MS + rep.FOUR_HOURS_MS <= closedBefore);
+const MARK_AFTER_MS = CLOSED_AFTER_MS / 2;
+
+/** The (project, UTC day) pairs of changed rollup hours whose day a chart may have packed. */
+export function closedDaysTouched(hours: { project_id: number; bucket: Date }[], now: Date): { project_id: number; day: number }[] {
+  const closedBefore = now.getTime() - MARK_AFTER_MS;
+  const seen = new Set<string>();
+  const out: { project_id: number; day: number }[] = [];
+  for (const h of hours) {
+    const day = Math.floor(h.bucket.getTime() / DAY_MS) * DAY_MS;
+    if (day + DAY_MS > closedBefore) continue;
+    const key = `${h.project_id}|${day}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ project_id: h.project_id, day });
+  }
+  return out;
 }
 
 /**
- * Closed buckets changed (history imported, a late result recorded): the cached ones are dropped (a
- * new generation of keys). Called after the change is committed, so a read that follows sees it.
+ * A dashboard chart's sums per project and bucket (covered and down seconds, response-time sum and
+ * count, checks), filled from every read of chartBuckets.
  */
-export async function closedBucketsChanged(ctx: ServiceContext): Promise<void> {
-  // In the database, not the cache: the writers (the results consumer, the import) and the readers
-  // need not share a cache (on AWS only the API has Redis).
-  await rep.nextRollupGeneration(ctx.sql);
+class BucketSums {
+  readonly cov: Float64Array;
+  readonly dn: Float64Array;
+  readonly rs: Float64Array;
+  readonly rn: Float64Array;
+  readonly ck: Float64Array;
+  private readonly index: Map<number, number>;
+
+  constructor(
+    readonly projectIds: number[],
+    /** The start of the first bucket (a multiple of bucketMs). */
+    readonly first: number,
+    readonly bucketMs: number,
+    readonly n: number,
+  ) {
+    this.index = new Map(projectIds.map((id, i) => [id, i]));
+    const size = projectIds.length * n;
+    this.cov = new Float64Array(size);
+    this.dn = new Float64Array(size);
+    this.rs = new Float64Array(size);
+    this.rn = new Float64Array(size);
+    this.ck = new Float64Array(size);
+  }
+
+  /** The rows of the rollup reads: each element placed by its bucket's time. */
+  addRows(rows: rep.DashboardBucketRow[]): void {
+    const { n, first, bucketMs } = this;
+    for (const r of rows) {
+      const base = this.index.get(r.project_id)! * n;
+      for (let j = 0; j < r.b.length; j++) {
+        const k = Math.round((r.b[j]! - first) / bucketMs);
+        if (k < 0 || k >= n) continue;
+        this.add(base + k, r.cov[j]!, r.dn[j]!, r.rt_sum[j]!, r.rt_n[j]!, r.checks[j]!);
+      }
+    }
+  }
+
+  /** A project's packed closed days from dayFrom (rep.readChartDays): six 4-hour slots a day, big-endian float8. */
+  addPacked(projectId: number, data: Buffer, dayFrom: number): void {
+    const { n, first, bucketMs } = this;
+    const base = this.index.get(projectId)! * n;
+    const v = new DataView(data.buffer, data.byteOffset, data.length);
+    const slotMs = DAY_MS / rep.CHART_DAY_SLOTS;
+    const step = rep.CHART_SLOT_VALUES * 8;
+    for (let j = 0, o = 0; o + step <= data.length; j++, o += step) {
+      const k = Math.floor((dayFrom + j * slotMs - first) / bucketMs);
+      if (k < 0 || k >= n) continue;
+      this.add(base + k, v.getFloat64(o), v.getFloat64(o + 8), v.getFloat64(o + 16), v.getFloat64(o + 24), v.getFloat64(o + 32));
+    }
+  }
+
+  /** Open spans (the time since each project's last result), as availability only. */
+  addOpen(open: rep.OpenSpanRow[], now: Date, from: number, to: number): void {
+    const { n, first, bucketMs } = this;
+    for (const o of open) {
+      const base = this.index.get(o.project_id)! * n;
+      for (const p of openPieces(o, now)) {
+        if (p.kind === 'maintenance' || p.kind === 'no_data') continue;
+        const f = Math.max(p.from, from);
+        const t = Math.min(p.to, to);
+        if (t <= f) continue;
+        for (const { bucket, ms } of splitAtBuckets(f, t, bucketMs)) {
+          const k = Math.round((bucket - first) / bucketMs);
+          this.cov[base + k] = this.cov[base + k]! + ms / 1000;
+          if (p.kind === 'down') this.dn[base + k] = this.dn[base + k]! + ms / 1000;
+        }
+      }
+    }
+  }
+
+  /** Another's sums of the same projects and buckets. */
+  addSums(o: BucketSums): void {
+    for (const [mine, theirs] of [[this.cov, o.cov], [this.dn, o.dn], [this.rs, o.rs], [this.rn, o.rn], [this.ck, o.ck]] as const) {
+      for (let i = 0; i < mine.length; i++) mine[i] = mine[i]! + theirs[i]!;
+    }
+  }
+
+  /** Forgets a project's sums (before its changed days are added anew). */
+  clear(projectId: number): void {
+    const base = this.index.get(projectId)! * this.n;
+    for (const a of [this.cov, this.dn, this.rs, this.rn, this.ck]) a.fill(0, base, base + this.n);
+  }
+
+  /** Checks per bucket, over every project. */
+  checksPerBucket(): Float64Array {
+    const out = new Float64Array(this.n);
+    for (let i = 0; i < this.ck.length; i++) out[i % this.n] = out[i % this.n]! + this.ck[i]!;
+    return out;
+  }
+
+  private add(x: number, cov: number, dn: number, rs: number, rn: number, checks: number): void {
+    this.cov[x] = this.cov[x]! + cov;
+    this.dn[x] = this.dn[x]! + dn;
+    this.rs[x] = this.rs[x]! + rs;
+    this.rn[x] = this.rn[x]! + rn;
+    this.ck[x] = this.ck[x]! + checks;
+  }
 }
 
 /**
- * Per project, the bucket figures of [from, to). Buckets of a multiple of four hours read their whole
- * middle from the 4-hour rollups and only the first and last bucket (cut by from and to) from the hourly
- * ones; the rows of the reads add up (the caller sums rows per bucket). The middle buckets that ended
- * CLOSED_AFTER_MS ago seldom change: like a query front end's results cache, they are read once for a
- * given set of projects and kept (Redis when configured), and any write into them drops them
- * (closedBucketsChanged, from the recorder and the history import).
+ * Per project, the bucket sums of [from, to). Buckets of a multiple of four hours read their whole
+ * middle from the 4-hour level and only the first and last bucket (cut by from and to) from the hourly
+ * rollups; inside the middle, closed whole UTC days come packed (chartDays), the rest from rollups_4h.
  */
-async function chartBucketRows(ctx: ServiceContext, projectIds: number[], from: number, to: number, first: number, bucketMs: number): Promise<rep.DashboardBucketRow[]> {
-  if (to <= from) return [];
-  const hourly = (f: number, t: number) => (t > f ? rep.dashboardBuckets(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs) : Promise.resolve([]));
-  const fourHourly = (f: number, t: number) => (t > f ? rep.dashboardBuckets4h(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs) : Promise.resolve([]));
+async function chartBuckets(ctx: ServiceContext, sums: BucketSums, from: number, to: number): Promise<void> {
+  if (to <= from) return;
+  const { projectIds, first, bucketMs } = sums;
+  const hourly = async (f: number, t: number) => {
+    if (t > f) sums.addRows(await rep.dashboardBuckets(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs));
+  };
+  const fourHourly = async (f: number, t: number) => {
+    if (t > f) sums.addRows(await rep.dashboardBuckets4h(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs));
+  };
   const middleFrom = first + bucketMs;
   const middleTo = Math.floor(to / bucketMs) * bucketMs;
   if (bucketMs % rep.FOUR_HOURS_MS !== 0 || middleTo <= middleFrom) return hourly(from, to);
-  const closedTo = Math.max(middleFrom, Math.min(middleTo, Math.floor((ctx.clock.now().getTime() - CLOSED_AFTER_MS) / bucketMs) * bucketMs));
-  const parts = await Promise.all([
-    hourly(from, middleFrom),
-    closedBuckets(ctx, projectIds, middleFrom, closedTo, bucketMs, fourHourly),
-    fourHourly(closedTo, middleTo),
-    hourly(middleTo, to),
-  ]);
-  return parts.flat();
+  const dayFrom = Math.ceil(middleFrom / DAY_MS) * DAY_MS;
+  const dayTo = Math.max(dayFrom, Math.min(Math.floor(middleTo / DAY_MS) * DAY_MS, Math.floor((ctx.clock.now().getTime() - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS));
+  await Promise.all(
+    dayTo > dayFrom
+      ? [hourly(from, middleFrom), fourHourly(middleFrom, dayFrom), chartDays(ctx, sums, dayFrom, dayTo), fourHourly(dayTo, middleTo), hourly(middleTo, to)]
+      : [hourly(from, middleFrom), fourHourly(middleFrom, middleTo), hourly(middleTo, to)],
+  );
 }
 
-async function closedBuckets(
-  ctx: ServiceContext,
-  projectIds: number[],
-  from: number,
-  to: number,
-  bucketMs: number,
-  read: (f: number, t: number) => Promise<rep.DashboardBucketRow[]>,
-): Promise<rep.DashboardBucketRow[]> {
-  if (to <= from) return [];
-  const generation = await rep.rollupGeneration(ctx.sql);
-  const projects = createHash('sha256').update(projectIds.join(',')).digest('base64url').slice(0, 22);
-  const key = `chart:closed:v1:${generation}:${bucketMs}:${from}:${to}:${projects}`;
-  const cached = await ctx.cache.get<rep.DashboardBucketRow[]>(key);
-  if (cached) return cached;
-  const rows = await read(from, to);
-  await ctx.cache.set(key, rows, CLOSED_TTL_SECONDS);
-  return rows;
+/**
+ * The closed days' sums of a chart as last read, per set of projects and bucket layout, in this
+ * process: closed days seldom change, and reading them back costs 7 MB for 1,000 projects over 30
+ * days. Each project's part is kept with its count of changes (chart_changes) read in the same
+ * statement as its bytes, and only while all its days were built; a read asks for the counts of every
+ * project and reads again the bytes of the projects whose count moved.
+ */
+interface ClosedDaySums {
+  sums: BucketSums;
+  /** Per project kept, its count of changes when read. */
+  state: Map<number, number>;
+}
+/** Per database (tests run several in one process), per layout. */
+const closedDaySumsOf = new WeakMap<object, Map<string, ClosedDaySums>>();
+/** Layouts kept (each 1,000 projects x 180 buckets is about 7 MB): the oldest goes first. */
+const CLOSED_DAY_SUMS_KEPT = 4;
+
+/**
+ * The closed days [dayFrom, dayTo) of every project from chart_days: the days a project lacks (never
+ * read, or marked changed by a late write) are built first; should a write mark one again before it
+ * is read back, that project's days come from rollups_4h this once.
+ */
+async function chartDays(ctx: ServiceContext, sums: BucketSums, dayFrom: number, dayTo: number): Promise<void> {
+  const { projectIds, first, bucketMs, n } = sums;
+  const days = (dayTo - dayFrom) / DAY_MS;
+  let layouts = closedDaySumsOf.get(ctx.sql);
+  if (!layouts) closedDaySumsOf.set(ctx.sql, (layouts = new Map()));
+  const key = `${bucketMs}:${first}:${n}:${dayFrom}:${dayTo}:${createHash('sha256').update(projectIds.join(',')).digest('base64url')}`;
+  let kept = layouts.get(key);
+  if (!kept) {
+    kept = { sums: new BucketSums(projectIds, first, bucketMs, n), state: new Map() };
+    layouts.set(key, kept);
+    while (layouts.size > CLOSED_DAY_SUMS_KEPT) layouts.delete(layouts.keys().next().value!);
+  }
+  const { sums: part, state } = kept;
+  const complete = (r: { built: number }) => r.built === days;
+  let moved = projectIds;
+  if (state.size > 0) {
+    const changes = new Map((await rep.chartChanges(ctx.sql, projectIds)).map((r) => [r.project_id, r.changes]));
+    moved = projectIds.filter((id) => state.get(id) === undefined || state.get(id) !== (changes.get(id) ?? 0));
+  }
+  if (moved.length === 0) {
+    sums.addSums(part);
+    return;
+  }
+  const add = (rows: rep.ChartDaysRow[]) => {
+    const done = new Set<number>();
+    for (const r of rows) {
+      if (!complete(r) || r.data === null || r.data.length !== days * rep.CHART_DAY_BYTES) continue;
+      part.clear(r.project_id);
+      part.addPacked(r.project_id, r.data, dayFrom);
+      state.set(r.project_id, r.changes);
+      done.add(r.project_id);
+    }
+    return done;
+  };
+  const done = add(await rep.readChartDays(ctx.sql, moved, dayFrom, dayTo));
+  const missing = moved.filter((id) => !done.has(id));
+  if (missing.length > 0) {
+    await rep.buildChartDays(ctx.sql, missing, dayFrom, dayTo);
+    const built = add(await rep.readChartDays(ctx.sql, missing, dayFrom, dayTo));
+    const still = missing.filter((id) => !built.has(id));
+    for (const id of still) {
+      part.clear(id);
+      state.delete(id);
+    }
+    if (still.length > 0) part.addRows(await rep.dashboardBuckets4h(ctx.sql, still, new Date(dayFrom), new Date(dayTo), bucketMs));
+  }
+  sums.addSums(part);
 }
 
 export async function dashboardSeries(ctx: ServiceContext, projectIds: number[], period: Period): Promise<DashboardSeries> {
@@ -520,39 +682,11 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
   const { from, to } = known(period, now);
   const first = Math.floor(from / bucketMs) * bucketMs;
   const n = Math.max(0, Math.ceil((to - first) / bucketMs));
-  const [rows, open] = await Promise.all([chartBucketRows(ctx, projectIds, from, to, first, bucketMs), rep.openSpans(ctx.sql, projectIds)]);
-  const index = new Map(projectIds.map((id, i) => [id, i]));
-  const cov = new Float64Array(projectIds.length * n);
-  const dn = new Float64Array(projectIds.length * n);
-  const rs = new Float64Array(projectIds.length * n);
-  const rn = new Float64Array(projectIds.length * n);
-  const checks = new Float64Array(n);
-  for (const r of rows) {
-    const base = index.get(r.project_id)! * n;
-    for (let j = 0; j < r.b.length; j++) {
-      const k = Math.round((r.b[j]! - first) / bucketMs);
-      if (k < 0 || k >= n) continue;
-      cov[base + k] = cov[base + k]! + r.cov[j]!;
-      dn[base + k] = dn[base + k]! + r.dn[j]!;
-      rs[base + k] = rs[base + k]! + r.rt_sum[j]!;
-      rn[base + k] = rn[base + k]! + r.rt_n[j]!;
-      checks[k] = checks[k]! + r.checks[j]!;
-    }
-  }
-  for (const o of open) {
-    const base = index.get(o.project_id)! * n;
-    for (const p of openPieces(o, now)) {
-      if (p.kind === 'maintenance' || p.kind === 'no_data') continue;
-      const f = Math.max(p.from, from);
-      const t = Math.min(p.to, to);
-      if (t <= f) continue;
-      for (const { bucket, ms } of splitAtBuckets(f, t, bucketMs)) {
-        const k = Math.round((bucket - first) / bucketMs);
-        cov[base + k] = cov[base + k]! + ms / 1000;
-        if (p.kind === 'down') dn[base + k] = dn[base + k]! + ms / 1000;
-      }
-    }
-  }
+  const sums = new BucketSums(projectIds, first, bucketMs, n);
+  const [, open] = await Promise.all([chartBuckets(ctx, sums, from, to), rep.openSpans(ctx.sql, projectIds)]);
+  sums.addOpen(open, now, from, to);
+  const { cov, dn, rs, rn } = sums;
+  const checks = sums.checksPerBucket();
   const projects = new Map<number, { availability: (number | null)[]; avg_response_time: (number | null)[] }>();
   const oCov = new Float64Array(n);
   const oDn = new Float64Array(n);
@@ -563,7 +697,7 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
     const avg: (number | null)[] = new Array(n);
     for (let k = 0; k < n; k++) {
       const x = i * n + k;
-      availability[k] = pct(availabilityOf({ covered_seconds: cov[x]!, down_seconds: dn[x]! }));
+      availability[k] = pct(availabilityOfSeconds(cov[x]!, dn[x]!));
       avg[k] = rn[x]! > 0 ? round(rs[x]! / rn[x]!, 2) : null;
       oCov[k] = oCov[k]! + cov[x]!;
       oDn[k] = oDn[k]! + dn[x]!;
@@ -576,7 +710,7 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
   const overall = { availability: [] as (number | null)[], avg_response_time: [] as (number | null)[], checks: [] as number[] };
   for (let k = 0; k < n; k++) {
     buckets.push(new Date(Math.max(first + k * bucketMs, from)));
-    overall.availability.push(pct(availabilityOf({ covered_seconds: oCov[k]!, down_seconds: oDn[k]! })));
+    overall.availability.push(pct(availabilityOfSeconds(oCov[k]!, oDn[k]!)));
     overall.avg_response_time.push(oRn[k]! > 0 ? round(oRs[k]! / oRn[k]!, 2) : null);
     overall.checks.push(checks[k]!);
   }

@@ -9,7 +9,7 @@ import { nextHttpState, performanceGrade, realignStreak } from './alert-rules.ts
 import { applyDecision } from './alerting.ts';
 import type { NotifyMessageInput, ResultMessage } from './messages.ts';
 import { dispatchOutbox } from './outbox.ts';
-import { closedBucketsChanged, touchesClosedBuckets } from './read-model.ts';
+import { closedDaysTouched } from './read-model.ts';
 import { DAY_MS, HOUR_MS, sketchKey, spanPieces, type Piece, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -39,9 +39,7 @@ export interface RecordOutcome {
  */
 export async function recordResults(ctx: ServiceContext, batch: HttpResultMessage[], opts: RecordOptions): Promise<RecordOutcome> {
   if (batch.length === 0) return { recorded: 0, ignored: 0, incidents_opened: 0 };
-  const { outcome, raised, pushes, closedTouched } = await ctx.sql.begin((tx) => recordInTransaction(ctx, tx, batch, { ...opts, dedupe: 'due_at' }));
-  // A late result (or a long span) changed buckets the charts keep as closed.
-  if (closedTouched) await closedBucketsChanged(ctx);
+  const { outcome, raised, pushes } = await ctx.sql.begin((tx) => recordInTransaction(ctx, tx, batch, { ...opts, dedupe: 'due_at' }));
   await dispatchOutbox(ctx, raised);
   if (opts.notify) await pushStatuses(ctx, pushes);
   return outcome;
@@ -63,7 +61,7 @@ export async function recordInTransaction(
   tx: Db,
   batch: HttpResultMessage[],
   opts: TxOptions,
-): Promise<{ outcome: RecordOutcome; raised: OutboxRow[]; pushes: HttpResultMessage[]; closedTouched: boolean }> {
+): Promise<{ outcome: RecordOutcome; raised: OutboxRow[]; pushes: HttpResultMessage[] }> {
   const projectIds = [...new Set(batch.map((m) => m.project_id))].sort((a, b) => a - b);
   const states = new Map((await res.lockMonitorStates(tx, projectIds)).map((s) => [s.project_id, s]));
   const projects = new Map((await res.loadAlertContexts(tx, projectIds)).map((p) => [p.id, p]));
@@ -206,9 +204,8 @@ export async function recordInTransaction(
     pushes.push(m);
   }
   await mon.updateMonitorStates(tx, patches);
-  const { hourly, daily } = rollups.rows();
-  await res.upsertRollups(tx, hourly, daily);
-  return { outcome, raised, pushes, closedTouched: touchesClosedBuckets(hourly.map((h) => h.bucket), ctx.clock.now()) };
+  await writeRollups(ctx, tx, rollups);
+  return { outcome, raised, pushes };
 }
 
 /** In maintenance when the flag is on and its end time, if any, is still ahead (alert-rules alertsAllowed). */
@@ -223,6 +220,16 @@ const spanStart = (r: res.NeighbourResult): SpanStart => ({ at: r.checked_at, up
  * come mostly in time order, so the row of the last one is kept at hand; every figure is summed in
  * the order the results and pieces are given, whatever the batch size.
  */
+/**
+ * Writes what a batch or an import added to the rollups; a late result or imported history that
+ * reached a closed day marks that day's packed chart row changed, in the same transaction.
+ */
+export async function writeRollups(ctx: ServiceContext, tx: Db, acc: RollupAccumulator): Promise<void> {
+  const { hourly, daily } = acc.rows();
+  await res.upsertRollups(tx, hourly, daily);
+  await res.markChartDaysChanged(tx, closedDaysTouched(hourly, ctx.clock.now()));
+}
+
 export class RollupAccumulator {
   private hourly = new Map<string, RollupDelta>();
   private daily = new Map<string, RollupDelta>();

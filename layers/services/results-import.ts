@@ -1,8 +1,7 @@
 import { notFound } from '../errors.ts';
 import * as mon from '../repositories/monitoring.ts';
 import * as res from '../repositories/results.ts';
-import { closedBucketsChanged } from './read-model.ts';
-import { recordInTransaction, RollupAccumulator, type HttpResultMessage } from './recorder.ts';
+import { recordInTransaction, RollupAccumulator, writeRollups, type HttpResultMessage } from './recorder.ts';
 import { incidentRuns, spanPieces, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -37,13 +36,6 @@ const IMPORTED = Object.freeze({ imported: true });
  * their spans split the recorded ones, and their runs of failures become closed incidents.
  */
 export async function importResults(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
-  const done = await importInTransaction(ctx, projectId, rows);
-  // Past buckets changed: the charts' cache of closed buckets is dropped.
-  if (done.imported > 0) await closedBucketsChanged(ctx);
-  return done;
-}
-
-async function importInTransaction(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
   const sorted = inTimeOrder(rows) ? rows : rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.checked_at.getTime() - b.r.checked_at.getTime() || a.i - b.i).map((x) => x.r);
   return ctx.sql.begin(async (tx) => {
     const [state] = await res.lockMonitorStates(tx, [projectId]);
@@ -56,7 +48,7 @@ async function importInTransaction(ctx: ServiceContext, projectId: number, rows:
     const newer = sorted.filter((r) => r.checked_at.getTime() >= last);
 
     if (older.length > 0) {
-      const o = await mergeOlder(tx, projectId, older, project.check_interval, project.alert_threshold);
+      const o = await mergeOlder(ctx, tx, projectId, older, project.check_interval, project.alert_threshold);
       outcome.imported += o.imported;
       outcome.skipped += o.skipped;
       outcome.incidents += o.incidents;
@@ -97,7 +89,7 @@ function inTimeOrder(rows: ImportRow[]): boolean {
 }
 
 /** Rows older than the project's last result: inserted, their spans merged into the recorded ones, their outages closed incidents. */
-async function mergeOlder(tx: Parameters<typeof res.insertHttpResults>[0], projectId: number, rows: ImportRow[], interval: number, threshold: number): Promise<ImportOutcome> {
+async function mergeOlder(ctx: ServiceContext, tx: Parameters<typeof res.insertHttpResults>[0], projectId: number, rows: ImportRow[], interval: number, threshold: number): Promise<ImportOutcome> {
   const first = rows[0]!.checked_at;
   const lastRow = rows[rows.length - 1]!.checked_at;
   const recorded = await res.recordedCheckTimes(tx, projectId, first, lastRow);
@@ -132,8 +124,7 @@ async function mergeOlder(tx: Parameters<typeof res.insertHttpResults>[0], proje
   const after = [...before, ...fresh.map((r) => ({ at: r.checked_at, up: r.is_available, maintenance: r.in_maintenance === true }))].sort((a, b) => a.at.getTime() - b.at.getTime());
   for (let i = 0; i + 1 < before.length; i++) acc.addPieces(projectId, spanPieces(before[i]!, before[i + 1]!.at, interval), -1);
   for (let i = 0; i + 1 < after.length; i++) acc.addPieces(projectId, spanPieces(after[i]!, after[i + 1]!.at, interval), 1);
-  const { hourly, daily } = acc.rows();
-  await res.upsertRollups(tx, hourly, daily);
+  await writeRollups(ctx, tx, acc);
 
   // Outages among the imported rows; one still failing at their end lasts until the next recorded result.
   const runs = incidentRuns(fresh.map((r) => ({ at: r.checked_at, up: r.is_available, error: r.error_message })), threshold);

@@ -26,8 +26,13 @@ export const zeroTime = (): TimeFigures => ({ covered_seconds: 0, down_seconds: 
 
 /** Availability in percent over covered time; null when nothing was covered. */
 export function availabilityOf(f: Pick<TimeFigures, 'covered_seconds' | 'down_seconds'>): number | null {
-  if (f.covered_seconds <= 0) return null;
-  return 100 * (1 - Math.min(f.down_seconds, f.covered_seconds) / f.covered_seconds);
+  return availabilityOfSeconds(f.covered_seconds, f.down_seconds);
+}
+
+/** availabilityOf for two numbers (the charts' loops over typed arrays). */
+export function availabilityOfSeconds(covered: number, down: number): number | null {
+  if (covered <= 0) return null;
+  return 100 * (1 - Math.min(down, covered) / covered);
 }
 
 /** What a result contributes to the time figures: its availability and whether it was in maintenance. */

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as rep from '../../../layers/repositories/reports.ts';
+import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+
+// The long charts' packed closed days (migration 023): a chart read packs each closed UTC day once,
+// the API keeps their sums while nothing changes, a late write marks its day changed in its own
+// transaction, and a day packed before such a write can never be stored over it.
+
+let app: TestApp;
+let token: string;
+let id: number;
+const H = 3_600_000;
+const DAY = 86_400_000;
+// 08:00 UTC four days ago: a closed day well inside the 30-day chart's middle.
+const DAY0 = Math.floor(Date.now() / DAY) * DAY - 4 * DAY;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function message(projectId: number, at: number, up: boolean): HttpResultMessage {
+  const d = new Date(at);
+  return {
+    type: 'http_result', project_id: projectId, due_at: d, job_id: null, started_at: d, cycle: null,
+    result: { is_available: up, status_code: up ? 200 : 503, response_time: 100, error_kind: up ? null : 'http_status', error_message: up ? null : 'HTTP 503', checked_at: d, details: {} },
+    content_hash: null, keywords: null,
+  };
+}
+
+/** The chart's availability of project `id` in the 4-hour bucket starting at `at`. */
+async function availabilityAt(at: number): Promise<number | null> {
+  const r = await app.request('GET', '/api/v1/charts/dashboard?period=30d', { token });
+  expect(r.status, r.text).toBe(200);
+  const k = r.body.buckets.indexOf(iso(at));
+  expect(k).toBeGreaterThan(0);
+  return r.body.projects.find((p: { project_id: number }) => p.project_id === id).availability[k];
+}
+
+const row = async () =>
+  (await app.system.ctx.sql<{ version: number; built: boolean }[]>`
+    SELECT version, data IS NOT NULL AS built FROM chart_days WHERE project_id = ${id} AND day = ${iso(DAY0).slice(0, 10)}::date`)[0];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const owner = await app.user('user', 'Owner');
+  token = owner.token;
+  const r = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Packed', url: 'https://example.com', status_interval: 300 } });
+  expect(r.status, r.text).toBe(201);
+  id = r.body.id;
+  // Every 5 minutes from 08:00 to 12:05, all up: the bucket 08:00-12:00 is fully covered.
+  const history: HttpResultMessage[] = [];
+  for (let t = DAY0 + 8 * H; t <= DAY0 + 12 * H + 300_000; t += 300_000) history.push(message(id, t, true));
+  await recordResults(app.system.ctx, history, { notify: false });
+});
+afterAll(async () => app?.close());
+
+describe('chart_days', () => {
+  it('packs closed days on the first chart read, and keeps them', async () => {
+    // The history was recorded into a closed day: the recorder marked it (version 1, nothing packed).
+    expect(await row()).toEqual({ version: 1, built: false });
+    expect(await availabilityAt(DAY0 + 8 * H)).toBe(100);
+    expect(await row()).toEqual({ version: 1, built: true });
+    const [days] = await app.system.ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM chart_days WHERE project_id = ${id} AND data IS NOT NULL`;
+    // Every closed day of the chart's middle, with or without history (zeros).
+    expect(days!.n).toBeGreaterThanOrEqual(28);
+    expect(await availabilityAt(DAY0 + 8 * H)).toBe(100);
+  });
+
+  it('marks a day changed when a late result reaches it, and the next read shows the result', async () => {
+    // 09:00-09:05 failed, recorded late: its span and the one before it now split differently.
+    await recordResults(app.system.ctx, [message(id, DAY0 + 9 * H + 60_000, false)], { notify: false });
+    expect(await row()).toEqual({ version: 2, built: false });
+    const [changes] = await app.system.ctx.sql<{ changes: number }[]>`SELECT changes::int AS changes FROM chart_changes WHERE project_id = ${id}`;
+    expect(changes!.changes).toBe(2);
+    // Down from 09:01 to 09:05 (the next result, up): 240 s of the bucket's 14,400.
+    expect(await availabilityAt(DAY0 + 8 * H)).toBeCloseTo(100 * (1 - 240 / 14_400), 4);
+    expect(await row()).toEqual({ version: 2, built: true });
+  });
+
+  it('never stores a day packed before a write that marked it', async () => {
+    await recordResults(app.system.ctx, [message(id, DAY0 + 10 * H + 60_000, false)], { notify: false });
+    expect(await row()).toEqual({ version: 3, built: false });
+    const from = DAY0;
+    const to = DAY0 + DAY;
+    // A read packs the day (version 2) ...
+    const packed = await rep.packChartDays(app.system.ctx.sql, [id], from, to);
+    expect(packed.map((p) => p.version)).toEqual([3]);
+    // ... a write lands before the read stores it ...
+    await recordResults(app.system.ctx, [message(id, DAY0 + 11 * H + 60_000, false)], { notify: false });
+    expect(await row()).toEqual({ version: 4, built: false });
+    // ... and the store leaves the day unbuilt, not holding figures from before that write.
+    await rep.storeChartDays(app.system.ctx.sql, packed);
+    expect(await row()).toEqual({ version: 4, built: false });
+    // The next read packs it anew, with all three late failures (4 minutes each).
+    expect(await availabilityAt(DAY0 + 8 * H)).toBeCloseTo(100 * (1 - 3 * 240 / 14_400), 4);
+    expect(await row()).toEqual({ version: 4, built: true });
+    // A pack stored with nothing written in between is kept.
+    await app.system.ctx.sql`UPDATE chart_days SET data = NULL WHERE project_id = ${id} AND day = ${iso(DAY0).slice(0, 10)}::date`;
+    await rep.storeChartDays(app.system.ctx.sql, await rep.packChartDays(app.system.ctx.sql, [id], from, to));
+    expect(await row()).toEqual({ version: 4, built: true });
+  });
+
+  it('gives the same figures packed as the 4-hour rollups give', async () => {
+    const [r4] = await app.system.ctx.sql<{ cov: number; dn: number; n: number; c: number }[]>`
+      SELECT covered_seconds::float8 AS cov, down_seconds::float8 AS dn, response_time_n AS n, checks AS c
+      FROM rollups_4h WHERE project_id = ${id} AND bucket = ${new Date(DAY0 + 8 * H)}`;
+    const [packed] = await rep.readChartDays(app.system.ctx.sql, [id], DAY0, DAY0 + DAY);
+    expect(packed!.built).toBe(1);
+    const v = new DataView(packed!.data!.buffer, packed!.data!.byteOffset, packed!.data!.length);
+    // The third slot of the day (08:00): covered, down, response-time sum, count, checks.
+    const o = 2 * rep.CHART_SLOT_VALUES * 8;
+    expect([v.getFloat64(o), v.getFloat64(o + 8), v.getFloat64(o + 24), v.getFloat64(o + 32)]).toEqual([r4!.cov, r4!.dn, r4!.n, r4!.c]);
+    expect(r4!.dn).toBeCloseTo(3 * 240, 3);
+  });
+});
