@@ -1,5 +1,5 @@
 // Check queue consumer (outside the VPC): probes and hands results to the results queue. No database.
-import { createCheckerHandler } from '../layers/handlers/checker.ts';
+import { createCheckerHandler } from '../layers/handlers/pipeline.ts';
 import type { CheckerContext } from '../layers/services/checker.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
 import { awsConfig, awsLogger } from '../layers/wiring/aws/context.ts';

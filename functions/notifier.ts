@@ -1,6 +1,6 @@
 // Notifications queue consumer (outside the VPC): email (SES), webhooks, WebSocket pushes, the
 // delivery log; outcomes go back on the results queue.
-import { createNotifierHandler } from '../layers/handlers/notifier.ts';
+import { createNotifierHandler } from '../layers/handlers/pipeline.ts';
 import type { NotifierContext } from '../layers/services/notifier.ts';
 import { createApiGatewayPush } from '../layers/platform/aws/apigw-push.ts';
 import { createDynamoStores } from '../layers/platform/aws/dynamo-stores.ts';

@@ -1,6 +1,6 @@
 // Results queue consumer (in the VPC): records results, runs the alert state machine, writes the outbox.
 // Database, the notifications queue, and who subscribes to what (the connections table).
-import { createResultsHandler } from '../layers/handlers/results.ts';
+import { createResultsHandler } from '../layers/handlers/pipeline.ts';
 import { createDynamoStores } from '../layers/platform/aws/dynamo-stores.ts';
 import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';

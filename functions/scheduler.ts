@@ -1,5 +1,5 @@
 // EventBridge, every minute (in the VPC): claims due checks and enqueues them in batches spread over the minute.
-import { createSchedulerHandler } from '../layers/handlers/scheduler.ts';
+import { createSchedulerHandler } from '../layers/handlers/pipeline.ts';
 import { createAwsSecrets } from '../layers/platform/aws/secrets.ts';
 import { createSqsQueue } from '../layers/platform/aws/sqs-queue.ts';
 import { awsConfig, memo, serviceContext } from '../layers/wiring/aws/context.ts';

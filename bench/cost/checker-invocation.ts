@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { createCheckerHandler } from '../../layers/handlers/checker.ts';
+import { createCheckerHandler } from '../../layers/handlers/pipeline.ts';
 import type { Queue, QueueMessage } from '../../layers/platform/ports.ts';
 import { createLogger } from '../../layers/platform/logger.ts';
 import type { CheckerContext } from '../../layers/services/checker.ts';

@@ -3,7 +3,7 @@
 // wall and CPU time of each. PostgreSQL is the parent's (outside this process's CPU cap, as Aurora is).
 import type { Context, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../layers/config.ts';
-import { createResultsHandler } from '../../layers/handlers/results.ts';
+import { createResultsHandler } from '../../layers/handlers/pipeline.ts';
 import type { Queue } from '../../layers/platform/ports.ts';
 import { MemoryConnectionStore } from '../../layers/platform/local/memory-connections.ts';
 import { connect } from '../../layers/repositories/db.ts';

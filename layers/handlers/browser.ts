@@ -5,7 +5,7 @@ import { deepCheckJobSchema, directBrowserJobSchema, journeyJobSchema, screensho
 import { jobStartedMessage } from '../services/messages.ts';
 import { answerRequest, expired, pageKey, pdfRequestSchema } from '../services/queued-answers.ts';
 import type { Logger, Queue } from '../platform/ports.ts';
-import { forEachRecord } from './sqs.ts';
+import { forEachRecord } from './pipeline.ts';
 
 // The browser queue consumer: the container Lambda's handler, and locally the same one fed by the local queue.
 // Each record is one job; results go to the results queue; failed records are reported individually.

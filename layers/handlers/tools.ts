@@ -4,7 +4,7 @@ import type { Blobs, Logger } from '../platform/ports.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { answerRequest, expired, toolRequestSchema } from '../services/queued-answers.ts';
 import { answerToolInvocation } from '../services/tools.ts';
-import { forEachRecord } from './sqs.ts';
+import { forEachRecord } from './pipeline.ts';
 
 export type ToolsContext = Pick<ServiceContext, 'config' | 'cache' | 'tools'> & { blobs: Blobs; log?: Logger };
 

@@ -5,8 +5,8 @@ import type { ResultMessage } from './messages.ts';
 import type { AlertKind, NotificationDataInput } from './notifications/kinds.ts';
 
 // The alert rules: pure functions `next = f(state, settings, result)`. They read nothing and write
-// nothing; the services that record results (monitoring.ts, browser.ts) apply what they decide
-// inside the result's transaction (alerting.ts applyDecision).
+// nothing; the services that record results (recorder.ts, browser.ts) apply what they decide
+// inside the result's transaction (recorder.ts applyDecision).
 
 type HttpResult = Extract<ResultMessage, { type: 'http_result' }>;
 type ExpiryResult = Extract<ResultMessage, { type: 'expiry_result' }>;

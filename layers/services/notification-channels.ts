@@ -7,7 +7,7 @@ import { findUserById } from '../repositories/users.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import type { Channel } from './notifications/channels/channel.ts';
 import { channels, type ProviderType } from './notifications/channels/index.ts';
-import { dispatchOutbox, leaseUntil } from './outbox.ts';
+import { dispatchOutbox, leaseUntil } from './recorder.ts';
 
 // Notification channels (issue 15): a provider and its settings, shared by the projects that list
 // them. Secrets in the settings are write-only: every answer shows them masked, and a PUT that

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { ConnectionStore, DeliveryLog, Logger, Mailer, Push, Queue } from '../platform/ports.ts';
 import { alertKeyOf } from './notifications/alert-key.ts';
-import type { ChannelEnv, DeliveryOutcome } from './notifications/channels/channel.ts';
-import { channelTypes, deliverVia, type ChannelType } from './notifications/channels/index.ts';
+import type { Channel, ChannelEnv, Delivery, DeliveryOutcome } from './notifications/channels/channel.ts';
+import { channels, channelTypes, type ChannelType } from './notifications/channels/index.ts';
 import { pushTo } from './notifications/channels/websocket.ts';
 import { deliveryKinds, notificationSchema } from './notifications/kinds.ts';
 import type { NotifyMessage, ResultMessageInput } from './messages.ts';
@@ -85,6 +85,17 @@ async function deliver(c: NotifierContext, m: Deliver): Promise<DeliveryOutcome>
     },
     env,
   );
+}
+
+/** Checks the settings a delivery carries and sends it; settings that do not parse never will: a permanent failure. */
+export async function deliverVia(type: ChannelType, settings: unknown, delivery: Delivery, env: ChannelEnv): Promise<DeliveryOutcome> {
+  const channel: Channel<unknown> = channels[type];
+  const parsed = channel.settings.safeParse(settings);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `invalid ${type} settings: ${issue ? `${issue.path.join('.') || 'settings'}: ${issue.message}` : 'unknown'}`, retryable: false };
+  }
+  return channel.send(delivery, parsed.data, env);
 }
 
 /** Closes the WebSockets of sessions that ended and forgets them, so nothing more is pushed to them. */

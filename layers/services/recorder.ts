@@ -2,21 +2,36 @@ import * as alerts from '../repositories/alerts.ts';
 import type { Db } from '../repositories/db.ts';
 import * as mon from '../repositories/monitoring.ts';
 import type { AlertContextRow } from '../repositories/monitoring.ts';
+import { enabledChannelsOfProject } from '../repositories/notification-channels.ts';
+import * as outbox from '../repositories/outbox.ts';
 import type { OutboxRow } from '../repositories/outbox.ts';
 import * as res from '../repositories/results.ts';
 import type { RollupDelta } from '../repositories/results.ts';
-import { nextHttpState, performanceGrade, realignStreak } from './alert-rules.ts';
-import { applyDecision } from './alerting.ts';
+import { alertsAllowed, nextExpiryState, nextHttpState, performanceGrade, projectRef, realignStreak, type Decision } from './alert-rules.ts';
 import type { NotifyMessageInput, ResultMessage } from './messages.ts';
-import { dispatchOutbox } from './outbox.ts';
+import { alertKeyOf } from './notifications/alert-key.ts';
+import { composeNotification, inAppMessage } from './notifications/compose.ts';
+import type { AlertKind, NotificationDataInput } from './notifications/kinds.ts';
+import { isGivingUp, nextAttemptDelay } from './notifications/retry-policy.ts';
 import { closedDaysTouched } from './read-model.ts';
 import { DAY_MS, HOUR_MS, sketchKey, spanPieces, type Piece, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
 
-// Recording HTTP results in batches (issue 18 point 3): one transaction, one multi-row insert, one
-// upsert per rollup table. Per project the results are judged in the order given, by the same pure
-// rules as ever (alert-rules.ts nextHttpState, applied by alerting.ts applyDecision), so a batch
-// decides exactly what recording its results one by one would.
+// What the results consumer writes (handlers/pipeline.ts), in the order a scheduled check's result
+// goes through it:
+// 1. `recordResults`: a batch of HTTP results in one transaction, one multi-row insert, one upsert per
+//    rollup table (issue 18 point 3). Per project the results are judged in the order given by the
+//    pure rules of alert-rules.ts (`nextHttpState`), so a batch decides exactly what recording its
+//    results one by one would.
+// 2. `applyDecision` / `raiseNotification`: what the rules decided, in the same transaction: in-app
+//    alerts (one per user) and one outbox row per channel.
+// 3. `dispatchOutbox`, after commit: the rows go on the notifications queue (the notifier delivers
+//    them); `recordDelivery` takes the notifier's outcome back (sent, or retried with backoff), and
+//    `sweepOutbox` (each scheduler tick) re-sends what is due or was lost.
+// The other results the consumer records (expiry checks, our own monitoring errors) raise their
+// notifications the same way; the browser's are in browser.ts.
+
+// 1. Recording HTTP results.
 
 export type HttpResultMessage = Extract<ResultMessage, { type: 'http_result' }>;
 
@@ -208,6 +223,207 @@ export async function recordInTransaction(
   return { outcome, raised, pushes };
 }
 
+// 2. Raising notifications, inside the result's transaction.
+
+export interface RaisedNotification {
+  alertId: number;
+  outbox: OutboxRow[];
+}
+
+/**
+ * Records one notification inside the caller's transaction: in-app alerts (one per user), and an outbox
+ * row per channel (email, webhook, WebSocket, and the project's notification channels). Delivery happens
+ * after commit, from the outbox.
+ */
+export async function raiseNotification<K extends AlertKind>(
+  ctx: ServiceContext,
+  tx: Db,
+  project: AlertContextRow,
+  kind: K,
+  data: NotificationDataInput<K>,
+  opts: { incidentId?: number | null; resolved?: boolean; key?: string } = {},
+): Promise<RaisedNotification> {
+  const publicUrl = ctx.config.PUBLIC_URL ? { publicUrl: ctx.config.PUBLIC_URL } : {};
+  const options = { language: project.owner_language, timezone: project.owner_timezone, ...publicUrl };
+  const composed = composeNotification(kind, data, options);
+  // In-app alerts: each user reads the alert in their own language and time zone (one text per pair).
+  const locales = await alerts.recipientLocales(tx, project.owner_id);
+  const texts = locales.map((l) => {
+    const c = l.language === options.language && l.timezone === options.timezone ? composed : composeNotification(kind, data, { ...l, ...publicUrl });
+    return { ...l, title: c.subject, message: inAppMessage(c) };
+  });
+  const alert = await alerts.insertAlertForAllUsers(tx, {
+    project_id: project.id,
+    incident_id: opts.incidentId ?? null,
+    type: kind,
+    severity: composed.severity,
+    data: data as Record<string, unknown>,
+    is_resolved: opts.resolved ?? false,
+  }, texts, project.owner_id);
+  const payload = {
+    kind,
+    data,
+    options,
+    alert_id: alert.id,
+    occurred_at: alert.created_at.toISOString(),
+    alert_key: alertKeyOf(project.id, kind, { incidentId: opts.incidentId, key: opts.key }),
+  };
+  const rows: Parameters<typeof outbox.insertOutbox>[1] = [];
+  const email = project.alert_email ?? (project.owner_email_notifications ? project.owner_email : null);
+  if (email) {
+    // The project's alert address gets the language of the user who has that address, if any; else the owner's.
+    const reader = project.alert_email ? await alerts.localeOfEmail(tx, project.alert_email) : undefined;
+    const emailPayload = reader ? { ...payload, options: { ...options, ...reader } } : payload;
+    rows.push({ alert_id: alert.id, project_id: project.id, channel: 'email', target: email, payload: emailPayload });
+  }
+  if (project.webhook_url) {
+    rows.push({ alert_id: alert.id, project_id: project.id, channel: 'webhook', target: project.webhook_url, payload: { ...payload, secret: project.webhook_secret } });
+  }
+  rows.push({ alert_id: alert.id, project_id: project.id, channel: 'websocket', target: `${project.id}:${project.owner_id}`, payload });
+  // The project's notification channels: the notifier has no database on AWS, so settings travel along.
+  for (const ch of await enabledChannelsOfProject(tx, project.id)) {
+    const channelOptions = { ...options, language: ch.language ?? options.language, timezone: ch.timezone ?? options.timezone };
+    rows.push({
+      alert_id: alert.id,
+      project_id: project.id,
+      channel: ch.type,
+      channel_id: ch.id,
+      target: `channel:${ch.id}`,
+      payload: { ...payload, options: channelOptions, settings: ch.settings },
+    });
+  }
+  const inserted = await outbox.insertOutbox(tx, rows, leaseUntil(ctx.clock.now()));
+  return { alertId: alert.id, outbox: inserted };
+}
+
+/**
+ * Applies what an alert rule decided, inside the result's transaction: ends a maintenance window that
+ * ran out and raises each notification (`incidentId` is the project's current incident, if any).
+ */
+export async function applyDecision(ctx: ServiceContext, tx: Db, project: AlertContextRow, d: Decision, incidentId: number | null = null): Promise<OutboxRow[]> {
+  if (d.endMaintenance) await mon.endMaintenance(tx, project.id);
+  const out: OutboxRow[] = [];
+  for (const n of d.notifications) {
+    const raised = await raiseNotification(ctx, tx, project, n.kind, n.data, {
+      incidentId: n.incident ? incidentId : null,
+      resolved: n.resolved ?? false,
+      ...(n.key !== undefined ? { key: n.key } : {}),
+    });
+    out.push(...raised.outbox);
+  }
+  return out;
+}
+
+// 3. The outbox: handed to the notifications queue after commit, the outcome recorded, retries.
+
+/** How long a delivery handed to the queue may stay unanswered before the sweeper sends it again. */
+export const LEASE_SECONDS = 300;
+
+export const leaseUntil = (now: Date) => new Date(now.getTime() + LEASE_SECONDS * 1000);
+
+/** Hands outbox rows to the notifications queue. A failure here is harmless: the sweeper retries. */
+export async function dispatchOutbox(ctx: ServiceContext, rows: OutboxRow[], delaySeconds = 0): Promise<void> {
+  if (rows.length === 0) return;
+  const messages = rows.map((r) => {
+    const body: NotifyMessageInput = {
+      type: 'deliver',
+      outbox_id: r.id,
+      channel: r.channel,
+      target: r.target,
+      payload: r.payload,
+      attempt: r.attempts,
+    };
+    return { body, delaySeconds, id: `outbox-${r.id}-${r.attempts}` };
+  });
+  try {
+    await ctx.queue.send('notifications', messages);
+  } catch (err) {
+    ctx.log.warn('could not enqueue notifications; the outbox sweeper will retry', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/** Re-sends deliveries that are due for a retry or whose lease ran out. */
+export async function sweepOutbox(ctx: ServiceContext): Promise<number> {
+  const now = ctx.clock.now();
+  const rows = await ctx.sql.begin((tx) => outbox.claimDueOutbox(tx, now, leaseUntil(now), 500));
+  await dispatchOutbox(ctx, rows);
+  return rows.length;
+}
+
+/** Records a delivery outcome reported by the notifier, and schedules the retry of a failure. */
+export async function recordDelivery(
+  ctx: ServiceContext,
+  d: {
+    outbox_id: number;
+    ok: boolean;
+    retryable: boolean;
+    status_code: number | null;
+    error: string | null;
+    /** The receiver's Retry-After: the next attempt waits at least this long. */
+    retry_after_seconds?: number | null;
+    at: Date;
+  },
+): Promise<void> {
+  const current = await outbox.outboxStatus(ctx.sql, d.outbox_id);
+  if (current === undefined || current === 'sent' || current === 'failed') return;
+  const updated = await ctx.sql.begin(async (tx) => {
+    const prior = await outbox.recordAttempt(tx, d.outbox_id, d);
+    if (!prior || d.ok) return prior;
+    // A channel test reports its one attempt: it is never retried.
+    const giveUp = !d.retryable || isGivingUp(prior.attempts) || prior.payload['test'] === true;
+    const delayMs = Math.max(nextAttemptDelay(prior.attempts), (d.retry_after_seconds ?? 0) * 1000);
+    const retryAt = new Date(ctx.clock.now().getTime() + delayMs);
+    return outbox.markRetry(tx, d.outbox_id, giveUp ? null : retryAt, giveUp);
+  });
+  if (!updated || d.ok || updated.status === 'failed') return;
+  // Short backoffs go straight back on the queue with a delay; longer ones wait for the sweeper.
+  const delaySeconds = Math.max(0, (updated.next_attempt_at.getTime() - ctx.clock.now().getTime()) / 1000);
+  if (delaySeconds <= 900) {
+    const leased = await outbox.leaseForRetry(ctx.sql, d.outbox_id, new Date(updated.next_attempt_at.getTime() + LEASE_SECONDS * 1000));
+    if (leased) await dispatchOutbox(ctx, [leased], delaySeconds);
+  }
+}
+
+// The other results: expiry checks, our own monitoring errors.
+
+/** Records an SSL or domain expiry check and applies the expiry rules. */
+export async function recordExpiryResult(ctx: ServiceContext, m: Extract<ResultMessage, { type: 'expiry_result' }>): Promise<void> {
+  const raised = await ctx.sql.begin(async (tx) => {
+    const state = await mon.lockMonitorState(tx, m.project_id);
+    const project = await mon.loadAlertContext(tx, m.project_id);
+    if (!state || !project || !project.is_active) return [];
+    await mon.insertExpiryCheck(tx, { project_id: m.project_id, kind: m.kind, ...m.result });
+    const d = nextExpiryState(state, project, m, ctx.clock.now());
+    const out = await applyDecision(ctx, tx, project, d);
+    await mon.updateMonitorState(tx, m.project_id, d.patch);
+    return out;
+  });
+  await dispatchOutbox(ctx, raised);
+}
+
+/**
+ * Our own machinery failed (a browser crashed or hung): tell the project's people, at most once an
+ * hour per project and component, so a flapping browser does not flood them.
+ */
+export async function reportMonitoringError(ctx: ServiceContext, projectId: number, component: string, message: string, at: Date): Promise<void> {
+  const { value } = await ctx.cache.incr(`monerr:${projectId}:${component}`, 3600);
+  if (value > 1) return;
+  const raised = await ctx.sql.begin(async (tx) => {
+    const project = await mon.loadAlertContext(tx, projectId);
+    if (!project || !project.is_active) return [];
+    const { notify, endMaintenance } = alertsAllowed(project, at);
+    return applyDecision(ctx, tx, project, {
+      endMaintenance,
+      notifications: notify ? [{ kind: 'monitoring_error', data: { project: projectRef(project), component, error_message: message, occurred_at: at } }] : [],
+    });
+  });
+  await dispatchOutbox(ctx, raised);
+}
+
+// The recording's helpers.
+
 /** In maintenance when the flag is on and its end time, if any, is still ahead (alert-rules alertsAllowed). */
 function inMaintenanceAt(p: AlertContextRow, at: Date): boolean {
   return p.maintenance_mode && !(p.maintenance_ends_at !== null && p.maintenance_ends_at <= at);
@@ -339,4 +555,3 @@ async function hasSubscribers(ctx: ServiceContext, projectId: number): Promise<b
     return false;
   }
 }
-

@@ -7,7 +7,7 @@ import { activeSyntheticTests } from '../repositories/browser.ts';
 import { journeyJob } from './browser.ts';
 import type { BrowserJobInput } from './browser-messages.ts';
 import { MAX_CHECKS_PER_BATCH, type CheckBatchMessageInput, type HttpCheckMessageInput } from './messages.ts';
-import { sweepOutbox } from './outbox.ts';
+import { sweepOutbox } from './recorder.ts';
 import type { ServiceContext } from './context.ts';
 
 /** Spec 6.1: every 6th cycle of a project's HTTP check also runs its browser checks. */

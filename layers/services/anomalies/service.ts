@@ -3,8 +3,7 @@ import * as alerts from '../../repositories/alerts.ts';
 import * as repo from '../../repositories/anomalies.ts';
 import { loadAlertContext } from '../../repositories/monitoring.ts';
 import { ownerOfProject } from '../../repositories/projects.ts';
-import { composeNotification } from '../notifications/compose.ts';
-import { inAppMessage } from '../notifications/render/email.ts';
+import { composeNotification, inAppMessage } from '../notifications/compose.ts';
 import type { ServiceContext } from '../context.ts';
 import { detectAnomalies, type Anomaly } from './detector.ts';
 

@@ -63,6 +63,16 @@ export function composeNotification<K extends NotificationKind>(
   return composeParsed(notificationSchema.parse({ kind, data }), options);
 }
 
+/** One line (<= 280 characters) for push messages, in-app alert titles and chat fallbacks. */
+export function shortLine(n: ComposedNotification): string {
+  return truncate(n.detail ? `${n.subject} — ${n.detail}` : n.subject, 280);
+}
+
+/** The body of an in-app alert, under its title (the subject): the summary and the key fact, not the title again. */
+export function inAppMessage(n: ComposedNotification): string {
+  return truncate(n.detail ? `${n.summary}\n${n.detail}` : n.summary, 1000);
+}
+
 /** Composes an already parsed notification. */
 export function composeParsed(n: Notification, options: RenderOptions): ComposedNotification {
   const opts = renderOptionsSchema.parse(options);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultMessageSchema } from '../../../layers/services/messages.ts';
-import { recordExpiryResult } from '../../../layers/services/monitoring.ts';
+import { recordExpiryResult } from '../../../layers/services/recorder.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { startFlakyTarget, type FlakyTarget } from '../../support/target.ts';
 

@@ -11,7 +11,7 @@ import {
 import type { Context, SQSEvent } from 'aws-lambda';
 import { buildApp } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckerHandler } from '../../../layers/handlers/checker.ts';
+import { createCheckerHandler } from '../../../layers/handlers/pipeline.ts';
 import { SqsQueue } from '../../../layers/platform/aws/sqs-queue.ts';
 import type { CheckerContext } from '../../../layers/services/checker.ts';
 

@@ -3,12 +3,9 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { createCheckerHandler } from '../../../layers/handlers/checker.ts';
+import { createCheckerHandler, createNotifierHandler, createResultsHandler, createSchedulerHandler } from '../../../layers/handlers/pipeline.ts';
 import { createDailyHandler } from '../../../layers/handlers/daily.ts';
 import { createMigrateHandler } from '../../../layers/handlers/migrate.ts';
-import { createNotifierHandler } from '../../../layers/handlers/notifier.ts';
-import { createResultsHandler } from '../../../layers/handlers/results.ts';
-import { createSchedulerHandler } from '../../../layers/handlers/scheduler.ts';
 import { createWsHandler } from '../../../layers/handlers/ws.ts';
 import { checkerContextFor } from '../../../layers/wiring/local/context.ts';
 

@@ -8,7 +8,7 @@ import type { Queue, QueueMessage, QueueName } from '../../../layers/platform/po
 import { CHECKER_MARGIN_MS, runCheckBatch, type CheckerContext } from '../../../layers/services/checker.ts';
 import { checkBatchMessageSchema, resultMessageSchema, type HttpCheckMessage } from '../../../layers/services/messages.ts';
 import { batchByDueTime } from '../../../layers/services/scheduler.ts';
-import { createResultsHandler } from '../../../layers/handlers/results.ts';
+import { createResultsHandler } from '../../../layers/handlers/pipeline.ts';
 import type { Context, SQSEvent } from 'aws-lambda';
 
 /** A loopback server that accepts connections and never says a word. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { recordResult } from '../../../layers/handlers/results.ts';
+import { recordResult } from '../../../layers/handlers/pipeline.ts';
 import { resultMessageSchema } from '../../../layers/services/messages.ts';
 import { cleanup } from '../../../layers/services/daily.ts';
 import { ensurePartitions } from '../../../layers/repositories/partitions.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkText } from '../../../layers/checks/texts.ts';
 import { formatDateTime, formatDuration } from '../../../layers/services/notifications/format.ts';
 import { notificationKinds, type AlertKind as NotificationKind, type NotificationDataInput } from '../../../layers/services/notifications/kinds.ts';
-import { renderNotification } from '../../../layers/services/notifications/render/email.ts';
+import { renderNotification } from '../../../layers/services/notifications/channels/email.ts';
 
 // A fixed instant: 2026-11-24 08:05 UTC is 17:05 in Seoul.
 const INSTANT = '2026-11-24T08:05:00Z';

@@ -1,4 +1,4 @@
-import type { Channel, ChannelEnv, Delivery, DeliveryOutcome } from './channel.ts';
+import type { Channel } from './channel.ts';
 import { discordChannel } from './discord.ts';
 import { emailChannel } from './email.ts';
 import { googleChatChannel } from './google-chat.ts';
@@ -11,7 +11,8 @@ import { telegramChannel } from './telegram.ts';
 import { webhookChannel } from './webhook.ts';
 import { websocketChannel } from './websocket.ts';
 
-// Every delivery channel, by type.
+// Every delivery channel, by type: a table, like the API's route table. The notifier (services/notifier.ts
+// `deliverVia`) picks the channel of a delivery here; each channel is one file of this folder.
 
 export const channels = {
   email: emailChannel,
@@ -44,14 +45,3 @@ export const providerTypes = [
   'opsgenie',
 ] as const satisfies readonly ChannelType[];
 export type ProviderType = (typeof providerTypes)[number];
-
-/** Checks the settings a delivery carries and sends it; settings that do not parse never will: a permanent failure. */
-export async function deliverVia(type: ChannelType, settings: unknown, delivery: Delivery, env: ChannelEnv): Promise<DeliveryOutcome> {
-  const channel: Channel<unknown> = channels[type];
-  const parsed = channel.settings.safeParse(settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: `invalid ${type} settings: ${issue ? `${issue.path.join('.') || 'settings'}: ${issue.message}` : 'unknown'}`, retryable: false };
-  }
-  return channel.send(delivery, parsed.data, env);
-}

@@ -1,6 +1,5 @@
-import type { ComposedNotification, Tone } from '../compose.ts';
+import { shortLine, type ComposedNotification, type Tone } from '../compose.ts';
 import { truncate } from '../format.ts';
-import { shortLine } from './email.ts';
 
 // Discord webhook message: the one-line summary as content and one embed coloured by tone.
 

@@ -1,6 +1,5 @@
-import type { ComposedNotification } from '../compose.ts';
+import { shortLine, type ComposedNotification } from '../compose.ts';
 import { escapeHtml, truncate } from '../format.ts';
-import { shortLine } from './email.ts';
 
 // Google Chat incoming webhook: a card (cardsV2) with a header, the summary, one decorated text per
 // field and the dashboard button; `text` is the one-line fallback notifications show.

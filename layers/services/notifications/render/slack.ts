@@ -1,6 +1,5 @@
-import type { ComposedNotification } from '../compose.ts';
+import { shortLine, type ComposedNotification } from '../compose.ts';
 import { truncate } from '../format.ts';
-import { shortLine } from './email.ts';
 
 // Slack Block Kit: a header, the summary, the fields in sections of at most ten, and the dashboard link.
 
