@@ -11,6 +11,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../../layers/config.ts';
+import { packRecentDays } from '../../layers/services/read-model.ts';
 import { startLocalSystem } from '../../layers/wiring/local/runner.ts';
 
 const BASE_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -127,6 +128,12 @@ async function main() {
       await bumpAll();
       await time(chartCold);
     }
+    // The hourly job's packing of every project's closed days (as after the upgrade, or after every
+    // project's history was imported and marked).
+    await sql`DELETE FROM chart_days`;
+    const p0 = process.hrtime.bigint();
+    const packedDays = await packRecentDays(system.ctx);
+    const packMs = ms(p0);
     for (let i = 0; i < 5; i++) {
       await bumpAll();
       await time(chartNewProcess);
@@ -158,6 +165,7 @@ async function main() {
     console.log(`size: ${PROJECTS} projects, ${DAYS} days of rollups (${counts!.hourly.toLocaleString('en')} hourly rows), ${counts!.raw.toLocaleString('en')} raw results (last ${RAW_DAYS} day); loaded by SQL in ${(loadMs / 1000).toFixed(1)} s`);
     console.log(`GET /projects/{id}/reports/sla?period=90d (response times from the rollups): ${summary(sla)}`);
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects), first read, every closed day packed by it: ${summary(chartCold)}`);
+    console.log(`hourly job, every project's closed days packed: ${packedDays.toLocaleString('en')} days in ${packMs.toFixed(0)} ms`);
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects), as in a new API process (every project's packed days read): ${summary(chartNewProcess)}`);
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects): ${summary(chart)}; this process's CPU per read ${chartCpuMs.toFixed(1)} ms (server and client)`);
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects), one project's closed days changed before each: ${summary(chartAfterImport)}`);

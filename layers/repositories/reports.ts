@@ -603,7 +603,14 @@ export async function storeChartDays(db: Db, days: PackedDay[]): Promise<void> {
       WHERE c.version = excluded.version AND c.data IS NULL`;
 }
 
-/** Packs and stores the unbuilt days [dayFrom, dayTo) of these projects. */
-export async function buildChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<void> {
-  await storeChartDays(db, await packChartDays(db, projectIds, dayFrom, dayTo));
+/** Packs and stores the unbuilt days [dayFrom, dayTo) of these projects; how many it packed. */
+export async function buildChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<number> {
+  const packed = await packChartDays(db, projectIds, dayFrom, dayTo);
+  await storeChartDays(db, packed);
+  return packed.length;
+}
+
+/** The ids of the active projects (the hourly job packs their closed days). */
+export async function activeProjectIds(db: Db): Promise<number[]> {
+  return (await db<{ id: number }[]>`SELECT id FROM projects WHERE is_active ORDER BY id`).map((r) => r.id);
 }

@@ -568,6 +568,34 @@ class BucketSums {
   }
 }
 
+/** Days back from today that a chart reads packed (the 30-day dashboard chart and its first bucket). */
+const PACKED_DAYS = 31;
+/** Projects packed per statement by packClosedDays (30 days of 200 projects: about 1.4 MB of bytes). */
+const PACK_CHUNK = 200;
+
+/**
+ * Packs the closed UTC days touching [from, to) that these projects lack, within the days a chart
+ * reads packed: after a history import commits (its days were marked changed), and each hour for
+ * every active project (the day that closed, new projects), so a chart read seldom packs anything
+ * itself. Returns how many days it packed.
+ */
+export async function packClosedDays(ctx: ServiceContext, projectIds: number[], from: number, to: number): Promise<number> {
+  const now = ctx.clock.now().getTime();
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const dayFrom = Math.max(Math.floor(from / DAY_MS) * DAY_MS, today - PACKED_DAYS * DAY_MS);
+  const dayTo = Math.min(Math.ceil(to / DAY_MS) * DAY_MS, Math.floor((now - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS);
+  let packed = 0;
+  if (dayTo <= dayFrom) return packed;
+  for (let i = 0; i < projectIds.length; i += PACK_CHUNK) packed += await rep.buildChartDays(ctx.sql, projectIds.slice(i, i + PACK_CHUNK), dayFrom, dayTo);
+  return packed;
+}
+
+/** The hourly job's part: every active project's closed days of the charts' window. */
+export async function packRecentDays(ctx: ServiceContext): Promise<number> {
+  const now = ctx.clock.now().getTime();
+  return packClosedDays(ctx, await rep.activeProjectIds(ctx.sql), now - PACKED_DAYS * DAY_MS, now);
+}
+
 /**
  * Per project, the bucket sums of [from, to). Buckets of a multiple of four hours read their whole
  * middle from the 4-hour level and only the first and last bucket (cut by from and to) from the hourly

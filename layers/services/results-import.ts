@@ -1,8 +1,9 @@
 import { notFound } from '../errors.ts';
 import * as mon from '../repositories/monitoring.ts';
 import * as res from '../repositories/results.ts';
+import { packClosedDays } from './read-model.ts';
 import { recordInTransaction, RollupAccumulator, writeRollups, type HttpResultMessage } from './recorder.ts';
-import { incidentRuns, spanPieces, type SpanStart } from './uptime.ts';
+import { DAY_MS, incidentRuns, spanPieces, type SpanStart } from './uptime.ts';
 import type { ServiceContext } from './context.ts';
 
 // History import (issue 19): results from another tool or an export go through the same recording
@@ -37,6 +38,17 @@ const IMPORTED = Object.freeze({ imported: true });
  */
 export async function importResults(ctx: ServiceContext, projectId: number, rows: ImportRow[]): Promise<ImportOutcome> {
   const sorted = inTimeOrder(rows) ? rows : rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.checked_at.getTime() - b.r.checked_at.getTime() || a.i - b.i).map((x) => x.r);
+  const outcome = await importInTransaction(ctx, projectId, sorted);
+  // The closed days the import changed were marked in its transaction: packed again now (a result's
+  // span reaches into the next day, an older row splits the span of the one before it), so the next
+  // chart read finds them ready.
+  if (outcome.imported > 0) {
+    await packClosedDays(ctx, [projectId], sorted[0]!.checked_at.getTime() - DAY_MS, sorted[sorted.length - 1]!.checked_at.getTime() + 2 * DAY_MS);
+  }
+  return outcome;
+}
+
+async function importInTransaction(ctx: ServiceContext, projectId: number, sorted: ImportRow[]): Promise<ImportOutcome> {
   return ctx.sql.begin(async (tx) => {
     const [state] = await res.lockMonitorStates(tx, [projectId]);
     const project = await mon.loadAlertContext(tx, projectId);

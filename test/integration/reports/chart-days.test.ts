@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as rep from '../../../layers/repositories/reports.ts';
+import { packRecentDays } from '../../../layers/services/read-model.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 
@@ -109,5 +110,33 @@ describe('chart_days', () => {
     const o = 2 * rep.CHART_SLOT_VALUES * 8;
     expect([v.getFloat64(o), v.getFloat64(o + 8), v.getFloat64(o + 24), v.getFloat64(o + 32)]).toEqual([r4!.cov, r4!.dn, r4!.n, r4!.c]);
     expect(r4!.dn).toBeCloseTo(3 * 240, 3);
+  });
+
+  it('packs the closed days an import changed once it commits, and the hourly job packs what is missing', async () => {
+    const r = await app.request('POST', '/api/v1/projects', { token, body: { title: 'Imported', url: 'https://example.org', status_interval: 300 } });
+    expect(r.status, r.text).toBe(201);
+    const imported: number = r.body.id;
+    const results = Array.from({ length: 24 }, (_, k) => ({
+      checked_at: iso(DAY0 - DAY + 12 * H + k * 300_000), is_available: k !== 5, status_code: k === 5 ? 500 : 200, response_time: 90, error_message: null,
+    }));
+    const done = await app.request('POST', `/api/v1/projects/${imported}/results/import`, { token, body: { results } });
+    expect(done.status, done.text).toBe(200);
+    const state = async (projectId: number) =>
+      (await app.system.ctx.sql<{ version: number; built: boolean }[]>`
+        SELECT version, data IS NOT NULL AS built FROM chart_days WHERE project_id = ${projectId} AND day = ${iso(DAY0 - DAY).slice(0, 10)}::date`)[0];
+    // Marked in the import's transaction (version 1), packed after it committed.
+    expect(await state(imported)).toEqual({ version: 1, built: true });
+    const [packed] = await rep.readChartDays(app.system.ctx.sql, [imported], DAY0 - DAY, DAY0);
+    const v = new DataView(packed!.data!.buffer, packed!.data!.byteOffset, packed!.data!.length);
+    // The 12:00 slot: 24 checks, one failed for its 300 s.
+    const o = 3 * rep.CHART_SLOT_VALUES * 8;
+    expect([v.getFloat64(o + 8), v.getFloat64(o + 32)]).toEqual([300, 24]);
+
+    await app.system.ctx.sql`DELETE FROM chart_days`;
+    const count = await packRecentDays(app.system.ctx);
+    // Both projects (and the first test's), every closed day of the last 31.
+    expect(count).toBeGreaterThanOrEqual(2 * 30);
+    expect(await state(imported)).toEqual({ version: 0, built: true });
+    expect(await packRecentDays(app.system.ctx)).toBe(0);
   });
 });
