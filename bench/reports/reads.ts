@@ -152,6 +152,13 @@ async function main() {
       });
       await time(chartAfterImport);
     }
+    // The 7-day chart (hourly buckets, from the hourly rollups; no goal of its own): for comparison.
+    const chart7d: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = process.hrtime.bigint();
+      await fetchText('/api/v1/charts/dashboard?period=7d');
+      chart7d.push(ms(t));
+    }
     const stats: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       await system.ctx.cache.del('dashboard:stats:v1');
@@ -169,6 +176,7 @@ async function main() {
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects), as in a new API process (every project's packed days read): ${summary(chartNewProcess)}`);
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects): ${summary(chart)}; this process's CPU per read ${chartCpuMs.toFixed(1)} ms (server and client)`);
     console.log(`GET /charts/dashboard?period=30d (all ${PROJECTS} projects), one project's closed days changed before each: ${summary(chartAfterImport)}`);
+    console.log(`GET /charts/dashboard?period=7d (all ${PROJECTS} projects, hourly buckets): ${summary(chart7d)}`);
     console.log(`GET /dashboard/stats uncached: ${summary(stats)}`);
   } finally {
     await system.close();

@@ -511,10 +511,14 @@ export async function dashboardBuckets4h(db: Db, projectIds: number[], from: Dat
     FROM buckets GROUP BY project_id`;
 }
 
-/** One closed UTC day of chart_days (migration 023): six 4-hour buckets of five float8 each. */
-export const CHART_DAY_SLOTS = 6;
+/**
+ * A level of chart_days (migration 023): a closed UTC day's buckets of 4 hours (six, from rollups_4h)
+ * or of one hour (24, from rollups_hourly), five float8 each.
+ */
+export type ChartLevel = 1 | 4;
 export const CHART_SLOT_VALUES = 5;
-export const CHART_DAY_BYTES = CHART_DAY_SLOTS * CHART_SLOT_VALUES * 8;
+export const chartSlots = (level: ChartLevel) => 24 / level;
+export const chartDayBytes = (level: ChartLevel) => chartSlots(level) * CHART_SLOT_VALUES * 8;
 
 export interface ChartDaysRow {
   project_id: number;
@@ -528,15 +532,16 @@ export interface ChartDaysRow {
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * The packed days [dayFrom, dayTo) of each project, one row per project that has any (every day
- * concatenated in order; a project with fewer than all days built is for buildChartDays).
+ * The packed days [dayFrom, dayTo) of each project at `level`, one row per project that has any
+ * (every day concatenated in order; a project with fewer than all days built is for buildChartDays).
  */
-export async function readChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<ChartDaysRow[]> {
+export async function readChartDays(db: Db, projectIds: number[], level: ChartLevel, dayFrom: number, dayTo: number): Promise<ChartDaysRow[]> {
   if (projectIds.length === 0 || dayTo <= dayFrom) return [];
   return db<ChartDaysRow[]>`
     SELECT d.project_id, count(d.data)::int AS built, coalesce(min(c.changes), 0)::float8 AS changes, string_agg(d.data, ''::bytea ORDER BY d.day) AS data
     FROM chart_days d LEFT JOIN chart_changes c ON c.project_id = d.project_id
-    WHERE d.project_id = ANY(${projectIds.map(String)}::text[]::int[]) AND d.day >= ${isoDay(dayFrom)}::date AND d.day < ${isoDay(dayTo)}::date
+    WHERE d.project_id = ANY(${projectIds.map(String)}::text[]::int[]) AND d.level = ${level}
+      AND d.day >= ${isoDay(dayFrom)}::date AND d.day < ${isoDay(dayTo)}::date
     GROUP BY d.project_id`;
 }
 
@@ -547,21 +552,24 @@ export async function chartChanges(db: Db, projectIds: number[]): Promise<{ proj
     SELECT project_id, changes::float8 AS changes FROM chart_changes WHERE project_id = ANY(${projectIds.map(String)}::text[]::int[])`;
 }
 
-/** A day packed from rollups_4h, with the version of its chart_days row when read (0: none). */
+/** A day packed from the rollups, with the version of its chart_days row when read (0: none). */
 export interface PackedDay {
   project_id: number;
+  level: ChartLevel;
   day: string;
   version: number;
   data: Buffer;
 }
 
 /**
- * Packs the days [dayFrom, dayTo) of these projects that are not built (absent, or marked changed by
- * markChartDaysChanged) from rollups_4h, each with the version its row had in the same snapshot.
+ * Packs the days [dayFrom, dayTo) at `level` of these projects that are not built (absent, or marked
+ * changed by markChartDaysChanged) from the rollups of that level, each with the version its row had
+ * in the same snapshot.
  */
-export async function packChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<PackedDay[]> {
+export async function packChartDays(db: Db, projectIds: number[], level: ChartLevel, dayFrom: number, dayTo: number): Promise<PackedDay[]> {
   if (projectIds.length === 0 || dayTo <= dayFrom) return [];
   const ids = projectIds.map(String);
+  const rollups = level === 4 ? db`rollups_4h` : db`rollups_hourly`;
   return db<PackedDay[]>`
     WITH want AS (
       SELECT p, d::date AS d
@@ -571,19 +579,19 @@ export async function packChartDays(db: Db, projectIds: number[], dayFrom: numbe
       SELECT w.p, w.d, coalesce(c.version, 0) AS v
       FROM want w LEFT JOIN (
           SELECT * FROM chart_days
-          WHERE project_id = ANY(${ids}::text[]::int[]) AND day >= ${isoDay(dayFrom)}::date AND day < ${isoDay(dayTo)}::date
+          WHERE project_id = ANY(${ids}::text[]::int[]) AND level = ${level} AND day >= ${isoDay(dayFrom)}::date AND day < ${isoDay(dayTo)}::date
         ) c ON c.project_id = w.p AND c.day = w.d
       WHERE c.data IS NULL
     )
-    SELECT t.p AS project_id, t.d::text AS day, t.v AS version, string_agg(
+    SELECT t.p AS project_id, ${level}::int AS level, t.d::text AS day, t.v AS version, string_agg(
         float8send(coalesce(r.covered_seconds, 0)) || float8send(coalesce(r.down_seconds, 0)) || float8send(coalesce(r.response_time_sum, 0))
         || float8send(coalesce(r.response_time_n, 0)::float8) || float8send(coalesce(r.checks, 0)::float8),
         ''::bytea ORDER BY s.i) AS data
-    FROM todo t CROSS JOIN generate_series(0, ${CHART_DAY_SLOTS - 1}) s(i)
+    FROM todo t CROSS JOIN generate_series(0, ${chartSlots(level) - 1}) s(i)
       LEFT JOIN (
-        SELECT * FROM rollups_4h
+        SELECT * FROM ${rollups}
         WHERE project_id = ANY(${ids}::text[]::int[]) AND bucket >= ${new Date(dayFrom)} AND bucket < ${new Date(dayTo)}
-      ) r ON r.project_id = t.p AND r.bucket = (t.d::timestamp AT TIME ZONE 'UTC') + s.i * interval '4 hours'
+      ) r ON r.project_id = t.p AND r.bucket = (t.d::timestamp AT TIME ZONE 'UTC') + s.i * ${`${level} hours`}::interval
     GROUP BY t.p, t.d, t.v
     ORDER BY t.p, t.d`;
 }
@@ -596,16 +604,17 @@ export async function packChartDays(db: Db, projectIds: number[], dayFrom: numbe
 export async function storeChartDays(db: Db, days: PackedDay[]): Promise<void> {
   if (days.length === 0) return;
   await db`
-    INSERT INTO chart_days AS c (project_id, day, version, data)
-    SELECT * FROM unnest(${days.map((d) => String(d.project_id))}::text[]::int[], ${days.map((d) => d.day)}::text[]::date[],
-      ${days.map((d) => String(d.version))}::text[]::int[], ${days.map((d) => `\\x${d.data.toString('hex')}`)}::text[]::bytea[])
-    ON CONFLICT (project_id, day) DO UPDATE SET data = excluded.data
+    INSERT INTO chart_days AS c (project_id, level, day, version, data)
+    SELECT * FROM unnest(${days.map((d) => String(d.project_id))}::text[]::int[], ${days.map((d) => String(d.level))}::text[]::smallint[],
+      ${days.map((d) => d.day)}::text[]::date[], ${days.map((d) => String(d.version))}::text[]::int[],
+      ${days.map((d) => `\\x${d.data.toString('hex')}`)}::text[]::bytea[])
+    ON CONFLICT (project_id, level, day) DO UPDATE SET data = excluded.data
       WHERE c.version = excluded.version AND c.data IS NULL`;
 }
 
-/** Packs and stores the unbuilt days [dayFrom, dayTo) of these projects; how many it packed. */
-export async function buildChartDays(db: Db, projectIds: number[], dayFrom: number, dayTo: number): Promise<number> {
-  const packed = await packChartDays(db, projectIds, dayFrom, dayTo);
+/** Packs and stores the unbuilt days [dayFrom, dayTo) at `level` of these projects; how many it packed. */
+export async function buildChartDays(db: Db, projectIds: number[], level: ChartLevel, dayFrom: number, dayTo: number): Promise<number> {
+  const packed = await packChartDays(db, projectIds, level, dayFrom, dayTo);
   await storeChartDays(db, packed);
   return packed.length;
 }

@@ -240,18 +240,20 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
 }
 
 /**
- * The rollups of these closed UTC days changed (in the writer's transaction): their packed chart rows
+ * The rollups of these closed UTC days changed (in the writer's transaction): their packed chart rows,
+ * at both levels,
  * (chart_days, migration 023; built by reports.ts buildChartDays) are dropped and their version moves on, so no build that read the rollups before can store its bytes;
  * each project's count of changes moves on, so the API reads its days again.
  */
 export async function markChartDaysChanged(db: Db, days: { project_id: number; day: number }[]): Promise<void> {
   if (days.length === 0) return;
   await db`
-    INSERT INTO chart_days AS c (project_id, day, version, data)
-    SELECT DISTINCT p, d, 1, NULL::bytea
+    INSERT INTO chart_days AS c (project_id, level, day, version, data)
+    SELECT DISTINCT p, l, d, 1, NULL::bytea
     FROM unnest(${days.map((d) => String(d.project_id))}::text[]::int[], ${days.map((d) => new Date(d.day).toISOString().slice(0, 10))}::text[]::date[]) AS t(p, d)
-    ORDER BY p, d
-    ON CONFLICT (project_id, day) DO UPDATE SET version = c.version + 1, data = NULL`;
+      CROSS JOIN (VALUES (1::smallint), (4::smallint)) AS v(l)
+    ORDER BY p, l, d
+    ON CONFLICT (project_id, level, day) DO UPDATE SET version = c.version + 1, data = NULL`;
   await db`
     INSERT INTO chart_changes AS c (project_id, changes)
     SELECT DISTINCT p, 1 FROM unnest(${days.map((d) => String(d.project_id))}::text[]::int[]) AS p ORDER BY p

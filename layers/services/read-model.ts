@@ -439,7 +439,7 @@ export interface DashboardSeries {
  */
 /**
  * Days are closed once they ended this long ago (results for them are rare by then): the long charts
- * read closed UTC days packed (rep.readChartDays), built from the 4-hour rollups on first read.
+ * read closed UTC days packed (rep.readChartDays).
  */
 const CLOSED_AFTER_MS = 10 * 60_000;
 /**
@@ -506,12 +506,12 @@ class BucketSums {
     }
   }
 
-  /** A project's packed closed days from dayFrom (rep.readChartDays): six 4-hour slots a day, big-endian float8. */
-  addPacked(projectId: number, data: Buffer, dayFrom: number): void {
+  /** A project's packed closed days from dayFrom at `level` (rep.readChartDays): big-endian float8. */
+  addPacked(projectId: number, data: Buffer, level: rep.ChartLevel, dayFrom: number): void {
     const { n, first, bucketMs } = this;
     const base = this.index.get(projectId)! * n;
     const v = new DataView(data.buffer, data.byteOffset, data.length);
-    const slotMs = DAY_MS / rep.CHART_DAY_SLOTS;
+    const slotMs = level * HOUR_MS;
     const step = rep.CHART_SLOT_VALUES * 8;
     for (let j = 0, o = 0; o + step <= data.length; j++, o += step) {
       const k = Math.floor((dayFrom + j * slotMs - first) / bucketMs);
@@ -568,38 +568,41 @@ class BucketSums {
   }
 }
 
-/** Days back from today that a chart reads packed (the 30-day dashboard chart and its first bucket). */
-const PACKED_DAYS = 31;
+/** Days back from today that a chart reads packed, per level (the 30-day and 7-day dashboard charts, with their first bucket). */
+const PACKED_DAYS: Record<rep.ChartLevel, number> = { 4: 31, 1: 8 };
 /** Projects packed per statement by packClosedDays (30 days of 200 projects: about 1.4 MB of bytes). */
 const PACK_CHUNK = 200;
 
 /**
- * Packs the closed UTC days touching [from, to) that these projects lack, within the days a chart
- * reads packed: after a history import commits (its days were marked changed), and each hour for
- * every active project (the day that closed, new projects), so a chart read seldom packs anything
- * itself. Returns how many days it packed.
+ * Packs the closed UTC days touching [from, to) that these projects lack, at both levels, within the
+ * days a chart reads packed: after a history import commits (its days were marked changed), and each
+ * hour for every active project (the day that closed, new projects), so a chart read seldom packs
+ * anything itself. Returns how many days it packed.
  */
 export async function packClosedDays(ctx: ServiceContext, projectIds: number[], from: number, to: number): Promise<number> {
   const now = ctx.clock.now().getTime();
   const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const dayFrom = Math.max(Math.floor(from / DAY_MS) * DAY_MS, today - PACKED_DAYS * DAY_MS);
-  const dayTo = Math.min(Math.ceil(to / DAY_MS) * DAY_MS, Math.floor((now - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS);
   let packed = 0;
-  if (dayTo <= dayFrom) return packed;
-  for (let i = 0; i < projectIds.length; i += PACK_CHUNK) packed += await rep.buildChartDays(ctx.sql, projectIds.slice(i, i + PACK_CHUNK), dayFrom, dayTo);
+  for (const level of [4, 1] as const) {
+    const dayFrom = Math.max(Math.floor(from / DAY_MS) * DAY_MS, today - PACKED_DAYS[level] * DAY_MS);
+    const dayTo = Math.min(Math.ceil(to / DAY_MS) * DAY_MS, Math.floor((now - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS);
+    if (dayTo <= dayFrom) continue;
+    for (let i = 0; i < projectIds.length; i += PACK_CHUNK) packed += await rep.buildChartDays(ctx.sql, projectIds.slice(i, i + PACK_CHUNK), level, dayFrom, dayTo);
+  }
   return packed;
 }
 
 /** The hourly job's part: every active project's closed days of the charts' window. */
 export async function packRecentDays(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now().getTime();
-  return packClosedDays(ctx, await rep.activeProjectIds(ctx.sql), now - PACKED_DAYS * DAY_MS, now);
+  return packClosedDays(ctx, await rep.activeProjectIds(ctx.sql), now - PACKED_DAYS[4] * DAY_MS, now);
 }
 
 /**
- * Per project, the bucket sums of [from, to). Buckets of a multiple of four hours read their whole
- * middle from the 4-hour level and only the first and last bucket (cut by from and to) from the hourly
- * rollups; inside the middle, closed whole UTC days come packed (chartDays), the rest from rollups_4h.
+ * Per project, the bucket sums of [from, to). The first and last bucket (cut by from and to) come from
+ * the hourly rollups; the middle, of buckets of whole hours, has its closed UTC days packed (chartDays:
+ * 4-hour slots for buckets of a multiple of four hours, hourly ones otherwise) and the rest from the
+ * 4-hour or the hourly rollups.
  */
 async function chartBuckets(ctx: ServiceContext, sums: BucketSums, from: number, to: number): Promise<void> {
   if (to <= from) return;
@@ -610,15 +613,17 @@ async function chartBuckets(ctx: ServiceContext, sums: BucketSums, from: number,
   const fourHourly = async (f: number, t: number) => {
     if (t > f) sums.addRows(await rep.dashboardBuckets4h(ctx.sql, projectIds, new Date(f), new Date(t), bucketMs));
   };
+  const level: rep.ChartLevel | null = bucketMs % rep.FOUR_HOURS_MS === 0 ? 4 : bucketMs % HOUR_MS === 0 ? 1 : null;
   const middleFrom = first + bucketMs;
   const middleTo = Math.floor(to / bucketMs) * bucketMs;
-  if (bucketMs % rep.FOUR_HOURS_MS !== 0 || middleTo <= middleFrom) return hourly(from, to);
+  if (level === null || middleTo <= middleFrom) return hourly(from, to);
+  const rest = level === 4 ? fourHourly : hourly;
   const dayFrom = Math.ceil(middleFrom / DAY_MS) * DAY_MS;
   const dayTo = Math.max(dayFrom, Math.min(Math.floor(middleTo / DAY_MS) * DAY_MS, Math.floor((ctx.clock.now().getTime() - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS));
   await Promise.all(
     dayTo > dayFrom
-      ? [hourly(from, middleFrom), fourHourly(middleFrom, dayFrom), chartDays(ctx, sums, dayFrom, dayTo), fourHourly(dayTo, middleTo), hourly(middleTo, to)]
-      : [hourly(from, middleFrom), fourHourly(middleFrom, middleTo), hourly(middleTo, to)],
+      ? [hourly(from, middleFrom), rest(middleFrom, dayFrom), chartDays(ctx, sums, level, dayFrom, dayTo), rest(dayTo, middleTo), hourly(middleTo, to)]
+      : [hourly(from, middleFrom), rest(middleFrom, middleTo), hourly(middleTo, to)],
   );
 }
 
@@ -644,12 +649,12 @@ const CLOSED_DAY_SUMS_KEPT = 4;
  * read, or marked changed by a late write) are built first; should a write mark one again before it
  * is read back, that project's days come from rollups_4h this once.
  */
-async function chartDays(ctx: ServiceContext, sums: BucketSums, dayFrom: number, dayTo: number): Promise<void> {
+async function chartDays(ctx: ServiceContext, sums: BucketSums, level: rep.ChartLevel, dayFrom: number, dayTo: number): Promise<void> {
   const { projectIds, first, bucketMs, n } = sums;
   const days = (dayTo - dayFrom) / DAY_MS;
   let layouts = closedDaySumsOf.get(ctx.sql);
   if (!layouts) closedDaySumsOf.set(ctx.sql, (layouts = new Map()));
-  const key = `${bucketMs}:${first}:${n}:${dayFrom}:${dayTo}:${createHash('sha256').update(projectIds.join(',')).digest('base64url')}`;
+  const key = `${level}:${bucketMs}:${first}:${n}:${dayFrom}:${dayTo}:${createHash('sha256').update(projectIds.join(',')).digest('base64url')}`;
   let kept = layouts.get(key);
   if (!kept) {
     kept = { sums: new BucketSums(projectIds, first, bucketMs, n), state: new Map() };
@@ -670,25 +675,28 @@ async function chartDays(ctx: ServiceContext, sums: BucketSums, dayFrom: number,
   const add = (rows: rep.ChartDaysRow[]) => {
     const done = new Set<number>();
     for (const r of rows) {
-      if (!complete(r) || r.data === null || r.data.length !== days * rep.CHART_DAY_BYTES) continue;
+      if (!complete(r) || r.data === null || r.data.length !== days * rep.chartDayBytes(level)) continue;
       part.clear(r.project_id);
-      part.addPacked(r.project_id, r.data, dayFrom);
+      part.addPacked(r.project_id, r.data, level, dayFrom);
       state.set(r.project_id, r.changes);
       done.add(r.project_id);
     }
     return done;
   };
-  const done = add(await rep.readChartDays(ctx.sql, moved, dayFrom, dayTo));
+  const done = add(await rep.readChartDays(ctx.sql, moved, level, dayFrom, dayTo));
   const missing = moved.filter((id) => !done.has(id));
   if (missing.length > 0) {
-    await rep.buildChartDays(ctx.sql, missing, dayFrom, dayTo);
-    const built = add(await rep.readChartDays(ctx.sql, missing, dayFrom, dayTo));
+    await rep.buildChartDays(ctx.sql, missing, level, dayFrom, dayTo);
+    const built = add(await rep.readChartDays(ctx.sql, missing, level, dayFrom, dayTo));
     const still = missing.filter((id) => !built.has(id));
     for (const id of still) {
       part.clear(id);
       state.delete(id);
     }
-    if (still.length > 0) part.addRows(await rep.dashboardBuckets4h(ctx.sql, still, new Date(dayFrom), new Date(dayTo), bucketMs));
+    if (still.length > 0) {
+      const read = level === 4 ? rep.dashboardBuckets4h : rep.dashboardBuckets;
+      part.addRows(await read(ctx.sql, still, new Date(dayFrom), new Date(dayTo), bucketMs));
+    }
   }
   sums.addSums(part);
 }

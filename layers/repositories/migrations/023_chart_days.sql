@@ -1,10 +1,12 @@
 -- Issue 19: the long charts' closed days, packed. The 30-day dashboard chart over 1,000 projects read
 -- 180,000 rows of rollups_4h; PostgreSQL spent most of its time turning 900,000 numbers into text.
--- chart_days holds, per project and closed UTC day, that day's six 4-hour buckets as one bytea of
--- 6 x 5 float8 (covered seconds, down seconds, response-time sum and count, checks; big-endian, the
--- bucket at 00:00 first; zeros where nothing was recorded), built from rollups_4h the first time a
--- chart reads the day (repositories/reports.ts buildChartDays), so a chart reads 30 rows per project
--- in one aggregate and the API decodes bytes instead of parsing text.
+-- chart_days holds, per project, level and closed UTC day, that day's buckets as one bytea of five
+-- float8 per bucket (covered seconds, down seconds, response-time sum and count, checks; big-endian,
+-- the bucket at 00:00 first; zeros where nothing was recorded): level 4, six 4-hour buckets from
+-- rollups_4h (the 30-day chart); level 1, 24 hourly buckets from rollups_hourly (the 7-day chart).
+-- Packed by repositories/reports.ts buildChartDays (after an import, each hour, or by the first read
+-- that lacks the day), so a chart reads one row of bytes per project and the API decodes bytes
+-- instead of parsing text.
 -- A write into a closed day's rollups (a late result, imported history) marks its row changed in the
 -- same transaction: data NULL, version + 1. A build stores its bytes only over the version it saw, so a
 -- build that read the rollups before such a write committed can never keep the old figures.
@@ -15,10 +17,11 @@
 -- any such write.
 CREATE TABLE chart_days (
   project_id integer NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  level      smallint NOT NULL CHECK (level IN (1, 4)),
   day        date NOT NULL,
   version    integer NOT NULL DEFAULT 0,
   data       bytea,
-  PRIMARY KEY (project_id, day)
+  PRIMARY KEY (project_id, level, day)
 );
 
 CREATE TABLE chart_changes (

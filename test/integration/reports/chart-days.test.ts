@@ -37,7 +37,7 @@ async function availabilityAt(at: number): Promise<number | null> {
 
 const row = async () =>
   (await app.system.ctx.sql<{ version: number; built: boolean }[]>`
-    SELECT version, data IS NOT NULL AS built FROM chart_days WHERE project_id = ${id} AND day = ${iso(DAY0).slice(0, 10)}::date`)[0];
+    SELECT version, data IS NOT NULL AS built FROM chart_days WHERE project_id = ${id} AND level = 4 AND day = ${iso(DAY0).slice(0, 10)}::date`)[0];
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -59,7 +59,7 @@ describe('chart_days', () => {
     expect(await row()).toEqual({ version: 1, built: false });
     expect(await availabilityAt(DAY0 + 8 * H)).toBe(100);
     expect(await row()).toEqual({ version: 1, built: true });
-    const [days] = await app.system.ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM chart_days WHERE project_id = ${id} AND data IS NOT NULL`;
+    const [days] = await app.system.ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM chart_days WHERE project_id = ${id} AND level = 4 AND data IS NOT NULL`;
     // Every closed day of the chart's middle, with or without history (zeros).
     expect(days!.n).toBeGreaterThanOrEqual(28);
     expect(await availabilityAt(DAY0 + 8 * H)).toBe(100);
@@ -82,7 +82,7 @@ describe('chart_days', () => {
     const from = DAY0;
     const to = DAY0 + DAY;
     // A read packs the day (version 2) ...
-    const packed = await rep.packChartDays(app.system.ctx.sql, [id], from, to);
+    const packed = await rep.packChartDays(app.system.ctx.sql, [id], 4, from, to);
     expect(packed.map((p) => p.version)).toEqual([3]);
     // ... a write lands before the read stores it ...
     await recordResults(app.system.ctx, [message(id, DAY0 + 11 * H + 60_000, false)], { notify: false });
@@ -94,8 +94,8 @@ describe('chart_days', () => {
     expect(await availabilityAt(DAY0 + 8 * H)).toBeCloseTo(100 * (1 - 3 * 240 / 14_400), 4);
     expect(await row()).toEqual({ version: 4, built: true });
     // A pack stored with nothing written in between is kept.
-    await app.system.ctx.sql`UPDATE chart_days SET data = NULL WHERE project_id = ${id} AND day = ${iso(DAY0).slice(0, 10)}::date`;
-    await rep.storeChartDays(app.system.ctx.sql, await rep.packChartDays(app.system.ctx.sql, [id], from, to));
+    await app.system.ctx.sql`UPDATE chart_days SET data = NULL WHERE project_id = ${id} AND level = 4 AND day = ${iso(DAY0).slice(0, 10)}::date`;
+    await rep.storeChartDays(app.system.ctx.sql, await rep.packChartDays(app.system.ctx.sql, [id], 4, from, to));
     expect(await row()).toEqual({ version: 4, built: true });
   });
 
@@ -103,7 +103,7 @@ describe('chart_days', () => {
     const [r4] = await app.system.ctx.sql<{ cov: number; dn: number; n: number; c: number }[]>`
       SELECT covered_seconds::float8 AS cov, down_seconds::float8 AS dn, response_time_n AS n, checks AS c
       FROM rollups_4h WHERE project_id = ${id} AND bucket = ${new Date(DAY0 + 8 * H)}`;
-    const [packed] = await rep.readChartDays(app.system.ctx.sql, [id], DAY0, DAY0 + DAY);
+    const [packed] = await rep.readChartDays(app.system.ctx.sql, [id], 4, DAY0, DAY0 + DAY);
     expect(packed!.built).toBe(1);
     const v = new DataView(packed!.data!.buffer, packed!.data!.byteOffset, packed!.data!.length);
     // The third slot of the day (08:00): covered, down, response-time sum, count, checks.
@@ -123,10 +123,10 @@ describe('chart_days', () => {
     expect(done.status, done.text).toBe(200);
     const state = async (projectId: number) =>
       (await app.system.ctx.sql<{ version: number; built: boolean }[]>`
-        SELECT version, data IS NOT NULL AS built FROM chart_days WHERE project_id = ${projectId} AND day = ${iso(DAY0 - DAY).slice(0, 10)}::date`)[0];
+        SELECT version, data IS NOT NULL AS built FROM chart_days WHERE project_id = ${projectId} AND level = 4 AND day = ${iso(DAY0 - DAY).slice(0, 10)}::date`)[0];
     // Marked in the import's transaction (version 1), packed after it committed.
     expect(await state(imported)).toEqual({ version: 1, built: true });
-    const [packed] = await rep.readChartDays(app.system.ctx.sql, [imported], DAY0 - DAY, DAY0);
+    const [packed] = await rep.readChartDays(app.system.ctx.sql, [imported], 4, DAY0 - DAY, DAY0);
     const v = new DataView(packed!.data!.buffer, packed!.data!.byteOffset, packed!.data!.length);
     // The 12:00 slot: 24 checks, one failed for its 300 s.
     const o = 3 * rep.CHART_SLOT_VALUES * 8;
@@ -138,5 +138,25 @@ describe('chart_days', () => {
     expect(count).toBeGreaterThanOrEqual(2 * 30);
     expect(await state(imported)).toEqual({ version: 0, built: true });
     expect(await packRecentDays(app.system.ctx)).toBe(0);
+  });
+
+  it('packs hourly days for the 7-day chart, with the same figures as the hourly rollups', async () => {
+    const r = await app.request('GET', '/api/v1/charts/dashboard?period=7d', { token });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.bucket_seconds).toBe(3600);
+    const mine = r.body.projects.find((p: { project_id: number }) => p.project_id === id);
+    // 09:01-09:05 down (recorded late above): 240 s of the hour.
+    expect(mine.availability[r.body.buckets.indexOf(iso(DAY0 + 9 * H))]).toBeCloseTo(100 * (1 - 240 / 3600), 4);
+    expect(mine.availability[r.body.buckets.indexOf(iso(DAY0 + 8 * H))]).toBe(100);
+    const [row1] = await app.system.ctx.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM chart_days WHERE project_id = ${id} AND level = 1 AND day = ${iso(DAY0).slice(0, 10)}::date AND data IS NOT NULL`;
+    expect(row1!.n).toBe(1);
+    const [packed] = await rep.readChartDays(app.system.ctx.sql, [id], 1, DAY0, DAY0 + DAY);
+    expect(packed!.data!.length).toBe(rep.chartDayBytes(1));
+    const v = new DataView(packed!.data!.buffer, packed!.data!.byteOffset, packed!.data!.length);
+    const [h9] = await app.system.ctx.sql<{ dn: number; c: number }[]>`
+      SELECT down_seconds::float8 AS dn, checks AS c FROM rollups_hourly WHERE project_id = ${id} AND bucket = ${new Date(DAY0 + 9 * H)}`;
+    const o = 9 * rep.CHART_SLOT_VALUES * 8;
+    expect([v.getFloat64(o + 8), v.getFloat64(o + 32)]).toEqual([h9!.dn, h9!.c]);
   });
 });
