@@ -92,10 +92,20 @@ export interface AlertFilter {
   resolved?: boolean | undefined;
 }
 
+/** The alerts a user sees: their own, of no project or of a project not deleted. */
+const visibleTo = (db: Db, userId: number) => db`
+    a.user_id = ${userId}
+    AND (a.project_id IS NULL OR EXISTS (SELECT 1 FROM projects p WHERE p.id = a.project_id AND p.is_active))`;
+
+/** The unread alerts a user sees: the alert list's `unread` total, the dashboard's and the mobile summary's count. */
+export async function unreadAlertCount(db: Db, userId: number): Promise<number> {
+  const [c] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts a WHERE ${visibleTo(db, userId)} AND NOT a.is_read`;
+  return c?.n ?? 0;
+}
+
 export async function listAlerts(db: Db, f: AlertFilter, limit: number, offset: number): Promise<{ rows: AlertRow[]; total: number }> {
   const where = db`
-    WHERE a.user_id = ${f.user_id}
-    AND (a.project_id IS NULL OR EXISTS (SELECT 1 FROM projects p WHERE p.id = a.project_id AND p.is_active))
+    WHERE ${visibleTo(db, f.user_id)}
     ${f.unread ? db`AND NOT a.is_read` : db``}
     ${f.project_id !== undefined ? db`AND a.project_id = ${f.project_id}` : db``}
     ${f.type !== undefined ? db`AND a.type = ${f.type}` : db``}

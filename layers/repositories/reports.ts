@@ -433,11 +433,6 @@ export async function openIncidentCount(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function unreadAlertCount(db: Db, userId: number): Promise<number> {
-  const [row] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE user_id = ${userId} AND NOT is_read`;
-  return row?.n ?? 0;
-}
-
 export interface DashboardBucketRow {
   project_id: number;
   /**

@@ -176,12 +176,3 @@ export async function mobileDashboard(db: Db, worst: number): Promise<{ totals: 
     LIMIT ${worst}`;
   return { totals: totals!, worst: rows };
 }
-
-/** Unread alerts of one user about active projects (or none), as the alert list counts them. */
-export async function unreadAlertCount(db: Db, userId: number): Promise<number> {
-  const [c] = await db<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM alerts a
-    WHERE a.user_id = ${userId} AND NOT a.is_read
-      AND (a.project_id IS NULL OR EXISTS (SELECT 1 FROM projects p WHERE p.id = a.project_id AND p.is_active))`;
-  return c?.n ?? 0;
-}

@@ -30,7 +30,7 @@ export async function mobileProjects(ctx: ServiceContext, page: number, size: nu
 }
 
 export async function mobileDashboard(ctx: ServiceContext, actor: Actor) {
-  const [{ totals, worst }, unread] = await Promise.all([repo.mobileDashboard(ctx.sql, WORST), repo.unreadAlertCount(ctx.sql, actor.id)]);
+  const [{ totals, worst }, unread] = await Promise.all([repo.mobileDashboard(ctx.sql, WORST), alertsRepo.unreadAlertCount(ctx.sql, actor.id)]);
   return { totals, worst: await leanItems(ctx, worst), unread_alerts: unread };
 }
 

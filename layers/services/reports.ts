@@ -1,4 +1,5 @@
 import { notFound } from '../errors.ts';
+import * as alertsRepo from '../repositories/alerts.ts';
 import * as rep from '../repositories/reports.ts';
 import {
   availabilityByProject,
@@ -130,7 +131,7 @@ export async function dashboardStats(ctx: ServiceContext, actor: Actor) {
   const unreadKey = `dashboard:unread:${actor.id}`;
   let unread = await ctx.cache.get<number>(unreadKey);
   if (unread === undefined) {
-    unread = await rep.unreadAlertCount(ctx.sql, actor.id);
+    unread = await alertsRepo.unreadAlertCount(ctx.sql, actor.id);
     await ctx.cache.set(unreadKey, unread, DASHBOARD_STATS_TTL_SECONDS);
   }
   return { ...shared, unread_alerts: unread };

@@ -310,6 +310,20 @@ describe('mobile API', () => {
     expect(r.body.unread_alerts).toBe(alerts.body.total);
   });
 
+  it('counts the same unread alerts in the alert list, the dashboard stats and the mobile dashboard, none of a deleted project', async () => {
+    const sql = app.system.ctx.sql;
+    await app.request('POST', '/api/v1/alerts', { token: owner.token, body: { project_id: ids.healthy, title: 'seen everywhere', message: 'note' } });
+    await sql`INSERT INTO alerts (user_id, project_id, type, severity, title, message) VALUES (${owner.id}, ${ids.deleted}, 'manual', 'info', 'of a deleted project', 'note')`;
+    const [raw] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM alerts WHERE user_id = ${owner.id} AND NOT is_read`;
+    await app.system.ctx.cache.del(`dashboard:unread:${owner.id}`);
+    const list = await app.request('GET', '/api/v1/alerts/unread?size=1', { token: owner.token });
+    const stats = await app.request('GET', '/api/v1/dashboard/stats', { token: owner.token });
+    const mobile = await app.request('GET', '/api/v1/mobile/dashboard', { token: owner.token });
+    expect(list.body.total).toBe(raw!.n - 1);
+    expect(stats.body.unread_alerts).toBe(list.body.total);
+    expect(mobile.body.unread_alerts).toBe(list.body.total);
+  });
+
   it('pages the unresolved alerts, newest first', async () => {
     for (const title of ['first', 'second', 'third']) {
       await app.request('POST', '/api/v1/alerts', { token: owner.token, body: { project_id: ids.healthy, title, message: 'note' } });
