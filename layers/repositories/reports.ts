@@ -94,7 +94,10 @@ export async function overallTotals(db: Db, projects: number[] | 'active', from:
   const m1 = ceilTo(from.getTime(), FOUR_HOURS_MS);
   const m2 = floorTo(to.getTime(), FOUR_HOURS_MS);
   const middle = m1 < m2;
-  const [row] = await db<OverallTotals[]>`
+  // Two statements, run at once on two connections: the edge hours, and the 4-hour middle.
+  const sums = db`coalesce(sum(cov), 0)::float8 AS covered_seconds, coalesce(sum(dn), 0)::float8 AS down_seconds,
+      coalesce(sum(rs), 0)::float8 AS rt_sum, coalesce(sum(rn), 0)::float8 AS rt_n`;
+  const edges = db<OverallTotals[]>`
     WITH s AS (
       SELECT project_id, last_checked_at FROM monitor_state WHERE ${of('project_id')}
     ), h AS (
@@ -104,17 +107,20 @@ export async function overallTotals(db: Db, projects: number[] | 'active', from:
         AND ${middle
           ? db`((r.bucket >= ${hFrom} AND r.bucket < ${new Date(m1)}) OR (r.bucket >= ${new Date(m2)} AND r.bucket < ${to}))`
           : db`r.bucket >= ${hFrom} AND r.bucket < ${to}`}
-    ), parts AS (
-      SELECT covered_seconds * f AS cov, down_seconds * f AS dn, response_time_sum AS rs, response_time_n AS rn
-      FROM (SELECT *, ${shareInside(db, from, to)} AS f FROM h) x
-      ${middle ? db`UNION ALL
-      SELECT covered_seconds, down_seconds, response_time_sum, response_time_n FROM rollups_4h
-      WHERE ${of('project_id')} AND bucket >= ${new Date(m1)} AND bucket < ${new Date(m2)}` : db``}
     )
-    SELECT coalesce(sum(cov), 0)::float8 AS covered_seconds, coalesce(sum(dn), 0)::float8 AS down_seconds,
-      coalesce(sum(rs), 0)::float8 AS rt_sum, coalesce(sum(rn), 0)::float8 AS rt_n
-    FROM parts`;
-  return row ?? none;
+    SELECT ${sums}
+    FROM (SELECT covered_seconds * f AS cov, down_seconds * f AS dn, response_time_sum AS rs, response_time_n AS rn
+      FROM (SELECT *, ${shareInside(db, from, to)} AS f FROM h) x) parts`;
+  const inner = middle
+    ? db<OverallTotals[]>`
+      SELECT ${sums}
+      FROM (SELECT covered_seconds AS cov, down_seconds AS dn, response_time_sum AS rs, response_time_n AS rn FROM rollups_4h
+        WHERE ${of('project_id')} AND bucket >= ${new Date(m1)} AND bucket < ${new Date(m2)}) parts`
+    : Promise.resolve([none]);
+  const [[a], [b]] = await Promise.all([edges, inner]);
+  const x = a ?? none;
+  const y = b ?? none;
+  return { covered_seconds: x.covered_seconds + y.covered_seconds, down_seconds: x.down_seconds + y.down_seconds, rt_sum: x.rt_sum + y.rt_sum, rt_n: x.rt_n + y.rt_n };
 }
 
 export interface OpenSpanRow {
