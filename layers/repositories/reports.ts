@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import type { RollupFigures } from './results.ts';
 
 // Reads of the rollups and raw results for reports, charts and stats (services/read-model.ts).
 
@@ -142,19 +143,8 @@ export async function openSpans(db: Db, projects: number[] | 'active'): Promise<
       : db`s.project_id = ANY(${projects.map(String)}::text[]::int[])`}`;
 }
 
-export interface HourlyRow {
+export interface HourlyRow extends RollupFigures {
   bucket: Date;
-  checks: number;
-  up_checks: number;
-  rt_sum: number;
-  rt_n: number;
-  rt_min: number | null;
-  rt_max: number | null;
-  covered_seconds: number;
-  down_seconds: number;
-  maintenance_seconds: number;
-  no_data_seconds: number;
-  sketch: Record<string, number>;
 }
 
 /** A project's hourly rollups from the hour holding `from` to `to`, in order. */

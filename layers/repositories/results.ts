@@ -147,11 +147,8 @@ export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { 
   return ids;
 }
 
-/** What one rollup row gains (or, for a result recorded late, loses) from a batch. */
-export interface RollupDelta {
-  project_id: number;
-  /** Hour start (hourly) or UTC day start (daily). */
-  bucket: Date;
+/** The figures of a rollup row (hourly, 4-hourly, daily), as written and as read back. */
+export interface RollupFigures {
   checks: number;
   up_checks: number;
   rt_sum: number;
@@ -162,9 +159,17 @@ export interface RollupDelta {
   down_seconds: number;
   maintenance_seconds: number;
   no_data_seconds: number;
+  /** The response-time sketch (sketchKey -> count). */
+  sketch: Record<string, number>;
+}
+
+/** What one rollup row gains (or, for a result recorded late, loses) from a batch. */
+export interface RollupDelta extends RollupFigures {
+  project_id: number;
+  /** Hour start (hourly) or UTC day start (daily). */
+  bucket: Date;
   /** The legacy per-check downtime of rollups_daily (one interval per failed check). */
   downtime_seconds: number;
-  sketch: Record<string, number>;
 }
 
 const cols = (rows: RollupDelta[]) => ({
