@@ -449,14 +449,18 @@ const CLOSED_AFTER_MS = 10 * 60_000;
  */
 const MARK_AFTER_MS = CLOSED_AFTER_MS / 2;
 
-/** The (project, UTC day) pairs of changed rollup hours whose day a chart may have packed. */
+/**
+ * The (project, UTC day) pairs of changed rollup hours whose day a chart may have packed: closed, and
+ * within the days packed at all (older history is never packed, so an import of it marks nothing).
+ */
 export function closedDaysTouched(hours: { project_id: number; bucket: Date }[], now: Date): { project_id: number; day: number }[] {
   const closedBefore = now.getTime() - MARK_AFTER_MS;
+  const oldest = Math.floor(now.getTime() / DAY_MS) * DAY_MS - PACKED_DAYS[4] * DAY_MS;
   const seen = new Set<string>();
   const out: { project_id: number; day: number }[] = [];
   for (const h of hours) {
     const day = Math.floor(h.bucket.getTime() / DAY_MS) * DAY_MS;
-    if (day + DAY_MS > closedBefore) continue;
+    if (day + DAY_MS > closedBefore || day < oldest) continue;
     const key = `${h.project_id}|${day}`;
     if (seen.has(key)) continue;
     seen.add(key);
