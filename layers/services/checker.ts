@@ -31,15 +31,45 @@ export const CHECKER_MARGIN_MS = 5_000;
 /** A check is not started with less than this left: it could not tell anything. */
 const MIN_START_MS = 2_000;
 /**
- * Checks start on a grid of 100 ms of the wall clock: every check due since the last slot starts at
- * the next one, together with the result flush and every other batch's starts. At 50 checks/s that
- * is 10 wake-ups a second instead of 50; each costs ~0.2 ms of CPU on a mostly idle machine,
- * more than the check's own work. A check starts at most one slot after its due time, never before.
+ * Checks start on a grid of 200 ms of the wall clock: every check due since the last slot starts at
+ * the next one, together with every other batch's starts and the result flush. At 50 checks/s that
+ * is 5 wake-ups a second instead of 50; on a mostly idle machine each costs ~0.2 ms of CPU, as much
+ * as a check's own work (bench/scheduler/probe-cpu.ts). A check starts at most one slot after its
+ * due time, never before.
  */
-export const START_SLOT_MS = 100;
+export const START_SLOT_MS = 200;
 
-/** Milliseconds from `now` to the first slot boundary at or after `at`. */
-const toSlot = (at: number, now: number, slot: number) => Math.max(0, Math.ceil(at / slot) * slot - now);
+/** The first boundary of a grid of `slot` ms (of the wall clock) at or after `at`. */
+const slotOf = (at: number, slot: number) => Math.ceil(at / slot) * slot;
+
+const slotWaiters = new Map<number, { timer: NodeJS.Timeout; fns: Set<() => void> }>();
+
+/**
+ * Calls `fn` at the boundary `at` (ms since the epoch) unless the returned function is called before.
+ * One timer per boundary for the whole process: every batch's starts and result flushes due at the
+ * same boundary run in one wake-up, and flushes sent together reach the results consumer together.
+ */
+function atSlot(at: number, fn: () => void): () => void {
+  let w = slotWaiters.get(at);
+  if (!w) {
+    const fns = new Set<() => void>();
+    const timer = setTimeout(() => {
+      slotWaiters.delete(at);
+      for (const f of fns) f();
+    }, Math.max(0, at - Date.now()));
+    w = { timer, fns };
+    slotWaiters.set(at, w);
+  }
+  const entry = w;
+  entry.fns.add(fn);
+  return () => {
+    entry.fns.delete(fn);
+    if (entry.fns.size === 0 && slotWaiters.get(at) === entry) {
+      clearTimeout(entry.timer);
+      slotWaiters.delete(at);
+    }
+  };
+}
 
 /**
  * Runs one scheduled HTTP check, with content-change and keyword checks from the same response,
@@ -197,8 +227,9 @@ export interface BatchRun {
  * `checksPerInvocation` at a time, each within its budget, capped by what the invocation has left
  * minus a margin. A check whose budget runs out gets a "timed out" result; a check there is no time
  * left to start is put back on the check queue. Results go to the results queue in batches.
- * The batch keeps two timers, not one or two per check: one starts the checks that are due, the
- * other (the watchdog) gives up on a check that outlives its budget.
+ * The batch keeps two timers, not one or two per check: one starts the checks that are due (on the
+ * process's shared start slots, see `START_SLOT_MS`), the other (the watchdog) gives up on a check
+ * that outlives its budget.
  */
 export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run: BatchRun): Promise<{ recorded: number; requeued: number }> {
   const cap = Math.max(1, c.checksPerInvocation ?? 50);
@@ -210,7 +241,7 @@ export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run:
   let head = 0;
   let running = 0;
   let left = sorted.length;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: (() => void) | undefined;
   let settle!: (err?: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
     settle = (err?: unknown) => (err === undefined ? resolve() : reject(err));
@@ -244,10 +275,10 @@ export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run:
     // The timer waits for the slot of the next check not yet due; a due one waiting for a place
     // starts when one is freed.
     if (timer === undefined && head < sorted.length && sorted[head]!.due_at.getTime() > now) {
-      timer = setTimeout(() => {
+      timer = atSlot(slotOf(sorted[head]!.due_at.getTime(), slot), () => {
         timer = undefined;
         pump();
-      }, toSlot(sorted[head]!.due_at.getTime(), now, slot));
+      });
     }
   };
   if (sorted.length === 0) settle();
@@ -255,7 +286,7 @@ export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run:
   try {
     await finished;
   } finally {
-    clearTimeout(timer);
+    timer?.();
     watchdog.stop();
   }
   await results.close();
@@ -339,7 +370,7 @@ const checkInput = (m: HttpCheck) => ({ ...m, due_at: m.due_at.toISOString() });
 /** Collects results and sends them as `result_batch` messages: when full, after `flushAfterMs`, and at close. */
 class ResultBuffer {
   private items: HttpResultInput[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: (() => void) | undefined;
   private sending: Promise<void> = Promise.resolve();
   private failed: unknown;
   count = 0;
@@ -354,15 +385,19 @@ class ResultBuffer {
     this.items.push(r);
     this.count++;
     if (this.items.length >= MAX_RESULTS_PER_BATCH) this.flush();
-    // On a start slot (the process wakes then anyway), not a wake-up of its own.
+    // On a grid of flushAfterMs (start slots too): every batch of the process flushes at the same
+    // moment, so the results consumer gets their results in one delivery, and no wake-up of its own.
     else if (this.timer === undefined) {
-      const now = Date.now();
-      this.timer = setTimeout(() => this.flush(), this.flushAfterMs <= this.slot ? this.flushAfterMs : toSlot(now + this.flushAfterMs - this.slot, now, this.slot));
+      const flush = () => {
+        this.timer = undefined;
+        this.flush();
+      };
+      this.timer = atSlot(this.flushAfterMs % this.slot === 0 ? slotOf(Date.now() + 1, this.flushAfterMs) : Date.now() + this.flushAfterMs, flush);
     }
   }
 
   private flush(): void {
-    clearTimeout(this.timer);
+    this.timer?.();
     this.timer = undefined;
     if (this.items.length === 0) return;
     const results = this.items;
