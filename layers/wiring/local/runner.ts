@@ -51,9 +51,9 @@ export const LOCAL_TICK_MS = 5_000;
 const LOCAL_LOOKAHEAD_S = 10;
 const LOCAL_BATCH_WINDOW_S = 5;
 /**
- * Local checkers hand their results on every 2 s (1 s on AWS), all batches at the same moment: one
- * delivery and one transaction of the results consumer per 2 s, whose round trips wake the app and
- * PostgreSQL, instead of one or more a second.
+ * Local checkers hand their results on every 2 s (the checker's default is 1 s, AWS's 5 s), every
+ * batch at the same moment (`services/checker.ts` start slots): about one results delivery and
+ * transaction per 2 s, whose round trips wake both the app and PostgreSQL, instead of one a second.
  */
 const LOCAL_RESULT_FLUSH_MS = 2_000;
 const DAILY_FIRST_RUN_MS = 5 * 60_000;
