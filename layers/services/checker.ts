@@ -410,14 +410,18 @@ class ResultBuffer {
     this.items.push(r);
     this.count++;
     if (this.items.length >= MAX_RESULTS_PER_BATCH) this.flush();
-    // On a grid of flushAfterMs (start slots too): every batch of the process flushes at the same
-    // moment, so the results consumer gets their results in one delivery, and no wake-up of its own.
+    // At a low check rate on a grid of flushAfterMs (start slots too): every batch of the process
+    // flushes at the same moment, so the results consumer gets their results in one delivery and
+    // the flush needs no wake-up of its own. At a high rate that would be one burst of recording
+    // that holds up the event loop, so each batch flushes on its own.
     else if (this.timer === undefined) {
       const flush = () => {
         this.timer = undefined;
         this.flush();
       };
-      this.timer = atSlot(this.flushAfterMs % this.slot === 0 ? slotOf(Date.now() + 1, this.flushAfterMs) : Date.now() + this.flushAfterMs, flush);
+      const now = Date.now();
+      const aligned = this.flushAfterMs % this.slot === 0 && slotFor(this.slot, now) === this.slot;
+      this.timer = atSlot(aligned ? slotOf(now + 1, this.flushAfterMs) : now + this.flushAfterMs, flush);
     }
   }
 
