@@ -256,28 +256,28 @@ export async function rollupCheckCount(db: Db, projectId: number, from: Date, to
   return row?.n ?? 0;
 }
 
-/** How many HTTP results of a project are still stored over [hour of from, to). */
-export async function rawResultCount(db: Db, projectId: number, from: Date, to: Date): Promise<number> {
-  const [row] = await db<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM check_results
-    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND checked_at < ${to}`;
-  return row?.n ?? 0;
-}
-
 export interface RawResponseTimes {
+  /** How many HTTP results of the project are still stored over [hour of from, to). */
+  stored: number;
   avg: number | null;
   min: number | null;
   max: number | null;
   p95: number | null;
 }
 
-/** Response-time figures of a project's stored HTTP results over [from, to) (P95 by nearest rank). */
+/**
+ * A project's stored HTTP results over [from, to) in one scan: how many are stored from the hour of
+ * `from` (the caller compares it with the rollups' count to know whether they are complete), and the
+ * response times' average, extremes and exact P95.
+ */
 export async function rawResponseTimes(db: Db, projectId: number, from: Date, to: Date): Promise<RawResponseTimes> {
+  const timed = db`checked_at >= ${from} AND response_time IS NOT NULL`;
   const [row] = await db<RawResponseTimes[]>`
-    SELECT avg(response_time)::float8 AS avg, min(response_time) AS min, max(response_time) AS max,
-      percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time) AS p95
+    SELECT count(*)::int AS stored, (avg(response_time) FILTER (WHERE ${timed}))::float8 AS avg,
+      min(response_time) FILTER (WHERE ${timed}) AS min, max(response_time) FILTER (WHERE ${timed}) AS max,
+      percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time) FILTER (WHERE ${timed}) AS p95
     FROM check_results
-    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at >= ${from} AND checked_at < ${to} AND response_time IS NOT NULL`;
+    WHERE project_id = ${projectId} AND kind = 'http' AND checked_at >= ${new Date(floorTo(from.getTime(), HOUR_MS))} AND checked_at < ${to}`;
   return row!;
 }
 

@@ -237,9 +237,10 @@ export async function responseTimeFigures(ctx: ServiceContext, projectId: number
   const { from, to } = known(period, now);
   const f = new Date(from);
   const t = new Date(Math.max(from, to));
-  const [checks, raw] = await Promise.all([rep.rollupCheckCount(ctx.sql, projectId, f, t), rep.rawResultCount(ctx.sql, projectId, f, t)]);
-  if (raw >= checks) {
-    const r = await rep.rawResponseTimes(ctx.sql, projectId, f, t);
+  // The stored results' count and their figures in one scan, beside the rollups' count: when every
+  // check is still stored, the exact figures answer.
+  const [checks, r] = await Promise.all([rep.rollupCheckCount(ctx.sql, projectId, f, t), rep.rawResponseTimes(ctx.sql, projectId, f, t)]);
+  if (r.stored >= checks) {
     return { avg: r.avg === null ? null : round(r.avg, 2), min: r.min, max: r.max, p95: r.p95, source: 'raw' };
   }
   return rollupTimes(await rep.rollupResponseTimes(ctx.sql, projectId, f, t));
