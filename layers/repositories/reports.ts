@@ -609,8 +609,3 @@ export async function buildChartDays(db: Db, projectIds: number[], level: ChartL
   await storeChartDays(db, packed);
   return packed.length;
 }
-
-/** The ids of the active projects (the hourly job packs their closed days). */
-export async function activeProjectIds(db: Db): Promise<number[]> {
-  return (await db<{ id: number }[]>`SELECT id FROM projects WHERE is_active ORDER BY id`).map((r) => r.id);
-}

@@ -19,8 +19,6 @@ export interface CheckerContext {
   checksPerInvocation?: number | undefined;
   /** Results are sent together at most this long after the first of them is ready. Default 1 s. */
   resultFlushMs?: number | undefined;
-  /** Checks start on a grid of this many ms (see `START_SLOT_MS`). */
-  startSlotMs?: number | undefined;
 }
 
 type HttpCheck = HttpCheckMessage;
@@ -257,8 +255,7 @@ export interface BatchRun {
  */
 export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run: BatchRun): Promise<{ recorded: number; requeued: number }> {
   const cap = Math.max(1, c.checksPerInvocation ?? 50);
-  const slot = Math.max(1, c.startSlotMs ?? START_SLOT_MS);
-  const results = new ResultBuffer(c, run.flushAfterMs ?? c.resultFlushMs ?? 1000, slot);
+  const results = new ResultBuffer(c, run.flushAfterMs ?? c.resultFlushMs ?? 1000);
   const requeue: HttpCheck[] = [];
   const sorted = [...checks].sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
   const watchdog = new Watchdog();
@@ -300,7 +297,7 @@ export async function runCheckBatch(c: CheckerContext, checks: HttpCheck[], run:
     // The timer waits for the slot of the next check not yet due; a due one waiting for a place
     // starts when one is freed.
     if (timer === undefined && head < sorted.length && sorted[head]!.due_at.getTime() > now) {
-      timer = atSlot(slotOf(sorted[head]!.due_at.getTime(), slotFor(slot, now)), () => {
+      timer = atSlot(slotOf(sorted[head]!.due_at.getTime(), slotFor(START_SLOT_MS, now)), () => {
         timer = undefined;
         pump();
       });
@@ -403,7 +400,6 @@ class ResultBuffer {
   constructor(
     private readonly c: CheckerContext,
     private readonly flushAfterMs: number,
-    private readonly slot: number,
   ) {}
 
   add(r: HttpResultInput): void {
@@ -420,7 +416,7 @@ class ResultBuffer {
         this.flush();
       };
       const now = Date.now();
-      const aligned = this.flushAfterMs % this.slot === 0 && slotFor(this.slot, now) === this.slot;
+      const aligned = this.flushAfterMs % START_SLOT_MS === 0 && slotFor(START_SLOT_MS, now) === START_SLOT_MS;
       this.timer = atSlot(aligned ? slotOf(now + 1, this.flushAfterMs) : now + this.flushAfterMs, flush);
     }
   }

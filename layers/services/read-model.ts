@@ -449,6 +449,8 @@ const CLOSED_AFTER_MS = 10 * 60_000;
  * would have to last over five minutes to leave the build's bytes standing.
  */
 const MARK_AFTER_MS = CLOSED_AFTER_MS / 2;
+/** Where the closed days end: the start of the first UTC day that is not closed at `now`. */
+const closedDaysEnd = (now: number) => Math.floor((now - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS;
 
 /**
  * The (project, UTC day) pairs of changed rollup hours whose day a chart may have packed: closed, and
@@ -590,7 +592,7 @@ export async function packClosedDays(ctx: ServiceContext, projectIds: number[], 
   let packed = 0;
   for (const level of [4, 1] as const) {
     const dayFrom = Math.max(Math.floor(from / DAY_MS) * DAY_MS, today - PACKED_DAYS[level] * DAY_MS);
-    const dayTo = Math.min(Math.ceil(to / DAY_MS) * DAY_MS, Math.floor((now - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS);
+    const dayTo = Math.min(Math.ceil(to / DAY_MS) * DAY_MS, closedDaysEnd(now));
     if (dayTo <= dayFrom) continue;
     for (let i = 0; i < projectIds.length; i += PACK_CHUNK) packed += await rep.buildChartDays(ctx.sql, projectIds.slice(i, i + PACK_CHUNK), level, dayFrom, dayTo);
   }
@@ -600,7 +602,7 @@ export async function packClosedDays(ctx: ServiceContext, projectIds: number[], 
 /** The hourly job's part: every active project's closed days of the charts' window. */
 export async function packRecentDays(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now().getTime();
-  return packClosedDays(ctx, await rep.activeProjectIds(ctx.sql), now - PACKED_DAYS[4] * DAY_MS, now);
+  return packClosedDays(ctx, (await rep.activeProjects(ctx.sql)).map((p) => p.id), now - PACKED_DAYS[4] * DAY_MS, now);
 }
 
 /**
@@ -624,7 +626,7 @@ async function chartBuckets(ctx: ServiceContext, sums: BucketSums, from: number,
   if (level === null || middleTo <= middleFrom) return hourly(from, to);
   const rest = level === 4 ? fourHourly : hourly;
   const dayFrom = Math.ceil(middleFrom / DAY_MS) * DAY_MS;
-  const dayTo = Math.max(dayFrom, Math.min(Math.floor(middleTo / DAY_MS) * DAY_MS, Math.floor((ctx.clock.now().getTime() - CLOSED_AFTER_MS) / DAY_MS) * DAY_MS));
+  const dayTo = Math.max(dayFrom, Math.min(Math.floor(middleTo / DAY_MS) * DAY_MS, closedDaysEnd(ctx.clock.now().getTime())));
   await Promise.all(
     dayTo > dayFrom
       ? [hourly(from, middleFrom), rest(middleFrom, dayFrom), chartDays(ctx, sums, level, dayFrom, dayTo), rest(dayTo, middleTo), hourly(middleTo, to)]
