@@ -63,9 +63,11 @@ describe('browser image build', () => {
     const isBuiltin = (path: string) => path.startsWith('node:') || builtinModules.includes(path);
     const external = Object.values(result.metafile?.outputs ?? {})
       .flatMap((o) => o.imports)
-      .filter((i) => i.external && !isBuiltin(i.path) && i.kind !== 'dynamic-import')
+      .filter((i) => i.external && !isBuiltin(i.path))
       .map((i) => i.path.split('/').slice(0, i.path.startsWith('@') ? 2 : 1).join('/'));
-    expect(external.length).toBeGreaterThan(0);
+    // The launcher loads playwright-core on its first launch (a dynamic import, counted here too;
+    // @sparticuz/chromium is imported by a computed name, which no bundler sees).
+    expect(external).toContain('playwright-core');
     for (const name of new Set(external)) expect(IMAGE_PACKAGES, name).toContain(name);
   });
 

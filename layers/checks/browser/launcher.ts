@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import * as z from 'zod';
 
 /** Starts one Chromium process. The pool owns its lifetime. */
@@ -14,6 +14,9 @@ export interface LaunchedBrowser {
 }
 
 async function launchChromium(executablePath: string, args: string[]): Promise<LaunchedBrowser> {
+  // Loaded on the first launch: playwright-core is ~6.5 MB of code that a process with no browser
+  // work (most local installations between deep checks, the check pipeline) need not hold and mark.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   return { browser, singleContext: args.includes('--single-process') };
 }

@@ -1,8 +1,6 @@
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { makePrivateDir, tightenTree } from './private-files.ts';
 
 export interface EmbeddedPostgres {
@@ -30,6 +28,8 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string | undefined
   // A socket left by a run that was killed would make listen fail.
   await unlink(socketPath).catch(() => undefined);
   if (dataDir) await makePrivateDir(dataDir);
+  // Loaded here, not at the top: a process on the machine's PostgreSQL never needs PGlite's WebAssembly.
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   if (dataDir) await tightenTree(dataDir);
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 64 });
