@@ -164,6 +164,13 @@ describe('check concurrency (spec 6.2)', () => {
     });
   });
 
+  it("tells the API the browser function's reserved executions, which bound the browser runs it admits on demand", () => {
+    const apiEnv = (t: typeof template) =>
+      (resourcesOf(t)[functionId(t, 'REST API')]?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(apiEnv(template)['BROWSER_CONCURRENCY']).toBe('2');
+    expect(apiEnv(synthStack({ browserConcurrency: '17' }).template)['BROWSER_CONCURRENCY']).toBe('17');
+  });
+
   it('caps the results consumer, whose every container holds database connections', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId(template, 'Records results') },
