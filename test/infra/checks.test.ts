@@ -229,6 +229,17 @@ describe('placement', () => {
     expect(policies).not.toContain('xray:PutTraceSegments');
   });
 
+  it("runs every Node.js function of the template on nodejs24.x, CDK's own custom-resource handlers included (issue 13.7)", () => {
+    const runtimes = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
+      .map(([id, f]) => [id, String(f.Properties?.['Runtime'] ?? f.Properties?.['PackageType'])] as const);
+    const node = runtimes.filter(([, runtime]) => runtime.startsWith('nodejs'));
+    // Ours (9), the migration provider's framework, and CDK's handlers for the default security group and auto-deleted objects.
+    expect(node.length).toBeGreaterThanOrEqual(12);
+    for (const [id, runtime] of node) expect(runtime, id).toBe('nodejs24.x');
+    // The rest: the Chromium container (Node 24 base image, test/infra/browser-image.test.ts) and the dashboard upload (Python).
+    expect(runtimes.filter(([, r]) => !r.startsWith('nodejs')).map(([, r]) => r).sort()).toEqual(['Image', expect.stringMatching(/^python3\./)]);
+  });
+
   it('turns X-Ray tracing on for every function, the browser too, with xrayTracing=true', () => {
     const traced = synthStack({ xrayTracing: 'true' }).template;
     const fns = Object.values(resourcesOf(traced, 'AWS::Lambda::Function')).filter((f) => JSON.stringify(f.Properties?.['Environment'] ?? {}).includes('"MODE":"aws"'));
