@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { deployConfigKeys, deployConfigSchema } from '../../lib/config.ts';
 import { synthStack } from './synth.ts';
+import cdkJson from '../../cdk.json' with { type: 'json' };
 
 // The deploy guide (README, "Deploying to AWS") stays true to lib/: every cdk.json setting is in its
 // table with its real default, and every stack output it lists exists.
@@ -36,6 +37,15 @@ describe('the deploy guide', () => {
       const shown = Array.isArray(value) ? (value.length ? value.join(',') : undefined) : value === undefined ? undefined : String(value);
       expect(listed.get(key), key).toBe(shown);
     }
+  });
+
+  it("agrees with cdk.json: each setting cdk.json holds is at the default the table shows", () => {
+    const context = cdkJson.context as Record<string, unknown>;
+    const inCdkJson = deployConfigKeys.filter((key) => key in context);
+    expect(inCdkJson.length).toBeGreaterThan(10);
+    const fromCdkJson = deployConfigSchema.parse(Object.fromEntries(inCdkJson.map((key) => [key, context[key]]))) as Record<string, unknown>;
+    const defaults = deployConfigSchema.parse({}) as Record<string, unknown>;
+    for (const key of inCdkJson) expect(fromCdkJson[key], key).toEqual(defaults[key]);
   });
 
   it('names every output the stack has (every optional one on), and no other', () => {
