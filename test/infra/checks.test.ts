@@ -186,6 +186,14 @@ describe('check concurrency (spec 6.2)', () => {
     });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), ReservedConcurrentExecutions: 25 });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Chromium checks'), ReservedConcurrentExecutions: 4 });
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(custom, 'Chromium checks') },
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+  });
+
+  it('refuses a browserConcurrency below 2, where no maximum concurrency could hold the pollers to the reservation', () => {
+    expect(() => synthStack({ browserConcurrency: '1' })).toThrow(/browserConcurrency/);
   });
 });
 
