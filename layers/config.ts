@@ -73,7 +73,8 @@ export const configSchema = z
     CHECK_CONCURRENCY: int(10, 1, 1000),
     /** Checks one checker invocation (one batch of check messages) runs at once; on AWS per Lambda execution. */
     CHECKS_PER_INVOCATION: int(50, 1, 1000),
-    BROWSER_CONCURRENCY: int(2, 1, 16),
+    /** Browser checks at once: locally the pool's pages; on AWS (the API's admission) the reserved browser executions. */
+    BROWSER_CONCURRENCY: int(2, 1, 100),
     SCHEDULER_ENABLED: bool(true),
     /**
      * How long a request for work that may run long (check now, a browser check, a screenshot, a journey

@@ -60,7 +60,12 @@ export class Api extends Construct {
       // API Gateway gives up after 29 s; no request waits longer than syncWaitSeconds for work it queued.
       timeout: Duration.seconds(API_TIMEOUT_SECONDS),
       logRetentionDays: config.logRetentionDays,
-      environment: { ALLOW_REGISTRATION: String(config.allowRegistration), SYNC_WAIT_SECONDS: String(config.syncWaitSeconds) },
+      environment: {
+        ALLOW_REGISTRATION: String(config.allowRegistration),
+        SYNC_WAIT_SECONDS: String(config.syncWaitSeconds),
+        // Browser runs on demand are admitted by the browser function's reserved executions (services/jobs.ts).
+        BROWSER_CONCURRENCY: String(config.browserConcurrency),
+      },
       ...inVpc(data),
     })
       .bindDatabase({ secret: data.databaseSecret, connections: data.cluster.connections }, DATABASE_POOL_MAX.api)

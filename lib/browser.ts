@@ -60,7 +60,8 @@ export class Browser extends Construct {
       new SqsEventSource(props.queue, {
         batchSize: 1,
         reportBatchItemFailures: true,
-        ...(config.browserConcurrency >= 2 ? { maxConcurrency: config.browserConcurrency } : {}),
+        // No more pollers' invocations than reserved executions: a throttled receive counts toward the DLQ.
+        maxConcurrency: config.browserConcurrency,
       }),
     );
   }

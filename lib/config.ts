@@ -71,8 +71,12 @@ export const deployConfigSchema = z
      * measured 128 MB keeping up with 1,000 monitors at 60 s (~4% of a core needed, 7.2% given).
      */
     checkerMemoryMb: int(128, 128, 10_240),
-    /** About one per 60 monitors at a 60 s interval (a ~6 s deep check every 6th cycle); see the README. */
-    browserConcurrency: int(2, 1, 100),
+    /**
+     * About one per 60 monitors at a 60 s interval (a ~6 s deep check every 6th cycle); see the README. At
+     * least 2: the queue's maximum concurrency (SQS allows 2 and up) must hold the pollers to the reservation,
+     * or they invoke past it and each throttled receive counts toward the dead-letter queue.
+     */
+    browserConcurrency: int(2, 2, 100),
     /**
      * How long a request waits for work it queued (check now, a deep check, a screenshot, a journey run)
      * before it answers 202 with a job to poll; under API Gateway's 29 s, with room for the rest of the request.

@@ -164,6 +164,13 @@ describe('check concurrency (spec 6.2)', () => {
     });
   });
 
+  it("tells the API the browser function's reserved executions, which bound the browser runs it admits on demand", () => {
+    const apiEnv = (t: typeof template) =>
+      (resourcesOf(t)[functionId(t, 'REST API')]?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(apiEnv(template)['BROWSER_CONCURRENCY']).toBe('2');
+    expect(apiEnv(synthStack({ browserConcurrency: '17' }).template)['BROWSER_CONCURRENCY']).toBe('17');
+  });
+
   it('caps the results consumer, whose every container holds database connections', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId(template, 'Records results') },
@@ -179,6 +186,14 @@ describe('check concurrency (spec 6.2)', () => {
     });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Probes targets'), ReservedConcurrentExecutions: 25 });
     custom.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Chromium checks'), ReservedConcurrentExecutions: 4 });
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(custom, 'Chromium checks') },
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+  });
+
+  it('refuses a browserConcurrency below 2, where no maximum concurrency could hold the pollers to the reservation', () => {
+    expect(() => synthStack({ browserConcurrency: '1' })).toThrow(/browserConcurrency/);
   });
 });
 
@@ -220,6 +235,17 @@ describe('placement', () => {
     }
     const policies = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
     expect(policies).not.toContain('xray:PutTraceSegments');
+  });
+
+  it("runs every Node.js function of the template on nodejs24.x, CDK's own custom-resource handlers included (issue 13.7)", () => {
+    const runtimes = Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
+      .map(([id, f]) => [id, String(f.Properties?.['Runtime'] ?? f.Properties?.['PackageType'])] as const);
+    const node = runtimes.filter(([, runtime]) => runtime.startsWith('nodejs'));
+    // Ours (9), the migration provider's framework, and CDK's handlers for the default security group and auto-deleted objects.
+    expect(node.length).toBeGreaterThanOrEqual(12);
+    for (const [id, runtime] of node) expect(runtime, id).toBe('nodejs24.x');
+    // The rest: the Chromium container (Node 24 base image, test/infra/browser-image.test.ts) and the dashboard upload (Python).
+    expect(runtimes.filter(([, r]) => !r.startsWith('nodejs')).map(([, r]) => r).sort()).toEqual(['Image', expect.stringMatching(/^python3\./)]);
   });
 
   it('turns X-Ray tracing on for every function, the browser too, with xrayTracing=true', () => {

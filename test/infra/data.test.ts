@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deployConfigSchema } from '../../lib/config.ts';
 import { functionId, resourcesOf, synthStack } from './synth.ts';
 
 let template: ReturnType<typeof synthStack>['template'];
@@ -74,6 +76,13 @@ describe('Aurora PostgreSQL Serverless v2', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: true });
     const disposable = synthStack({ retainData: 'false' }).template;
     disposable.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtection: false }) });
+  });
+
+  it('defaults to an engine version the installed aws-cdk-lib knows as a released Aurora PostgreSQL version', () => {
+    // Offline, the nearest proof that AWS offers it; the README says how to check the region's list.
+    const known = Object.getOwnPropertyNames(rds.AuroraPostgresEngineVersion).filter((n) => n.startsWith('VER_'));
+    const { dbEngineVersion } = deployConfigSchema.parse({});
+    expect(known).toContain(`VER_${dbEngineVersion.replace('.', '_')}`);
   });
 
   it('takes the engine version from configuration and refuses one that is not a version', () => {

@@ -144,6 +144,7 @@ describe('function environment', () => {
     expect(env('REST API')).toEqual([
       'ALLOW_REGISTRATION',
       'BLOB_BUCKET',
+      'BROWSER_CONCURRENCY',
       'BROWSER_QUEUE_URL',
       'CHECK_QUEUE_URL',
       'CONNECTIONS_TABLE',

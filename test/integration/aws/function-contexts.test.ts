@@ -126,16 +126,36 @@ describe('function contexts and the stack', () => {
     name === 'DATABASE_SECRET_ARN' ? 'arn:db' : name === 'JWT_SECRET_ARN' ? 'arn:jwt' : name === 'REDIS_URL' ? (process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:1')
       : name === 'DATABASE_POOL_MAX' ? '2' : name === 'ALLOW_REGISTRATION' ? 'true' : name.endsWith('_URL') || name === 'WS_ENDPOINT' ? `https://example.com/${name}` : name === 'MODE' ? 'aws' : 'placeholder';
 
+  /** Plain values as the stack sets them; references (ARNs, URLs) as placeholders. */
+  const stackEnv = (variables: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(variables)
+        .filter(([n]) => n !== 'NODE_OPTIONS')
+        .map(([n, v]) => [n, typeof v === 'string' && n !== 'REDIS_URL' ? v : placeholder(n)]),
+    );
+
   for (const [description, fn] of Object.entries(functions)) {
     // The cache connects on first use, so a context builds even where no Redis listens.
     it(`builds the ${fn} context from the environment the stack gives it`, async () => {
-      // Plain values as the stack sets them; references (ARNs, URLs) as placeholders.
-      const env = Object.entries(variablesOf(description)).filter(([n]) => n !== 'NODE_OPTIONS');
-      lambdaEnv(Object.fromEntries(env.map(([n, v]) => [n, typeof v === 'string' && n !== 'REDIS_URL' ? v : placeholder(n)])));
+      lambdaEnv(stackEnv(variablesOf(description)));
       const ctx = await contextOf(fn);
       expect(ctx.config.MODE).toBe('aws');
       await ctx.cache.close();
-      if (envOf(description).includes('DATABASE_SECRET_ARN')) await ctx.sql.end();
+      if (envOf(description).includes('DATABASE_SECRET_ARN')) {
+        // Aurora's connections are shared by every container: each opens at most the pool lib/data.ts gives its function.
+        expect(ctx.sql.options.max).toBe(Number(variablesOf(description)['DATABASE_POOL_MAX']));
+        await ctx.sql.end();
+      }
     });
   }
+
+  it('builds the API context at the largest browserConcurrency the stack accepts (its admission of browser runs)', async () => {
+    const large = synthStack({ browserConcurrency: '100' }).template;
+    const api = Object.values(resourcesOf(large, 'AWS::Lambda::Function')).find((f) => String(f.Properties?.['Description']).startsWith('REST API'));
+    lambdaEnv(stackEnv((api?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables));
+    const ctx = await contextOf('api');
+    expect(ctx.config.BROWSER_CONCURRENCY).toBe(100);
+    await ctx.cache.close();
+    await ctx.sql.end();
+  });
 });

@@ -36,6 +36,9 @@ describe("deep checks with the container's Chromium arguments", () => {
         expect(result.status_code, `check ${i}`).toBe(200);
       }
       expect(pool.stats().crashes).toBe(0);
+      // A single-process Chromium hosts one context in its life: each check gets a browser of its own, so
+      // none meets a browser its predecessor's closed context took down.
+      expect(pool.stats().launches).toBe(10);
     } finally {
       await pool.close();
     }
