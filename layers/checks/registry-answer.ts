@@ -133,9 +133,15 @@ export function whoisEntries(text: string): WhoisEntry[] {
     if (key === undefined) continue;
     value = (value ?? '').trim();
     if (value === '') {
-      // The value may sit on the next non-empty line, indented under its key.
+      // The value may sit on the next non-empty line, indented under its key. A line at the same depth
+      // that is itself `key: value` (or `key:`) is the next field, not this one's value: an empty
+      // `Registrar WHOIS Server:` before `Registrar URL: https://...` has no value.
       const next = lines.slice(i + 1).find((l) => l.trim() !== '');
-      if (next && !/^\s*[%#>[]/.test(next)) value = next.trim();
+      const depth = (l: string) => /^\s*/.exec(l)?.[0].replace(/\t/g, '        ').length ?? 0;
+      const isField = (l: string) => /^\s*[^:\s][^:]{0,79}:(\s|$)/.test(l);
+      // `Registrar:` then `name: X` at the same depth is a block with its name (.ee), read by registrarName.
+      const blockName = (l: string) => /^\s*(name|organi[sz]ation)\s*:\s*\S/i.test(l);
+      if (next && !/^\s*[%#>[]/.test(next) && (depth(next) > depth(line) || !isField(next) || blockName(next))) value = next.trim();
     }
     if (value === '') continue;
     // A format hint in the key (`Expiration Date (dd/mm/yyyy):`) is not part of it, and states the order.

@@ -42,6 +42,17 @@ describe('domain expiry parsing', () => {
     expect(whoisFields('    Renewal date:\n        22-Aug-2026\n').get('renewal date')).toBe('22-Aug-2026');
   });
 
+  it('takes no value from the next line when that line is the next field at the same depth', () => {
+    const answer = 'Domain Name: EXAMPLE.MN\nRegistrar WHOIS Server:\nRegistrar URL: http://registrar.example\nRegistry Expiry Date: 2027-04-07T00:00:00Z\nRegistrar Registration Expiration Date:\nRegistrar: Steppe Names\n';
+    const fields = whoisFields(answer);
+    expect(fields.has('registrar whois server')).toBe(false);
+    expect(fields.has('registrar registration expiration date')).toBe(false);
+    expect(readWhoisAnswer(answer, 'example.mn')).toMatchObject({ referral: null, registrar: 'Steppe Names', expires: new Date('2027-04-07T00:00:00Z') });
+    // Deeper, or not a field, it is the value.
+    expect(whoisFields('Registrar:\n    Name: Steppe Names\n').get('registrar')).toBe('Name: Steppe Names');
+    expect(whoisFields('Expiry date:\n22-Aug-2026\n').get('expiry date')).toBe('22-Aug-2026');
+  });
+
   it("reads a format hint in a key as the date's order, not as part of the key", () => {
     const answer = 'Domain Name: example.com\nCreation Date (DD/MM/YYYY): 05/06/2009\nRegistry Expiry Date (DD/MM/YYYY): 03/08/2027\n';
     expect(whoisEntries(answer)).toContainEqual({ key: 'registry expiry date', value: '03/08/2027', order: 'dmy' });
