@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { dateConventionFor, parseRegistryDate, type DateConvention, type ParsedDate } from './registry-date.ts';
+import { dateConventionFor, orderFromHint, parseRegistryDate, type DateConvention, type DayOrder, type ParsedDate } from './registry-date.ts';
 
 // What a registry's answer says about a domain: expiry, registration date and registrar, read from a
 // WHOIS text (RFC 3912, every registry its own layout) or an RDAP document (RFC 9083).
@@ -35,6 +35,7 @@ const EXPIRY_KEYS = [
   'expire',
   'expire-date',
   'expiry',
+  'exp date',
   'expiration',
   'record expires on',
   'record will expire on',
@@ -98,6 +99,8 @@ const BARE_KEY = new RegExp(`^\\s*(${KEYS_WITHOUT_COLON.join('|')})\\s+(\\d.*)$`
 export interface WhoisEntry {
   key: string;
   value: string;
+  /** The day/month order the key states (`Expiration Date (dd/mm/yyyy):`), if it states one. */
+  order?: DayOrder;
 }
 
 const normaliseKey = (k: string) =>
@@ -130,11 +133,22 @@ export function whoisEntries(text: string): WhoisEntry[] {
     if (key === undefined) continue;
     value = (value ?? '').trim();
     if (value === '') {
-      // The value may sit on the next non-empty line, indented under its key.
+      // The value may sit on the next non-empty line, indented under its key. A line at the same depth
+      // that is itself `key: value` (or `key:`) is the next field, not this one's value: an empty
+      // `Registrar WHOIS Server:` before `Registrar URL: https://...` has no value.
       const next = lines.slice(i + 1).find((l) => l.trim() !== '');
-      if (next && !/^\s*[%#>[]/.test(next)) value = next.trim();
+      const depth = (l: string) => /^\s*/.exec(l)?.[0].replace(/\t/g, '        ').length ?? 0;
+      const isField = (l: string) => /^\s*[^:\s][^:]{0,79}:(\s|$)/.test(l);
+      // `Registrar:` then `name: X` at the same depth is a block with its name (.ee), read by registrarName.
+      const blockName = (l: string) => /^\s*(name|organi[sz]ation)\s*:\s*\S/i.test(l);
+      if (next && !/^\s*[%#>[]/.test(next) && (depth(next) > depth(line) || !isField(next) || blockName(next))) value = next.trim();
     }
-    if (value !== '') entries.push({ key: normaliseKey(key), value });
+    if (value === '') continue;
+    // A format hint in the key (`Expiration Date (dd/mm/yyyy):`) is not part of it, and states the order.
+    const hint = /\s*(\([dmy]{1,4}[-./ ][dmy]{1,4}[-./ ][dmy]{1,4}[^)]*\))\s*$/i.exec(key);
+    const order = hint ? orderFromHint(hint[1] ?? '') : undefined;
+    if (hint) key = key.slice(0, hint.index);
+    entries.push(order ? { key: normaliseKey(key), value, order } : { key: normaliseKey(key), value });
   }
   return entries;
 }
@@ -153,7 +167,7 @@ function firstDate(entries: WhoisEntry[], keys: string[], convention: DateConven
   for (const key of keys) {
     for (const e of entries) {
       if (e.key !== key) continue;
-      const parsed = parseRegistryDate(e.value, convention);
+      const parsed = parseRegistryDate(e.value, e.order ? { ...convention, order: e.order } : convention);
       if (parsed.ok) return { date: parsed.date, problem: null };
       problem ??= `${key}: ${parsed.reason}`;
     }

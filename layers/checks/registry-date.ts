@@ -37,6 +37,17 @@ const ZONE_ABBREVIATIONS: Record<string, number> = {
 // day first. Generic TLDs have no convention: ICANN's registries write ISO 8601, registrars vary.
 const MONTH_FIRST_TLDS = new Set(['us', 'fm', 'pw', 'as', 'gu', 'vi', 'pr', 'mp', 'um']);
 
+/**
+ * The day/month order a printed format hint states (`dd/mm/yyyy`, `(MM-DD-YYYY)`, `DD.MM.YY`), or
+ * undefined when the text is no such hint or puts the year first.
+ */
+export function orderFromHint(hint: string): DayOrder | undefined {
+  const m = /^\(?\s*(d{1,2}|m{1,2})[-./ ](d{1,2}|m{1,2})[-./ ](y{2,4})\b[^)]*\)?$/i.exec(hint.trim());
+  const first = m?.[1]?.[0]?.toLowerCase();
+  if (!m || first === m[2]?.[0]?.toLowerCase()) return undefined;
+  return first === 'd' ? 'dmy' : 'mdy';
+}
+
 /** The day/month order a registry uses, from the domain's TLD (`example.co.uk` -> day first). */
 export function dateConventionFor(domain: string): DateConvention {
   const tld = domain.toLowerCase().replace(/\.$/, '').split('.').pop() ?? '';
@@ -182,6 +193,10 @@ const MATCHERS: Matcher[] = [
     const b = Number(m[3]);
     const y = m[4]!;
     const year = y.length === 4 ? year4(y) : year2(y);
+    // With a two-digit year and no convention, `27/08/03` may as well be year first (2027-08-03).
+    if (y.length === 2 && !convention.order && m[2] !== '.') {
+      return `ambiguous date "${s}": a two-digit year and no known day/month order (the first number may be the year)`;
+    }
     let order: DayOrder | undefined;
     if (a > 12 && b <= 12) order = 'dmy';
     else if (b > 12 && a <= 12) order = 'mdy';
@@ -212,11 +227,16 @@ export function parseRegistryDate(raw: string, convention: DateConvention = {}):
     .replace(/[\u00a0\u3000]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^(?:on|at|before|until)\s+/i, '')
-    // A format hint after the date, `2026-08-22 (YYYY-MM-DD)`, is not a zone.
-    .replace(/\s*\((?=[^)]*[ymd])[ymdhs\-/.: ]+\)$/i, '')
-    .replace(/[.,;]$/, '')
-    .trim();
+    .replace(/^(?:on|at|before|until)\s+/i, '');
+  // A format hint after the date, `2026-08-22 (YYYY-MM-DD)`, is not a zone; one that states the order of
+  // day and month (`22/08/2026 (DD/MM/YYYY)`) decides it, over the registry's convention.
+  const hint = /\s*\((?=[^)]*[ymd])[ymdhs\-/.: ]+\)$/i.exec(s);
+  if (hint) {
+    const order = orderFromHint(hint[0]);
+    if (order) convention = { ...convention, order };
+    s = s.slice(0, hint.index);
+  }
+  s = s.replace(/[.,;]$/, '').trim();
   if (s === '') return fail('empty date');
   if (s.length > 80) return fail('not a date (too long)');
   let zoneText: string | undefined;

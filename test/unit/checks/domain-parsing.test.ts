@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import shipped from '../../../layers/checks/data/rdap-dns.json' with { type: 'json' };
 import { rdapBaseFor, registeredDomain } from '../../../layers/checks/domain.ts';
-import { readRdapAnswer, readWhoisAnswer, whoisFields } from '../../../layers/checks/registry-answer.ts';
+import { readRdapAnswer, readWhoisAnswer, whoisEntries, whoisFields } from '../../../layers/checks/registry-answer.ts';
 
 describe('domain expiry parsing', () => {
   it('reduces a host or URL to its registered domain', () => {
@@ -40,6 +40,28 @@ describe('domain expiry parsing', () => {
     expect(whoisFields('Valid-date  2026-08-22\n').get('valid-date')).toBe('2026-08-22');
     expect(whoisFields('Record expires on 2026-08-22 00:00:00 (UTC+8)\n').get('record expires on')).toBe('2026-08-22 00:00:00 (UTC+8)');
     expect(whoisFields('    Renewal date:\n        22-Aug-2026\n').get('renewal date')).toBe('22-Aug-2026');
+  });
+
+  it('takes no value from the next line when that line is the next field at the same depth', () => {
+    const answer = 'Domain Name: EXAMPLE.MN\nRegistrar WHOIS Server:\nRegistrar URL: http://registrar.example\nRegistry Expiry Date: 2027-04-07T00:00:00Z\nRegistrar Registration Expiration Date:\nRegistrar: Steppe Names\n';
+    const fields = whoisFields(answer);
+    expect(fields.has('registrar whois server')).toBe(false);
+    expect(fields.has('registrar registration expiration date')).toBe(false);
+    expect(readWhoisAnswer(answer, 'example.mn')).toMatchObject({ referral: null, registrar: 'Steppe Names', expires: new Date('2027-04-07T00:00:00Z') });
+    // Deeper, or not a field, it is the value.
+    expect(whoisFields('Registrar:\n    Name: Steppe Names\n').get('registrar')).toBe('Name: Steppe Names');
+    expect(whoisFields('Expiry date:\n22-Aug-2026\n').get('expiry date')).toBe('22-Aug-2026');
+  });
+
+  it("reads a format hint in a key as the date's order, not as part of the key", () => {
+    const answer = 'Domain Name: example.com\nCreation Date (DD/MM/YYYY): 05/06/2009\nRegistry Expiry Date (DD/MM/YYYY): 03/08/2027\n';
+    expect(whoisEntries(answer)).toContainEqual({ key: 'registry expiry date', value: '03/08/2027', order: 'dmy' });
+    expect(readWhoisAnswer(answer, 'example.com', 'registrar')).toMatchObject({ expires: new Date('2027-08-03T00:00:00Z'), registered: new Date('2009-06-05T00:00:00Z') });
+    expect(readWhoisAnswer('Expiration Date (mm/dd/yyyy): 03/08/2027\n', 'example.fr').expires).toEqual(new Date('2027-03-08T00:00:00Z'));
+  });
+
+  it("reads THNIC's `Exp date` key", () => {
+    expect(readWhoisAnswer('Domain Name: EXAMPLE.CO.TH\nCreated date: 03 Feb 2005\nExp date: 02 Feb 2027\n', 'example.co.th').expires).toEqual(new Date('2027-02-02T00:00:00Z'));
   });
 
   it('takes an IANA referral answer as a referral only, never as the domain\'s dates', () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRdapAnswer, readWhoisAnswer } from '../../../layers/checks/registry-answer.ts';
-import { dateConventionFor, parseRegistryDate, type DateConvention } from '../../../layers/checks/registry-date.ts';
+import { dateConventionFor, orderFromHint, parseRegistryDate, type DateConvention } from '../../../layers/checks/registry-date.ts';
 import { registryFixtures, scoreFixtures } from '../../fixtures/registry-answers.ts';
 
 const dayFirst: DateConvention = { order: 'dmy' };
@@ -83,6 +83,26 @@ describe('registry date formats', () => {
     expect(!r.ok && r.reason).toContain('ambiguous');
     // Dots are day first wherever they are written.
     expect(iso('03.08.2014')).toBe('2014-08-03T00:00:00.000Z');
+  });
+
+  it('takes the day/month order from a format hint printed with the date, over the convention', () => {
+    expect(iso('03/08/2027 (MM/DD/YYYY)')).toBe('2027-03-08T00:00:00.000Z');
+    expect(iso('03/08/2027 (MM/DD/YYYY)', dayFirst)).toBe('2027-03-08T00:00:00.000Z');
+    expect(iso('03-08-2027 (dd-mm-yyyy)', monthFirst)).toBe('2027-08-03T00:00:00.000Z');
+    // A year-first hint says nothing about an all-numeric date with the year last.
+    expect(iso('03/08/2027 (YYYY-MM-DD)')).toContain('ambiguous');
+    expect(orderFromHint('(dd/mm/yyyy)')).toBe('dmy');
+    expect(orderFromHint('MM.DD.YY')).toBe('mdy');
+    expect(orderFromHint('(YYYY-MM-DD)')).toBeUndefined();
+    expect(orderFromHint('(dd/dd/yyyy)')).toBeUndefined();
+  });
+
+  it('gives no date for a two-digit year when the order is unknown, since the first number may be the year', () => {
+    expect(iso('27/08/03')).toContain('two-digit year');
+    expect(iso('03/08/27')).toContain('ambiguous');
+    expect(iso('27/08/03', dayFirst)).toBe('2003-08-27T00:00:00.000Z');
+    expect(iso('08/27/03', monthFirst)).toBe('2003-08-27T00:00:00.000Z');
+    expect(iso('27.08.03')).toBe('2003-08-27T00:00:00.000Z');
   });
 
   it('refuses what is not a date instead of guessing', () => {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CSP_POINTS, evaluateSecurityHeaders, SECURITY_HEADER_WEIGHTS } from '../../../layers/checks/security-headers.ts';
+import { CSP_POINTS, evaluateSecurityHeaders, SECURITY_HEADER_WEIGHTS, type SecurityHeaderName } from '../../../layers/checks/security-headers.ts';
 
 const strong = {
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains; preload',
@@ -169,6 +171,10 @@ describe('Strict-Transport-Security', () => {
     expect(hsts('max-age=31536000; includeSubDomains').score).toBe(20);
     expect(hsts('max-age=31536000; includeSubDomains', { https: false, certificateValid: false })).toMatchObject({ score: 0, present: true });
     expect(hsts('max-age=31536000; includeSubDomains', { https: true, certificateValid: false }).score).toBe(0);
+    // Plain HTTP is refused for itself, not only through the certificate it lacks.
+    const plain = hsts('max-age=31536000; includeSubDomains', { https: false, certificateValid: true });
+    expect(plain.score).toBe(0);
+    expect(plain.findings.map((f) => f.code)).toEqual(['hsts_plain']);
   });
 
   it('matches includeSubDomains as a whole directive', () => {
@@ -205,5 +211,49 @@ describe('X-Frame-Options and CSP frame-ancestors', () => {
   it('refuses conflicting X-Frame-Options values', () => {
     expect(framing({ 'x-frame-options': 'DENY, SAMEORIGIN' }).score).toBe(0);
     expect(framing({ 'x-frame-options': 'DENY, DENY' }).score).toBe(15);
+  });
+});
+
+describe("the README's scoring table", () => {
+  // The table a reader goes by: every row's weight, and the points it lists, must be what the code gives.
+  const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('### Security header score'));
+  const rows = new Map<string, string[]>();
+  for (const line of section.split('\n').slice(0, 20)) {
+    const cells = line.split('|').map((c) => c.trim());
+    const name = cells[1]?.split(/[\s/]/)[0]?.toLowerCase();
+    if (name && name in SECURITY_HEADER_WEIGHTS) rows.set(name, cells.slice(2, 5));
+  }
+  const listed = (name: string) => {
+    const [weight = '', full = '', fewer = ''] = rows.get(name) ?? [];
+    const points = [...`${full} ${fewer}`.matchAll(/(?<![\w=-])(\d{1,2})(?=:\s| when)/g)].map((m) => Number(m[1]));
+    return { weight: Number(weight), points: [...new Set([Number(weight), ...points])].sort((a, b) => b - a) };
+  };
+  // Values that reach every score the code can give for a header.
+  const samples: Record<SecurityHeaderName, Record<string, string>[]> = {
+    'content-security-policy': [
+      "default-src 'none'",
+      "default-src 'self'",
+      "default-src 'self'; object-src 'none'; style-src 'self' 'unsafe-inline'",
+      "default-src 'self'; object-src 'none'; img-src http:",
+      "default-src 'self'; object-src 'none'; script-src 'self' 'unsafe-eval'",
+      "default-src 'self'; object-src 'none'; script-src https:",
+      "default-src 'self'; object-src 'none'; script-src http://cdn.example",
+      "default-src 'self'; default-src 'none'",
+    ].map((v) => ({ 'content-security-policy': v })),
+    'strict-transport-security': ['max-age=31536000; includeSubDomains', 'max-age=31536000', 'max-age=600; includeSubDomains', 'max-age=600', 'max-age=0'].map((v) => ({ 'strict-transport-security': v })),
+    'x-frame-options': [{ 'x-frame-options': 'DENY' }, { 'x-frame-options': 'ALLOW-FROM https://a.example' }, { 'x-frame-options': 'nonsense' }, { 'content-security-policy': "frame-ancestors 'self'" }, { 'content-security-policy': 'frame-ancestors *' }],
+    'x-content-type-options': [{ 'x-content-type-options': 'nosniff' }, { 'x-content-type-options': 'sniff' }],
+    'referrer-policy': ['no-referrer', 'origin', 'no-referrer-when-downgrade', 'unsafe-url', 'bogus'].map((v) => ({ 'referrer-policy': v })),
+    'permissions-policy': ['camera=()', 'camera=*', ' ', 'x'].map((v) => ({ 'permissions-policy': v })),
+    'x-xss-protection': ['0', '1; mode=block', '1', 'yes'].map((v) => ({ 'x-xss-protection': v })),
+  };
+
+  it.each(Object.keys(SECURITY_HEADER_WEIGHTS) as SecurityHeaderName[])('lists the weight and every score the code gives %s', (name) => {
+    const table = listed(name);
+    expect(table.weight, name).toBe(SECURITY_HEADER_WEIGHTS[name]);
+    const given = new Set(samples[name].map((h) => evaluateSecurityHeaders(h).headers[name].score));
+    given.add(evaluateSecurityHeaders({}).headers[name].score);
+    expect([...given].sort((a, b) => b - a), name).toEqual(table.points);
   });
 });
