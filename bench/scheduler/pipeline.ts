@@ -8,7 +8,7 @@
 //   npx tsx bench/scheduler/pipeline.ts --root . --monitors 3000 --restart
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +37,22 @@ const CLK_TCK = 100;
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(resolve(ROOT, rel)).href)) as T;
+
+/** CPU seconds of this process's threads, summed by thread name (main thread, V8 workers, libuv pool). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d-]+$/, '').trim();
+      const fields = stat.split(') ')[1]!.split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK);
+    } catch {
+      // ended
+    }
+  }
+  return out;
+}
 
 /** CPU seconds (user + system) of the given processes, from /proc. */
 function cpuOf(pids: number[]): Map<number, number> {
@@ -152,11 +168,13 @@ async function main() {
   const backends = async () => (await watch<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = ${dbName} AND pid <> pg_backend_pid()`).map((r) => r.pid);
   const m0 = Date.now();
   const app0 = process.cpuUsage();
+  const threads0 = threadCpu();
   const pg0 = cpuOf(await backends());
   const load0 = os.loadavg()[0]!;
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const m1 = Date.now();
   const app1 = process.cpuUsage(app0);
+  const threads1 = threadCpu();
   const pgPids = await backends();
   const pg1 = cpuOf(pgPids);
   const load1 = os.loadavg()[0]!;
@@ -202,6 +220,8 @@ async function main() {
   console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}; load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
   console.log(`checks completed in ${wall.toFixed(0)} s: ${done} (${(done / wall).toFixed(1)}/s)`);
   console.log(`CPU per check: app ${((appCpu / done) * 1000).toFixed(3)} ms + PostgreSQL ${((pgCpu / done) * 1000).toFixed(3)} ms (${pgPids.length} backends) = ${(((appCpu + pgCpu) / done) * 1000).toFixed(3)} ms`);
+  const byThread = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]);
+  console.log(`app CPU per check by thread: ${byThread.map(([name, s]) => `${name} ${((s / done) * 1000).toFixed(3)}`).join(', ')} ms`);
   console.log(`start lateness ms: p50 ${pct(late, 50).toFixed(1)} p95 ${pct(late, 95).toFixed(1)} p99 ${pct(late, 99).toFixed(1)} max ${(late.at(-1) ?? NaN).toFixed(1)} (n=${late.length}); healthy only p99 ${pct(healthyLate, 99).toFixed(1)}`);
   console.log(`skipped checks: ${skipped}; (project, due time) recorded twice: ${dup}`);
   if (hangingRows[0]) console.log(`never-answering monitors: ${hangingRows[0].n} results due in the window, ${hangingRows[0].timeouts} timeouts (expected ~${Math.round((N / every) * (wall / INTERVAL))})`);
