@@ -1,8 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestApp, type TestApp } from '../../support/app.ts';
+import { freshDatabaseUrl, startTestApp, type TestApp } from '../../support/app.ts';
 
 // Issue 16's single-request crashes: each of these stopped the whole process before the fix.
 let app: TestApp;
@@ -89,30 +92,49 @@ describe('one request cannot stop the server', () => {
   });
 });
 
-describe('the last line of defence', () => {
+describe('the last line of defence: `npm start` (py-monitor serve) keeps serving', () => {
+  // The real entry point in a child process, with faults injected from a preloaded module: were the
+  // guard not installed by `serve`, each of these would end the process.
   let child: ChildProcessWithoutNullStreams;
+  let db: Awaited<ReturnType<typeof freshDatabaseUrl>>;
+  let dataDir = '';
   let url = '';
   let stderr = '';
   beforeAll(async () => {
-    const script = fileURLToPath(new URL('../../support/guarded-system.ts', import.meta.url));
-    child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'pipe' });
+    db = await freshDatabaseUrl();
+    dataDir = await mkdtemp(join(tmpdir(), 'pym-guard-'));
+    const entry = fileURLToPath(new URL('../../../bin/py-monitor.ts', import.meta.url));
+    const injector = fileURLToPath(new URL('../../support/fault-injector.ts', import.meta.url));
+    const env: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'test-secret-0123456789-0123456789-0123456789',
+      SCHEDULER_ENABLED: 'false',
+      ...(db.url ? { DATABASE_URL: db.url } : {}),
+    };
+    child = spawn(process.execPath, ['--import', 'tsx', '--import', injector, entry, 'serve'], { stdio: 'pipe', env });
     child.stderr.on('data', (d) => (stderr += d.toString()));
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d) => {
         out += d.toString();
-        const m = /listening (\S+)/.exec(out);
+        const m = /running at (http:\/\/\S+?)\/? /.exec(out);
         if (m) resolve(m[1]!);
       });
-      child.once('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
+      child.once('exit', (code) => reject(new Error(`py-monitor serve exited ${code}: ${stderr}`)));
     });
-  });
+  }, 60_000);
   afterAll(async () => {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
-      child.stdin.write('exit\n');
+      child.kill('SIGTERM');
       await exited;
     }
+    await db?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   const waitForLog = async (text: string) => {
@@ -134,5 +156,19 @@ describe('the last line of defence', () => {
     expect(stderr).toContain('unhandled promise rejection; still serving');
     expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
     expect(child.exitCode).toBeNull();
+  });
+
+  it("logs an 'error' event nobody listens to (the frame bug's kind) and keeps serving", async () => {
+    child.stdin.write('emit\n');
+    expect(await waitForLog('injected error event nobody listens to')).toBe(true);
+    expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
+    expect(child.exitCode).toBeNull();
+  });
+
+  it('stops cleanly on SIGTERM after all that', async () => {
+    expect(child.exitCode).toBeNull();
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
