@@ -6,7 +6,7 @@ import type { Context } from 'aws-lambda';
 import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
 import type { Logger } from '../../platform/ports.ts';
-import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult, writeStreamedResult } from './http-adapter.ts';
+import { BodyTooLargeError, ClientGoneError, toApiGatewayEvent, writeApiGatewayResult, writeStreamedResult } from './http-adapter.ts';
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
@@ -99,6 +99,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
       try {
         result = await opts.api(await toApiGatewayEvent(req, { trustProxy: opts.trustProxy }), lambdaContext);
       } catch (err) {
+        // Anyone may hang up mid-body: not the server's error, and no one to answer.
+        if (err instanceof ClientGoneError) {
+          opts.log.debug('client left before its request body ended', { path });
+          res.destroy();
+          return;
+        }
         result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
         if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';

@@ -131,6 +131,47 @@ describe('dashboard files that cannot be served', () => {
   });
 });
 
+describe('requests that end badly', () => {
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  const logged: { level: string; msg: string }[] = [];
+  beforeAll(async () => {
+    const at = (level: string) => (msg: string) => void logged.push({ level, msg });
+    const log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => log } as unknown as Logger;
+    server = await startLocalServer({
+      api: async (event) => {
+        if (event.rawPath === '/api/v1/throws') throw new Error('handler bug with a secret path /etc/x');
+        return { statusCode: 204, headers: {}, body: '' };
+      },
+      frontendDir: tmpdir(),
+      host: '127.0.0.1',
+      port: 0,
+      log,
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('takes a client that hangs up mid-body as the client leaving, not as a server error', async () => {
+    const s = await openSocket(server.url);
+    s.write('POST /api/v1/projects HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"title":');
+    await new Promise((r) => setTimeout(r, 50));
+    s.destroy();
+    for (let i = 0; i < 200 && !logged.some((l) => l.msg.includes('before its request body ended')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(logged.filter((l) => l.level === 'debug').map((l) => l.msg)).toContain('client left before its request body ended');
+    expect(logged.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(204);
+  });
+
+  it('answers a handler that throws with a plain 500 and keeps serving', async () => {
+    const res = await fetch(`${server.url}/api/v1/throws`);
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ detail: 'internal server error', code: 'INTERNAL', errors: [] });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(logged.some((l) => l.level === 'error')).toBe(true);
+    expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(204);
+  });
+});
+
 describe('connection limits', () => {
   let app: TestApp;
   const sockets: Socket[] = [];
