@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
@@ -44,6 +45,25 @@ function setSecurityHeaders(res: ServerResponse, path: string): void {
   res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
   // The API docs page runs an inline script, so the API gets the framing rule only.
   res.setHeader('content-security-policy', path.startsWith('/frontend/') ? DASHBOARD_CSP : "frame-ancestors 'none'");
+}
+
+/** The headers of `setSecurityHeaders` as raw lines, for answers written on the socket itself. */
+export const RAW_SECURITY_HEADERS =
+  "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: frame-ancestors 'none'";
+
+/** Node's own answers to a request it could not parse (as its default), with the security headers. */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (socket.writable && (socket as Socket).bytesWritten === 0) {
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${RAW_SECURITY_HEADERS}\r\n\r\n`);
+  }
+  socket.destroy();
 }
 
 const mime: Record<string, string> = {
@@ -145,6 +165,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
       else res.destroy();
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   server.maxConnections = opts.maxConnections ?? 1000;
   opts.onServer?.(server);

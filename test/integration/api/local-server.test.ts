@@ -57,6 +57,17 @@ describe('security headers', () => {
   });
 
   it.each([
+    ['a malformed chunk', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n', '400 Bad Request'],
+    ['both a length and chunks', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', '400 Bad Request'],
+    ['headers over the limit', `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`, '431 Request Header Fields Too Large'],
+  ])('sends nosniff when the request cannot be parsed (%s)', async (_what, request, status) => {
+    const answer = await exchange(await openSocket(app.url), request);
+    expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status}`);
+    expect(answer).toContain('X-Content-Type-Options: nosniff');
+    expect(answer).toContain("Content-Security-Policy: frame-ancestors 'none'");
+  });
+
+  it.each([
     ['a malformed user id', '/ws/%', 400],
     ['no such WebSocket path', '/ws/', 404],
     ['a missing token', '/ws/1', 401],
@@ -187,6 +198,7 @@ describe('connection limits', () => {
     const s = await openSocket(app.url);
     const answer = await exchange(s, 'GET /api/v1/health HTTP/1.1\r\nHost: local\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('X-Content-Type-Options: nosniff');
   });
 
   it('closes connections beyond the cap unanswered, and serves again once one ends', async () => {
