@@ -81,10 +81,10 @@ describe('one request cannot stop the server', () => {
     good.ws.close();
   });
 
-  it('reports a UDP target whose connect fails as a network error instead of crashing', async () => {
+  it.each(['127.255.255.255', '::ffff:127.255.255.255'])('reports a UDP target whose connect fails (%s) as a network error instead of crashing', async (host) => {
     // Linux refuses connect() to the loopback broadcast address without SO_BROADCAST (EACCES), the
-    // same path as an IPv6 address on a host without an IPv6 route.
-    const r = await app.request('POST', '/api/v1/tools/udp', { token: user.token, body: { host: '127.255.255.255', port: 9, timeout: 2 } });
+    // same path as an IPv6 address on a host without an IPv6 route; the mapped form goes by a udp6 socket.
+    const r = await app.request('POST', '/api/v1/tools/udp', { token: user.token, body: { host, port: 9, timeout: 2 } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ state: 'error', is_open: false, error_kind: 'network' });
     expect(r.body.error_message).toMatch(/EACCES|permission/i);
