@@ -10,9 +10,13 @@ import { freshDatabaseUrl, startTestApp, type TestApp } from '../../support/app.
 // Issue 16's single-request crashes: each of these stopped the whole process before the fix.
 let app: TestApp;
 let user: { id: number; token: string };
+/** What the server logged at warn level: a bad frame must be handled (and logged), not thrown. */
+const warnings: { msg: string; error: unknown }[] = [];
 
 beforeAll(async () => {
-  app = await startTestApp();
+  const quiet = () => undefined;
+  const log = { debug: quiet, info: quiet, error: quiet, warn: (msg: string, data?: Record<string, unknown>) => void warnings.push({ msg, error: data?.['error'] }) };
+  app = await startTestApp({}, { log });
   user = await app.user('user');
 });
 afterAll(async () => {
@@ -60,6 +64,7 @@ describe('one request cannot stop the server', () => {
     const { ws, closed } = await openWs();
     ws.send('x'.repeat(64 * 1024 + 1));
     expect(await closed).toBe(1009);
+    expect(warnings).toContainEqual({ msg: 'websocket connection error', error: 'Max payload size exceeded' });
     expect(await healthy()).toBe(200);
   });
 
@@ -67,6 +72,7 @@ describe('one request cannot stop the server', () => {
     const { ws, closed } = await openWs();
     ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     expect(await closed).toBe(1007);
+    expect(warnings).toContainEqual({ msg: 'websocket connection error', error: 'Invalid WebSocket frame: invalid UTF-8 sequence' });
     expect(await healthy()).toBe(200);
   });
 
