@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
@@ -58,12 +58,20 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
 };
 
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (socket.writable && (socket as Socket).bytesWritten === 0) {
-    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
-    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${RAW_SECURITY_HEADERS}\r\n\r\n`);
+/** How long a client whose request could not be parsed has to read the answer before its socket goes. */
+const CLIENT_ERROR_GRACE_MS = 1_000;
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, answering: ServerResponse | undefined): void {
+  // Once an answer's head went out, a second status line would corrupt it (Node's own rule).
+  if (!socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
   }
-  socket.destroy();
+  const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+  // end, then destroy a moment later: closing at once over the client's unread bytes resets the
+  // connection before it reads the answer (as Node's own handler often does with a 431).
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${RAW_SECURITY_HEADERS}\r\n\r\n`);
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_GRACE_MS).unref();
 }
 
 const mime: Record<string, string> = {
@@ -158,14 +166,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     headersTimeout: headersTimeoutMs,
     requestTimeout: Math.max(60_000, headersTimeoutMs),
   };
+  // The answer under way on each socket (keep-alive connections go on after one).
+  const answering = new WeakMap<Duplex, ServerResponse>();
   const server = createServer(limits, (req, res) => {
+    answering.set(req.socket, res);
+    res.once('close', () => answering.delete(req.socket));
     handle(req, res).catch((err: unknown) => {
       opts.log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) writeApiGatewayResult(res, errorResponse(err));
       else res.destroy();
     });
   });
-  server.on('clientError', answerClientError);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, answering.get(socket)));
   server.keepAliveTimeout = 65_000;
   server.maxConnections = opts.maxConnections ?? 1000;
   opts.onServer?.(server);

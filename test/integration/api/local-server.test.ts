@@ -67,6 +67,26 @@ describe('security headers', () => {
     expect(answer).toContain("Content-Security-Policy: frame-ancestors 'none'");
   });
 
+  it('answers a malformed request after a good one on the same keep-alive connection', async () => {
+    const socket = await openSocket(app.url);
+    let got = '';
+    const closed = new Promise<void>((resolve) => socket.on('error', () => undefined).once('close', () => resolve()));
+    const firstDone = new Promise<void>((resolve) => {
+      socket.setEncoding('utf8').on('data', (c: string) => {
+        got += c;
+        const head = got.indexOf('\r\n\r\n');
+        const length = Number(/content-length: (\d+)/i.exec(got)?.[1] ?? NaN);
+        if (head >= 0 && got.length >= head + 4 + length) resolve();
+      });
+    });
+    socket.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await firstDone;
+    socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n');
+    await closed;
+    expect(got.match(/HTTP\/1\.1 \d{3}[^\r]*/g)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
+    expect(got.split('HTTP/1.1 400')[1]).toContain('X-Content-Type-Options: nosniff');
+  });
+
   it.each([
     ['a malformed user id', '/ws/%', 400],
     ['no such WebSocket path', '/ws/', 404],
