@@ -43,6 +43,46 @@ async function rawUpgrade(path: string): Promise<string> {
   });
 }
 
+/**
+ * Upgrades a raw socket for the test user, writes `frame` as is (no client library to keep it valid),
+ * and returns the close code the server sends back.
+ */
+async function rawFrameCloseCode(frame: Buffer): Promise<number | null> {
+  const { port } = new URL(app.url);
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), '127.0.0.1', () => {
+      sock.write(
+        `GET /ws/${user.id}?token=${user.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    let data = Buffer.alloc(0);
+    let sent = false;
+    sock.on('data', (d: Buffer) => {
+      data = Buffer.concat([data, d]);
+      if (!sent && data.includes('\r\n\r\n')) {
+        sent = true;
+        sock.write(frame);
+      }
+    });
+    sock.on('close', () => {
+      const rest = data.subarray(data.indexOf('\r\n\r\n') + 4);
+      resolve(rest.length >= 4 && (rest[0]! & 0x0f) === 0x8 ? rest.readUInt16BE(2) : null);
+    });
+    sock.on('error', reject);
+  });
+}
+
+/** A client frame: FIN set unless `fin` is false, `bits` ORed into the first byte, masked unless `masked` is false. */
+function clientFrame(opcode: number, payload: string, opts: { fin?: boolean; bits?: number; masked?: boolean } = {}): Buffer {
+  const body = Buffer.from(payload);
+  const first = (opts.fin === false ? 0 : 0x80) | (opts.bits ?? 0) | opcode;
+  if (opts.masked === false) return Buffer.concat([Buffer.from([first, body.length]), body]);
+  const mask = Buffer.from([0x11, 0x22, 0x33, 0x44]);
+  return Buffer.concat([Buffer.from([first, 0x80 | body.length]), mask, body.map((b, i) => b ^ mask[i % 4]!)]);
+}
+
 function openWs(): Promise<{ ws: WebSocket; closed: Promise<number> }> {
   const ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws/${user.id}?token=${user.token}`);
   const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
@@ -73,6 +113,20 @@ describe('one request cannot stop the server', () => {
     ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     expect(await closed).toBe(1007);
     expect(warnings).toContainEqual({ msg: 'websocket connection error', error: 'Invalid WebSocket frame: invalid UTF-8 sequence' });
+    expect(await healthy()).toBe(200);
+  });
+
+  it.each([
+    ['an unmasked client frame', clientFrame(0x1, '{"type":"ping"}', { masked: false })],
+    ['reserved bits without an extension', clientFrame(0x1, 'x', { bits: 0x40 })],
+    ['an unknown opcode', clientFrame(0x3, 'x')],
+    ['a fragmented control frame', clientFrame(0x9, 'x', { fin: false })],
+    ['a continuation with nothing to continue', clientFrame(0x0, 'x')],
+    ['a close frame with a reserved code', clientFrame(0x8, '\u0003\u00e7')],
+  ])('closes a connection that breaks the framing rules (%s) with 1002 and keeps serving', async (_what, frame) => {
+    const before = warnings.length;
+    expect(await rawFrameCloseCode(frame)).toBe(1002);
+    expect(warnings.slice(before).map((w) => w.msg)).toContain('websocket connection error');
     expect(await healthy()).toBe(200);
   });
 
