@@ -1,4 +1,5 @@
 import { notFound } from '../errors.ts';
+import { maskUrlPassword } from '../model/secrets.ts';
 import { latestExpiryChecks, listDashboardRows } from '../repositories/dashboard.ts';
 import { findProject } from '../repositories/projects.ts';
 import { availabilityByProject } from './read-model.ts';
@@ -17,7 +18,8 @@ export async function dashboardProjects(ctx: ServiceContext, page: number, size:
   const items = rows.map((r) => ({
     id: r.id,
     title: r.title,
-    url: r.url,
+    // A view, like the scheduler and status views: a password in the URL is masked for everyone.
+    url: maskUrlPassword(r.url),
     category: r.category,
     tags: r.tags,
     owner_id: r.owner_id,

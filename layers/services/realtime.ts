@@ -62,15 +62,18 @@ export async function onMessage(ctx: ServiceContext, connectionId: string, raw: 
     return { type: 'error', message: `invalid message: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'unknown'}` };
   }
   const m = parsed.data;
-  if (m.type === 'ping') return { type: 'pong', time: ctx.clock.now().toISOString() };
+  // Pings check the session too: a dashboard only pings (every 25 s), and an account disabled or deleted
+  // in the database announces nothing. A connection the store does not know gets no pushes anyway.
   const conn = await ctx.connections.get(connectionId);
-  if (!conn) return { type: 'error', message: 'unknown connection; reconnect' };
+  const pong: ServerReply = { type: 'pong', time: ctx.clock.now().toISOString() };
+  if (!conn) return m.type === 'ping' ? pong : { type: 'error', message: 'unknown connection; reconnect' };
   const ended = await sessionEndReason(ctx, conn.userId, conn.tokenVersion ?? 0);
   if (ended) {
     // Forgotten, it gets no more pushes; the notifier closes it if the session end was announced.
     await ctx.connections.remove(connectionId);
     return { type: 'error', message: `session ended (${ended}); reconnect with a new token` };
   }
+  if (m.type === 'ping') return pong;
   if (m.type === 'subscribe') {
     if (!(await findProject(ctx.sql, m.project_id))) return { type: 'error', message: `project ${m.project_id} not found` };
     await ctx.connections.subscribe(connectionId, m.project_id);

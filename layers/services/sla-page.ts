@@ -4,6 +4,7 @@ import { findUserById } from '../repositories/users.ts';
 import { pdfResultSchema } from './browser-messages.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { slaReport, type PeriodQuery } from './reports.ts';
+import { maskUrlPassword } from '../model/secrets.ts';
 
 // The printable SLA report (spec 8.4): one self-contained HTML page from the same figures as the
 // JSON report, in the reader's language and time zone, charts drawn here as inline SVG. No script,
@@ -286,7 +287,8 @@ export async function slaPage(ctx: ServiceContext, actor: Actor, projectId: numb
   if (!project) throw notFound('project');
   const html = renderSlaPage(report, {
     title: project.title,
-    url: project.url,
+    // A printed report travels: never a password in the URL it shows.
+    url: maskUrlPassword(project.url),
     language: reader?.language ?? 'ko',
     timeZone: report.time_zone,
     generatedAt: ctx.clock.now(),

@@ -8,6 +8,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client's connection failed or closed before its body ended: nobody is left to answer. */
+export class ClientGoneError extends Error {
+  constructor(cause: unknown) {
+    super('the client closed the connection before its body ended', { cause });
+  }
+}
+
 /** Reads the body up to the limit; past it, stops keeping data (the stream stays open for the 413). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -20,7 +27,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(new BodyTooLargeError(limit));
     };
     const onEnd = () => resolve(Buffer.concat(chunks));
-    req.on('data', onData).once('end', onEnd).once('error', reject);
+    req.on('data', onData).once('end', onEnd).once('error', (err) => reject(new ClientGoneError(err)));
   });
 }
 

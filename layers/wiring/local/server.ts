@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Context } from 'aws-lambda';
 import { bodyTooLarge, errorResponse, type HttpEvent, type HttpResponse } from '../../endpoints/http.ts';
 import { DomainError } from '../../errors.ts';
 import type { Logger } from '../../platform/ports.ts';
-import { BodyTooLargeError, toApiGatewayEvent, writeApiGatewayResult, writeStreamedResult } from './http-adapter.ts';
+import { BodyTooLargeError, ClientGoneError, toApiGatewayEvent, writeApiGatewayResult, writeStreamedResult } from './http-adapter.ts';
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
@@ -44,6 +45,33 @@ function setSecurityHeaders(res: ServerResponse, path: string): void {
   res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
   // The API docs page runs an inline script, so the API gets the framing rule only.
   res.setHeader('content-security-policy', path.startsWith('/frontend/') ? DASHBOARD_CSP : "frame-ancestors 'none'");
+}
+
+/** The headers of `setSecurityHeaders` as raw lines, for answers written on the socket itself. */
+export const RAW_SECURITY_HEADERS =
+  "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: frame-ancestors 'none'";
+
+/** Node's own answers to a request it could not parse (as its default), with the security headers. */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/** How long a client whose request could not be parsed has to read the answer before its socket goes. */
+const CLIENT_ERROR_GRACE_MS = 1_000;
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, answering: ServerResponse | undefined): void {
+  // Once an answer's head went out, a second status line would corrupt it (Node's own rule).
+  if (!socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
+  // end, then destroy a moment later: closing at once over the client's unread bytes resets the
+  // connection before it reads the answer (as Node's own handler often does with a 431).
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${RAW_SECURITY_HEADERS}\r\n\r\n`);
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_GRACE_MS).unref();
 }
 
 const mime: Record<string, string> = {
@@ -99,6 +127,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
       try {
         result = await opts.api(await toApiGatewayEvent(req, { trustProxy: opts.trustProxy }), lambdaContext);
       } catch (err) {
+        // Anyone may hang up mid-body: not the server's error, and no one to answer.
+        if (err instanceof ClientGoneError) {
+          opts.log.debug('client left before its request body ended', { path });
+          res.destroy();
+          return;
+        }
         result = errorResponse(err instanceof BodyTooLargeError ? bodyTooLarge(err.limit) : err, opts.log);
         // The rest of an oversized body is not read: close the connection after the answer.
         if (err instanceof BodyTooLargeError) result.headers['connection'] = 'close';
@@ -132,13 +166,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<{ serv
     headersTimeout: headersTimeoutMs,
     requestTimeout: Math.max(60_000, headersTimeoutMs),
   };
+  // The answer under way on each socket (keep-alive connections go on after one).
+  const answering = new WeakMap<Duplex, ServerResponse>();
   const server = createServer(limits, (req, res) => {
+    answering.set(req.socket, res);
+    res.once('close', () => answering.delete(req.socket));
     handle(req, res).catch((err: unknown) => {
       opts.log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) writeApiGatewayResult(res, errorResponse(err));
       else res.destroy();
     });
   });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, answering.get(socket)));
   server.keepAliveTimeout = 65_000;
   server.maxConnections = opts.maxConnections ?? 1000;
   opts.onServer?.(server);

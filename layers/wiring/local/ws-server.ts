@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import type { WsEvent, WsResult } from '../../handlers/ws.ts';
 import type { Logger } from '../../platform/ports.ts';
 import type { LocalPush } from '../../platform/local/memory-connections.ts';
+import { RAW_SECURITY_HEADERS } from './server.ts';
 
 type WsHandler = (event: WsEvent, context: Context) => Promise<WsResult>;
 
@@ -43,7 +44,7 @@ export function attachWebSocketServer(server: Server, handler: WsHandler, push: 
   const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
   const refuse = (socket: Duplex, status: number, reason: string, body = '') => {
     // The headers every answer of the local server carries (server.ts), refusals of an upgrade too.
-    const headers = "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: frame-ancestors 'none'";
+    const headers = `Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n${RAW_SECURITY_HEADERS}`;
     if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     else socket.destroy();
   };

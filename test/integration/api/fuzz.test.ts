@@ -254,13 +254,21 @@ function probesFor(op: Operation): Probe[] {
   return probes;
 }
 
-/** Row counts of every table: a refused request must leave all of them as they were. */
-async function rowCounts(): Promise<Record<string, number>> {
+/**
+ * Every table's rows, as a count and a digest of their text: a refused request must leave all of them
+ * as they were (no row added or removed, and none changed in place, as a PUT that half-applied would).
+ */
+async function tableContents(): Promise<Record<string, string>> {
   const sql = app.system.ctx.sql;
   const tables = await sql<{ name: string }[]>`
     SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`;
-  const out: Record<string, number> = {};
-  for (const { name } of tables) out[name] = (await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${name}"`))[0]!.n;
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await sql.unsafe<{ n: number; digest: string | null }[]>(
+      `SELECT count(*)::int AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS digest FROM "${name}" t`,
+    );
+    out[name] = `${row!.n} rows ${row!.digest ?? '-'}`;
+  }
   return out;
 }
 
@@ -301,16 +309,16 @@ describe(`fuzzing every operation of the OpenAPI document (seed ${SEED})`, () =>
   });
 
   it('answers every malformed request with a 4xx and writes nothing', async () => {
-    const before = await rowCounts();
+    const before = await tableContents();
     const probes = operations.flatMap(probesFor);
     const failures = await runAll(probes);
     expect(failures).toEqual([]);
-    expect(await rowCounts()).toEqual(before);
+    expect(await tableContents()).toEqual(before);
     expect(probes.length).toBeGreaterThan(1000);
   }, 120_000);
 
   it('checks the caller before the input: anonymous 401, a role too low or a stranger to the project 403, nothing written', async () => {
-    const before = await rowCounts();
+    const before = await tableContents();
     const probes: Probe[] = [];
     for (const op of operations.filter((o) => o.access !== 'public')) {
       const first = probesFor(op)[0];
@@ -324,7 +332,7 @@ describe(`fuzzing every operation of the OpenAPI document (seed ${SEED})`, () =>
       }
     }
     expect(await runAll(probes)).toEqual([]);
-    expect(await rowCounts()).toEqual(before);
+    expect(await tableContents()).toEqual(before);
   }, 60_000);
 
   it('never fails on unicode in any text field of a valid body (it may be stored)', async () => {

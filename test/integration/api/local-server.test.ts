@@ -57,6 +57,37 @@ describe('security headers', () => {
   });
 
   it.each([
+    ['a malformed chunk', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n', '400 Bad Request'],
+    ['both a length and chunks', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', '400 Bad Request'],
+    ['headers over the limit', `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`, '431 Request Header Fields Too Large'],
+  ])('sends nosniff when the request cannot be parsed (%s)', async (_what, request, status) => {
+    const answer = await exchange(await openSocket(app.url), request);
+    expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status}`);
+    expect(answer).toContain('X-Content-Type-Options: nosniff');
+    expect(answer).toContain("Content-Security-Policy: frame-ancestors 'none'");
+  });
+
+  it('answers a malformed request after a good one on the same keep-alive connection', async () => {
+    const socket = await openSocket(app.url);
+    let got = '';
+    const closed = new Promise<void>((resolve) => socket.on('error', () => undefined).once('close', () => resolve()));
+    const firstDone = new Promise<void>((resolve) => {
+      socket.setEncoding('utf8').on('data', (c: string) => {
+        got += c;
+        const head = got.indexOf('\r\n\r\n');
+        const length = Number(/content-length: (\d+)/i.exec(got)?.[1] ?? NaN);
+        if (head >= 0 && got.length >= head + 4 + length) resolve();
+      });
+    });
+    socket.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await firstDone;
+    socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n');
+    await closed;
+    expect(got.match(/HTTP\/1\.1 \d{3}[^\r]*/g)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
+    expect(got.split('HTTP/1.1 400')[1]).toContain('X-Content-Type-Options: nosniff');
+  });
+
+  it.each([
     ['a malformed user id', '/ws/%', 400],
     ['no such WebSocket path', '/ws/', 404],
     ['a missing token', '/ws/1', 401],
@@ -131,6 +162,47 @@ describe('dashboard files that cannot be served', () => {
   });
 });
 
+describe('requests that end badly', () => {
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  const logged: { level: string; msg: string }[] = [];
+  beforeAll(async () => {
+    const at = (level: string) => (msg: string) => void logged.push({ level, msg });
+    const log = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => log } as unknown as Logger;
+    server = await startLocalServer({
+      api: async (event) => {
+        if (event.rawPath === '/api/v1/throws') throw new Error('handler bug with a secret path /etc/x');
+        return { statusCode: 204, headers: {}, body: '' };
+      },
+      frontendDir: tmpdir(),
+      host: '127.0.0.1',
+      port: 0,
+      log,
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('takes a client that hangs up mid-body as the client leaving, not as a server error', async () => {
+    const s = await openSocket(server.url);
+    s.write('POST /api/v1/projects HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"title":');
+    await new Promise((r) => setTimeout(r, 50));
+    s.destroy();
+    for (let i = 0; i < 200 && !logged.some((l) => l.msg.includes('before its request body ended')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(logged.filter((l) => l.level === 'debug').map((l) => l.msg)).toContain('client left before its request body ended');
+    expect(logged.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(204);
+  });
+
+  it('answers a handler that throws with a plain 500 and keeps serving', async () => {
+    const res = await fetch(`${server.url}/api/v1/throws`);
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ detail: 'internal server error', code: 'INTERNAL', errors: [] });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(logged.some((l) => l.level === 'error')).toBe(true);
+    expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(204);
+  });
+});
+
 describe('connection limits', () => {
   let app: TestApp;
   const sockets: Socket[] = [];
@@ -146,6 +218,7 @@ describe('connection limits', () => {
     const s = await openSocket(app.url);
     const answer = await exchange(s, 'GET /api/v1/health HTTP/1.1\r\nHost: local\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('X-Content-Type-Options: nosniff');
   });
 
   it('closes connections beyond the cap unanswered, and serves again once one ends', async () => {

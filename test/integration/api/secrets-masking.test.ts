@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { startHttpServer } from '../../support/servers/http-server.ts';
+import { startWebhookCapture } from '../../support/receivers/index.ts';
 import { expectInvalid } from './helpers.ts';
 
 // Issue 16.5: header values, the webhook URL, the alert address and a password in the project URL
@@ -88,6 +89,55 @@ describe('credentials in project settings', () => {
       expect(logs.text).toContain('monitor:****@');
     } finally {
       await site.close();
+    }
+  });
+
+  it('shows none of them on any GET route of the OpenAPI document to a viewer, a non-owner or anyone', async () => {
+    // A failing public project with every kind of credential, checked so that logs, status, alerts and
+    // metrics have something to show; every route a reader may call is then read as each of them.
+    const site = await startHttpServer((_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('down'));
+    const hook = await startWebhookCapture();
+    try {
+      const owner = await app.user('user', 'Owner');
+      const other = await app.user('user', 'Other');
+      const viewer = await app.user('viewer');
+      const manager = await app.user('manager');
+      const url = site.url.replace('http://', 'http://monitor:s3cret-pass@') + '/health';
+      const p = await app.request('POST', '/api/v1/projects', {
+        token: owner.token,
+        body: { title: 'walked', url, is_public: true, custom_headers: { Authorization: 'Bearer tok-123' } },
+      });
+      expect(p.status, p.text).toBe(201);
+      const id = p.body.id as number;
+      const s = await app.request('PUT', `/api/v1/projects/${id}/monitoring-settings`, {
+        token: owner.token,
+        body: { alert_threshold: 1, retry_count: 1, alert_email: 'oncall@example.com', webhook_url: `${hook.url}/XXXXXXXXsecret` },
+      });
+      expect(s.status, s.text).toBe(200);
+      expect((await app.request('POST', `/api/v1/projects/${id}/check`, { token: manager.token })).status).toBe(200);
+      await app.system.ctx.queue.drain();
+      const alerts = await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: owner.token });
+      expect(alerts.body.items.length, alerts.text).toBeGreaterThan(0);
+      const alertId = String(alerts.body.items[0].id);
+
+      const doc = (await app.request('GET', '/api/v1/openapi.json')).body as { paths: Record<string, { get?: unknown }> };
+      // Screenshots and the PDF start a browser; they show pixels, not settings.
+      const gets = Object.keys(doc.paths).filter((path) => doc.paths[path]!.get && !/screenshot|\.pdf$/.test(path));
+      expect(gets.length).toBeGreaterThan(30);
+      const leaks: string[] = [];
+      for (const template of gets) {
+        const path = template.replace('{id}', template.startsWith('/api/v1/alerts/') ? alertId : String(id)).replace(/\{\w+\}/g, '1');
+        for (const [who, token] of [['viewer', viewer.token], ['other', other.token], ['anyone', undefined]] as const) {
+          const r = await app.request('GET', path, token ? { token } : {});
+          for (const secret of ['s3cret-pass', 'tok-123', 'XXXXXXXXsecret', 'oncall']) {
+            if (r.text.includes(secret)) leaks.push(`${who} GET ${path} (${r.status}) shows ${secret}`);
+          }
+        }
+      }
+      expect(leaks).toEqual([]);
+    } finally {
+      await site.close();
+      await hook.close();
     }
   });
 

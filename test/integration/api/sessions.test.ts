@@ -136,4 +136,29 @@ describe('WebSockets of a session that ended', () => {
     ws.close();
     watcher.close();
   });
+
+  it('get no more pushes once the account is disabled, even a socket that only pings', async () => {
+    const who = await signUp(app);
+    const projectId = await createProject(app, who.token, { url: target.url });
+    const watcher = await connectWs(manager.id, manager.token);
+    watcher.send({ type: 'subscribe', project_id: projectId });
+    await watcher.waitFor((m) => m.type === 'subscribed');
+    const ws = await connectWs(who.id, who.token);
+    ws.send({ type: 'subscribe', project_id: projectId });
+    await ws.waitFor((m) => m.type === 'subscribed');
+    ws.send({ type: 'ping' });
+    await ws.waitFor((m) => m.type === 'pong');
+
+    await disable(who.id);
+    ws.send({ type: 'ping' });
+    const ended = await ws.waitFor((m) => m.type === 'error');
+    expect(ended.message).toContain('account disabled');
+    expect(ws.messages.filter((m) => m.type === 'pong')).toHaveLength(1);
+    const check = await app.request('POST', `/api/v1/projects/${projectId}/check`, { token: manager.token });
+    expect(check.status, check.text).toBe(200);
+    await watcher.waitFor((m) => m.type === 'status' && m.project_id === projectId);
+    expect(ws.messages.filter((m) => m.type === 'status')).toEqual([]);
+    ws.close();
+    watcher.close();
+  });
 });
