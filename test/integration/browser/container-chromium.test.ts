@@ -4,7 +4,10 @@ import * as z from 'zod';
 import { BrowserPool } from '../../../layers/checks/browser/browser-pool.ts';
 import { runDeepCheck, type DeepCheckOptions } from '../../../layers/checks/browser/deep-check.ts';
 import { createLambdaChromiumLauncher } from '../../../layers/checks/browser/launcher.ts';
+import { parseJourneyScenario, runJourney } from '../../../layers/checks/browser/journey.ts';
+import { printHtmlToPdf } from '../../../layers/checks/browser/pdf.ts';
 import { openTargetGuard } from '../../../layers/checks/browser/request-guard.ts';
+import { captureScreenshot, makeThumbnail } from '../../../layers/checks/browser/screenshot.ts';
 import { startPageServer, type PageServer } from '../../support/pages/page-server.ts';
 
 // The browser function's launch: @sparticuz/chromium's own arguments (read from the pinned package)
@@ -194,6 +197,56 @@ describe('checks sharing the single-process browser', () => {
       await pool.close();
     }
   });
+
+  it('runs a journey, a screenshot, a thumbnail and an offline PDF in the same browser, and a deep check after them', async () => {
+    const pool = containerPool(1);
+    try {
+      const parsed = parseJourneyScenario({
+        steps: [
+          { action: 'navigate', value: pages.url('/form') },
+          { action: 'type', selector: '#name', value: 'Ada' },
+          { action: 'click', selector: '#go' },
+          { action: 'assert_text', selector: '#msg', value: 'Welcome, Ada (free)' },
+        ],
+        settings: { timeout: 5_000 },
+      });
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      const journey = await runJourney(pool, parsed.scenario, { allowPrivateTargets: true });
+      expect(journey, journey.error_message ?? '').toMatchObject({ status: 'passed' });
+
+      const png = await captureScreenshot(pool, pages.url('/plain'), { allowPrivateTargets: true, width: 800, height: 600, settleMs: 50 });
+      expect(png.byteLength).toBeGreaterThan(100);
+      const thumbnail = await makeThumbnail(pool, png, { width: 200 });
+      expect([...thumbnail.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+
+      // Offline, scripts off and every request refused: none of it may outlive the PDF job.
+      const { pdf, blockedRequests } = await printHtmlToPdf(pool, `<h1>Report</h1><img src="${pages.url('/pixel.png')}">`);
+      expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+      expect(blockedRequests).toBeGreaterThan(0);
+
+      const after = await runDeepCheck(pool, pages.url('/plain'), local);
+      expect(after, after.error_message ?? '').toMatchObject({ error_kind: null, status_code: 200, is_js_healthy: true });
+      expect(after.resource_count).toBeGreaterThanOrEqual(2);
+      expect(pool.stats()).toMatchObject({ launches: 1, crashes: 0 });
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('times out a page whose script never yields, and the next check gets a working browser', async () => {
+    const pool = new BrowserPool({ launcher: createLambdaChromiumLauncher({ moduleName: containerModule }), concurrency: 1, closeTimeoutMs: 2_000 });
+    try {
+      const stuck = await runDeepCheck(pool, pages.url('/infinite-loop'), { ...local, timeoutMs: 3_000 });
+      expect(stuck.error_kind).toBe('timeout');
+      const next = await runDeepCheck(pool, pages.url('/plain'), local);
+      expect(next.error_kind, next.error_message ?? '').toBeNull();
+      // The stuck page does not close within closeTimeoutMs, so the wipe fails and the browser is retired,
+      // not handed on with a page still spinning in its only renderer process.
+      expect(pool.stats()).toMatchObject({ launches: 2, crashes: 0 });
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 
   it('retires the browser after a check that outlived its watchdog', async () => {
     const pool = containerPool(1);
