@@ -112,13 +112,13 @@ export class BrowserPool {
       launches: this.launches,
       crashes: this.crashes,
       watchdogTimeouts: this.watchdogTimeouts,
-      connected: this.idleBrowser() !== undefined,
+      connected: this.liveBrowser() !== undefined,
     };
   }
 
   /** PID of the current browser process, if one is running (benchmarks read its RSS; tests kill it). */
   browserPid(): number | undefined {
-    return this.idleBrowser()?.pid;
+    return this.liveBrowser()?.pid;
   }
 
   /** Launches the browser ahead of the first check, so that check does not pay for the cold start. */
@@ -135,7 +135,8 @@ export class BrowserPool {
     await Promise.all([...(slot ? [slot] : []), ...this.idle.splice(0), ...this.claimed].map((s) => this.retire(s)));
   }
 
-  private idleBrowser(): BrowserSlot | undefined {
+  /** The shared browser, or a single-process one waiting for its next check. */
+  private liveBrowser(): BrowserSlot | undefined {
     return [this.slot, ...this.idle].find((s) => s !== undefined && !s.disconnected);
   }
 

@@ -103,9 +103,13 @@ export class SharedBrowserContext {
   /** Starts a check: its proxy behind the relay, its options per page. */
   async begin(options: BrowserContextOptions = {}): Promise<CheckContext> {
     if (this.scope) throw new Error('the shared browser context is already in use by a check');
-    const unsupported = Object.entries(options).filter(([key, value]) => value !== undefined && !PER_CHECK_OPTIONS.has(key));
-    if (options.serviceWorkers === 'allow' || options.acceptDownloads === true) unsupported.push(['serviceWorkers/acceptDownloads', true]);
-    if (unsupported.length > 0) throw new Error(`options not available in a single-process browser: ${unsupported.map(([key]) => key).join(', ')}`);
+    const unsupported = Object.entries(options)
+      .filter(([key, value]) => value !== undefined && !PER_CHECK_OPTIONS.has(key))
+      .map(([key]) => key);
+    // The long-lived context blocks service workers and downloads for every check.
+    if (options.serviceWorkers === 'allow') unsupported.push('serviceWorkers: allow');
+    if (options.acceptDownloads === true) unsupported.push('acceptDownloads: true');
+    if (unsupported.length > 0) throw new Error(`options not available in a single-process browser: ${unsupported.join(', ')}`);
     const scope: CheckScope = {
       options,
       pages: new Set(),
