@@ -1,7 +1,8 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { BrowserContextOptions } from 'playwright-core';
+import type { CheckContext } from '../../layers/checks/browser/check-context.ts';
 import { BrowserPool } from '../../layers/checks/browser/browser-pool.ts';
 import { createSystemChromiumLauncher } from '../../layers/checks/browser/launcher.ts';
 import { spawn } from 'node:child_process';
@@ -22,7 +23,7 @@ const comparePath = args.get('--compare') ? resolve(args.get('--compare') ?? '')
 
 interface Guard {
   contextOptions: Pick<BrowserContextOptions, 'proxy'>;
-  install(context: BrowserContext): Promise<void>;
+  install(context: CheckContext): Promise<void>;
   close(): Promise<void>;
 }
 type OpenGuard = (o: { policy: { allowPrivateTargets: boolean } }) => Promise<Guard>;
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const origin = await startOrigin();
   const pool = new BrowserPool({ launcher: createSystemChromiumLauncher({ executablePath: chromiumPath }), concurrency: 1 });
   await pool.warm();
-  const version = await pool.run(async (context) => context.browser()?.version() ?? 'unknown', { watchdogMs: 10_000 });
+  const version = await pool.run(async (context) => context.browserVersion(), { watchdogMs: 10_000 });
 
   const load = async (url: string, open: OpenGuard | undefined) => {
     const guard = open ? await open({ policy: { allowPrivateTargets: true } }) : undefined;

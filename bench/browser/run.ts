@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const launcher = createSystemChromiumLauncher({ executablePath: chromiumPath });
   const single = new BrowserPool({ launcher, concurrency: 1 });
   await single.warm();
-  const version = await single.run(async (context) => context.browser()?.version() ?? 'unknown', { watchdogMs: 10_000 });
+  const version = await single.run(async (context) => context.browserVersion(), { watchdogMs: 10_000 });
 
   console.log('machine');
   console.log(`  cpu       ${cpus()[0]?.model ?? 'unknown'} x ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM`);

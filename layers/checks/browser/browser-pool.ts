@@ -1,6 +1,9 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import type { Logger } from '../../platform/ports.ts';
+import { dedicatedCheckContext, SharedBrowserContext, type CheckContext } from './check-context.ts';
 import type { BrowserLauncher } from './launcher.ts';
+
+export type { CheckContext } from './check-context.ts';
 
 /**
  * The browser failed us (crash, hang, failed launch, pool closed): the check says nothing about the
@@ -21,12 +24,13 @@ export interface BrowserPoolOptions {
   /** Checks allowed to wait; beyond it run() fails fast with BrowserMonitoringError. */
   maxQueued?: number;
   launchTimeoutMs?: number;
-  /** How long closing a context may take before the browser is declared hung and killed. */
+  /** How long closing a context (or clearing the shared one) may take before the browser is declared hung and killed. */
   closeTimeoutMs?: number;
   logger?: Logger;
 }
 
 export interface RunOptions {
+  /** A single-process browser applies only the proxy, viewport, userAgent, javaScriptEnabled and offline, per check. */
   contextOptions?: BrowserContextOptions;
   /** Hard limit for the whole task; past it the check is a monitoring_error and the context is torn down. */
   watchdogMs: number;
@@ -41,7 +45,7 @@ export interface BrowserPoolStats {
   connected: boolean;
 }
 
-export type BrowserTask<T> = (context: BrowserContext) => Promise<T>;
+export type BrowserTask<T> = (context: CheckContext) => Promise<T>;
 
 interface BrowserSlot {
   browser: Browser;
@@ -50,15 +54,17 @@ interface BrowserSlot {
   listeners: Set<() => void>;
   /** Set when the pool closes the browser on purpose, so it does not count as a crash. */
   retiring: boolean;
-  /** A single-process browser serves one check's context and is then retired. */
+  /** A single-process browser hosts one context for its life, shared by its checks one at a time. */
   singleContext: boolean;
+  shared: SharedBrowserContext | undefined;
   claimed: boolean;
 }
 
 /**
  * One Chromium process per worker, shared by at most `concurrency` checks, each in a fresh context that is
  * closed afterwards. A browser that disconnects or stops answering is replaced on the next check. A
- * single-process browser (the Lambda container's) can host only one context, so each check gets its own.
+ * single-process browser (the Lambda container's) can host only one context in its life: it serves one check
+ * at a time in that context (new pages, wiped between checks) and is kept for the next check.
  */
 export class BrowserPool {
   private readonly launcher: BrowserLauncher;
@@ -70,6 +76,8 @@ export class BrowserPool {
   private slot: BrowserSlot | undefined;
   /** Single-process browsers still owned by their check, besides `slot`. */
   private readonly claimed = new Set<BrowserSlot>();
+  /** Single-process browsers between checks, besides `slot`. */
+  private readonly idle: BrowserSlot[] = [];
   private launching: Promise<BrowserSlot> | undefined;
   private active = 0;
   private readonly waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
@@ -104,13 +112,13 @@ export class BrowserPool {
       launches: this.launches,
       crashes: this.crashes,
       watchdogTimeouts: this.watchdogTimeouts,
-      connected: this.slot !== undefined && !this.slot.disconnected,
+      connected: this.liveBrowser() !== undefined,
     };
   }
 
   /** PID of the current browser process, if one is running (benchmarks read its RSS; tests kill it). */
   browserPid(): number | undefined {
-    return this.slot && !this.slot.disconnected ? this.slot.pid : undefined;
+    return this.liveBrowser()?.pid;
   }
 
   /** Launches the browser ahead of the first check, so that check does not pay for the cold start. */
@@ -124,7 +132,12 @@ export class BrowserPool {
     for (const waiter of this.waiters.splice(0)) waiter.reject(new BrowserMonitoringError('browser pool is closed'));
     const slot = this.slot ?? (await this.launching?.catch(() => undefined));
     this.slot = undefined;
-    await Promise.all([...(slot ? [slot] : []), ...this.claimed].map((s) => this.retire(s)));
+    await Promise.all([...(slot ? [slot] : []), ...this.idle.splice(0), ...this.claimed].map((s) => this.retire(s)));
+  }
+
+  /** The shared browser, or a single-process one waiting for its next check. */
+  private liveBrowser(): BrowserSlot | undefined {
+    return [this.slot, ...this.idle].find((s) => s !== undefined && !s.disconnected);
   }
 
   private async runInSlot<T>(task: BrowserTask<T>, options: RunOptions): Promise<T> {
@@ -141,15 +154,21 @@ export class BrowserPool {
     let watchdogFired = false;
     let timer: NodeJS.Timeout | undefined;
     let onDisconnect: (() => void) | undefined;
-
+    /** The shared context was handed to this check (so it has something to wipe). */
+    let began = false;
     const work = (async () => {
+      if (slot.shared) {
+        const check = await slot.shared.begin(options.contextOptions);
+        began = true;
+        return task(check);
+      }
       const created = await slot.browser.newContext(options.contextOptions);
       if (abandoned) {
         await created.close().catch(() => undefined);
         throw new BrowserMonitoringError('check abandoned before its context was ready');
       }
       context = created;
-      return task(created);
+      return task(dedicatedCheckContext(created));
     })();
     // The task keeps running after a watchdog or crash wins the race; its outcome is then irrelevant.
     work.catch(() => undefined);
@@ -166,9 +185,11 @@ export class BrowserPool {
     });
     interrupted.catch(() => undefined);
 
+    let failedByBrowser = false;
     try {
       return await Promise.race([work, interrupted]);
     } catch (err) {
+      failedByBrowser = err instanceof BrowserMonitoringError || slot.disconnected;
       // A task failing because its browser died is the browser's fault, whatever error surfaced first.
       if (slot.disconnected && !(err instanceof BrowserMonitoringError)) {
         throw new BrowserMonitoringError('browser process crashed or disconnected during the check', { cause: err });
@@ -178,9 +199,36 @@ export class BrowserPool {
       abandoned = true;
       clearTimeout(timer);
       if (onDisconnect) slot.listeners.delete(onDisconnect);
-      if (slot.singleContext) await this.retire(slot);
+      if (slot.singleContext) await this.releaseShared(slot, began && !watchdogFired && !failedByBrowser);
       else await this.disposeContext(slot, context, watchdogFired);
     }
+  }
+
+  /**
+   * Wipes the shared context for the next check and returns the browser to the pool; a check that timed
+   * out or failed with the browser, or a wipe that fails or hangs, retires the browser instead.
+   */
+  private async releaseShared(slot: BrowserSlot, reusable: boolean): Promise<void> {
+    const cleaned =
+      reusable &&
+      !slot.disconnected &&
+      slot.shared !== undefined &&
+      (await withTimeout(slot.shared.end(), this.closeTimeoutMs).then(
+        () => true,
+        (err: unknown) => {
+          this.logger?.warn('the shared browser context could not be cleared; restarting the browser', { pid: slot.pid, error: messageOf(err) });
+          return false;
+        },
+      ));
+    this.claimed.delete(slot);
+    slot.claimed = false;
+    if (!cleaned || this.closed || slot.disconnected) {
+      await this.retire(slot);
+      return;
+    }
+    // A launch in flight would take `slot`; this browser then waits among the idle ones.
+    if (!this.launching && (!this.slot || this.slot.disconnected)) this.slot = slot;
+    else this.idle.push(slot);
   }
 
   private async disposeContext(slot: BrowserSlot, context: BrowserContext | undefined, afterWatchdog: boolean): Promise<void> {
@@ -203,9 +251,9 @@ export class BrowserPool {
   /** The shared browser, or a single-process one that no other check has taken. */
   private async claimBrowser(): Promise<BrowserSlot> {
     for (;;) {
-      const slot = await this.ensureBrowser();
+      const slot = this.idle.shift() ?? (await this.ensureBrowser());
       if (!slot.singleContext) return slot;
-      if (!slot.claimed) {
+      if (!slot.claimed && !slot.disconnected) {
         slot.claimed = true;
         this.claimed.add(slot);
         if (this.slot === slot) this.slot = undefined;
@@ -244,11 +292,15 @@ export class BrowserPool {
       listeners: new Set(),
       retiring: false,
       singleContext,
+      shared: undefined,
       claimed: false,
     };
     browser.on('disconnected', () => {
       slot.disconnected = true;
       if (this.slot === slot) this.slot = undefined;
+      const idleAt = this.idle.indexOf(slot);
+      if (idleAt >= 0) this.idle.splice(idleAt, 1);
+      void slot.shared?.close();
       if (!slot.retiring) {
         this.crashes += 1;
         this.logger?.warn('browser disconnected unexpectedly; it will be relaunched for the next check', { pid: slot.pid });
@@ -256,6 +308,16 @@ export class BrowserPool {
       for (const listener of [...slot.listeners]) listener();
     });
     slot.pid = await browserProcessId(browser);
+    if (singleContext) {
+      const opening = SharedBrowserContext.open(browser);
+      try {
+        slot.shared = await withTimeout(opening, this.launchTimeoutMs);
+      } catch (err) {
+        opening.then((late) => late.close()).catch(() => undefined);
+        await this.retire(slot);
+        throw new BrowserMonitoringError(`browser failed to start: ${messageOf(err)}`, { cause: err });
+      }
+    }
     if (this.closed) {
       await this.retire(slot);
       throw new BrowserMonitoringError('browser pool is closed');
@@ -270,6 +332,9 @@ export class BrowserPool {
     slot.retiring = true;
     if (this.slot === slot) this.slot = undefined;
     this.claimed.delete(slot);
+    const idleAt = this.idle.indexOf(slot);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    await slot.shared?.close();
     if (slot.disconnected) return;
     const closed = await withTimeout(slot.browser.close(), this.closeTimeoutMs).then(
       () => true,

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page, Request, Response } from 'playwright-core';
+import type { Page, Request, Response } from 'playwright-core';
 import * as z from 'zod';
 import { systemClock, type Clock } from '../../platform/ports.ts';
 import type { HostResolver } from './address-policy.ts';
-import { BrowserMonitoringError, withTimeout, type BrowserPool } from './browser-pool.ts';
+import { BrowserMonitoringError, withTimeout, type BrowserPool, type CheckContext } from './browser-pool.ts';
 import { classifyBrowserError, type BrowserErrorKind } from './errors.ts';
 import { cumulativeLayoutShift, performanceGrade, totalBlockingTime, type PerformanceGrade } from './metrics.ts';
 import { collectPageErrors, type JsError } from './page-errors.ts';
@@ -138,7 +138,7 @@ export async function runDeepCheck(pool: BrowserPool, url: string, options: Deep
 }
 
 async function deepCheckInContext(
-  context: BrowserContext,
+  context: CheckContext,
   guard: TargetGuard,
   url: string,
   options: DeepCheckOptions,
@@ -387,7 +387,7 @@ async function readPageMetrics(page: Page, key: string): Promise<PageMetrics | n
 }
 
 /** JSHeapUsedSize from CDP: exact, unlike performance.memory which Chrome rounds. */
-async function readHeapSize(context: BrowserContext, page: Page): Promise<number | null> {
+async function readHeapSize(context: CheckContext, page: Page): Promise<number | null> {
   const session = await context.newCDPSession(page);
   try {
     await withTimeout(session.send('Performance.enable'), READ_TIMEOUT_MS);

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { BrowserContextOptions } from 'playwright-core';
 import { checkHost, type AddressPolicy, type HostResolver, type HostVerdict } from './address-policy.ts';
+import type { CheckContext } from './check-context.ts';
 import { classifyBrowserError, type BrowserErrorKind } from './errors.ts';
 import { startPolicyProxy, type PolicyProxy } from './policy-proxy.ts';
 
 // Enforces the address policy on everything a browser context sends:
-//  1. a per-check proxy (policy-proxy.ts) that all of the context's traffic goes through. It resolves,
+//  1. a per-check proxy (policy-proxy.ts) that all of the check's traffic goes through (a single-process
+//     browser's long-lived context reaches it through proxy-switch.ts). It resolves,
 //     checks and connects to the address it checked, so DNS rebinding cannot slip a refused address in;
 //  2. the page's WebSockets are routed and refused early, naming the URL; failed requests whose host the
 //     proxy refused are recorded with their full URL (the proxy only sees host:port of HTTPS tunnels).
@@ -26,8 +28,8 @@ export interface GuardOptions {
 export interface TargetGuard {
   /** Merge into the context options: routes the context through the policy proxy. */
   readonly contextOptions: Pick<BrowserContextOptions, 'proxy'>;
-  /** Installs the request router on a context created with `contextOptions`. */
-  install(context: BrowserContext): Promise<void>;
+  /** Installs the request router on a check run with `contextOptions`. */
+  install(context: CheckContext): Promise<void>;
   /** Everything refused so far, by the router or by the proxy (at most 100 each). */
   blocked(): BlockedRequest[];
   /** Why requests to this URL's host were refused, if they were. */
@@ -85,7 +87,7 @@ export async function openTargetGuard(options: GuardOptions): Promise<TargetGuar
   return {
     contextOptions: { proxy: { server: proxy.server } },
     async install(context) {
-      context.on('requestfailed', (request) => {
+      context.onRequestFailed((request) => {
         const url = request.url();
         if (!/^https:/.test(url) || !/ERR_TUNNEL_CONNECTION_FAILED/.test(request.failure()?.errorText ?? '')) return;
         const refusal = proxyRefusal(url);
@@ -99,7 +101,7 @@ export async function openTargetGuard(options: GuardOptions): Promise<TargetGuar
         }
       });
       await context.addInitScript({ content: webrtcRecorder(binding) });
-      await context.routeWebSocket(/.*/, async (ws) => {
+      await context.routeWebSocket(async (ws) => {
         const verdict = await judge(ws.url());
         if (verdict.allowed) {
           ws.connectToServer();

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BrowserContext } from 'playwright-core';
 import * as z from 'zod';
 import type { HostResolver } from './address-policy.ts';
-import { withTimeout, type BrowserPool } from './browser-pool.ts';
+import { withTimeout, type BrowserPool, type CheckContext } from './browser-pool.ts';
 import { BrowserCheckError, classifyBrowserError } from './errors.ts';
 import { REFUSAL_HEADER, UPSTREAM_ERROR_HEADER } from './policy-proxy.ts';
 import { openTargetGuard } from './request-guard.ts';
@@ -48,7 +47,7 @@ export async function captureScreenshot(pool: BrowserPool, url: string, options:
     policy: { allowPrivateTargets: options.allowPrivateTargets },
     ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
   });
-  const capture = async (context: BrowserContext): Promise<Uint8Array> => {
+  const capture = async (context: CheckContext): Promise<Uint8Array> => {
     await guard.install(context);
     const page = await context.newPage();
     let response;

@@ -9,6 +9,10 @@ export interface PageServer {
   url(path: string): string;
   /** How many requests a path received (query string ignored). */
   hits(path: string): number;
+  /** Bodies POSTed to /report, in arrival order. */
+  reports(): string[];
+  /** The Cookie header of each request to a path, in arrival order ('' when there was none). */
+  cookiesSent(path: string): string[];
   close(): Promise<void>;
 }
 
@@ -137,6 +141,10 @@ setInterval(() => { tall = !tall; document.getElementById('top').style.height = 
 <script>try { new WebSocket('ws://169.254.169.254/socket'); } catch (e) {}</script>`),
     ),
 
+  // Asks the metadata address every 100 ms for as long as the page lives.
+  '/ssrf-forever': (_req, res) =>
+    send(res, 200, html(`<h1>Persistent</h1><script>setInterval(() => fetch('http://169.254.169.254/latest/meta-data/').catch(() => {}), 100);</script>`)),
+
   // Traffic the page router never sees: a shared worker's fetch and a dedicated worker's WebSocket,
   // all to inner.test on this server's port (tests map that name to a refused address).
   '/workers': (_req, res) =>
@@ -199,6 +207,23 @@ new SharedWorker(blobUrl("fetch('http://" + base + "/from-shared-worker').catch(
     send(res, 200, html(`<h1>Done</h1><p id="msg">Welcome, ${name} (${plan})</p>`));
   },
 
+  // Leaves every kind of trace a visitor can leave (an HttpOnly and script cookies, local and session
+  // storage, IndexedDB, Cache Storage, a cached script, the same in a cross-site frame's partitioned
+  // storage), after POSTing to /report what it found on arrival. A visit in a clean browser finds nothing.
+  '/traces': (_req, res, url) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'set-cookie': 'server_trace=1; Max-Age=3600; Path=/; HttpOnly' });
+    res.end(
+      html(`<h1>Traces</h1><script src="/cacheable.js"></script>
+<iframe src="http://localhost:${url.searchParams.get('port') ?? ''}/traces-frame"></iframe>
+<script>${traceScript('top')}</script>`),
+    );
+  },
+  '/traces-frame': (_req, res) => send(res, 200, html(`<p>frame</p><script>${traceScript('frame')}</script>`)),
+  '/cacheable.js': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=3600' });
+    res.end('window.cacheableLoaded = true;');
+  },
+
   '/pixel.png': (_req, res) => {
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': PIXEL_PNG.length });
     res.end(PIXEL_PNG);
@@ -207,9 +232,21 @@ new SharedWorker(blobUrl("fetch('http://" + base + "/from-shared-worker').catch(
 
 export async function startPageServer(): Promise<PageServer> {
   const hits = new Map<string, number>();
+  const reports: string[] = [];
+  const cookies = new Map<string, string[]>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
+    cookies.set(url.pathname, [...(cookies.get(url.pathname) ?? []), req.headers.cookie ?? '']);
+    if (url.pathname === '/report' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        reports.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(204, { 'access-control-allow-origin': '*' }).end();
+      });
+      return;
+    }
     const handler = pages[url.pathname];
     if (handler) handler(req, res, url);
     else send(res, 404, html('<h1>Not found</h1>'));
@@ -221,12 +258,34 @@ export async function startPageServer(): Promise<PageServer> {
     origin,
     url: (path) => `${origin}${path}`,
     hits: (path) => hits.get(path) ?? 0,
+    reports: () => [...reports],
+    cookiesSent: (path) => [...(cookies.get(path) ?? [])],
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function traceScript(where: string): string {
+  return `(async () => {
+  const seen = {
+    where: ${JSON.stringify(where)},
+    cookie: document.cookie,
+    local: localStorage.getItem('trace'),
+    session: sessionStorage.getItem('trace'),
+    databases: (await indexedDB.databases()).map((d) => d.name),
+    caches: await caches.keys(),
+  };
+  document.cookie = 'trace=' + seen.where + '; max-age=3600; path=/; SameSite=None; Secure';
+  document.cookie = 'plain_trace=' + seen.where + '; max-age=3600; path=/';
+  localStorage.setItem('trace', seen.where);
+  sessionStorage.setItem('trace', seen.where);
+  await new Promise((resolve) => { const open = indexedDB.open('trace-db'); open.onsuccess = open.onerror = resolve; });
+  await (await caches.open('trace-cache')).put('/entry', new Response('x'));
+  await fetch('/report', { method: 'POST', body: JSON.stringify(seen) });
+})().catch((e) => fetch('/report', { method: 'POST', body: JSON.stringify({ error: String(e) }) }));`;
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
