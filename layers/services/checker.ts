@@ -19,6 +19,11 @@ export interface CheckerContext {
   checksPerInvocation?: number | undefined;
   /** Results are sent together at most this long after the first of them is ready. Default 1 s. */
   resultFlushMs?: number | undefined;
+  /**
+   * A batch's last results wait for the next flush of the process's other batches instead of going
+   * alone (the local runner, where many batches run at once; on Lambda the wait would be billed).
+   */
+  joinGridFlushes?: boolean | undefined;
 }
 
 type HttpCheck = HttpCheckMessage;
@@ -389,10 +394,18 @@ async function boundedCheck(c: CheckerContext, m: HttpCheck, capMs: number, watc
 
 const checkInput = (m: HttpCheck) => ({ ...m, due_at: m.due_at.toISOString() });
 
+/**
+ * Grid boundaries (ms since the epoch) at which result buffers of this process will flush, with how
+ * many will. A batch that ends just before such a boundary sends its last results with them.
+ */
+const gridFlushes = new Map<number, number>();
+
 /** Collects results and sends them as `result_batch` messages: when full, after `flushAfterMs`, and at close. */
 class ResultBuffer {
   private items: HttpResultInput[] = [];
   private timer: (() => void) | undefined;
+  /** The grid boundary this buffer's timer flushes at, if it is on the grid. */
+  private boundary: number | undefined;
   private sending: Promise<void> = Promise.resolve();
   private failed: unknown;
   count = 0;
@@ -416,14 +429,24 @@ class ResultBuffer {
         this.flush();
       };
       const now = Date.now();
-      const aligned = this.flushAfterMs % START_SLOT_MS === 0 && slotFor(START_SLOT_MS, now) === START_SLOT_MS;
-      this.timer = atSlot(aligned ? slotOf(now + 1, this.flushAfterMs) : now + this.flushAfterMs, flush);
+      if (this.flushAfterMs % START_SLOT_MS === 0 && slotFor(START_SLOT_MS, now) === START_SLOT_MS) {
+        const boundary = slotOf(now + 1, this.flushAfterMs);
+        this.boundary = boundary;
+        gridFlushes.set(boundary, (gridFlushes.get(boundary) ?? 0) + 1);
+        this.timer = atSlot(boundary, flush);
+      } else this.timer = atSlot(now + this.flushAfterMs, flush);
     }
   }
 
   private flush(): void {
     this.timer?.();
     this.timer = undefined;
+    if (this.boundary !== undefined) {
+      const left = (gridFlushes.get(this.boundary) ?? 1) - 1;
+      if (left > 0) gridFlushes.set(this.boundary, left);
+      else gridFlushes.delete(this.boundary);
+      this.boundary = undefined;
+    }
     if (this.items.length === 0) return;
     const results = this.items;
     this.items = [];
@@ -435,8 +458,20 @@ class ResultBuffer {
     );
   }
 
+  /**
+   * With `joinGridFlushes`, the batch's last results wait for the next grid boundary when other batches
+   * of this process flush there anyway: the results consumer then records them all in one delivery
+   * instead of one more for each batch that ends.
+   */
+  private async joinNextGridFlush(): Promise<void> {
+    if (!this.c.joinGridFlushes || this.items.length === 0 || this.boundary === undefined) return;
+    const others = (gridFlushes.get(this.boundary) ?? 0) - 1;
+    if (others > 0) await new Promise<void>((resolve) => atSlot(this.boundary!, resolve));
+  }
+
   /** Sends what is left; throws if any batch could not be sent (the message is then retried). */
   async close(): Promise<void> {
+    await this.joinNextGridFlush();
     this.flush();
     await this.sending;
     if (this.failed) throw this.failed;

@@ -63,7 +63,7 @@ const HOURLY_OFFSET_MS = 2 * 60_000;
 export async function startLocalSystem(config: Config, opts: LocalContextOptions = {}): Promise<LocalSystem> {
   const ctx = await createLocalContext(config, opts);
   const getCtx = async () => ctx;
-  const checker = { ...checkerContextFor(config, ctx.queue, ctx.log), resultFlushMs: LOCAL_RESULT_FLUSH_MS };
+  const checker = { ...checkerContextFor(config, ctx.queue, ctx.log), resultFlushMs: LOCAL_RESULT_FLUSH_MS, joinGridFlushes: true };
   const notifier = notifierContextFor(ctx);
   const checkerHandler = createCheckerHandler(async () => checker);
   const resultsHandler = createResultsHandler(getCtx);

@@ -127,6 +127,59 @@ describe('checks in batches, with hard deadlines', () => {
   }, 30_000);
 });
 
+describe('result flushes of batches that run at once', () => {
+  /** Keeps what is sent on the results queue, with when. */
+  class TimedQueue implements Queue {
+    readonly sent: { at: number; projects: number[] }[] = [];
+    async send(queue: QueueName, messages: QueueMessage[]): Promise<void> {
+      if (queue !== 'results') return;
+      for (const m of messages) {
+        const r = resultMessageSchema.parse(m.body);
+        this.sent.push({ at: Date.now(), projects: r.type === 'result_batch' ? r.results.map((x) => x.project_id) : 'project_id' in r ? [r.project_id] : [] });
+      }
+    }
+  }
+  const target = () => ({ url: healthy.url, custom_headers: {}, time_limit: null, timeout: 5, retry_count: 0, content_change_detection: false, content_selector: null, keyword_monitoring: false, keywords: [], keyword_alert_on_found: false, accepted_status_codes: ['200-399'] });
+  const FLUSH_MS = 1000;
+
+  /**
+   * Two batches side by side, between two flush boundaries: one with checks due 100 and 500 ms after
+   * the first boundary, one with a check due 300 ms after it. When the second ends, the first has
+   * results waiting for the next boundary; when the first ends, the second's wait there (or went).
+   */
+  async function twoBatches(joinGridFlushes: boolean) {
+    const queue = new TimedQueue();
+    const c: CheckerContext = { queue, log: silentLog, allowPrivateTargets: true, joinGridFlushes };
+    const first = Math.ceil((Date.now() + 200) / FLUSH_MS) * FLUSH_MS;
+    const check = (id: number, after: number): HttpCheckMessage => ({ type: 'check', kind: 'http', project_id: id, due_at: new Date(first + after), cycle: 1, target: target() });
+    const run = { remainingMs: () => 60_000, flushAfterMs: FLUSH_MS };
+    await Promise.all([runCheckBatch(c, [check(1, 100), check(2, 500)], run), runCheckBatch(c, [check(3, 300)], run)]);
+    return { sent: queue.sent, boundary: first + FLUSH_MS };
+  }
+
+  it('sends the last results of batches that end before a flush boundary together at that boundary (local runner)', async () => {
+    const { sent, boundary } = await twoBatches(true);
+    expect(sent.flatMap((s) => s.projects).sort()).toEqual([1, 2, 3]);
+    for (const s of sent) expect(s.at).toBeGreaterThanOrEqual(boundary);
+    expect(Math.max(...sent.map((s) => s.at)) - Math.min(...sent.map((s) => s.at))).toBeLessThan(50);
+  }, 30_000);
+
+  it("sends a batch's last results when it ends, without waiting for the boundary, on Lambda", async () => {
+    const { sent, boundary } = await twoBatches(false);
+    expect(sent.flatMap((s) => s.projects).sort()).toEqual([1, 2, 3]);
+    for (const s of sent) expect(s.at).toBeLessThan(boundary);
+  }, 30_000);
+
+  it('does not hold a lone batch for the boundary', async () => {
+    const queue = new TimedQueue();
+    const c: CheckerContext = { queue, log: silentLog, allowPrivateTargets: true, joinGridFlushes: true };
+    const due = Math.ceil((Date.now() + 200) / FLUSH_MS) * FLUSH_MS + 100;
+    await runCheckBatch(c, [{ type: 'check', kind: 'http', project_id: 3, due_at: new Date(due), cycle: 1, target: target() }], { remainingMs: () => 60_000, flushAfterMs: FLUSH_MS });
+    expect(queue.sent).toHaveLength(1);
+    expect(queue.sent[0]!.at).toBeLessThan(Math.ceil((due + 1) / FLUSH_MS) * FLUSH_MS);
+  }, 30_000);
+});
+
 describe('redelivery', () => {
   it('writes no duplicate row or rollup count when a batch of results is delivered again', async () => {
     const id = await project(healthy.url, { alert_threshold: 1 });
