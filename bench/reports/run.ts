@@ -2,6 +2,7 @@
 // dashboard chart 30d over all projects p95, dashboard stats p95 (uncached).
 //   npx tsx bench/reports/run.ts
 //   BENCH_PROJECTS=1000 BENCH_DAYS=90 BENCH_INTERVAL=300 BENCH_IMPORT_CONCURRENCY=2 BENCH_REQUESTS=40
+//   (BENCH_KEEP=1 keeps the database for later reads)
 //   (BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/test; a fresh database is made and dropped)
 // The issue's size is 1,000 projects x 90 days at 300 s (about 26 million results); the size is a
 // flag so the biggest one that fits the time at hand can run, and the figures say which ran.
@@ -175,7 +176,8 @@ async function main() {
   } finally {
     await system.close();
     await rm(dir, { recursive: true, force: true });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (process.env['BENCH_KEEP']) console.log(`kept database ${name}`);
+    else await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }
