@@ -14,6 +14,7 @@ import { nextJourneyState } from './alert-rules.ts';
 import { applyDecision, dispatchOutbox, reportMonitoringError } from './recorder.ts';
 import { failJob, finishJob, runJob, type JobOutcome, type JobView } from './jobs.ts';
 import { canModifyProject } from './projects.ts';
+import { MASK } from '../model/secrets.ts';
 import type { Actor, ServiceContext } from './context.ts';
 
 // Browser monitoring (spec 3.4, 4.2, 4.11): every run goes through the browser queue (the local
@@ -146,16 +147,29 @@ export async function createSyntheticTest(ctx: ServiceContext, projectId: number
   });
 }
 
-export async function listSyntheticTests(ctx: ServiceContext, projectId: number) {
-  await projectOrThrow(ctx, projectId);
-  return { items: await repo.listSyntheticTests(ctx.sql, projectId) };
+/**
+ * What a journey's `type` steps enter (often a password) is shown only to those who may change the
+ * project, as its other credentials are; everyone else reads `****` in its place.
+ */
+function journeyAsSeenBy<T extends { steps: unknown }>(t: T, mayChange: boolean): T {
+  if (mayChange || !Array.isArray(t.steps)) return t;
+  const steps = t.steps.map((step: unknown) =>
+    step && typeof step === 'object' && 'action' in step && step.action === 'type' && 'value' in step ? { ...step, value: MASK } : step,
+  );
+  return { ...t, steps };
 }
 
-export async function getSyntheticTest(ctx: ServiceContext, projectId: number, testId: number) {
-  await projectOrThrow(ctx, projectId);
+export async function listSyntheticTests(ctx: ServiceContext, actor: Actor, projectId: number) {
+  const p = await projectOrThrow(ctx, projectId);
+  const mayChange = canModifyProject(actor, p.owner_id);
+  return { items: (await repo.listSyntheticTests(ctx.sql, projectId)).map((t) => journeyAsSeenBy(t, mayChange)) };
+}
+
+export async function getSyntheticTest(ctx: ServiceContext, actor: Actor, projectId: number, testId: number) {
+  const p = await projectOrThrow(ctx, projectId);
   const t = await repo.findSyntheticTest(ctx.sql, testId, projectId);
   if (!t) throw notFound('synthetic test');
-  return { ...t, recent_runs: await repo.listSyntheticRuns(ctx.sql, testId, 10) };
+  return { ...journeyAsSeenBy(t, canModifyProject(actor, p.owner_id)), recent_runs: await repo.listSyntheticRuns(ctx.sql, testId, 10) };
 }
 
 export async function updateSyntheticTest(ctx: ServiceContext, projectId: number, testId: number, t: SyntheticInput) {

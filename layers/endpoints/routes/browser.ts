@@ -83,7 +83,7 @@ export const browserRoutes = [
     access: 'viewer',
     params: idParam,
     response: z.object({ items: z.array(syntheticTestResponse) }),
-    handler: ({ ctx, params }) => browser.listSyntheticTests(ctx, params.id),
+    handler: ({ ctx, actor, params }) => browser.listSyntheticTests(ctx, actor, params.id),
   }),
   route({
     method: 'POST',
@@ -106,7 +106,7 @@ export const browserRoutes = [
     access: 'viewer',
     params: testParams,
     response: syntheticTestResponse.extend({ recent_runs: z.array(syntheticRunResponse) }),
-    handler: ({ ctx, params }) => browser.getSyntheticTest(ctx, params.id, params.test_id),
+    handler: ({ ctx, actor, params }) => browser.getSyntheticTest(ctx, actor, params.id, params.test_id),
   }),
   route({
     method: 'PUT',

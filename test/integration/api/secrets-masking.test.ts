@@ -114,6 +114,11 @@ describe('credentials in project settings', () => {
         body: { alert_threshold: 1, retry_count: 1, alert_email: 'oncall@example.com', webhook_url: `${hook.url}/XXXXXXXXsecret` },
       });
       expect(s.status, s.text).toBe(200);
+      const journey = await app.request('POST', `/api/v1/projects/${id}/synthetic-tests`, {
+        token: owner.token,
+        body: { name: 'sign in', steps: [{ action: 'navigate', value: site.url }, { action: 'type', selector: '#password', value: 'journey-pw-77' }] },
+      });
+      expect(journey.status, journey.text).toBe(201);
       expect((await app.request('POST', `/api/v1/projects/${id}/check`, { token: manager.token })).status).toBe(200);
       await app.system.ctx.queue.drain();
       const alerts = await app.request('GET', `/api/v1/projects/${id}/alerts`, { token: owner.token });
@@ -126,10 +131,13 @@ describe('credentials in project settings', () => {
       expect(gets.length).toBeGreaterThan(30);
       const leaks: string[] = [];
       for (const template of gets) {
-        const path = template.replace('{id}', template.startsWith('/api/v1/alerts/') ? alertId : String(id)).replace(/\{\w+\}/g, '1');
+        const path = template
+          .replace('{id}', template.startsWith('/api/v1/alerts/') ? alertId : String(id))
+          .replace('{test_id}', String(journey.body.id))
+          .replace(/\{\w+\}/g, '1');
         for (const [who, token] of [['viewer', viewer.token], ['other', other.token], ['anyone', undefined]] as const) {
           const r = await app.request('GET', path, token ? { token } : {});
-          for (const secret of ['s3cret-pass', 'tok-123', 'XXXXXXXXsecret', 'oncall']) {
+          for (const secret of ['s3cret-pass', 'tok-123', 'XXXXXXXXsecret', 'oncall', 'journey-pw-77']) {
             if (r.text.includes(secret)) leaks.push(`${who} GET ${path} (${r.status}) shows ${secret}`);
           }
         }
@@ -139,6 +147,29 @@ describe('credentials in project settings', () => {
       await site.close();
       await hook.close();
     }
+  });
+
+  it("shows what a journey's type steps enter only to those who may change the project", async () => {
+    const owner = await app.user('user', 'Journey owner');
+    const viewer = await app.user('viewer');
+    const p = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title: 'journeys', url: 'https://example.com/' } });
+    expect(p.status, p.text).toBe(201);
+    const steps = [
+      { action: 'navigate', value: 'https://example.com/login' },
+      { action: 'type', selector: '#user', value: 'me@example.com' },
+      { action: 'type', selector: '#password', value: 'pw-in-a-journey' },
+      { action: 'assert_text', selector: 'h1', value: 'Welcome' },
+    ];
+    const created = await app.request('POST', `/api/v1/projects/${p.body.id}/synthetic-tests`, { token: owner.token, body: { name: 'sign in', steps } });
+    expect(created.status, created.text).toBe(201);
+    const one = `/api/v1/projects/${p.body.id}/synthetic-tests/${created.body.id}`;
+    const list = `/api/v1/projects/${p.body.id}/synthetic-tests`;
+    const values = (body: { steps: { value?: unknown }[] }) => body.steps.map((x) => x.value);
+    expect(values((await app.request('GET', one, { token: owner.token })).body)).toEqual(steps.map((x) => x.value));
+    expect(values((await app.request('GET', one, { token: viewer.token })).body)).toEqual(['https://example.com/login', '****', '****', 'Welcome']);
+    const listed = await app.request('GET', list, { token: viewer.token });
+    expect(values(listed.body.items[0])).toEqual(['https://example.com/login', '****', '****', 'Welcome']);
+    expect(values((await app.request('GET', list, { token: owner.token })).body.items[0])).toEqual(steps.map((x) => x.value));
   });
 
   it('keeps the stored secrets when an editor sends the masks back', async () => {
