@@ -47,8 +47,6 @@ const PER_CHECK_OPTIONS = new Set(['proxy', 'viewport', 'userAgent', 'javaScript
 const MAX_TRACKED_ORIGINS = 200;
 
 interface CheckScope {
-  options: BrowserContextOptions;
-  pages: Set<Page>;
   sessions: CDPSession[];
   undo: Array<() => Promise<unknown>>;
   failedListeners: Array<(request: Request) => void>;
@@ -111,8 +109,6 @@ export class SharedBrowserContext {
     if (options.acceptDownloads === true) unsupported.push('acceptDownloads: true');
     if (unsupported.length > 0) throw new Error(`options not available in a single-process browser: ${unsupported.join(', ')}`);
     const scope: CheckScope = {
-      options,
-      pages: new Set(),
       sessions: [],
       undo: [],
       failedListeners: [],
@@ -130,7 +126,6 @@ export class SharedBrowserContext {
     return {
       newPage: async () => {
         const page = await context.newPage();
-        scope.pages.add(page);
         if (options.viewport) await page.setViewportSize(options.viewport);
         if (options.userAgent !== undefined || options.javaScriptEnabled === false) {
           // Emulation set through a CDP session lasts as long as the session: it is detached at the check's end.

@@ -114,7 +114,8 @@ describe('WebSockets of a session that ended', () => {
     after.close();
   });
 
-  it('get no more pushes once the account is disabled: the next message finds the session ended', async () => {
+  /** A new user's socket and a manager's (the watcher), both subscribed to the user's new project. */
+  async function subscribedWithWatcher() {
     const who = await signUp(app);
     const projectId = await createProject(app, who.token, { url: target.url });
     const watcher = await connectWs(manager.id, manager.token);
@@ -123,29 +124,31 @@ describe('WebSockets of a session that ended', () => {
     const ws = await connectWs(who.id, who.token);
     ws.send({ type: 'subscribe', project_id: projectId });
     await ws.waitFor((m) => m.type === 'subscribed');
+    return { who, projectId, watcher, ws };
+  }
+
+  /** A check's push reaches the watcher; had it gone to `ws` too, it would be there by then. */
+  async function expectNoPushTo(ws: Awaited<ReturnType<typeof connectWs>>, watcher: Awaited<ReturnType<typeof connectWs>>, projectId: number) {
+    const check = await app.request('POST', `/api/v1/projects/${projectId}/check`, { token: manager.token });
+    expect(check.status, check.text).toBe(200);
+    await watcher.waitFor((m) => m.type === 'status' && m.project_id === projectId);
+    expect(ws.messages.filter((m) => m.type === 'status')).toEqual([]);
+    ws.close();
+    watcher.close();
+  }
+
+  it('get no more pushes once the account is disabled: the next message finds the session ended', async () => {
+    const { who, projectId, watcher, ws } = await subscribedWithWatcher();
 
     await disable(who.id);
     ws.send({ type: 'unsubscribe', project_id: 424242 });
     const ended = await ws.waitFor((m) => m.type === 'error');
     expect(ended.message).toContain('session ended');
-    const check = await app.request('POST', `/api/v1/projects/${projectId}/check`, { token: manager.token });
-    expect(check.status, check.text).toBe(200);
-    // The push reaches the other subscriber; had it gone to the disabled account's socket, it would be there too.
-    await watcher.waitFor((m) => m.type === 'status' && m.project_id === projectId);
-    expect(ws.messages.filter((m) => m.type === 'status')).toEqual([]);
-    ws.close();
-    watcher.close();
+    await expectNoPushTo(ws, watcher, projectId);
   });
 
   it('get no more pushes once the account is disabled, even a socket that only pings', async () => {
-    const who = await signUp(app);
-    const projectId = await createProject(app, who.token, { url: target.url });
-    const watcher = await connectWs(manager.id, manager.token);
-    watcher.send({ type: 'subscribe', project_id: projectId });
-    await watcher.waitFor((m) => m.type === 'subscribed');
-    const ws = await connectWs(who.id, who.token);
-    ws.send({ type: 'subscribe', project_id: projectId });
-    await ws.waitFor((m) => m.type === 'subscribed');
+    const { who, projectId, watcher, ws } = await subscribedWithWatcher();
     ws.send({ type: 'ping' });
     await ws.waitFor((m) => m.type === 'pong');
 
@@ -154,11 +157,6 @@ describe('WebSockets of a session that ended', () => {
     const ended = await ws.waitFor((m) => m.type === 'error');
     expect(ended.message).toContain('account disabled');
     expect(ws.messages.filter((m) => m.type === 'pong')).toHaveLength(1);
-    const check = await app.request('POST', `/api/v1/projects/${projectId}/check`, { token: manager.token });
-    expect(check.status, check.text).toBe(200);
-    await watcher.waitFor((m) => m.type === 'status' && m.project_id === projectId);
-    expect(ws.messages.filter((m) => m.type === 'status')).toEqual([]);
-    ws.close();
-    watcher.close();
+    await expectNoPushTo(ws, watcher, projectId);
   });
 });
