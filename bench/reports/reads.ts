@@ -86,6 +86,12 @@ async function main() {
           max(response_time_max), sum(covered_seconds), sum(down_seconds), 0, 0
         FROM rollups_hourly GROUP BY 1, 2`;
       await sql`INSERT INTO rollups_daily_sketch (project_id, day, sketch) SELECT project_id, day, '{"112": 288}'::jsonb FROM rollups_daily`;
+      // The hourly totals over all projects (migration 024), as the writer keeps them.
+      await sql`
+        INSERT INTO rollups_total_hourly (bucket, stripe, checks, up_checks, response_time_sum, response_time_n, covered_seconds, down_seconds,
+          maintenance_seconds, no_data_seconds)
+        SELECT bucket, 0, sum(checks), sum(up_checks), sum(response_time_sum), sum(response_time_n), sum(covered_seconds), sum(down_seconds), 0, 0
+        FROM rollups_hourly GROUP BY 1`;
       await sql`
         INSERT INTO check_results (project_id, checked_at, is_available, status_code, response_time)
         SELECT p.id, t, true, 200, 80 + random() * 200 FROM projects p,

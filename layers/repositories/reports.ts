@@ -80,17 +80,61 @@ export const FOUR_HOURS_MS = 4 * HOUR_MS;
 
 /**
  * The recorded time and response times of many projects over [from, to), summed over all of them
- * (the dashboard's stats): whole 4-hour buckets from rollups_4h, the hours before and after them from
- * the hourly rollups (edge hours prorated as in timeTotals). Response times count whole hours, from the
- * hour of `from`.
+ * (the dashboard's stats), edge hours prorated as in timeTotals; response times count whole hours,
+ * from the hour of `from`. Every active project: from the hourly totals (activeTotals); a list of
+ * projects: from their own rollups (listedTotals).
  */
 export async function overallTotals(db: Db, projects: number[] | 'active', from: Date, to: Date): Promise<OverallTotals> {
+  if (projects.length === 0 || to <= from) return { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
+  return projects === 'active' ? activeTotals(db, from, to) : listedTotals(db, projects, from, to);
+}
+
+/**
+ * Every active project's sums, from rollups_total_hourly (migration 024): about 24 x 16 rows for a day
+ * instead of every project's rows. The totals hold every project; those deleted are taken off, from
+ * their own rows (only those whose last result is in the period can have any: a rollup row's hour is
+ * never after its project's last result). Each hour's total is prorated as every project's row would
+ * be when its recorded time runs to the end of the hour or to `to`: the share of the hour inside
+ * [from, to). That holds for every project but those whose last result falls inside the first hour or
+ * after `to`; their rows of the first and last hour are read and their share corrected.
+ */
+async function activeTotals(db: Db, from: Date, to: Date): Promise<OverallTotals> {
+  const b0 = new Date(floorTo(from.getTime(), HOUR_MS));
+  const bLast = new Date(floorTo(to.getTime() - 1, HOUR_MS));
+  // The share of hour `bucket` inside [from, to), its recorded time running to the hour's end or to `to`.
+  const nominal = db`(extract(epoch FROM least(bucket + interval '1 hour', ${to}::timestamptz) - greatest(bucket, ${from}::timestamptz))
+      / extract(epoch FROM least(bucket + interval '1 hour', ${to}::timestamptz) - bucket))`;
+  const [row] = await db<OverallTotals[]>`
+    WITH t AS (
+      SELECT bucket, covered_seconds AS cov, down_seconds AS dn, response_time_sum AS rs, response_time_n::float8 AS rn
+      FROM rollups_total_hourly WHERE bucket >= ${b0} AND bucket < ${to}
+      UNION ALL
+      SELECT r.bucket, -r.covered_seconds, -r.down_seconds, -r.response_time_sum, -r.response_time_n::float8
+      FROM projects p JOIN monitor_state s ON s.project_id = p.id JOIN rollups_hourly r ON r.project_id = p.id
+      WHERE NOT p.is_active AND s.last_checked_at >= ${b0} AND r.bucket >= ${b0} AND r.bucket < ${to}
+    ), odd AS (
+      SELECT r.bucket, r.covered_seconds, r.down_seconds, ${effectiveEnd(db)} AS eff_end
+      FROM projects p JOIN monitor_state s ON s.project_id = p.id JOIN rollups_hourly r ON r.project_id = p.id
+      WHERE p.is_active AND r.bucket IN (${b0}, ${bLast})
+        AND ((s.last_checked_at >= ${b0} AND s.last_checked_at < ${new Date(b0.getTime() + HOUR_MS)}) OR s.last_checked_at > ${to})
+    )
+    SELECT coalesce(sum(cov * f), 0)::float8 AS covered_seconds, coalesce(sum(dn * f), 0)::float8 AS down_seconds,
+      coalesce(sum(rs), 0)::float8 AS rt_sum, coalesce(sum(rn), 0)::float8 AS rt_n
+    FROM (
+      SELECT sum(cov) AS cov, sum(dn) AS dn, sum(rs) AS rs, sum(rn) AS rn, ${nominal} AS f FROM t GROUP BY bucket
+      UNION ALL
+      SELECT covered_seconds, down_seconds, 0, 0, ${shareInside(db, from, to)} - ${nominal} FROM odd
+    ) x`;
+  return row ?? { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
+}
+
+/**
+ * The same for a list of projects, from their own rollups: whole 4-hour buckets from rollups_4h, the
+ * hours before and after them from the hourly rollups.
+ */
+async function listedTotals(db: Db, projects: number[], from: Date, to: Date): Promise<OverallTotals> {
   const none = { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
-  if (projects.length === 0 || to <= from) return none;
-  // 'active': every active project, by the rollups' time index (migration 021) joined to the active
-  // projects, in the same statement (no round trip for the ids first).
-  const of = (column: string) =>
-    projects === 'active' ? db`${db(column)} IN (SELECT id FROM projects WHERE is_active)` : db`${db(column)} = ANY(${projects.map(String)}::text[]::int[])`;
+  const of = (column: string) => db`${db(column)} = ANY(${projects.map(String)}::text[]::int[])`;
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
   const m1 = ceilTo(from.getTime(), FOUR_HOURS_MS);
   const m2 = floorTo(to.getTime(), FOUR_HOURS_MS);

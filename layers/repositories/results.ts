@@ -222,6 +222,7 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
         covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
         maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
     await upsertSketches(db, 'hourly', hourly);
+    await addToTotals(db, hourly);
   }
   if (daily.length > 0) {
     const x = cols(daily);
@@ -242,6 +243,46 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
         maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
     await upsertSketches(db, 'daily', daily);
   }
+}
+
+/**
+ * The same hourly deltas summed over all projects into rollups_total_hourly (migration 024), in the
+ * stripe of a slot no other open transaction holds (SKIP LOCKED; the lock lasts until this one ends, and
+ * a second call in the same transaction finds its own slot again or a free one). Only when all 16
+ * slots are held does it share one, by backend. Buckets in ascending order, so writers that do share
+ * a stripe take its rows in the same order.
+ */
+async function addToTotals(db: Db, hourly: RollupDelta[]): Promise<void> {
+  const sums = new Map<number, number[]>();
+  for (const r of hourly) {
+    const b = r.bucket.getTime();
+    let s = sums.get(b);
+    if (!s) sums.set(b, (s = [0, 0, 0, 0, 0, 0, 0, 0]));
+    s[0]! += r.checks;
+    s[1]! += r.up_checks;
+    s[2]! += r.rt_sum;
+    s[3]! += r.rt_n;
+    s[4]! += r.covered_seconds;
+    s[5]! += r.down_seconds;
+    s[6]! += r.maintenance_seconds;
+    s[7]! += r.no_data_seconds;
+  }
+  const buckets = [...sums.keys()].sort((a, b) => a - b);
+  const col = (i: number) => txt(buckets.map((b) => sums.get(b)![i]));
+  await db`
+    WITH slot AS (SELECT stripe FROM rollup_total_slots ORDER BY stripe LIMIT 1 FOR UPDATE SKIP LOCKED)
+    INSERT INTO rollups_total_hourly AS r (bucket, stripe, checks, up_checks, response_time_sum, response_time_n, covered_seconds,
+      down_seconds, maintenance_seconds, no_data_seconds)
+    SELECT b, coalesce((SELECT stripe FROM slot), pg_backend_pid() % 16), c, u, s, n, cov, dn, mt, nd
+    FROM unnest(${txt(buckets.map((b) => new Date(b)))}::text[]::timestamptz[], ${col(0)}::text[]::bigint[], ${col(1)}::text[]::bigint[],
+      ${col(2)}::text[]::double precision[], ${col(3)}::text[]::bigint[], ${col(4)}::text[]::double precision[], ${col(5)}::text[]::double precision[],
+      ${col(6)}::text[]::double precision[], ${col(7)}::text[]::double precision[]) AS t(b, c, u, s, n, cov, dn, mt, nd)
+    ORDER BY b
+    ON CONFLICT (bucket, stripe) DO UPDATE SET
+      checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
+      response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
+      covered_seconds = r.covered_seconds + excluded.covered_seconds, down_seconds = r.down_seconds + excluded.down_seconds,
+      maintenance_seconds = r.maintenance_seconds + excluded.maintenance_seconds, no_data_seconds = r.no_data_seconds + excluded.no_data_seconds`;
 }
 
 /**
