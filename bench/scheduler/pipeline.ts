@@ -2,6 +2,7 @@
 // targets in another process, a share of them never answering. Prints CPU per check of the app AND of
 // its PostgreSQL backends, start lateness, skipped checks, RSS, the batch sizes and durations the
 // checker saw, and (with --restart) the time from a start with every monitor overdue to all checked.
+// The process runs with the node flags of the tree's `npm start` (package.json), as the server would.
 // The code under test comes from --root, so one run can compare two trees (e.g. main checked out with
 // `git worktree add /tmp/pipeline-before main`, node_modules symlinked):
 //   npx tsx bench/scheduler/pipeline.ts --root /tmp/pipeline-before --monitors 3000 --seconds 120 --hanging 0.01
@@ -239,7 +240,23 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+/**
+ * The node flags `npm start` gives the server (the tree's package.json): the pipeline runs in this
+ * process, so it runs again in a child with exactly those flags when this one was started without them.
+ */
+function asStartRuns(): boolean {
+  const start = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const wanted = start.match(/--(?:max|min)-[\w-]+=\S+/g) ?? [];
+  const given = process.execArgv.filter((a) => /^--(?:max|min)-[\w-]+=/.test(a));
+  if (wanted.length === given.length && wanted.every((f) => given.includes(f))) return false;
+  const child = spawn(process.execPath, [...wanted, '--import', 'tsx', ...process.argv.slice(1)], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 1));
+  return true;
+}
+
+if (!asStartRuns()) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
