@@ -136,6 +136,9 @@ describe('the read model over a known history', () => {
     expect(raw.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 2);
     const rollup = await rollupResponseTimeFigures(app.system.ctx, id, period);
     expect(rollup.source).toBe('rollup');
+    // More checks than raw results are read for: the rollups answer, though every result is stored.
+    expect(await responseTimeFigures(app.system.ctx, id, period, 275)).toEqual(rollup);
+    expect((await responseTimeFigures(app.system.ctx, id, period, 276)).source).toBe('raw');
     expect(rollup.avg).toBeCloseTo(raw.avg!, 2);
     expect(rollup.min).toBe(raw.min);
     expect(rollup.max).toBe(raw.max);
