@@ -231,9 +231,9 @@ export async function incidentsIn(ctx: ServiceContext, projectId: number, period
 /**
  * Up to this many checks in a period, its response times come from the stored results themselves (P95
  * exact); beyond, from the rollups (P95 within 2%), so a long report reads a hundred rows instead of
- * reading and sorting every result: a week of one-minute checks, a month of five-minute ones.
+ * reading and sorting every result: two weeks of one-minute checks, 70 days of five-minute ones.
  */
-export const RAW_RESPONSE_TIMES_MAX_CHECKS = 10_080;
+export const RAW_RESPONSE_TIMES_MAX_CHECKS = 20_160;
 
 /**
  * Response times over the period: from the raw results while all of them are stored and they are no
