@@ -218,7 +218,7 @@ async function main() {
   const appCpu = (app1.user + app1.system) / 1e6;
   const perMsg = sentChecks.length ? sentChecks.reduce((a, b) => a + b, 0) / sentChecks.length : 0;
   console.log(`Pipeline benchmark: ${N} monitors at ${INTERVAL} s (${(N / INTERVAL).toFixed(1)} checks/s), ${HANGING * 100}% never answering; root ${ROOT}`);
-  console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}; load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
+  console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version} ${process.execArgv.filter((a) => /^--(?:max|min)-/.test(a)).join(' ') || '(no heap flags)'}; load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
   console.log(`checks completed in ${wall.toFixed(0)} s: ${done} (${(done / wall).toFixed(1)}/s)`);
   console.log(`CPU per check: app ${((appCpu / done) * 1000).toFixed(3)} ms + PostgreSQL ${((pgCpu / done) * 1000).toFixed(3)} ms (${pgPids.length} backends) = ${(((appCpu + pgCpu) / done) * 1000).toFixed(3)} ms`);
   const byThread = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]);
