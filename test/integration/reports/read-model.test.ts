@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
+import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { availabilityByProject, dailyFigures, incidentsIn, responseTimeFigures, rollupResponseTimeFigures } from '../../../layers/services/read-model.ts';
 
@@ -14,20 +15,7 @@ const STEP = 300_000;
 // Midnight UTC two days ago: the history fills the first of those days.
 const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000;
 
-function message(projectId: number, at: number, up: boolean, rt: number): HttpResultMessage {
-  const d = new Date(at);
-  return {
-    type: 'http_result',
-    project_id: projectId,
-    due_at: d,
-    job_id: null,
-    started_at: d,
-    cycle: null,
-    result: { is_available: up, status_code: up ? 200 : 503, response_time: rt, error_kind: up ? null : 'http_status', error_message: up ? null : 'HTTP 503', checked_at: d, details: {} },
-    content_hash: null,
-    keywords: null,
-  };
-}
+const message = httpResultMessage;
 
 /**
  * 24 hours at 300 s from T0: down at 05:00, 05:05, 05:10 (an incident with threshold 3), a blip at

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
+import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { figuresOfResults } from '../../../layers/services/uptime.ts';
 
@@ -46,20 +47,7 @@ function generate(n: number, seed: number): Item[] {
   return items;
 }
 
-const message = (projectId: number, it: Item): HttpResultMessage => {
-  const d = new Date(it.at);
-  return {
-    type: 'http_result',
-    project_id: projectId,
-    due_at: d,
-    job_id: null,
-    started_at: d,
-    cycle: null,
-    result: { is_available: it.up, status_code: it.up ? 200 : 503, response_time: it.rt, error_kind: it.up ? null : 'http_status', error_message: it.up ? null : `HTTP 503 at ${d.toISOString()}`, checked_at: d, details: {} },
-    content_hash: null,
-    keywords: null,
-  };
-};
+const message = (projectId: number, it: Item): HttpResultMessage => httpResultMessage(projectId, it.at, it.up, it.rt, `HTTP 503 at ${new Date(it.at).toISOString()}`);
 
 async function snapshot(projectId: number) {
   const sql = app.system.ctx.sql;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.ts';
+import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { overallTotals } from '../../../layers/repositories/reports.ts';
 import { upsertRollups, type RollupDelta } from '../../../layers/repositories/results.ts';
@@ -18,20 +19,7 @@ const NOW = Date.now();
 // The hour holding the start of the last 24 hours.
 const B0 = Math.floor((NOW - 24 * H) / H) * H;
 
-function message(projectId: number, at: number, up: boolean, rt: number): HttpResultMessage {
-  const d = new Date(at);
-  return {
-    type: 'http_result',
-    project_id: projectId,
-    due_at: d,
-    job_id: null,
-    started_at: d,
-    cycle: null,
-    result: { is_available: up, status_code: up ? 200 : 503, response_time: rt, error_kind: up ? null : 'http_status', error_message: up ? null : 'HTTP 503', checked_at: d, details: {} },
-    content_hash: null,
-    keywords: null,
-  };
-}
+const message = httpResultMessage;
 
 /** Results every 300 s over [from, to), failing where `down(i)`. */
 function history(projectId: number, from: number, to: number, down: (i: number) => boolean): HttpResultMessage[] {
