@@ -1,12 +1,13 @@
 // The dashboard stats' 24-hour sums over every active project (issue 19), two ways on the same
 // database: from the hourly totals over all projects (migration 024, what /dashboard/stats reads) and
-// from every project's own rollups (the way it was read before). Run on a database kept by
+// from every project's own rollups (each project's time figures as timeTotals reads them, their
+// response times summed over the same hours). Run on a database kept by
 // `BENCH_KEEP=1 npx tsx bench/reports/run.ts` (the import's layout) or `reads.ts`:
 //   BENCH_DATABASE=pym_bench_1234abcd npx tsx bench/reports/stats.ts
 //   (BENCH_DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/test for the server; BENCH_REQUESTS, default 200)
 import { cpus, loadavg } from 'node:os';
 import postgres from 'postgres';
-import { overallTotals } from '../../layers/repositories/reports.ts';
+import { overallTotals, timeTotals } from '../../layers/repositories/reports.ts';
 
 const BASE_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NAME = process.env['BENCH_DATABASE'];
@@ -26,16 +27,25 @@ async function main() {
   const [{ end } = { end: new Date() }] = await sql<{ end: Date }[]>`SELECT max(last_checked_at) AS end FROM monitor_state`;
   const to = new Date(end.getTime() + 60_000);
   const from = new Date(to.getTime() - 86_400_000);
+  const ownRollups = async () => {
+    const [time, [rt]] = await Promise.all([
+      timeTotals(sql, active, from, to),
+      sql<{ rt_sum: number; rt_n: number }[]>`
+        SELECT coalesce(sum(response_time_sum), 0)::float8 AS rt_sum, coalesce(sum(response_time_n), 0)::float8 AS rt_n FROM rollups_hourly
+        WHERE project_id = ANY(${active.map(String)}::text[]::int[]) AND bucket >= ${new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000)} AND bucket < ${to}`,
+    ]);
+    return { covered_seconds: time.reduce((n, t) => n + t.covered_seconds, 0), down_seconds: time.reduce((n, t) => n + t.down_seconds, 0), ...rt! };
+  };
   const totals: number[] = [];
   const own: number[] = [];
-  let a = await overallTotals(sql, 'active', from, to);
-  let b = await overallTotals(sql, active, from, to);
+  let a = await overallTotals(sql, from, to);
+  let b = await ownRollups();
   for (let i = 0; i < REQUESTS; i++) {
     let t = performance.now();
-    a = await overallTotals(sql, 'active', from, to);
+    a = await overallTotals(sql, from, to);
     totals.push(performance.now() - t);
     t = performance.now();
-    b = await overallTotals(sql, active, from, to);
+    b = await ownRollups();
     own.push(performance.now() - t);
   }
   console.log(`Stats sums over ${active.length} active projects, 24 hours to ${to.toISOString()}, database ${NAME}; ${cpus()[0]?.model} x${cpus().length}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

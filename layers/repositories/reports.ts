@@ -79,26 +79,18 @@ export interface OverallTotals {
 export const FOUR_HOURS_MS = 4 * HOUR_MS;
 
 /**
- * The recorded time and response times of many projects over [from, to), summed over all of them
- * (the dashboard's stats), edge hours prorated as in timeTotals; response times count whole hours,
- * from the hour of `from`. Every active project: from the hourly totals (activeTotals); a list of
- * projects: from their own rollups (listedTotals).
- */
-export async function overallTotals(db: Db, projects: number[] | 'active', from: Date, to: Date): Promise<OverallTotals> {
-  if (projects.length === 0 || to <= from) return { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
-  return projects === 'active' ? activeTotals(db, from, to) : listedTotals(db, projects, from, to);
-}
-
-/**
- * Every active project's sums, from rollups_total_hourly (migration 024): about 24 x 16 rows for a day
- * instead of every project's rows. The totals hold every project; those deleted are taken off, from
- * their own rows (only those whose last result is in the period can have any: a rollup row's hour is
- * never after its project's last result). Each hour's total is prorated as every project's row would
+ * The recorded time and response times of every active project over [from, to), summed over all of
+ * them (the dashboard's stats): edge hours prorated as in timeTotals, response times counting whole
+ * hours from the hour of `from`. Read from rollups_total_hourly (migration 024): about 24 x 16 rows for
+ * a day instead of every project's rows. The totals hold every project; those deleted are taken off,
+ * from their own rows (only those whose last result is in the period can have any: a rollup row's hour
+ * is never after its project's last result). Each hour's total is prorated as every project's row would
  * be when its recorded time runs to the end of the hour or to `to`: the share of the hour inside
  * [from, to). That holds for every project but those whose last result falls inside the first hour or
  * after `to`; their rows of the first and last hour are read and their share corrected.
  */
-async function activeTotals(db: Db, from: Date, to: Date): Promise<OverallTotals> {
+export async function overallTotals(db: Db, from: Date, to: Date): Promise<OverallTotals> {
+  if (to <= from) return { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
   const b0 = new Date(floorTo(from.getTime(), HOUR_MS));
   const bLast = new Date(floorTo(to.getTime() - 1, HOUR_MS));
   // The share of hour `bucket` inside [from, to), its recorded time running to the hour's end or to `to`.
@@ -126,46 +118,6 @@ async function activeTotals(db: Db, from: Date, to: Date): Promise<OverallTotals
       SELECT covered_seconds, down_seconds, 0, 0, ${shareInside(db, from, to)} - ${nominal} FROM odd
     ) x`;
   return row ?? { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
-}
-
-/**
- * The same for a list of projects, from their own rollups: whole 4-hour buckets from rollups_4h, the
- * hours before and after them from the hourly rollups.
- */
-async function listedTotals(db: Db, projects: number[], from: Date, to: Date): Promise<OverallTotals> {
-  const none = { covered_seconds: 0, down_seconds: 0, rt_sum: 0, rt_n: 0 };
-  const of = (column: string) => db`${db(column)} = ANY(${projects.map(String)}::text[]::int[])`;
-  const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
-  const m1 = ceilTo(from.getTime(), FOUR_HOURS_MS);
-  const m2 = floorTo(to.getTime(), FOUR_HOURS_MS);
-  const middle = m1 < m2;
-  // Two statements, run at once on two connections: the edge hours, and the 4-hour middle.
-  const sums = db`coalesce(sum(cov), 0)::float8 AS covered_seconds, coalesce(sum(dn), 0)::float8 AS down_seconds,
-      coalesce(sum(rs), 0)::float8 AS rt_sum, coalesce(sum(rn), 0)::float8 AS rt_n`;
-  const edges = db<OverallTotals[]>`
-    WITH s AS (
-      SELECT project_id, last_checked_at FROM monitor_state WHERE ${of('project_id')}
-    ), h AS (
-      SELECT r.bucket, r.covered_seconds, r.down_seconds, r.response_time_sum, r.response_time_n, ${effectiveEnd(db)} AS eff_end
-      FROM rollups_hourly r LEFT JOIN s ON s.project_id = r.project_id
-      WHERE ${of('r.project_id')}
-        AND ${middle
-          ? db`((r.bucket >= ${hFrom} AND r.bucket < ${new Date(m1)}) OR (r.bucket >= ${new Date(m2)} AND r.bucket < ${to}))`
-          : db`r.bucket >= ${hFrom} AND r.bucket < ${to}`}
-    )
-    SELECT ${sums}
-    FROM (SELECT covered_seconds * f AS cov, down_seconds * f AS dn, response_time_sum AS rs, response_time_n AS rn
-      FROM (SELECT *, ${shareInside(db, from, to)} AS f FROM h) x) parts`;
-  const inner = middle
-    ? db<OverallTotals[]>`
-      SELECT ${sums}
-      FROM (SELECT covered_seconds AS cov, down_seconds AS dn, response_time_sum AS rs, response_time_n AS rn FROM rollups_4h
-        WHERE ${of('project_id')} AND bucket >= ${new Date(m1)} AND bucket < ${new Date(m2)}) parts`
-    : Promise.resolve([none]);
-  const [[a], [b]] = await Promise.all([edges, inner]);
-  const x = a ?? none;
-  const y = b ?? none;
-  return { covered_seconds: x.covered_seconds + y.covered_seconds, down_seconds: x.down_seconds + y.down_seconds, rt_sum: x.rt_sum + y.rt_sum, rt_n: x.rt_n + y.rt_n };
 }
 
 export interface OpenSpanRow {

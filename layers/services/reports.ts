@@ -142,7 +142,7 @@ async function computeShared(ctx: ServiceContext) {
   const period = { from: new Date(now.getTime() - DAY_MS), to: now };
   const [counts, overall, openIncidents] = await Promise.all([
     rep.projectStatusCounts(ctx.sql),
-    overallFigures(ctx, 'active', period),
+    overallFigures(ctx, period),
     rep.openIncidentCount(ctx.sql),
   ]);
   const uptime = overall.availability;
