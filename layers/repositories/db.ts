@@ -16,7 +16,15 @@ export interface ConnectOptions {
   database?: string;
   max?: number;
   ssl?: boolean;
+  /** PGlite behind its socket (the embedded database): no COPY FROM STDIN there. */
+  embedded?: boolean;
 }
+
+/** The pools that cannot take COPY FROM STDIN (PGlite's socket server closes the connection on it). */
+const withoutCopyIn = new WeakSet<object>();
+
+/** Whether this pool's database takes COPY FROM STDIN: the machine's PostgreSQL and Aurora do, the embedded PGlite does not. */
+export const takesCopyIn = (sql: Sql): boolean => !withoutCopyIn.has(sql);
 
 /** Opens a postgres.js pool. int8 values are parsed as numbers (ids and counts stay far below 2^53). */
 export function connect(opts: ConnectOptions): Sql {
@@ -36,7 +44,7 @@ export function connect(opts: ConnectOptions): Sql {
     ...(opts.ssl ? { ssl: 'require' as const } : {}),
   };
   if (opts.url) return postgres(opts.url, common) as unknown as Sql;
-  return postgres({
+  const sql = postgres({
     ...common,
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 5432,
@@ -45,6 +53,8 @@ export function connect(opts: ConnectOptions): Sql {
     password: opts.password ?? '',
     database: opts.database ?? 'postgres',
   }) as unknown as Sql;
+  if (opts.embedded) withoutCopyIn.add(sql);
+  return sql;
 }
 
 export async function ping(db: Db): Promise<void> {

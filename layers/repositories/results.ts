@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { AlertContextRow, MonitorStateRow } from './monitoring.ts';
 import type { Db } from './db.ts';
 
@@ -83,12 +85,21 @@ function textArray(values: readonly (string | null)[]): string {
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
+/** From this many rows on, an insert that needs no ids goes by COPY where the database takes it. */
+export const COPY_FROM_ROWS = 1_000;
+
 /**
  * One multi-row insert per 20,000 rows (each column one array parameter, unnested). With `ids`, the
- * new rows' ids in the order given (the recorder needs them only for results recorded late).
+ * new rows' ids in the order given (the recorder needs them only for results recorded late). With
+ * `copy` (the database takes COPY FROM STDIN: db.ts takesCopyIn), a large insert that needs no ids
+ * is one binary COPY instead (copyHttpResults).
  */
-export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { ids: boolean } = { ids: true }): Promise<number[]> {
+export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { ids: boolean; copy?: boolean } = { ids: true }): Promise<number[]> {
   if (rows.length === 0) return [];
+  if (opts.copy && !opts.ids && rows.length >= COPY_FROM_ROWS) {
+    await copyHttpResults(db, rows);
+    return [];
+  }
   const ids: number[] = [];
   const CHUNK = 20_000;
   for (let i = 0; i < rows.length; i += CHUNK) {
@@ -147,6 +158,127 @@ export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { 
   return ids;
 }
 
+/** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01 UTC), where binary timestamps count from. */
+const PG_EPOCH_MS = 946_684_800_000;
+const COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+const COPY_TRAILER = Buffer.from([0xff, 0xff]);
+const HTTP_KIND = Buffer.from('http');
+
+/**
+ * The rows of a binary COPY (PostgreSQL's documented file format: per row a 16-bit field count, per
+ * field a 32-bit length, -1 for NULL, and the value in the type's binary form), written into 1 MiB
+ * chunks: integers and floats big-endian, timestamptz as microseconds since 2000-01-01, jsonb as
+ * version 1 and the JSON text, text as UTF-8.
+ */
+class CopyChunks {
+  readonly chunks: Buffer[] = [COPY_HEADER];
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private at = 0;
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    this.chunks.push(this.buf.subarray(0, this.at));
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, n));
+    this.at = 0;
+  }
+
+  fields(n: number): void {
+    this.room(2);
+    this.at = this.buf.writeInt16BE(n, this.at);
+  }
+
+  nul(): void {
+    this.room(4);
+    this.at = this.buf.writeInt32BE(-1, this.at);
+  }
+
+  int4(v: number | null): void {
+    if (v === null) return this.nul();
+    this.room(8);
+    this.at = this.buf.writeInt32BE(v, this.buf.writeInt32BE(4, this.at));
+  }
+
+  float8(v: number | null): void {
+    if (v === null) return this.nul();
+    this.room(12);
+    this.at = this.buf.writeDoubleBE(v, this.buf.writeInt32BE(8, this.at));
+  }
+
+  bool(v: boolean): void {
+    this.room(5);
+    this.at = this.buf.writeInt32BE(1, this.at);
+    this.buf[this.at++] = v ? 1 : 0;
+  }
+
+  /** A time with milliseconds as JavaScript has it: exact as a double up to 2^53 microseconds. */
+  timestamptz(d: Date | null): void {
+    if (d === null) return this.nul();
+    const us = (d.getTime() - PG_EPOCH_MS) * 1000;
+    const hi = Math.floor(us / 4294967296);
+    this.room(12);
+    this.at = this.buf.writeUInt32BE(us - hi * 4294967296, this.buf.writeInt32BE(hi, this.buf.writeInt32BE(8, this.at)));
+  }
+
+  bytes(b: Buffer): void {
+    this.room(4 + b.length);
+    this.at = this.buf.writeInt32BE(b.length, this.at);
+    this.at += b.copy(this.buf, this.at);
+  }
+
+  text(v: string | null, prefix?: number): void {
+    if (v === null) return this.nul();
+    const extra = prefix === undefined ? 0 : 1;
+    const n = Buffer.byteLength(v);
+    this.room(4 + extra + n);
+    this.at = this.buf.writeInt32BE(n + extra, this.at);
+    if (prefix !== undefined) this.buf[this.at++] = prefix;
+    this.at += this.buf.write(v, this.at, 'utf8');
+  }
+
+  end(): Buffer[] {
+    this.room(2);
+    this.at += COPY_TRAILER.copy(this.buf, this.at);
+    this.chunks.push(this.buf.subarray(0, this.at));
+    return this.chunks;
+  }
+}
+
+/**
+ * The rows in one binary COPY (history imports: PostgreSQL parses no text, no arrays and no
+ * timestamps, and the process builds no strings for them). Only where the database takes COPY FROM
+ * STDIN; the rows are the same as insertHttpResults' unnest would write (integration test
+ * reports/copy-results.test.ts).
+ */
+export async function copyHttpResults(db: Db, rows: ResultRowInput[]): Promise<void> {
+  const w = new CopyChunks();
+  let lastDetails: unknown = undefined;
+  let lastJson = '';
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows[j]!;
+    if (j === 0 || r.details !== lastDetails) {
+      lastDetails = r.details;
+      lastJson = JSON.stringify(r.details ?? null);
+    }
+    w.fields(12);
+    w.int4(r.project_id);
+    w.timestamptz(r.checked_at);
+    w.bytes(HTTP_KIND);
+    w.bool(r.is_available);
+    w.int4(r.status_code);
+    w.float8(r.response_time);
+    w.text(r.error_kind);
+    w.text(r.error_message);
+    w.text(lastJson, 1);
+    w.timestamptz(r.due_at);
+    w.timestamptz(r.started_at);
+    w.bool(r.in_maintenance);
+  }
+  const into = await db`
+    COPY check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind, error_message,
+      details, due_at, started_at, in_maintenance) FROM STDIN (FORMAT binary)`.writable();
+  await pipeline(Readable.from(w.end()), into);
+}
+
 /** The figures of a rollup row (hourly, 4-hourly, daily), as written and as read back. */
 export interface RollupFigures {
   checks: number;
@@ -172,20 +304,21 @@ export interface RollupDelta extends RollupFigures {
   downtime_seconds: number;
 }
 
+/** The rollup rows' columns, each one array literal (plainArray: one text parameter per column). */
 const cols = (rows: RollupDelta[]) => ({
-  p: rows.map((r) => r.project_id),
-  b: rows.map((r) => r.bucket.toISOString()),
-  c: rows.map((r) => r.checks),
-  u: rows.map((r) => r.up_checks),
-  s: rows.map((r) => r.rt_sum),
-  n: rows.map((r) => r.rt_n),
-  mi: rows.map((r) => r.rt_min),
-  ma: rows.map((r) => r.rt_max),
-  cov: rows.map((r) => r.covered_seconds),
-  dn: rows.map((r) => r.down_seconds),
-  mt: rows.map((r) => r.maintenance_seconds),
-  nd: rows.map((r) => r.no_data_seconds),
-  dt: rows.map((r) => r.downtime_seconds),
+  p: plainArray(rows.map((r) => r.project_id)),
+  b: plainArray(rows.map((r) => r.bucket.toISOString())),
+  c: plainArray(rows.map((r) => r.checks)),
+  u: plainArray(rows.map((r) => r.up_checks)),
+  s: plainArray(rows.map((r) => r.rt_sum)),
+  n: plainArray(rows.map((r) => r.rt_n)),
+  mi: plainArray(rows.map((r) => r.rt_min)),
+  ma: plainArray(rows.map((r) => r.rt_max)),
+  cov: plainArray(rows.map((r) => r.covered_seconds)),
+  dn: plainArray(rows.map((r) => r.down_seconds)),
+  mt: plainArray(rows.map((r) => r.maintenance_seconds)),
+  nd: plainArray(rows.map((r) => r.no_data_seconds)),
+  dt: plainArray(rows.map((r) => r.downtime_seconds)),
 });
 
 /** One upsert per rollup table (hourly, 4-hourly, daily, and the sketches) for the whole batch. */
@@ -195,9 +328,9 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
     await db`
       INSERT INTO rollups_hourly AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min,
         response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
-      SELECT * FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
-        ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
-        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[])
+      SELECT * FROM unnest(${x.p}::int[], ${x.b}::timestamptz[], ${x.c}::int[], ${x.u}::int[], ${x.s}::double precision[],
+        ${x.n}::int[], ${x.mi}::double precision[], ${x.ma}::double precision[], ${x.cov}::double precision[],
+        ${x.dn}::double precision[], ${x.mt}::double precision[], ${x.nd}::double precision[])
       ON CONFLICT (project_id, bucket) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
         response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
@@ -210,9 +343,9 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
       INSERT INTO rollups_4h AS r (project_id, bucket, checks, up_checks, response_time_sum, response_time_n, response_time_min,
         response_time_max, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
       SELECT p, to_timestamp(floor(extract(epoch FROM b) / 14400) * 14400), sum(c), sum(u), sum(s), sum(n), min(mi), max(ma), sum(cov), sum(dn), sum(mt), sum(nd)
-      FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[], ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[],
-        ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[],
-        ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[], ${txt(x.nd)}::text[]::double precision[]) AS t(p, b, c, u, s, n, mi, ma, cov, dn, mt, nd)
+      FROM unnest(${x.p}::int[], ${x.b}::timestamptz[], ${x.c}::int[], ${x.u}::int[], ${x.s}::double precision[],
+        ${x.n}::int[], ${x.mi}::double precision[], ${x.ma}::double precision[], ${x.cov}::double precision[],
+        ${x.dn}::double precision[], ${x.mt}::double precision[], ${x.nd}::double precision[]) AS t(p, b, c, u, s, n, mi, ma, cov, dn, mt, nd)
       GROUP BY 1, 2
       ON CONFLICT (project_id, bucket) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
@@ -229,10 +362,10 @@ export async function upsertRollups(db: Db, hourly: RollupDelta[], daily: Rollup
     await db`
       INSERT INTO rollups_daily AS r (project_id, day, checks, up_checks, response_time_sum, response_time_n, response_time_min,
         response_time_max, downtime_seconds, covered_seconds, down_seconds, maintenance_seconds, no_data_seconds)
-      SELECT p, (b AT TIME ZONE 'UTC')::date, c, u, s, n, mi, ma, dt, cov, dn, mt, nd FROM unnest(${txt(x.p)}::text[]::int[], ${txt(x.b)}::text[]::timestamptz[],
-        ${txt(x.c)}::text[]::int[], ${txt(x.u)}::text[]::int[], ${txt(x.s)}::text[]::double precision[], ${txt(x.n)}::text[]::int[], ${txt(x.mi)}::text[]::double precision[], ${txt(x.ma)}::text[]::double precision[],
-        ${txt(x.dt)}::text[]::double precision[], ${txt(x.cov)}::text[]::double precision[], ${txt(x.dn)}::text[]::double precision[], ${txt(x.mt)}::text[]::double precision[],
-        ${txt(x.nd)}::text[]::double precision[]) AS t(p, b, c, u, s, n, mi, ma, dt, cov, dn, mt, nd)
+      SELECT p, (b AT TIME ZONE 'UTC')::date, c, u, s, n, mi, ma, dt, cov, dn, mt, nd FROM unnest(${x.p}::int[], ${x.b}::timestamptz[],
+        ${x.c}::int[], ${x.u}::int[], ${x.s}::double precision[], ${x.n}::int[], ${x.mi}::double precision[], ${x.ma}::double precision[],
+        ${x.dt}::double precision[], ${x.cov}::double precision[], ${x.dn}::double precision[], ${x.mt}::double precision[],
+        ${x.nd}::double precision[]) AS t(p, b, c, u, s, n, mi, ma, dt, cov, dn, mt, nd)
       ON CONFLICT (project_id, day) DO UPDATE SET
         checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
         response_time_sum = r.response_time_sum + excluded.response_time_sum, response_time_n = r.response_time_n + excluded.response_time_n,
@@ -268,15 +401,15 @@ async function addToTotals(db: Db, hourly: RollupDelta[]): Promise<void> {
     s[7]! += r.no_data_seconds;
   }
   const buckets = [...sums.keys()].sort((a, b) => a - b);
-  const col = (i: number) => txt(buckets.map((b) => sums.get(b)![i]));
+  const col = (i: number) => plainArray(buckets.map((b) => sums.get(b)![i]!));
   await db`
     WITH slot AS (SELECT stripe FROM rollup_total_slots ORDER BY stripe LIMIT 1 FOR UPDATE SKIP LOCKED)
     INSERT INTO rollups_total_hourly AS r (bucket, stripe, checks, up_checks, response_time_sum, response_time_n, covered_seconds,
       down_seconds, maintenance_seconds, no_data_seconds)
     SELECT b, coalesce((SELECT stripe FROM slot), pg_backend_pid() % 16), c, u, s, n, cov, dn, mt, nd
-    FROM unnest(${txt(buckets.map((b) => new Date(b)))}::text[]::timestamptz[], ${col(0)}::text[]::bigint[], ${col(1)}::text[]::bigint[],
-      ${col(2)}::text[]::double precision[], ${col(3)}::text[]::bigint[], ${col(4)}::text[]::double precision[], ${col(5)}::text[]::double precision[],
-      ${col(6)}::text[]::double precision[], ${col(7)}::text[]::double precision[]) AS t(b, c, u, s, n, cov, dn, mt, nd)
+    FROM unnest(${plainArray(buckets.map((b) => new Date(b).toISOString()))}::timestamptz[], ${col(0)}::bigint[], ${col(1)}::bigint[],
+      ${col(2)}::double precision[], ${col(3)}::bigint[], ${col(4)}::double precision[], ${col(5)}::double precision[],
+      ${col(6)}::double precision[], ${col(7)}::double precision[]) AS t(b, c, u, s, n, cov, dn, mt, nd)
     ORDER BY b
     ON CONFLICT (bucket, stripe) DO UPDATE SET
       checks = r.checks + excluded.checks, up_checks = r.up_checks + excluded.up_checks,
@@ -310,18 +443,18 @@ export async function markChartDaysChanged(db: Db, days: { project_id: number; d
 async function upsertSketches(db: Db, table: 'hourly' | 'daily', rows: RollupDelta[]): Promise<void> {
   const withTimes = rows.filter((r) => Object.keys(r.sketch).length > 0);
   if (withTimes.length === 0) return;
-  const p = txt(withTimes.map((r) => r.project_id));
-  const b = txt(withTimes.map((r) => r.bucket.toISOString()));
-  const sk = withTimes.map((r) => JSON.stringify(r.sketch));
+  const p = plainArray(withTimes.map((r) => r.project_id));
+  const b = plainArray(withTimes.map((r) => r.bucket.toISOString()));
+  const sk = textArray(withTimes.map((r) => JSON.stringify(r.sketch)));
   if (table === 'hourly') {
     await db`
       INSERT INTO rollups_hourly_sketch AS r (project_id, bucket, sketch)
-      SELECT * FROM unnest(${p}::text[]::int[], ${b}::text[]::timestamptz[], ${sk}::text[]::jsonb[])
+      SELECT * FROM unnest(${p}::int[], ${b}::timestamptz[], ${sk}::jsonb[])
       ON CONFLICT (project_id, bucket) DO UPDATE SET sketch = pym_sketch_merge(r.sketch, excluded.sketch)`;
   } else {
     await db`
       INSERT INTO rollups_daily_sketch AS r (project_id, day, sketch)
-      SELECT p, (b AT TIME ZONE 'UTC')::date, sk FROM unnest(${p}::text[]::int[], ${b}::text[]::timestamptz[], ${sk}::text[]::jsonb[]) AS t(p, b, sk)
+      SELECT p, (b AT TIME ZONE 'UTC')::date, sk FROM unnest(${p}::int[], ${b}::timestamptz[], ${sk}::jsonb[]) AS t(p, b, sk)
       ON CONFLICT (project_id, day) DO UPDATE SET sketch = pym_sketch_merge(r.sketch, excluded.sketch)`;
   }
 }

@@ -68,6 +68,8 @@ export interface TxOptions extends RecordOptions {
    * itself; without it a live result is in maintenance when its project is, an imported one not.
    */
   maintenance?: readonly boolean[];
+  /** A large insert may go by COPY (the database takes it: db.ts takesCopyIn; the history import). */
+  copy?: boolean;
 }
 
 /** The batch recording inside the caller's transaction (the history import runs it in its own). */
@@ -147,7 +149,7 @@ export async function recordInTransaction(
       started_at: m.started_at,
       in_maintenance: inMaintenance,
     }));
-  const ids = await res.insertHttpResults(tx, rowsToInsert, { ids: !inOrder });
+  const ids = await res.insertHttpResults(tx, rowsToInsert, { ids: !inOrder, copy: opts.copy === true });
   outcome.recorded = accepted.length;
   // Alerts are never sent for a silent batch: its projects as the rules see them, made once.
   const judged = new Map<number, AlertContextRow>();

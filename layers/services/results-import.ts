@@ -1,4 +1,5 @@
 import { notFound } from '../errors.ts';
+import { takesCopyIn } from '../repositories/db.ts';
 import * as mon from '../repositories/monitoring.ts';
 import * as res from '../repositories/results.ts';
 import { packClosedDays } from './read-model.ts';
@@ -86,7 +87,7 @@ async function importInTransaction(ctx: ServiceContext, projectId: number, sorte
         keywords: null,
       }));
       const maintenance = newer.map((r) => r.in_maintenance === true);
-      const { outcome: n } = await recordInTransaction(ctx, tx, messages, { notify: false, dedupe: 'checked_at', maintenance });
+      const { outcome: n } = await recordInTransaction(ctx, tx, messages, { notify: false, dedupe: 'checked_at', maintenance, copy: takesCopyIn(ctx.sql) });
       outcome.imported += n.recorded;
       outcome.skipped += n.ignored;
       outcome.incidents += n.incidents_opened;
@@ -129,7 +130,7 @@ async function mergeOlder(ctx: ServiceContext, tx: Parameters<typeof res.insertH
     due_at: null,
     started_at: r.checked_at,
     in_maintenance: r.in_maintenance === true,
-  })), { ids: false });
+  })), { ids: false, copy: takesCopyIn(ctx.sql) });
   const acc = new RollupAccumulator();
   for (const r of fresh) acc.addResult(projectId, r.checked_at, r.is_available, r.response_time, r.is_available ? 0 : interval);
   const before: SpanStart[] = existing.map((e) => ({ at: e.checked_at, up: e.is_available, maintenance: e.in_maintenance }));

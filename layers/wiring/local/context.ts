@@ -106,7 +106,7 @@ export async function createLocalContext(config: Config, opts: LocalContextOptio
     const dir = opts.inMemoryDatabase ? undefined : join(config.DATA_DIR, 'pgdata');
     embedded = await startEmbeddedPostgres({ dataDir: dir, socketDir: dir && join(config.DATA_DIR, 'pgsocket') });
     // PGlite runs one query at a time and shares session state: one connection.
-    sql = connect({ path: embedded.socketPath, max: 1 });
+    sql = connect({ path: embedded.socketPath, max: 1, embedded: true });
     databaseLabel = dir ? `embedded PGlite (${dir})` : 'embedded PGlite (in memory)';
   }
   if (opts.migrate !== false) await migrate(sql);
