@@ -13,7 +13,12 @@ const event = (body: string, type: string) => ({ headers: { 'content-type': type
 
 const times = ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.123Z', '2026-01-01T00:00:00.1234567Z', '2026-02-29T00:00:00Z', '2024-02-29T10:00:00Z',
   '2026-02-31T00:00:00Z', '2026-04-31T00:00:00Z', '2026-01-01T00:00:00+09:00', '2026-01-01T00:00:00-14:00', '2026-01-01T00:00:00+0900',
-  '2026-01-01T24:00:00Z', '2026-01-01T00:00Z', '2026-01-01 00:00:00Z', '0999-12-31T00:00:00Z', '2026-13-01T00:00:00Z', 'soon', '2027-01-01T00:00:00Z'];
+  '2026-01-01T24:00:00Z', '2026-01-01T00:00Z', '2026-01-01 00:00:00Z', '0999-12-31T00:00:00Z', '2026-13-01T00:00:00Z', 'soon', '2027-01-01T00:00:00Z',
+  // toISOString's own form, which the quick check reads digit by digit, and near misses of it.
+  '2024-02-29T23:59:59.999Z', '2026-02-29T00:00:00.000Z', '2026-04-31T12:00:00.000Z', '2026-12-31T23:59:59.999Z', '1000-01-01T00:00:00.000Z',
+  '2026-00-01T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-32T00:00:00.000Z', '2026-01-01T23:60:00.000Z', '2026-01-01T00:00:60.000Z',
+  '2026-01-01T00:00:00.00aZ', '2026-01-01T00:00:00,000Z', '2026-01-01T00:00:00.000z', '2026-01-01T00:00:00.000+', '2026/01/01T00:00:00.000Z',
+  '-026-01-01T00:00:00.000Z', '2026-01-01T0 :00:00.000Z'];
 const statuses: unknown[] = [200, 0, 999, 1000, -1, 1.5, null, undefined, '200'];
 const rts: unknown[] = [0, 12.5, 3_600_000, 3_600_000.5, -0.1, null, undefined, '12'];
 const messages: unknown[] = [null, undefined, 'HTTP 503', 'x'.repeat(4000), 'x'.repeat(4001), 'a\u0000b', 7];
@@ -117,5 +122,19 @@ describe('import body', () => {
       { checked_at: new Date('2026-01-01T00:05:00Z'), is_available: true, status_code: 200, response_time: 1.5, error_message: 'plain', in_maintenance: false },
     ]);
     expect(() => readImportBody(event('checked_at,is_available,status_code,response_time,error_message\r\n2026-01-01T00:00:00Z,true,200,1,"open', 'text/csv'), NOW)).toThrow(/unterminated/);
+  });
+
+  it('refuses a CSV without a header, and more than 200,000 rows with 413', () => {
+    const header = 'checked_at,is_available,status_code,response_time,error_message\n';
+    for (const body of ['', '\r\n\r\n']) {
+      const err = (() => { try { readImportBody(event(body, 'text/csv'), NOW); } catch (e) { return e; } })();
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).errors[0]!.field).toBe('header');
+    }
+    const line = '2026-01-01T00:00:00.000Z,true,200,1,\n';
+    expect(readImportBody(event(header + line.repeat(200_000), 'text/csv'), NOW)).toHaveLength(200_000);
+    const err = (() => { try { readImportBody(event(header + line.repeat(200_001), 'text/csv'), NOW); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
