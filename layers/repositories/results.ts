@@ -439,13 +439,37 @@ export async function markChartDaysChanged(db: Db, days: { project_id: number; d
     ON CONFLICT (project_id) DO UPDATE SET changes = c.changes + 1`;
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/**
+ * The sketches as one jsonb[] array literal, written as it is read: each element {"key":count,...} in
+ * double quotes with its quotes escaped (keys are integers and counts numbers: nothing else needs it).
+ */
+function sketchArray(rows: RollupDelta[]): string {
+  let out = '{';
+  for (let i = 0; i < rows.length; i++) {
+    const sketch = rows[i]!.sketch;
+    out += i === 0 ? '"{' : ',"{';
+    let first = true;
+    for (const k in sketch) {
+      out += `${first ? '' : ','}\\"${k}\\":${sketch[k]}`;
+      first = false;
+    }
+    out += '}"';
+  }
+  return out + '}';
+}
+
 /** The sketches of the rows that gained response times, merged into their own tables. */
 async function upsertSketches(db: Db, table: 'hourly' | 'daily', rows: RollupDelta[]): Promise<void> {
-  const withTimes = rows.filter((r) => Object.keys(r.sketch).length > 0);
+  const withTimes = rows.filter((r) => hasKeys(r.sketch));
   if (withTimes.length === 0) return;
   const p = plainArray(withTimes.map((r) => r.project_id));
   const b = plainArray(withTimes.map((r) => r.bucket.toISOString()));
-  const sk = textArray(withTimes.map((r) => JSON.stringify(r.sketch)));
+  const sk = sketchArray(withTimes);
   if (table === 'hourly') {
     await db`
       INSERT INTO rollups_hourly_sketch AS r (project_id, bucket, sketch)
