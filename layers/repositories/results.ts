@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { AlertContextRow, MonitorStateRow } from './monitoring.ts';
 import type { Db } from './db.ts';
 
@@ -96,7 +94,7 @@ export const COPY_FROM_ROWS = 1_000;
  */
 export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { ids: boolean; copy?: boolean } = { ids: true }): Promise<number[]> {
   if (rows.length === 0) return [];
-  if (opts.copy && !opts.ids && rows.length >= COPY_FROM_ROWS) {
+  if (opts.copy && !opts.ids && rows.length >= COPY_FROM_ROWS && inTransaction(db)) {
     await copyHttpResults(db, rows);
     return [];
   }
@@ -157,6 +155,9 @@ export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { 
   }
   return ids;
 }
+
+/** A transaction's connection (postgres.js gives it savepoints), not the pool: copyHttpResults needs one. */
+const inTransaction = (db: Db): boolean => 'savepoint' in db;
 
 /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01 UTC), where binary timestamps count from. */
 const PG_EPOCH_MS = 946_684_800_000;
@@ -246,7 +247,8 @@ class CopyChunks {
 /**
  * The rows in one binary COPY (history imports: PostgreSQL parses no text, no arrays and no
  * timestamps, and the process builds no strings for them). Only where the database takes COPY FROM
- * STDIN; the rows are the same as insertHttpResults' unnest would write (integration test
+ * STDIN, and only in a transaction (the query that tells a refused COPY must run on its connection);
+ * the rows are the same as insertHttpResults' unnest would write (integration test
  * reports/copy-results.test.ts).
  */
 export async function copyHttpResults(db: Db, rows: ResultRowInput[]): Promise<void> {
@@ -273,10 +275,36 @@ export async function copyHttpResults(db: Db, rows: ResultRowInput[]): Promise<v
     w.timestamptz(r.started_at);
     w.bool(r.in_maintenance);
   }
+  const chunks = w.end();
   const into = await db`
     COPY check_results (project_id, checked_at, kind, is_available, status_code, response_time, error_kind, error_message,
       details, due_at, started_at, in_maintenance) FROM STDIN (FORMAT binary)`.writable();
-  await pipeline(Readable.from(w.end()), into);
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve();
+    };
+    // Refused while the rows are still being sent: postgres.js destroys the stream with the error.
+    into.once('error', settle);
+    into.once('finish', () => settle());
+    // Refused after the end was sent (the server reads the rows after them): postgres.js 3.4.9 never
+    // settles the stream then (porsager/postgres#1173), which would hang the request and leave its
+    // transaction open. A query queued behind the COPY on the same connection answers instead: it
+    // succeeds after a COPY that did, and fails in the transaction the refused COPY aborted.
+    const final = into._final.bind(into);
+    into._final = (callback) => {
+      final(callback);
+      db`SELECT 1`.then(
+        () => undefined,
+        (err: unknown) => settle(new Error(`the rows' COPY was refused (${err instanceof Error ? err.message : String(err)})`)),
+      );
+    };
+    for (const c of chunks) into.write(c);
+    into.end();
+  });
 }
 
 /** The figures of a rollup row (hourly, 4-hourly, daily), as written and as read back. */

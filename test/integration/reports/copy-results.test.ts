@@ -11,14 +11,18 @@ import { COPY_FROM_ROWS, copyHttpResults, insertHttpResults, type ResultRowInput
 let app: TestApp;
 const projects: number[] = [];
 
+let owner: { token: string };
+
+async function project(title: string): Promise<number> {
+  const r = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title, url: 'https://example.com' } });
+  expect(r.status, r.text).toBe(201);
+  return r.body.id as number;
+}
+
 beforeAll(async () => {
   app = await startTestApp();
-  const owner = await app.user('user', 'Owner');
-  for (const title of ['By COPY', 'By unnest']) {
-    const r = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title, url: 'https://example.com' } });
-    expect(r.status, r.text).toBe(201);
-    projects.push(r.body.id as number);
-  }
+  owner = await app.user('user', 'Owner');
+  for (const title of ['By COPY', 'By unnest']) projects.push(await project(title));
 });
 
 afterAll(async () => {
@@ -91,5 +95,34 @@ describe('results written by COPY', () => {
       expect(a[i]!['kind']).toBe('http');
     }
     expect(a[0]!['checked_at'].toISOString()).toBe('1999-12-31T23:00:00.007Z');
+  });
+
+  // postgres.js leaves a COPY the server refuses after its end unsettled (porsager/postgres#1173):
+  // without copyHttpResults' own check this test hangs until its timeout, the transaction left open.
+  it('that the server refuses fail the transaction, write nothing and leave the connection usable', async () => {
+    const ctx = app.system.ctx;
+    const [, , refused] = [...projects, await project('Refused')];
+    // A NUL byte PostgreSQL's text cannot hold: in the last row (read after the end was sent) and in the
+    // first of many (refused while the rows are still being sent).
+    const small = rows(refused!).slice(0, COPY_FROM_ROWS);
+    small[small.length - 1]!.error_message = 'bad \u0000 byte';
+    const large: ResultRowInput[] = [];
+    for (let k = 0; k < 40; k++) large.push(...rows(refused!).map((r) => ({ ...r, checked_at: new Date(r.checked_at.getTime() + k * 86_400_000 * 100) })));
+    large[0]!.error_message = 'bad \u0000 byte';
+    for (const batch of [small, large]) {
+      const attempt = ctx.sql.begin(async (tx) => {
+        if (takesCopyIn(ctx.sql)) await copyHttpResults(tx, batch);
+        else await insertHttpResults(tx, batch, { ids: false, copy: false });
+      });
+      await expect(attempt).rejects.toThrow();
+      expect((await stored(refused!)).length).toBe(0);
+      expect((await ctx.sql`SELECT 1 AS one`)[0]!['one']).toBe(1);
+    }
+    // The same rows without the bad byte go in.
+    small[small.length - 1]!.error_message = 'fine';
+    await ctx.sql.begin(async (tx) => {
+      await insertHttpResults(tx, small, { ids: false, copy: takesCopyIn(ctx.sql) });
+    });
+    expect((await stored(refused!)).length).toBe(COPY_FROM_ROWS);
   });
 });
