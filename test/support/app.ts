@@ -125,3 +125,10 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { dat
     },
   };
 }
+
+/** Creates a project through the API as the user of `token` (the site https://example.com): its id. */
+export async function createProject(app: TestApp, token: string, title: string): Promise<number> {
+  const r = await app.request('POST', '/api/v1/projects', { token, body: { title, url: 'https://example.com' } });
+  if (r.status !== 201) throw new Error(`POST /api/v1/projects: ${r.status} ${r.text}`);
+  return r.body.id as number;
+}

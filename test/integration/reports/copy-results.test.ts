@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/app.ts';
+import { createProject, startTestApp, type TestApp } from '../../support/app.ts';
 import { takesCopyIn } from '../../../layers/repositories/db.ts';
 import { COPY_FROM_ROWS, copyHttpResults, insertHttpResults, type ResultRowInput } from '../../../layers/repositories/results.ts';
 
@@ -13,11 +13,7 @@ const projects: number[] = [];
 
 let owner: { token: string };
 
-async function project(title: string): Promise<number> {
-  const r = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title, url: 'https://example.com' } });
-  expect(r.status, r.text).toBe(201);
-  return r.body.id as number;
-}
+const project = (title: string) => createProject(app, owner.token, title);
 
 beforeAll(async () => {
   app = await startTestApp();

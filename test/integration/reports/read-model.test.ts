@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/app.ts';
+import { createProject, startTestApp, type TestApp } from '../../support/app.ts';
 import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { availabilityByProject, dailyFigures, incidentsIn, responseTimeFigures, rollupResponseTimeFigures } from '../../../layers/services/read-model.ts';
@@ -31,11 +31,7 @@ function knownHistory(projectId: number): HttpResultMessage[] {
   return out;
 }
 
-async function createProject(title: string): Promise<number> {
-  const r = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title, url: 'https://example.com' } });
-  expect(r.status, r.text).toBe(201);
-  return r.body.id as number;
-}
+const newProject = (title: string) => createProject(app, owner.token, title);
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -48,7 +44,7 @@ describe('the read model over a known history', () => {
   const period = { from: new Date(T0), to: new Date(T0 + 24 * H) };
 
   beforeAll(async () => {
-    id = await createProject('Known');
+    id = await newProject('Known');
     const history = knownHistory(id);
     expect(history).toHaveLength(276);
     const first = await recordResults(app.system.ctx, history, { notify: false });
@@ -142,7 +138,7 @@ describe('the read model over a known history', () => {
   });
 
   it('writes nothing twice when the same results are delivered again', async () => {
-    const other = await createProject('Redelivered');
+    const other = await newProject('Redelivered');
     const history = knownHistory(other).slice(0, 50);
     await recordResults(app.system.ctx, history, { notify: false });
     const snapshot = async () => ({
@@ -158,14 +154,14 @@ describe('the read model over a known history', () => {
   });
 
   it('takes in many projects in one call, with no data for a project without results', async () => {
-    const empty = await createProject('Empty');
+    const empty = await newProject('Empty');
     const m = await availabilityByProject(app.system.ctx, [id, empty], period);
     expect(m.get(empty)).toEqual({ availability: null, covered_seconds: 0, down_seconds: 0, maintenance_seconds: 0, no_data_seconds: 86400 });
     expect(m.get(id)!.covered_seconds).toBeCloseTo(23 * 3600, 3);
   });
 
   it('counts the time of results recorded in maintenance as maintenance, not downtime', async () => {
-    const pid = await createProject('Maintained');
+    const pid = await newProject('Maintained');
     const base = T0 + 2 * 86_400_000 - 6 * H;
     const at = (i: number) => base + i * STEP;
     await recordResults(app.system.ctx, [message(pid, at(0), true, 50), message(pid, at(1), true, 50)], { notify: true });

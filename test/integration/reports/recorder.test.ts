@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/app.ts';
+import { createProject, startTestApp, type TestApp } from '../../support/app.ts';
 import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { figuresOfResults } from '../../../layers/services/uptime.ts';
@@ -19,12 +19,11 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-async function createProject(title: string): Promise<number> {
-  const r = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title, url: 'https://example.com' } });
-  expect(r.status, r.text).toBe(201);
-  const s = await app.request('PUT', `/api/v1/projects/${r.body.id}/monitoring-settings`, { token: owner.token, body: { alert_threshold: 2, check_interval: 60 } });
+async function newProject(title: string): Promise<number> {
+  const id = await createProject(app, owner.token, title);
+  const s = await app.request('PUT', `/api/v1/projects/${id}/monitoring-settings`, { token: owner.token, body: { alert_threshold: 2, check_interval: 60 } });
   expect(s.status, s.text).toBe(200);
-  return r.body.id as number;
+  return id;
 }
 
 interface Item { at: number; up: boolean; rt: number }
@@ -76,8 +75,8 @@ async function snapshot(projectId: number) {
 
 describe('recording results in batches', () => {
   it('gives exactly the incidents, alerts, state and rollups of one-by-one recording', async () => {
-    const single = await createProject('One by one');
-    const batched = await createProject('Batched');
+    const single = await newProject('One by one');
+    const batched = await newProject('Batched');
     const items = generate(400, 7);
     for (const it of items) await recordResults(app.system.ctx, [message(single, it)], { notify: true });
     let s = 99;
@@ -96,7 +95,7 @@ describe('recording results in batches', () => {
   }, 180_000);
 
   it('keeps the rollups equal to the definition over the results in time order, late arrivals included', async () => {
-    const id = await createProject('Truth');
+    const id = await newProject('Truth');
     const items = generate(300, 11);
     for (let i = 0; i < items.length; i += 25) await recordResults(app.system.ctx, items.slice(i, i + 25).map((it) => message(id, it)), { notify: false });
     const unique = [...new Map(items.map((i) => [i.at, i])).values()].sort((x, y) => x.at - y.at);
@@ -112,7 +111,7 @@ describe('recording results in batches', () => {
   });
 
   it('writes no row, rollup count or alert twice when a batch is delivered again', async () => {
-    const id = await createProject('Redelivery');
+    const id = await newProject('Redelivery');
     const batch = generate(120, 3).map((it) => message(id, it));
     await recordResults(app.system.ctx, batch, { notify: true });
     await app.system.ctx.queue.drain();
@@ -125,8 +124,8 @@ describe('recording results in batches', () => {
   });
 
   it('records a big batch exactly as small batches', async () => {
-    const big = await createProject('Big batch');
-    const small = await createProject('Small batches');
+    const big = await newProject('Big batch');
+    const small = await newProject('Small batches');
     const items = [...new Map(generate(2500, 5).map((i) => [i.at, i])).values()].sort((x, y) => x.at - y.at);
     expect(items.length).toBeGreaterThan(2000);
     const out = await recordResults(app.system.ctx, items.map((it) => message(big, it)), { notify: false });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/app.ts';
+import { createProject, startTestApp, type TestApp } from '../../support/app.ts';
 import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
 import { overallTotals, timeTotals } from '../../../layers/repositories/reports.ts';
@@ -28,11 +28,7 @@ function history(projectId: number, from: number, to: number, down: (i: number) 
   return out;
 }
 
-async function createProject(title: string): Promise<number> {
-  const r = await app.request('POST', '/api/v1/projects', { token: owner.token, body: { title, url: 'https://example.com' } });
-  expect(r.status, r.text).toBe(201);
-  return r.body.id as number;
-}
+const newProject = (title: string) => createProject(app, owner.token, title);
 
 const ids: Record<string, number> = {};
 let stoppedAt: number;
@@ -43,20 +39,20 @@ beforeAll(async () => {
   const admin = await app.user('admin', 'Admin');
   const ctx = app.system.ctx;
   // Live: checked until a minute ago, an outage now and then.
-  ids['live'] = await createProject('Live');
+  ids['live'] = await newProject('Live');
   await recordResults(ctx, history(ids['live'], NOW - 30 * H, NOW - 60_000, (i) => i % 23 === 5 || i % 23 === 6), { notify: false });
   // A result recorded late, between two recorded ones: it takes time from the span before it.
   await recordResults(ctx, [message(ids['live'], NOW - 10 * H - 150_000, false, 0)], { notify: false });
   // Stopped 40 minutes into the first hour of the last 24: its last result lies inside that hour.
-  ids['stopped'] = await createProject('Stopped');
+  ids['stopped'] = await newProject('Stopped');
   const stopped = history(ids['stopped'], NOW - 30 * H, B0 + 40 * 60_000, (i) => i % 7 === 0);
   stoppedAt = stopped.at(-1)!.result.checked_at.getTime();
   await recordResults(ctx, stopped, { notify: false });
   // Deleted today, after a day of checks.
-  ids['deleted'] = await createProject('Deleted');
+  ids['deleted'] = await newProject('Deleted');
   await recordResults(ctx, history(ids['deleted'], NOW - 26 * H, NOW - 2 * H, (i) => i % 3 === 0), { notify: false });
   // Deleted long ago: nothing in the last 24 hours.
-  ids['old'] = await createProject('Old');
+  ids['old'] = await newProject('Old');
   await recordResults(ctx, history(ids['old'], NOW - 80 * H, NOW - 50 * H, (i) => i % 5 === 0), { notify: false });
   for (const name of ['deleted', 'old']) {
     const r = await app.request('DELETE', `/api/v1/projects/${ids[name]}`, { token: admin.token });
