@@ -226,14 +226,21 @@ class CopyChunks {
     this.at += b.copy(this.buf, this.at);
   }
 
-  text(v: string | null, prefix?: number): void {
+  text(v: string | null): void {
     if (v === null) return this.nul();
-    const extra = prefix === undefined ? 0 : 1;
     const n = Buffer.byteLength(v);
-    this.room(4 + extra + n);
-    this.at = this.buf.writeInt32BE(n + extra, this.at);
-    if (prefix !== undefined) this.buf[this.at++] = prefix;
+    this.room(4 + n);
+    this.at = this.buf.writeInt32BE(n, this.at);
     this.at += this.buf.write(v, this.at, 'utf8');
+  }
+
+  /** jsonb's binary form: the version (1), then the JSON text. */
+  jsonb(json: string): void {
+    const n = Buffer.byteLength(json);
+    this.room(5 + n);
+    this.at = this.buf.writeInt32BE(n + 1, this.at);
+    this.buf[this.at++] = 1;
+    this.at += this.buf.write(json, this.at, 'utf8');
   }
 
   end(): Buffer[] {
@@ -270,7 +277,7 @@ export async function copyHttpResults(db: Db, rows: ResultRowInput[]): Promise<v
     w.float8(r.response_time);
     w.text(r.error_kind);
     w.text(r.error_message);
-    w.text(lastJson, 1);
+    w.jsonb(lastJson);
     w.timestamptz(r.due_at);
     w.timestamptz(r.started_at);
     w.bool(r.in_maintenance);

@@ -97,13 +97,13 @@ describe('results written by COPY', () => {
   // without copyHttpResults' own check this test hangs until its timeout, the transaction left open.
   it('that the server refuses fail the transaction, write nothing and leave the connection usable', async () => {
     const ctx = app.system.ctx;
-    const [, , refused] = [...projects, await project('Refused')];
+    const refused = await project('Refused');
     // A NUL byte PostgreSQL's text cannot hold: in the last row (read after the end was sent) and in the
     // first of many (refused while the rows are still being sent).
-    const small = rows(refused!).slice(0, COPY_FROM_ROWS);
+    const small = rows(refused).slice(0, COPY_FROM_ROWS);
     small[small.length - 1]!.error_message = 'bad \u0000 byte';
     const large: ResultRowInput[] = [];
-    for (let k = 0; k < 40; k++) large.push(...rows(refused!).map((r) => ({ ...r, checked_at: new Date(r.checked_at.getTime() + k * 86_400_000 * 100) })));
+    for (let k = 0; k < 40; k++) large.push(...rows(refused).map((r) => ({ ...r, checked_at: new Date(r.checked_at.getTime() + k * 86_400_000 * 100) })));
     large[0]!.error_message = 'bad \u0000 byte';
     for (const batch of [small, large]) {
       const attempt = ctx.sql.begin(async (tx) => {
@@ -111,7 +111,7 @@ describe('results written by COPY', () => {
         else await insertHttpResults(tx, batch, { ids: false, copy: false });
       });
       await expect(attempt).rejects.toThrow();
-      expect((await stored(refused!)).length).toBe(0);
+      expect((await stored(refused)).length).toBe(0);
       expect((await ctx.sql`SELECT 1 AS one`)[0]!['one']).toBe(1);
     }
     // The same rows without the bad byte go in.
@@ -119,6 +119,6 @@ describe('results written by COPY', () => {
     await ctx.sql.begin(async (tx) => {
       await insertHttpResults(tx, small, { ids: false, copy: takesCopyIn(ctx.sql) });
     });
-    expect((await stored(refused!)).length).toBe(COPY_FROM_ROWS);
+    expect((await stored(refused)).length).toBe(COPY_FROM_ROWS);
   });
 });
