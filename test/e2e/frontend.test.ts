@@ -44,6 +44,7 @@ const at = (path: string) => `${app.url}/frontend/html/${path}`;
 describe('dashboard pages (spec 14)', () => {
   it('signs up on register.html, then signs in on login.html and lands on the dashboard', async () => {
     await page.goto(at('register.html'));
+    await page.locator('body[data-ready="true"]').waitFor();
     await page.fill('#name', 'Front End');
     await page.fill('#email', email);
     await page.fill('#password', password);
@@ -62,6 +63,9 @@ describe('dashboard pages (spec 14)', () => {
 
   it("shows the API's field error for a bad check interval, then creates the project", async () => {
     await page.goto(at('project.html'));
+    // The page module focuses its first field when it is done, after load: typing before that could
+    // land in the field it focuses.
+    await page.locator('body[data-ready="true"]').waitFor();
     await page.fill('#title', 'Loopback shop');
     await page.fill('#url', siteUrl);
     await page.fill('#status_interval', '30');
@@ -193,6 +197,7 @@ describe('dashboard pages (spec 14)', () => {
     expect(older.status).toBe(200);
     const before = await page.evaluate(() => localStorage.getItem('pym.token'));
     await page.goto(at('profile.html'));
+    await page.locator('body[data-ready="true"]').waitFor();
     await page.fill('#current_password', password);
     await page.fill('#new_password', 'a-brand-new-password');
     await page.fill('#new_password_confirm', 'a-brand-new-password');
