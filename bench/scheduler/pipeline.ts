@@ -2,6 +2,7 @@
 // targets in another process, a share of them never answering. Prints CPU per check of the app AND of
 // its PostgreSQL backends, start lateness, skipped checks, RSS, the batch sizes and durations the
 // checker saw, and (with --restart) the time from a start with every monitor overdue to all checked.
+// With --keep the database is left in place (its name printed) for a look at its plans.
 // The process runs with the node flags of the tree's `npm start` (package.json), as the server would.
 // The code under test comes from --root, so one run can compare two trees (e.g. main checked out with
 // `git worktree add /tmp/pipeline-before main`, node_modules symlinked):
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '30' },
     hanging: { type: 'string', default: '0' },
     restart: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
     database: { type: 'string', default: process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -211,7 +213,8 @@ async function main() {
       ).map((r) => Number(r.late)).sort((a, b) => a - b)
     : late;
   await watch.end();
-  await admin.unsafe(`DROP DATABASE ${dbName} WITH (FORCE)`);
+  if (args.keep) console.log(`database kept: ${dbName}`);
+  else await admin.unsafe(`DROP DATABASE ${dbName} WITH (FORCE)`);
   await admin.end();
 
   const wall = (m1 - m0) / 1000;

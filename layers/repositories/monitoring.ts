@@ -112,6 +112,8 @@ export interface MonitorStateRow {
   keyword_alerting: boolean;
   /** Whether the last result was recorded in maintenance (its still-open span counts as maintenance). */
   last_in_maintenance?: boolean;
+  /** The latest due time of the project's recorded results (migration 025); null: not known. */
+  last_due_at?: Date | null;
 }
 
 export async function lockMonitorState(db: Db, projectId: number): Promise<MonitorStateRow | undefined> {

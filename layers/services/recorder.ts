@@ -91,7 +91,12 @@ export async function recordInTransaction(
     return times;
   };
   if (opts.dedupe === 'due_at') {
-    const keys = batch.filter((m) => m.due_at !== null).map((m) => ({ project_id: m.project_id, due_at: m.due_at! }));
+    // A result due after its project's last recorded due time cannot be recorded yet; only the others
+    // (a redelivered batch, a result recorded late, a project with no mark yet) are looked up.
+    const lastDue = (m: HttpResultMessage) => states.get(m.project_id)?.last_due_at?.getTime() ?? null;
+    const keys = batch
+      .filter((m) => m.due_at !== null && (lastDue(m) === null || m.due_at.getTime() <= lastDue(m)!))
+      .map((m) => ({ project_id: m.project_id, due_at: m.due_at! }));
     for (const k of await res.recordedDueTimes(tx, keys)) {
       const [pid, due] = k.split('|');
       seenOf(Number(pid)).add(Number(due));
@@ -219,6 +224,13 @@ export async function recordInTransaction(
     patch(m.project_id, d.patch);
     Object.assign(state, d.patch);
     pushes.push(m);
+  }
+  // The latest due time recorded per project moves on (the mark the repeat check above reads).
+  for (const { m } of accepted) {
+    if (m.due_at === null) continue;
+    const due = m.due_at.getTime();
+    const mark = patches.get(m.project_id)?.last_due_at ?? states.get(m.project_id)!.last_due_at ?? null;
+    if (mark === null || due > mark.getTime()) patch(m.project_id, { last_due_at: m.due_at });
   }
   await mon.updateMonitorStates(tx, patches);
   await writeRollups(ctx, tx, rollups);

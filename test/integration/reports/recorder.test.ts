@@ -123,6 +123,29 @@ describe('recording results in batches', () => {
     expect(await snapshot(id)).toEqual(before);
   });
 
+  it('looks up only results due at or before the last recorded due time, and records a late one', async () => {
+    const id = await newProject('Due mark');
+    const sql = app.system.ctx.sql;
+    const at = (i: number) => T0 + i * MIN;
+    const mark = async () => (await sql<{ d: Date | null }[]>`SELECT last_due_at AS d FROM monitor_state WHERE project_id = ${id}`)[0]!.d;
+    const count = async () => (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results WHERE project_id = ${id}`)[0]!.n;
+    expect(await mark()).toBeNull();
+    await recordResults(app.system.ctx, [1, 2, 3, 4, 5].map((i) => httpResultMessage(id, at(i), true, 100)), { notify: false });
+    await recordResults(app.system.ctx, [httpResultMessage(id, at(7), true, 100)], { notify: false });
+    expect((await mark())!.getTime()).toBe(at(7));
+    // Redelivered 3 and 7 with a late 6: only 6 is new.
+    const out = await recordResults(app.system.ctx, [3, 7, 6].map((i) => httpResultMessage(id, at(i), true, 100)), { notify: false });
+    expect(out).toMatchObject({ recorded: 1, ignored: 2 });
+    expect(await count()).toBe(7);
+    expect((await mark())!.getTime()).toBe(at(7));
+    // Without a mark (as before migration 025 on a project with no results), repeats are still found.
+    await sql`UPDATE monitor_state SET last_due_at = NULL WHERE project_id = ${id}`;
+    const again = await recordResults(app.system.ctx, [5, 6, 7, 8].map((i) => httpResultMessage(id, at(i), true, 100)), { notify: false });
+    expect(again).toMatchObject({ recorded: 1, ignored: 3 });
+    expect(await count()).toBe(8);
+    expect((await mark())!.getTime()).toBe(at(8));
+  });
+
   it('records a big batch exactly as small batches', async () => {
     const big = await newProject('Big batch');
     const small = await newProject('Small batches');
