@@ -2,15 +2,14 @@ import type { Db } from './db.ts';
 
 /**
  * Deletes check results older than the cutoff that sit outside dropped partitions (the default one,
- * and the day the cutoff falls in). Project by project through the primary key (project_id,
- * checked_at, id): there is no index by time alone (migration 025), and projects are never removed,
- * only marked deleted. Counted in the database, not by sending every deleted id back.
+ * and the day the cutoff falls in). There is no index on the check time alone (migration 025): the
+ * partitions the cutoff leaves are read through, which costs about what the deletes do (2.16 M of
+ * 4.32 M rows in one day's partition: 3.9-4.6 s, against 3.5 s through the index). Counted by the
+ * statement itself, not by sending every deleted id back.
  */
 export async function deleteCheckResultsBefore(db: Db, cutoff: Date): Promise<number> {
-  const [row] = await db<{ n: number }[]>`
-    WITH gone AS (DELETE FROM check_results c USING projects p WHERE c.project_id = p.id AND c.checked_at < ${cutoff} RETURNING 1)
-    SELECT count(*)::int AS n FROM gone`;
-  return row?.n ?? 0;
+  const done = await db`DELETE FROM check_results WHERE checked_at < ${cutoff}`;
+  return done.count;
 }
 
 /** Deletes deep-check rows older than the cutoff. */
