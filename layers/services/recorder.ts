@@ -93,10 +93,11 @@ export async function recordInTransaction(
   if (opts.dedupe === 'due_at') {
     // A result due after its project's last recorded due time cannot be recorded yet; only the others
     // (a redelivered batch, a result recorded late, a project with no mark yet) are looked up.
-    const lastDue = (m: HttpResultMessage) => states.get(m.project_id)?.last_due_at?.getTime() ?? null;
-    const keys = batch
-      .filter((m) => m.due_at !== null && (lastDue(m) === null || m.due_at.getTime() <= lastDue(m)!))
-      .map((m) => ({ project_id: m.project_id, due_at: m.due_at! }));
+    const mayRepeat = (m: HttpResultMessage) => {
+      const mark = states.get(m.project_id)?.last_due_at;
+      return m.due_at !== null && (!mark || m.due_at.getTime() <= mark.getTime());
+    };
+    const keys = batch.filter(mayRepeat).map((m) => ({ project_id: m.project_id, due_at: m.due_at! }));
     for (const k of await res.recordedDueTimes(tx, keys)) {
       const [pid, due] = k.split('|');
       seenOf(Number(pid)).add(Number(due));

@@ -138,7 +138,7 @@ describe('recording results in batches', () => {
     expect(out).toMatchObject({ recorded: 1, ignored: 2 });
     expect(await count()).toBe(7);
     expect((await mark())!.getTime()).toBe(at(7));
-    // Without a mark (as before migration 025 on a project with no results), repeats are still found.
+    // Without a mark (results recorded before the project had one), the lookup still finds repeats.
     await sql`UPDATE monitor_state SET last_due_at = NULL WHERE project_id = ${id}`;
     const again = await recordResults(app.system.ctx, [5, 6, 7, 8].map((i) => httpResultMessage(id, at(i), true, 100)), { notify: false });
     expect(again).toMatchObject({ recorded: 1, ignored: 3 });
