@@ -29,9 +29,14 @@ export async function ensurePartitions(sql: Db, now: Date, daysAhead = 7): Promi
     const name = partitionName(day);
     if (existing.has(name)) continue;
     const next = new Date(day.getTime() + DAY_MS);
-    const [pending] = await sql<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM check_results_default WHERE checked_at >= ${day} AND checked_at < ${next}`;
-    if ((pending?.n ?? 0) > 0) continue;
+    // Project by project through the default partition's primary key (project_id, checked_at, id):
+    // there is no index on the check time alone (migration 025), and a scan of a default partition
+    // holding imported history takes seconds (13 M rows: 2.8 s, against 31 ms this way). Projects
+    // are never removed, only marked deleted, so every project with results is in `projects`.
+    const [pending] = await sql<{ any: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM projects p WHERE EXISTS (
+        SELECT 1 FROM check_results_default c WHERE c.project_id = p.id AND c.checked_at >= ${day} AND c.checked_at < ${next})) AS any`;
+    if (pending?.any) continue;
     await sql.unsafe(
       `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF check_results FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`,
     );

@@ -105,6 +105,23 @@ describe('retention (spec 13.1)', () => {
     expect(after[0]!.checked_at.getTime()).toBe(now.getTime());
   });
 
+  it('leaves a day whose rows sit in the default partition there, and makes the days around it', async () => {
+    const sql = app.system.ctx.sql;
+    // Far ahead, so no other test's partitions are in the way: the base day and the next 7 days.
+    const base = Math.floor(Date.now() / DAY) * DAY + 400 * DAY;
+    const name = (t: number) => `check_results_${new Date(t).toISOString().slice(0, 10).replaceAll('-', '')}`;
+    const at = new Date(base + 2 * DAY + 3_600_000);
+    await sql`INSERT INTO check_results (project_id, checked_at, is_available) VALUES (${projectId}, ${at}, true)`;
+    // A partition made for that day would have to take the row out of the default one: PostgreSQL refuses.
+    const created = await ensurePartitions(sql, new Date(base));
+    expect(created).not.toContain(name(base + 2 * DAY));
+    expect(created).toEqual(expect.arrayContaining([name(base), name(base + DAY), name(base + 3 * DAY), name(base + 7 * DAY)]));
+    const [row] = await sql<{ part: string }[]>`SELECT tableoid::regclass::text AS part FROM check_results WHERE project_id = ${projectId} AND checked_at = ${at}`;
+    expect(row!.part).toBe('check_results_default');
+    await sql`DELETE FROM check_results WHERE project_id = ${projectId} AND checked_at = ${at}`;
+    for (let d = -1; d <= 7; d++) if (d !== 2) await sql.unsafe(`DROP TABLE IF EXISTS ${name(base + d * DAY)}`);
+  });
+
   it('deletes resolved alerts older than 90 days, keeps unresolved ones', async () => {
     const sql = app.system.ctx.sql;
     const old = new Date(Date.now() - 100 * DAY);
