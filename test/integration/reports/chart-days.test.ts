@@ -96,12 +96,14 @@ describe('chart_days', () => {
       await didMark;
       // ... a build packs the day as its snapshot has it (version 3) and waits for the writer's row ...
       const build = rep.buildChartDays(sql, [id], 4, DAY0, DAY0 + DAY);
-      for (let i = 0; i < 200; i++) {
+      let waiting = false;
+      for (let i = 0; i < 200 && !waiting; i++) {
         const [w] = await sql<{ n: number }[]>`
           SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-        if (w!.n > 0) break;
-        await new Promise((r) => setTimeout(r, 25));
+        waiting = w!.n > 0;
+        if (!waiting) await new Promise((r) => setTimeout(r, 25));
       }
+      expect(waiting).toBe(true);
       release();
       await writer;
       // ... and once the write commits, stores nothing over it.
