@@ -100,22 +100,27 @@ export async function responseTimeChart(ctx: ServiceContext, projectId: number, 
 }
 
 /**
- * Every project the user sees (all active ones), per bucket and overall. Columnar (one array per
- * figure, the bucket starts once): 1,000 projects x 180 buckets stay a compact answer.
+ * Every project the user sees (all active ones), per bucket and overall, as the answer's JSON text.
+ * Columnar (one array per figure, the bucket starts once): 1,000 projects x 180 buckets stay a compact
+ * answer. The text is made here, each project's series written by the read model (which keeps the
+ * text of figures that did not change since the last read: read-model.ts SeriesTexts).
  */
-export async function dashboardChart(ctx: ServiceContext, q: { period?: RollingPeriod | undefined; per_project?: boolean | undefined }) {
+export async function dashboardChartText(ctx: ServiceContext, q: { period?: RollingPeriod | undefined; per_project?: boolean | undefined }): Promise<string> {
   const period = resolvePeriod({ period: q.period }, ctx.clock.now(), '24h');
   const projects = await rep.activeProjects(ctx.sql);
-  const s = await dashboardSeries(ctx, projects.map((p) => p.id), period);
-  return {
-    period,
-    bucket_seconds: s.bucket_seconds,
-    source: s.source,
-    buckets: s.buckets,
-    overall: s.overall,
-    // Without per_project the overall series only (what the dashboard draws).
-    projects: q.per_project === false ? [] : projects.map((p) => ({ project_id: p.id, title: p.title, ...(s.projects.get(p.id) ?? { availability: [], avg_response_time: [] }) })),
-  };
+  // Without per_project the overall series only (what the dashboard draws).
+  const perProject = q.per_project !== false;
+  const s = await dashboardSeries(ctx, projects.map((p) => p.id), period, { perProject });
+  const head = JSON.stringify({ period, bucket_seconds: s.bucket_seconds, source: s.source, buckets: s.buckets, overall: s.overall });
+  if (!perProject || projects.length === 0) return `${head.slice(0, -1)},"projects":[]}`;
+  const parts: string[] = [`${head.slice(0, -1)},"projects":[`];
+  for (let i = 0; i < projects.length; i++) {
+    const p = projects[i]!;
+    const t = s.projectTexts.get(p.id) ?? { availability: '[]', avg_response_time: '[]' };
+    parts.push(`${i > 0 ? ',' : ''}{"project_id":${p.id},"title":${JSON.stringify(p.title)},"availability":${t.availability},"avg_response_time":${t.avg_response_time}}`);
+  }
+  parts.push(']}');
+  return parts.join('');
 }
 
 export const DASHBOARD_STATS_TTL_SECONDS = 30;

@@ -1,7 +1,7 @@
 import { importResults } from '../../services/results-import.ts';
 import * as reports from '../../services/reports.ts';
 import { readImportBody } from '../import-body.ts';
-import { MAX_IMPORT_BODY_BYTES } from '../http.ts';
+import { MAX_IMPORT_BODY_BYTES, Reply } from '../http.ts';
 import { route } from '../router.ts';
 import { idParam } from '../schemas/common.ts';
 import {
@@ -59,7 +59,7 @@ export const reportRoutes = [
     access: 'viewer',
     query: dashboardChartQuery,
     response: dashboardChartResponse,
-    handler: ({ ctx, query }) => reports.dashboardChart(ctx, query),
+    handler: async ({ ctx, query }) => new Reply(200, await reports.dashboardChartText(ctx, query), { 'content-type': 'application/json' }),
   }),
   route({
     method: 'GET',
