@@ -133,15 +133,28 @@ export interface OpenSpanRow {
   check_interval: number;
 }
 
-/** The last result of each project, whose span is still open (not in the rollups yet). */
+/**
+ * The last result of each project, whose span is still open (not in the rollups yet). The rows come
+ * back as one JSON value ([project, last check in ms, up, in maintenance, interval] each), parsed
+ * natively at once: the stats and the dashboard chart read all 1,000 projects' spans, and as 1,000
+ * rows with a time to parse each they cost the client about as much as the rest of the stats.
+ */
 export async function openSpans(db: Db, projects: number[] | 'active'): Promise<OpenSpanRow[]> {
   if (projects.length === 0) return [];
-  return db<OpenSpanRow[]>`
-    SELECT s.project_id, s.last_checked_at, s.last_is_available, s.last_in_maintenance, m.check_interval
+  const [row] = await db<{ spans: [number, number | null, boolean | null, boolean, number][] }[]>`
+    SELECT coalesce(json_agg(json_build_array(s.project_id, floor(extract(epoch FROM s.last_checked_at) * 1000), s.last_is_available,
+      s.last_in_maintenance, m.check_interval)), '[]'::json) AS spans
     FROM monitor_state s JOIN monitoring_settings m ON m.project_id = s.project_id
     WHERE ${projects === 'active'
       ? db`s.project_id IN (SELECT id FROM projects WHERE is_active)`
       : db`s.project_id = ANY(${intArray(projects)}::int[])`}`;
+  return (row?.spans ?? []).map(([project_id, at, up, maintenance, interval]) => ({
+    project_id,
+    last_checked_at: at === null ? null : new Date(at),
+    last_is_available: up,
+    last_in_maintenance: maintenance,
+    check_interval: interval,
+  }));
 }
 
 export interface HourlyRow extends RollupFigures {
