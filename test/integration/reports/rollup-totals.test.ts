@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, startTestApp, type TestApp } from '../../support/app.ts';
 import { httpResultMessage } from '../../support/results.ts';
 import { recordResults, type HttpResultMessage } from '../../../layers/services/recorder.ts';
-import { overallTotals, timeTotals } from '../../../layers/repositories/reports.ts';
+import { openSpans, openSpanTotals, overallTotals, timeTotals } from '../../../layers/repositories/reports.ts';
+import { openSpanPieces, piecesIn } from '../../../layers/services/uptime.ts';
 import { upsertRollups, type RollupDelta } from '../../../layers/repositories/results.ts';
 
 // The hourly totals over all projects (migration 024) behind the dashboard's stats: for every hour they
@@ -161,5 +162,46 @@ describe('hourly totals over all projects', () => {
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.cov)).toEqual([30, 60]);
     expect(rows[0]!.stripe).not.toBe(rows[1]!.stripe);
+  });
+
+  it('sum the active projects’ open spans in the database as uptime.ts cuts each of them', async () => {
+    const sql = app.system.ctx.sql;
+    // Beside "Live" (checked a minute ago), "Stopped" (its span long closed by its interval) and the
+    // deleted ones (left out): a project down now, one whose last result came in maintenance, one
+    // that was never checked.
+    const downNow = await newProject('Down now');
+    await recordResults(app.system.ctx, [message(downNow, NOW - 100_000, false, 0)], { notify: false });
+    const maintenance = await newProject('In maintenance');
+    await recordResults(app.system.ctx, [message(maintenance, NOW - 200_000, true, 90)], { notify: false });
+    await sql`UPDATE monitor_state SET last_in_maintenance = true WHERE project_id = ${maintenance}`;
+    await newProject('Never checked');
+    // The same sums, one project at a time through the definition (openSpans, openSpanPieces, piecesIn).
+    const byDefinition = async (from: number, to: number, now: number) => {
+      let covered = 0;
+      let down = 0;
+      for (const o of await openSpans(sql, 'active')) {
+        const start = o.last_checked_at ? { at: o.last_checked_at, up: o.last_is_available ?? true, maintenance: o.last_in_maintenance } : null;
+        const f = piecesIn(openSpanPieces(start, new Date(now), o.check_interval), from, to);
+        covered += f.covered_seconds;
+        down += f.down_seconds;
+      }
+      return { covered_seconds: covered, down_seconds: down };
+    };
+    const cases: [string, number, number, number][] = [
+      ['the last 24 hours', NOW - 24 * H, NOW, NOW],
+      ['a period ending before the last results', NOW - 24 * H, NOW - 150_000, NOW],
+      ['now a moment after the last result, cutting the spans short', NOW - H, NOW, NOW - 60_000 + 1_500],
+      ['the hour of the stopped project’s last result', B0, B0 + H, NOW],
+    ];
+    for (const [name, from, to, now] of cases) {
+      const sums = await openSpanTotals(sql, new Date(from), new Date(to), new Date(now));
+      const expected = await byDefinition(from, to, now);
+      expect(sums.covered_seconds, name).toBeCloseTo(expected.covered_seconds, 6);
+      expect(sums.down_seconds, name).toBeCloseTo(expected.down_seconds, 6);
+    }
+    const day = await openSpanTotals(sql, new Date(NOW - 24 * H), new Date(NOW), new Date(NOW));
+    // Down for the 100 s since its last result; "In maintenance" covers nothing.
+    expect(day.down_seconds).toBeGreaterThanOrEqual(100);
+    expect((await openSpanTotals(sql, new Date(B0), new Date(B0 + H), new Date(NOW))).covered_seconds).toBeGreaterThan(0);
   });
 });
