@@ -770,13 +770,12 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
 }
 
 /**
- * A project's figures at x of the sums, NaN for "no figure" (JSON's null): the same numbers as pct()
- * of availabilityOfSeconds and round(.., 2) give, without boxing a result per bucket.
+ * A project's figures at x of the sums, NaN for "no figure" (JSON's null): the numbers pct() and
+ * round(.., 2) give.
  */
 function availabilityAt(s: BucketSums, x: number): number {
-  const covered = s.cov[x]!;
-  if (covered <= 0) return NaN;
-  return Math.round(100 * (1 - Math.min(s.dn[x]!, covered) / covered) * 1e4) / 1e4;
+  const a = availabilityOfSeconds(s.cov[x]!, s.dn[x]!);
+  return a === null ? NaN : Math.round(a * 1e4) / 1e4;
 }
 const averageAt = (s: BucketSums, x: number) => (s.rn[x]! > 0 ? Math.round((s.rs[x]! / s.rn[x]!) * 100) / 100 : NaN);
 
