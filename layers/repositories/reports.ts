@@ -1,4 +1,4 @@
-import type { Db } from './db.ts';
+import { plainArray, type Db } from './db.ts';
 import type { RollupFigures } from './results.ts';
 
 // Reads of the rollups and raw results for reports, charts and stats (services/read-model.ts).
@@ -7,11 +7,6 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const floorTo = (ms: number, size: number) => Math.floor(ms / size) * size;
 const ceilTo = (ms: number, size: number) => Math.ceil(ms / size) * size;
-/**
- * A list of ids as one int[] literal ('{1,2,3}', cast in SQL): one text parameter, not an array that
- * the client escapes element by element (1,000 ids, several statements per chart read).
- */
-const intArray = (ids: readonly number[]) => `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
 
 /**
  * Where an hourly row's recorded time ends: the end of its hour, or the project's last result when
@@ -45,7 +40,7 @@ export async function timeTotals(db: Db, projectIds: number[], from: Date, to: D
   const dayTo = floorTo(to.getTime(), DAY_MS);
   const useDays = dayFrom < dayTo;
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
-  const ids = intArray(projectIds);
+  const ids = plainArray(projectIds);
   return db<TimeTotalsRow[]>`
     WITH s AS (
       SELECT project_id, last_checked_at FROM monitor_state WHERE project_id = ANY(${ids}::int[])
@@ -168,7 +163,7 @@ export async function openSpans(db: Db, projects: number[] | 'active'): Promise<
     FROM monitor_state s JOIN monitoring_settings m ON m.project_id = s.project_id
     WHERE ${projects === 'active'
       ? db`s.project_id IN (SELECT id FROM projects WHERE is_active)`
-      : db`s.project_id = ANY(${intArray(projects)}::int[])`}`;
+      : db`s.project_id = ANY(${plainArray(projects)}::int[])`}`;
   return (row?.spans ?? []).map(([project_id, at, up, maintenance, interval]) => ({
     project_id,
     last_checked_at: at === null ? null : new Date(at),
@@ -357,7 +352,7 @@ export interface BucketRow {
  */
 export async function bucketedRollups(db: Db, projectIds: number[], from: Date, to: Date, bucketMs: number, withSketch: boolean): Promise<BucketRow[]> {
   if (projectIds.length === 0) return [];
-  const ids = intArray(projectIds);
+  const ids = plainArray(projectIds);
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
   const bs = bucketMs / 1000;
   // Whole hours inside the period need no proration: only the two edge hours join the monitor state.
@@ -413,14 +408,14 @@ export async function rawResults(db: Db, projectIds: number[], from: Date, to: D
   if (projectIds.length === 0) return [];
   return db<RawPoint[]>`
     SELECT project_id, checked_at, is_available, in_maintenance, response_time FROM check_results
-    WHERE project_id = ANY(${intArray(projectIds)}::int[]) AND kind = 'http'
+    WHERE project_id = ANY(${plainArray(projectIds)}::int[]) AND kind = 'http'
       AND checked_at >= ${new Date(from.getTime() - lookBackMs)} AND checked_at < ${to}
     ORDER BY project_id, checked_at`;
 }
 
 /** Stored HTTP results and rolled-up checks of many projects over [hour of from, to): equal while nothing was cleaned up. */
 export async function rawAndRollupCounts(db: Db, projectIds: number[], from: Date, to: Date): Promise<{ raw: number; rollup: number }> {
-  const ids = intArray(projectIds);
+  const ids = plainArray(projectIds);
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
   const [row] = await db<{ raw: number; rollup: number }[]>`
     SELECT (SELECT count(*) FROM check_results WHERE project_id = ANY(${ids}::int[]) AND kind = 'http' AND checked_at >= ${hFrom} AND checked_at < ${to})::int AS raw,
@@ -477,7 +472,7 @@ export type DashboardBucket = [projectId: number, bucket: number, cov: number, d
  */
 export async function dashboardBuckets(db: Db, projectIds: number[], from: Date, to: Date, bucketMs: number): Promise<DashboardBucket[]> {
   if (projectIds.length === 0) return [];
-  const ids = intArray(projectIds);
+  const ids = plainArray(projectIds);
   const hFrom = new Date(floorTo(from.getTime(), HOUR_MS));
   const cFrom = new Date(ceilTo(from.getTime(), HOUR_MS));
   const fTo = new Date(floorTo(to.getTime(), HOUR_MS));
@@ -516,7 +511,7 @@ export async function dashboardBuckets4h(db: Db, projectIds: number[], from: Dat
     throw new Error('dashboardBuckets4h needs whole 4-hour buckets');
   }
   const bs = bucketMs / 1000;
-  const ids = intArray(projectIds);
+  const ids = plainArray(projectIds);
   const [row] = await db<{ rows: DashboardBucket[] }[]>`
     WITH buckets AS (
       SELECT project_id, ((extract(epoch FROM bucket)::bigint / ${bs}::bigint) * ${bs}::bigint * 1000)::float8 AS b,
@@ -559,7 +554,7 @@ export async function readChartDays(db: Db, projectIds: number[], level: ChartLe
   return db<ChartDaysRow[]>`
     SELECT d.project_id, count(d.data)::int AS built, coalesce(min(c.changes), 0)::float8 AS changes, string_agg(d.data, ''::bytea ORDER BY d.day) AS data
     FROM chart_days d LEFT JOIN chart_changes c ON c.project_id = d.project_id
-    WHERE d.project_id = ANY(${intArray(projectIds)}::int[]) AND d.level = ${level}
+    WHERE d.project_id = ANY(${plainArray(projectIds)}::int[]) AND d.level = ${level}
       AND d.day >= ${isoDay(dayFrom)}::date AND d.day < ${isoDay(dayTo)}::date
     GROUP BY d.project_id`;
 }
@@ -568,7 +563,7 @@ export async function readChartDays(db: Db, projectIds: number[], level: ChartLe
 export async function chartChanges(db: Db, projectIds: number[]): Promise<{ project_id: number; changes: number }[]> {
   if (projectIds.length === 0) return [];
   return db<{ project_id: number; changes: number }[]>`
-    SELECT project_id, changes::float8 AS changes FROM chart_changes WHERE project_id = ANY(${intArray(projectIds)}::int[])`;
+    SELECT project_id, changes::float8 AS changes FROM chart_changes WHERE project_id = ANY(${plainArray(projectIds)}::int[])`;
 }
 
 /**
@@ -582,7 +577,7 @@ export async function chartChanges(db: Db, projectIds: number[]): Promise<{ proj
  */
 export async function buildChartDays(db: Db, projectIds: number[], level: ChartLevel, dayFrom: number, dayTo: number): Promise<number> {
   if (projectIds.length === 0 || dayTo <= dayFrom) return 0;
-  const ids = intArray(projectIds);
+  const ids = plainArray(projectIds);
   const rollups = level === 4 ? db`rollups_4h` : db`rollups_hourly`;
   const stored = await db`
     WITH want AS (

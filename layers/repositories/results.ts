@@ -1,5 +1,5 @@
 import type { AlertContextRow, MonitorStateRow } from './monitoring.ts';
-import type { Db } from './db.ts';
+import { plainArray, type Db } from './db.ts';
 
 /** Arrays travel as text[] (cast in SQL): postgres.js infers no array type for booleans or nulls. */
 const txt = (values: readonly unknown[]): (string | null)[] => values.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)));
@@ -54,20 +54,6 @@ export interface ResultRowInput {
   due_at: Date | null;
   started_at: Date | null;
   in_maintenance: boolean;
-}
-
-/**
- * A PostgreSQL array literal of values that need no quoting (numbers, ISO times, booleans as t/f):
- * one text parameter that the server reads in one pass, instead of a text[] cast element by element.
- */
-function plainArray(values: readonly (string | number | null)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    out += v === null || v === undefined ? 'NULL' : v;
-  }
-  return out + '}';
 }
 
 /** As plainArray, for any text: each element quoted, backslashes and quotes escaped. */

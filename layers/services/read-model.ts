@@ -654,10 +654,27 @@ interface ClosedDaySums {
   /** Per project kept, its count of changes when read. */
   state: Map<number, number>;
 }
-/** Per database (tests run several in one process), per layout. */
-const closedDaySumsOf = new WeakMap<object, Map<string, ClosedDaySums>>();
-/** Layouts kept (each 1,000 projects x 180 buckets is about 7 MB): the oldest goes first. */
-const CLOSED_DAY_SUMS_KEPT = 4;
+/**
+ * What a chart read keeps in this process, per database (tests run several in one process) and per
+ * layout, at most `max` layouts (the oldest made goes first).
+ */
+function keptPerLayout<T>(max: number): (ctx: ServiceContext, key: string, make: () => T) => T {
+  const byDatabase = new WeakMap<object, Map<string, T>>();
+  return (ctx, key, make) => {
+    let layouts = byDatabase.get(ctx.sql);
+    if (!layouts) byDatabase.set(ctx.sql, (layouts = new Map()));
+    let kept = layouts.get(key);
+    if (kept === undefined) {
+      kept = make();
+      layouts.set(key, kept);
+      while (layouts.size > max) layouts.delete(layouts.keys().next().value!);
+    }
+    return kept;
+  };
+}
+
+/** Layouts kept (each 1,000 projects x 180 buckets is about 7 MB). */
+const closedDaySumsFor = keptPerLayout<ClosedDaySums>(4);
 
 /**
  * The closed days [dayFrom, dayTo) of every project from chart_days: the days a project lacks (never
@@ -667,16 +684,8 @@ const CLOSED_DAY_SUMS_KEPT = 4;
 async function chartDays(ctx: ServiceContext, sums: BucketSums, level: rep.ChartLevel, dayFrom: number, dayTo: number): Promise<void> {
   const { projectIds, first, bucketMs, n } = sums;
   const days = (dayTo - dayFrom) / DAY_MS;
-  let layouts = closedDaySumsOf.get(ctx.sql);
-  if (!layouts) closedDaySumsOf.set(ctx.sql, (layouts = new Map()));
   const key = `${level}:${bucketMs}:${first}:${n}:${dayFrom}:${dayTo}:${createHash('sha256').update(projectIds.join(',')).digest('base64url')}`;
-  let kept = layouts.get(key);
-  if (!kept) {
-    kept = { sums: new BucketSums(projectIds, first, bucketMs, n), state: new Map() };
-    layouts.set(key, kept);
-    while (layouts.size > CLOSED_DAY_SUMS_KEPT) layouts.delete(layouts.keys().next().value!);
-  }
-  const { sums: part, state } = kept;
+  const { sums: part, state } = closedDaySumsFor(ctx, key, () => ({ sums: new BucketSums(projectIds, first, bucketMs, n), state: new Map() }));
   const complete = (r: { built: number }) => r.built === days;
   let moved = projectIds;
   if (state.size > 0) {
@@ -754,7 +763,7 @@ export async function dashboardSeries(ctx: ServiceContext, projectIds: number[],
   }
   const projectTexts = new Map<number, { availability: string; avg_response_time: string }>();
   if (opts.perProject) {
-    const texts = seriesTextsFor(ctx, bucketMs, n);
+    const texts = seriesTextsFor(ctx, `${bucketMs}:${n}`, () => new SeriesTexts(n));
     projectIds.forEach((id, i) => projectTexts.set(id, texts.text(id, sums, i)));
     texts.done();
   }
@@ -820,8 +829,7 @@ class SeriesTexts {
       e = { avail, avg, availText: figuresText(avail, 0, lead), avgText: figuresText(avg, 0, lead) };
     }
     this.next.set(id, e);
-    const join = (head: string, tail: string) => `[${head}${head && tail ? ',' : ''}${tail}]`;
-    return { availability: join(e.availText, figuresText(availNow, lead, n)), avg_response_time: join(e.avgText, figuresText(avgNow, lead, n)) };
+    return { availability: arrayText(e.availText, figuresText(availNow, lead, n)), avg_response_time: arrayText(e.avgText, figuresText(avgNow, lead, n)) };
   }
 
   /** Keeps what this read wrote: projects gone since drop out. */
@@ -841,23 +849,12 @@ function sameFigures(a: Float64Array, b: Float64Array, n: number): boolean {
   return true;
 }
 
+/** A JSON array of two runs of elements (either may be empty). */
+const arrayText = (head: string, tail: string) => `[${head}${head && tail ? ',' : ''}${tail}]`;
+
 /** Figures [from, to) as the inside of a JSON array (JSON.stringify writes NaN in an array as null). */
 const figuresText = (f: Float64Array, from: number, to: number): string => JSON.stringify(Array.from(f.subarray(from, to))).slice(1, -1);
 
-/** Per database (tests run several in one process), per bucket layout; the 7d and 30d charts' two and one spare. */
-const seriesTextsOf = new WeakMap<object, Map<string, SeriesTexts>>();
-const SERIES_LAYOUTS_KEPT = 3;
-
-function seriesTextsFor(ctx: ServiceContext, bucketMs: number, n: number): SeriesTexts {
-  let layouts = seriesTextsOf.get(ctx.sql);
-  if (!layouts) seriesTextsOf.set(ctx.sql, (layouts = new Map()));
-  const key = `${bucketMs}:${n}`;
-  let texts = layouts.get(key);
-  if (!texts) {
-    texts = new SeriesTexts(n);
-    layouts.set(key, texts);
-    while (layouts.size > SERIES_LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
-  }
-  return texts;
-}
+/** Per bucket layout: the 7d and 30d charts' two and one spare. */
+const seriesTextsFor = keptPerLayout<SeriesTexts>(3);
 
