@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
+import v8 from 'node:v8';
 import { startTestApp } from '../../test/support/app.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -29,8 +30,13 @@ try {
   const before = process.memoryUsage();
   let peakRss = before.rss;
   let peakHeap = before.heapUsed;
+  const spaces = () => new Map(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+  const spacesBefore = spaces();
+  // What the process held at its peak RSS: V8's spaces (committed) and memory outside the heap.
+  let atPeak = { m: before, spaces: spacesBefore };
   const sample = setInterval(() => {
     const m = process.memoryUsage();
+    if (m.rss > peakRss) atPeak = { m, spaces: spaces() };
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 10);
@@ -53,6 +59,8 @@ try {
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg()[0]!.toFixed(2)}; node ${process.version}`);
   console.log(`status ${res.status}, ${(lines - 1).toLocaleString('en')} rows, ${mb(bytes)} MB in ${seconds.toFixed(1)} s (${Math.round((lines - 1) / seconds).toLocaleString('en')} rows/s)`);
   console.log(`peak memory growth while exporting: rss +${mb(peakRss - before.rss)} MB, heap +${mb(peakHeap - before.heapUsed)} MB (goal: < 64 MB)`);
+  const grown = [...atPeak.spaces].map(([name, size]) => [name, size - (spacesBefore.get(name) ?? 0)] as const).filter(([, d]) => Math.abs(d) >= 1 << 20);
+  console.log(`at the peak: ${grown.map(([name, d]) => `${name} ${d > 0 ? '+' : ''}${mb(d)}`).join(', ') || 'no heap space grew by 1 MB'}; external ${mb(atPeak.m.external - before.external)}, array buffers ${mb(atPeak.m.arrayBuffers - before.arrayBuffers)} MB`);
   if (lines - 1 !== ROWS) throw new Error(`expected ${ROWS} rows, got ${lines - 1}`);
 } finally {
   await app.close();

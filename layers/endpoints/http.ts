@@ -8,8 +8,8 @@ export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
   statusCode: number;
   headers: Record<string, string>;
-  /** A body produced piece by piece; only a server that can stream sees it (see Router's `streaming`). */
-  stream?: AsyncIterable<string>;
+  /** A body produced piece by piece (text, or UTF-8 bytes); only a server that can stream sees it (see Router's `streaming`). */
+  stream?: AsyncIterable<string | Uint8Array>;
 };
 
 /** A response a route returns when it needs more than JSON with the default status. */
@@ -32,7 +32,7 @@ export class StreamReply {
   constructor(
     readonly statusCode: number,
     readonly headers: Record<string, string>,
-    readonly chunks: AsyncIterable<string>,
+    readonly chunks: AsyncIterable<string | Uint8Array>,
   ) {}
 }
 
@@ -46,18 +46,19 @@ export const MAX_BUFFERED_STREAM_BYTES = 5 * 1024 * 1024;
 export async function bufferStream(response: HttpResponse, limit = MAX_BUFFERED_STREAM_BYTES): Promise<HttpResponse> {
   const { stream, ...rest } = response;
   if (!stream) return response;
-  const parts: string[] = [];
+  const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    size += Buffer.byteLength(chunk);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    size += bytes.byteLength;
     if (size > limit) {
       throw new DomainError('PAYLOAD_TOO_LARGE', `the response is larger than ${limit / 1024 / 1024} MiB, the most this deployment can send at once; ask for a shorter from/to range`, {
         errors: [{ field: 'from', message: `response larger than ${limit / 1024 / 1024} MiB: ask for a shorter range` }],
       });
     }
-    parts.push(chunk);
+    parts.push(bytes);
   }
-  return { ...rest, body: parts.join('') };
+  return { ...rest, body: Buffer.concat(parts, size).toString('utf8') };
 }
 
 const statusOf: Record<ErrorCode, number> = {

@@ -6,7 +6,7 @@ import type { ServiceContext } from './context.ts';
 /** The CSV export's columns, which are also what the history import reads (in_maintenance optional there). */
 export const CSV_COLUMNS = ['checked_at', 'is_available', 'status_code', 'response_time', 'error_message', 'in_maintenance'] as const;
 
-async function* csvChunks(lines: AsyncIterable<string>): AsyncGenerator<string> {
+async function* csvChunks(lines: AsyncIterable<Uint8Array>): AsyncGenerator<string | Uint8Array> {
   yield CSV_COLUMNS.join(',') + '\r\n';
   yield* lines;
 }

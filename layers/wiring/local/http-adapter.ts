@@ -101,7 +101,7 @@ export async function toApiGatewayEvent(req: IncomingMessage, opts: { trustProxy
  * Writes a streamed result chunk by chunk, waiting for the socket to drain, so memory stays flat. A
  * client that goes away stops the producer (its iterator is closed); an error midway cuts the connection.
  */
-export async function writeStreamedResult(res: ServerResponse, result: HttpResponse & { stream: AsyncIterable<string> }, onError: (err: unknown) => void): Promise<void> {
+export async function writeStreamedResult(res: ServerResponse, result: HttpResponse & { stream: AsyncIterable<string | Uint8Array> }, onError: (err: unknown) => void): Promise<void> {
   res.writeHead(result.statusCode, result.headers);
   try {
     for await (const chunk of result.stream) {
