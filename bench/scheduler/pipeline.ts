@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     hanging: { type: 'string', default: '0' },
     restart: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // Print the CPU per check of each part of the window this long (s): how it settles as the run goes on.
+    every: { type: 'string', default: '0' },
     database: { type: 'string', default: process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -188,7 +190,25 @@ async function main() {
       for (const [pid, s] of cpuOf(pids)) pgSeen.set(pid, s);
     }, () => undefined);
   }, 1000);
+  const EVERY = Number(args.every);
+  let part = { at: m0, app: process.cpuUsage(), threads: threads0, pg: new Map(pg0), results: 0 };
+  const recorded = () => deliveries['results']!.reduce((n, d) => n + d.results, 0);
+  part.results = recorded();
+  const parts = EVERY > 0
+    ? setInterval(() => {
+        const now = { at: Date.now(), app: process.cpuUsage(), threads: threadCpu(), pg: new Map(pgSeen), results: recorded() };
+        const n = now.results - part.results;
+        const app = (now.app.user + now.app.system - part.app.user - part.app.system) / 1e6;
+        const main = (now.threads.get('main') ?? 0) - (part.threads.get('main') ?? 0);
+        let pg = 0;
+        for (const [pid, s] of now.pg) pg += s - (part.pg.get(pid) ?? s);
+        const ms = (x: number) => ((x / Math.max(1, n)) * 1000).toFixed(3);
+        console.log(`  ${((now.at - firstDue) / 1000).toFixed(0)} s after the first due time: ${n} results; per result app ${ms(app)} (main ${ms(main)}, other threads ${ms(app - main)}) + PostgreSQL ${ms(pg)} = ${ms(app + pg)} ms`);
+        part = now;
+      }, EVERY * 1000)
+    : undefined;
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  if (parts) clearInterval(parts);
   clearInterval(pgLook);
   const m1 = Date.now();
   const app1 = process.cpuUsage(app0);
@@ -243,6 +263,10 @@ async function main() {
   // after each full hour; in a window of its own it is the job's CPU and memory, not the checks'.
   const hourlyAt = Math.ceil((m0 - 120_000) / 3_600_000) * 3_600_000 + 120_000;
   if (hourlyAt < m1) console.log(`note: the hourly job started in the window (${new Date(hourlyAt).toISOString().slice(11, 19)} UTC); its work is in the figures below`);
+  // The daily job (cleanup and the SSL and domain expiry sweep: a check of every project through the
+  // check queue) first runs 5 min after the runner starts (runner.ts DAILY_FIRST_RUN_MS), then daily.
+  const dailyAt = started + 5 * 60_000;
+  if (dailyAt < m1 && dailyAt + 60_000 > m0) console.log(`note: the daily job started ${dailyAt >= m0 ? 'in the window' : 'within a minute before it'} (${new Date(dailyAt).toISOString().slice(11, 19)} UTC); its expiry sweep checks every project once, and that work is in the figures below`);
   console.log(`CPU per check: app ${((appCpu / done) * 1000).toFixed(3)} ms + PostgreSQL ${((pgCpu / done) * 1000).toFixed(3)} ms (${pgSeen.size} backends seen, ${pgPids.length} at the end; ${opened} sessions opened in the window) = ${(((appCpu + pgCpu) / done) * 1000).toFixed(3)} ms`);
   const byThread = [...threads1].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]);
   console.log(`app CPU per check by thread: ${byThread.map(([name, s]) => `${name} ${((s / done) * 1000).toFixed(3)}`).join(', ')} ms`);
