@@ -71,6 +71,26 @@ describe('claiming due checks', () => {
     expect(groups).toContainEqual(failing);
   });
 
+  it('claims every due check in one tick, page after page, when more are due than one claim takes', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await project(60));
+    const now = new Date(Date.UTC(2034, 0, 1));
+    for (const [i, id] of ids.entries()) await setDue(id, new Date(now.getTime() + 500 + i * 1000));
+    const sent: number[] = [];
+    const queue = { send: async (q: QueueName, ms: QueueMessage[]) => void (q === 'checks' && ms.forEach((m) => sent.push(...(m.body as { checks: { project_id: number }[] }).checks.map((c) => c.project_id)))) };
+    const ctx = { ...app.system.ctx, queue, clock: { now: () => now } };
+    // Pages of 2: every project of the database that is due (the other tests' ones are long overdue here) and these 7.
+    const first = await tick(ctx, { lookaheadSeconds: 10, batchWindowSeconds: 5, limit: 2 });
+    expect(sent.filter((id) => ids.includes(id)).sort((a, b) => a - b)).toEqual(ids);
+    expect(first.enqueued).toBe(sent.length);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(first.enqueued).toBeGreaterThan(2);
+    // Nothing is left due in the window: the next tick at the same moment claims none of them again.
+    const again = await tick(ctx, { lookaheadSeconds: 10, batchWindowSeconds: 5, limit: 2 });
+    expect(again.enqueued).toBe(0);
+    expect(sent.filter((id) => ids.includes(id))).toHaveLength(ids.length);
+  });
+
   it('staggers overdue projects 0.5 s apart on a local first start', async () => {
     const start = new Date(Date.UTC(2032, 0, 1));
     await app.system.ctx.sql`UPDATE monitor_state SET next_due_at = ${new Date(start.getTime() - 1000)}`;
