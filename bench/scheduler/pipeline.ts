@@ -108,7 +108,7 @@ async function main() {
     // Steady state: first due times spread over one interval; --restart: all long overdue.
     await seed`INSERT INTO monitor_state (project_id, next_due_at)
       SELECT id, CASE WHEN ${args.restart} THEN now() - interval '10 minutes'
-                      ELSE to_timestamp(${firstDue / 1000} + ((id * 7919) % ${INTERVAL * 1000}) / 1000.0) END
+                      ELSE to_timestamp(${firstDue / 1000} + ((id::bigint * 7919) % ${INTERVAL * 1000}) / 1000.0) END
       FROM unnest(${seed.array(ids.map((r) => r.id))}::int[]) id`;
   }
   await seed.end();
