@@ -1,5 +1,5 @@
 import type { CheckTarget, MonitoringSettingsRow, Project } from '../model/project.ts';
-import type { Db } from './db.ts';
+import { jsonTextArray, plainArray, type Db } from './db.ts';
 
 /** The check target's columns (model/project.ts checkTargetShape), from projects p and monitoring_settings m. */
 const checkTargetColumns = (db: Db) =>
@@ -155,7 +155,7 @@ export async function updateMonitorStates(db: Db, patches: Map<number, Partial<O
     const set = g.keys.map((k) => (k === 'keyword_state' ? db`keyword_state = p.patch->'keyword_state'` : db`${db(k)} = r.${db(k)}`));
     await db`
       UPDATE monitor_state s SET ${set.reduce((a, b) => db`${a}, ${b}`)}, updated_at = now()
-      FROM unnest(${g.ids.map(String)}::text[]::int[], ${g.patches}::text[]::jsonb[]) AS p(project_id, patch),
+      FROM unnest(${plainArray(g.ids)}::int[], ${jsonTextArray(g.patches)}::jsonb[]) AS p(project_id, patch),
         jsonb_populate_record(NULL::monitor_state, p.patch) AS r
       WHERE s.project_id = p.project_id`;
   }

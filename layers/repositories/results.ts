@@ -1,5 +1,5 @@
 import type { AlertContextRow, MonitorStateRow } from './monitoring.ts';
-import { plainArray, type Db } from './db.ts';
+import { jsonTextArray, plainArray, type Db } from './db.ts';
 
 /** Arrays travel as text[] (cast in SQL): postgres.js infers no array type for booleans or nulls. */
 const txt = (values: readonly unknown[]): (string | null)[] => values.map((v) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)));
@@ -8,7 +8,7 @@ const txt = (values: readonly unknown[]): (string | null)[] => values.map((v) =>
 
 export async function lockMonitorStates(db: Db, projectIds: number[]): Promise<MonitorStateRow[]> {
   if (projectIds.length === 0) return [];
-  return db<MonitorStateRow[]>`SELECT * FROM monitor_state WHERE project_id = ANY(${txt(projectIds)}::text[]::int[]) ORDER BY project_id FOR UPDATE`;
+  return db<MonitorStateRow[]>`SELECT * FROM monitor_state WHERE project_id = ANY(${plainArray(projectIds)}::int[]) ORDER BY project_id FOR UPDATE`;
 }
 
 export async function loadAlertContexts(db: Db, projectIds: number[]): Promise<AlertContextRow[]> {
@@ -21,7 +21,7 @@ export async function loadAlertContexts(db: Db, projectIds: number[]): Promise<A
       u.email AS owner_email, u.language AS owner_language, u.timezone AS owner_timezone,
       u.email_notifications AS owner_email_notifications
     FROM projects p JOIN monitoring_settings m ON m.project_id = p.id JOIN users u ON u.id = p.owner_id
-    WHERE p.id = ANY(${txt(projectIds)}::text[]::int[])`;
+    WHERE p.id = ANY(${plainArray(projectIds)}::int[])`;
 }
 
 /** The (project, due time) pairs among `keys` that are recorded already. */
@@ -29,7 +29,7 @@ export async function recordedDueTimes(db: Db, keys: { project_id: number; due_a
   if (keys.length === 0) return new Set();
   const rows = await db<{ project_id: number; due_at: Date }[]>`
     SELECT DISTINCT c.project_id, c.due_at FROM check_results c
-    JOIN unnest(${txt(keys.map((k) => k.project_id))}::text[]::int[], ${txt(keys.map((k) => k.due_at.toISOString()))}::text[]::timestamptz[]) AS k(project_id, due_at)
+    JOIN unnest(${plainArray(keys.map((k) => k.project_id))}::int[], ${plainArray(keys.map((k) => k.due_at.toISOString()))}::timestamptz[]) AS k(project_id, due_at)
       ON c.project_id = k.project_id AND c.due_at = k.due_at
     WHERE c.kind = 'http'`;
   return new Set(rows.map((r) => `${r.project_id}|${r.due_at.getTime()}`));
@@ -130,7 +130,7 @@ export async function insertHttpResults(db: Db, rows: ResultRowInput[], opts: { 
         ${plainArray(rt)}::double precision[],
         ${textArray(kind)}::text[],
         ${textArray(message)}::text[],
-        ${sameDetails ? db`NULL::jsonb[]` : db`${textArray(details)}::jsonb[]`},
+        ${sameDetails ? db`NULL::jsonb[]` : db`${jsonTextArray(details)}::jsonb[]`},
         ${plainArray(due)}::timestamptz[],
         ${startedIsChecked ? db`NULL::timestamptz[]` : db`${plainArray(started)}::timestamptz[]`},
         ${plainArray(maintenance)}::boolean[]
