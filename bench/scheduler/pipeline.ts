@@ -201,7 +201,9 @@ async function main() {
         const app = (now.app.user + now.app.system - part.app.user - part.app.system) / 1e6;
         const main = (now.threads.get('main') ?? 0) - (part.threads.get('main') ?? 0);
         let pg = 0;
-        for (const [pid, s] of now.pg) pg += s - (part.pg.get(pid) ?? s);
+        // A backend first seen in this part was opened in it (every one open at the window's start is in
+        // pgSeen from the start): all its CPU is this part's, as the whole window's figure counts it.
+        for (const [pid, s] of now.pg) pg += s - (part.pg.get(pid) ?? 0);
         const ms = (x: number) => ((x / Math.max(1, n)) * 1000).toFixed(3);
         console.log(`  ${((now.at - firstDue) / 1000).toFixed(0)} s after the first due time: ${n} results; per result app ${ms(app)} (main ${ms(main)}, other threads ${ms(app - main)}) + PostgreSQL ${ms(pg)} = ${ms(app + pg)} ms`);
         part = now;
